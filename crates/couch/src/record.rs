@@ -1,0 +1,236 @@
+//! A stored document: its revision tree plus the body of every leaf. Local edits
+//! (`new_edits: true`) and replicated revisions (`new_edits: false`) both land here,
+//! so the client store, the hub and the export importer share one set of rules.
+
+use crate::rev::{new_rev, RevId, RevParseError};
+use crate::tree::{Leaf, RevTree, DEFAULT_REVS_LIMIT};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Metadata fields a document body may carry; any other `_` field is refused.
+const META: [&str; 6] = ["_id", "_rev", "_deleted", "_revisions", "_conflicts", "_deleted_conflicts"];
+
+/// Why a document could not be written.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocError {
+    /// The document has no `_id` (or an empty one).
+    #[error("document has no _id")]
+    MissingId,
+    /// The body's `_id` is not the record's.
+    #[error("document _id `{found}` does not match `{expected}`")]
+    IdMismatch {
+        /// The record's id.
+        expected: String,
+        /// The id in the body.
+        found: String,
+    },
+    /// The body is not a JSON object.
+    #[error("document body must be a JSON object")]
+    NotAnObject,
+    /// `_rev` is not the current leaf being edited (CouchDB's 409 `conflict`).
+    #[error("document update conflict")]
+    Conflict,
+    /// A `_rev` or `_revisions` entry is malformed.
+    #[error("bad revision: {0}")]
+    BadRev(#[from] RevParseError),
+    /// A replicated document has no `_rev`.
+    #[error("replicated document has no _rev")]
+    MissingRev,
+    /// `_revisions` does not describe a path ending at `_rev`.
+    #[error("_revisions does not match _rev `{0}`")]
+    BadRevisions(String),
+    /// A top-level field starts with `_` but is not CouchDB metadata.
+    #[error("field `{0}` is reserved: top-level names must not start with _")]
+    ReservedField(String),
+}
+
+/// What merging a replicated revision did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeOutcome {
+    /// The revision was known already; nothing changed.
+    AlreadyPresent,
+    /// The revision extended an existing branch (or started the document).
+    Extended,
+    /// The revision opened a new branch: the document now has a conflict.
+    NewBranch,
+}
+
+/// CouchDB's `_revisions`: a revision path as a start generation and hashes, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revisions {
+    /// The generation of `ids[0]`.
+    pub start: u64,
+    /// Hashes, newest first, each the parent of the one before.
+    pub ids: Vec<String>,
+}
+
+impl Revisions {
+    /// The path as revision ids, newest first.
+    pub fn to_path(&self) -> Vec<RevId> {
+        self.ids
+            .iter()
+            .enumerate()
+            .map(|(i, h)| RevId::new(self.start.saturating_sub(i as u64), h.clone()))
+            .collect()
+    }
+}
+
+/// A document as a database keeps it: id, revision tree, and leaf bodies.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocRecord {
+    /// The document id.
+    pub id: String,
+    /// All known revisions.
+    pub tree: RevTree,
+    /// The body of every leaf, keyed by revision string, without metadata fields.
+    pub bodies: BTreeMap<String, Value>,
+}
+
+impl DocRecord {
+    /// A record for a document never written.
+    pub fn new(id: String) -> Self {
+        Self { id, tree: RevTree::new(), bodies: BTreeMap::new() }
+    }
+
+    /// Applies a local edit (`new_edits: true`) and returns the new revision.
+    ///
+    /// `_rev` must name a current leaf; without `_rev` the document must be new or its
+    /// winner deleted (re-creation). Same edit, same revision (see [`new_rev`]).
+    pub fn update(&mut self, doc: Value) -> Result<RevId, DocError> {
+        let (body, deleted) = self.split(doc.clone())?;
+        let parent = match doc.get("_rev") {
+            Some(Value::String(s)) => {
+                let rev: RevId = s.parse()?;
+                if !self.tree.is_leaf(&rev) {
+                    return Err(DocError::Conflict);
+                }
+                Some(rev)
+            }
+            Some(Value::Null) | None => match self.tree.winner() {
+                None => None,
+                Some(Leaf { rev, deleted: true }) => Some(rev),
+                Some(_) => return Err(DocError::Conflict),
+            },
+            Some(_) => return Err(DocError::BadRevisions("_rev must be a string".into())),
+        };
+        let rev = new_rev(parent.as_ref(), &body, deleted);
+        let mut path = vec![rev.clone()];
+        path.extend(parent);
+        self.tree.merge(&path, deleted);
+        self.bodies.insert(rev.to_string(), body);
+        self.finish();
+        Ok(rev)
+    }
+
+    /// Merges a replicated revision (`new_edits: false`): `_rev` with its optional
+    /// `_revisions` ancestry. Merging a known revision changes nothing.
+    pub fn put_replicated(&mut self, doc: Value) -> Result<MergeOutcome, DocError> {
+        let rev: RevId = match doc.get("_rev") {
+            Some(Value::String(s)) => s.parse()?,
+            _ => return Err(DocError::MissingRev),
+        };
+        let path = match doc.get("_revisions") {
+            None | Some(Value::Null) => vec![rev.clone()],
+            Some(v) => {
+                let revs: Revisions =
+                    serde_json::from_value(v.clone()).map_err(|e| DocError::BadRevisions(e.to_string()))?;
+                let path = revs.to_path();
+                if path.first() != Some(&rev) || revs.start < revs.ids.len() as u64 {
+                    return Err(DocError::BadRevisions(rev.to_string()));
+                }
+                path
+            }
+        };
+        let (body, deleted) = self.split(doc)?;
+        if self.tree.contains(&rev) {
+            return Ok(MergeOutcome::AlreadyPresent);
+        }
+        let extends = path[1..].iter().any(|r| self.tree.is_leaf(r)) || self.tree.is_empty();
+        self.tree.merge(&path, deleted);
+        self.bodies.insert(rev.to_string(), body);
+        self.finish();
+        Ok(if extends { MergeOutcome::Extended } else { MergeOutcome::NewBranch })
+    }
+
+    /// Keeps at most `limit` revisions per branch.
+    pub fn stem(&mut self, limit: usize) {
+        self.tree.stem(limit);
+        self.prune_bodies();
+    }
+
+    /// The winning revision as a full document (`_id`, `_rev`, `_deleted` if so, body).
+    pub fn winner_doc(&self) -> Option<Value> {
+        self.doc_at(&self.tree.winner()?.rev)
+    }
+
+    /// The leaf `rev` as a full document, if it is a leaf of this record.
+    pub fn doc_at(&self, rev: &RevId) -> Option<Value> {
+        let body = self.bodies.get(&rev.to_string())?;
+        let deleted = self.tree.leaves().iter().any(|l| &l.rev == rev && l.deleted);
+        let mut out = Map::new();
+        out.insert("_id".into(), Value::String(self.id.clone()));
+        out.insert("_rev".into(), Value::String(rev.to_string()));
+        if deleted {
+            out.insert("_deleted".into(), Value::Bool(true));
+        }
+        if let Value::Object(fields) = body {
+            out.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        Some(Value::Object(out))
+    }
+
+    /// The leaf `rev` with its `_revisions` ancestry — what replication sends.
+    pub fn doc_with_revisions(&self, rev: &RevId) -> Option<Value> {
+        let mut doc = self.doc_at(rev)?;
+        let revs = self.revisions(rev)?;
+        doc["_revisions"] = serde_json::to_value(revs).expect("revisions serialize");
+        Some(doc)
+    }
+
+    /// The known ancestry of `rev` as CouchDB's `_revisions`.
+    pub fn revisions(&self, rev: &RevId) -> Option<Revisions> {
+        let path = self.tree.path(rev);
+        (!path.is_empty()).then(|| Revisions { start: rev.pos, ids: path.into_iter().map(|r| r.hash).collect() })
+    }
+
+    /// True if the document is deleted (its winner is a tombstone) or was never written.
+    pub fn is_deleted(&self) -> bool {
+        self.tree.winner().is_none_or(|w| w.deleted)
+    }
+
+    /// The winning revision.
+    pub fn winner_rev(&self) -> Option<RevId> {
+        self.tree.winner().map(|w| w.rev)
+    }
+
+    fn split(&self, doc: Value) -> Result<(Value, bool), DocError> {
+        let Value::Object(mut map) = doc else { return Err(DocError::NotAnObject) };
+        match map.get("_id") {
+            Some(Value::String(id)) if id == &self.id => {}
+            Some(Value::String(id)) if !id.is_empty() => {
+                return Err(DocError::IdMismatch { expected: self.id.clone(), found: id.clone() })
+            }
+            _ => return Err(DocError::MissingId),
+        }
+        if let Some(k) = map.keys().find(|k| k.starts_with('_') && !META.contains(&k.as_str())) {
+            return Err(DocError::ReservedField(k.clone()));
+        }
+        let deleted = map.get("_deleted") == Some(&Value::Bool(true));
+        map.retain(|k, _| !k.starts_with('_'));
+        Ok((Value::Object(map), deleted))
+    }
+
+    fn finish(&mut self) {
+        self.tree.stem(DEFAULT_REVS_LIMIT);
+        self.prune_bodies();
+    }
+
+    fn prune_bodies(&mut self) {
+        let leaves: Vec<String> = self.tree.leaves().into_iter().map(|l| l.rev.to_string()).collect();
+        self.bodies.retain(|rev, _| leaves.contains(rev));
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1 @@
+//! Yehua domain model.

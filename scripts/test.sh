@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test: native (model, couch, hub, client logic), browser (IndexedDB store in
+# headless Chromium), end to end (Playwright driving Chromium against the built app
+# served by the hub) and interop (PouchDB against the hub). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
+
+step "native tests"
+cargo test --workspace --quiet
+
+step "browser tests (IndexedDB in headless Chromium)"
+cargo test --target wasm32-unknown-unknown -p yehua --quiet
+
+step "build the app and the hub"
+trunk build --release
+cargo build --release -p yehua-hub --quiet
+
+step "end-to-end tests (Playwright, Chromium 360x640)"
+node --test --test-concurrency=1 tests/e2e/
+
+if [ -x scripts/test-interop.sh ]; then
+  step "interop tests (PouchDB against the hub)"
+  scripts/test-interop.sh target/release/yehua-hub
+fi
+step "all tests passed"

@@ -1,0 +1,167 @@
+//! The app: i18n, opening the store, the first-start profile, router and layout.
+//!
+//! Owns the top-level context ([`AppCtx`]): the store handle, the profile, the
+//! online flag and a `changed` counter that lists watch to reload after a write.
+//! Architecture invariant: this is the only place the store is opened.
+
+use crate::components::{bottom_nav::BottomNav, online_badge::OnlineBadge};
+use crate::i18n::*;
+use crate::pages;
+use crate::profile::{Profile, PROFILE_KEY};
+use crate::store::{Store, StoreError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The local-record key for the chosen UI language.
+pub const LOCALE_KEY: &str = "locale";
+
+/// What every page may use.
+#[derive(Clone, Copy)]
+pub struct AppCtx {
+    store: StoredValue<Store, LocalStorage>,
+    /// The cadre's profile (`None` until first start is done).
+    pub profile: RwSignal<Option<Profile>>,
+    /// Whether the browser says it is online.
+    pub online: RwSignal<bool>,
+    /// Bumped after every write so that lists reload.
+    pub changed: RwSignal<u64>,
+}
+
+impl AppCtx {
+    /// The store handle.
+    pub fn store(&self) -> Store {
+        self.store.get_value()
+    }
+
+    /// Tells listening pages that documents changed.
+    pub fn notify_changed(&self) {
+        self.changed.update(|n| *n += 1);
+    }
+}
+
+/// Fetches the app context; every page is rendered inside it.
+pub fn use_app() -> AppCtx {
+    expect_context::<AppCtx>()
+}
+
+#[derive(Clone)]
+enum Boot {
+    Opening,
+    Failed(StoreError),
+    Ready(AppCtx),
+}
+
+/// The root component.
+#[component]
+pub fn App() -> impl IntoView {
+    view! {
+        <I18nContextProvider>
+            <Boot/>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Boot() -> impl IntoView {
+    let i18n = use_i18n();
+    let boot = RwSignal::new_local(Boot::Opening);
+    let online = RwSignal::new(navigator_online());
+    watch_online(online);
+    spawn_local(async move {
+        match open(online).await {
+            Ok((ctx, locale)) => {
+                if let Some(l) = locale {
+                    i18n.set_locale(l);
+                }
+                boot.set(Boot::Ready(ctx));
+            }
+            Err(e) => {
+                leptos::logging::error!("yehua: cannot open store: {e}");
+                boot.set(Boot::Failed(e));
+            }
+        }
+    });
+    move || match boot.get() {
+        Boot::Opening => view! { <p class="boot" data-testid="boot">{t!(i18n, opening)}</p> }.into_any(),
+        Boot::Failed(e) => {
+            let zh = i18n.get_locale() == Locale::zh_CN;
+            view! {
+                <div class="boot error" role="alert">
+                    <h2>{t!(i18n, open_failed)}</h2>
+                    <p>{e.user_message(zh)}</p>
+                    <p class="detail">{e.to_string()}</p>
+                </div>
+            }
+            .into_any()
+        }
+        Boot::Ready(ctx) => {
+            provide_context(ctx.clone());
+            view! { <Shell/> }.into_any()
+        }
+    }
+}
+
+async fn open(online: RwSignal<bool>) -> Result<(AppCtx, Option<Locale>), StoreError> {
+    let store = Store::open().await?;
+    let profile: Option<Profile> = store.get_local(PROFILE_KEY).await?;
+    let locale: Option<String> = store.get_local(LOCALE_KEY).await?;
+    let locale = locale.and_then(|l| Locale::get_all().iter().copied().find(|x| x.as_str() == l));
+    let ctx = AppCtx {
+        store: StoredValue::new_local(store),
+        profile: RwSignal::new(profile),
+        online,
+        changed: RwSignal::new(0),
+    };
+    Ok((ctx, locale))
+}
+
+#[component]
+fn Shell() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    view! {
+        <Router>
+            <header class="top">
+                <h1>{t!(i18n, app_name)}</h1>
+                <span class="station">{move || ctx.profile.get().map(|p| p.station_name)}</span>
+                <OnlineBadge/>
+            </header>
+            <Show
+                when=move || ctx.profile.get().is_some()
+                fallback=|| view! { <main class="page"><pages::profile::ProfilePage/></main> }
+            >
+                <main class="page">
+                    <Routes fallback=|| view! { <pages::home::HomePage/> }>
+                        <Route path=path!("/") view=pages::home::HomePage/>
+                        <Route path=path!("/forums") view=pages::forums::ForumsPage/>
+                        <Route path=path!("/volunteers") view=pages::volunteers::VolunteersPage/>
+                        <Route path=path!("/surveys") view=pages::surveys::SurveysPage/>
+                        <Route path=path!("/sync") view=pages::sync::SyncPage/>
+                        <Route path=path!("/stats") view=pages::stats::StatsPage/>
+                        <Route path=path!("/settings") view=pages::settings::SettingsPage/>
+                    </Routes>
+                </main>
+                <BottomNav/>
+            </Show>
+        </Router>
+    }
+}
+
+fn navigator_online() -> bool {
+    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+}
+
+/// Keeps `online` in step with the browser's `online` / `offline` events.
+fn watch_online(online: RwSignal<bool>) {
+    use wasm_bindgen::{closure::Closure, JsCast};
+    let Some(window) = web_sys::window() else { return };
+    for (event, value) in [("online", true), ("offline", false)] {
+        let cb = Closure::<dyn Fn()>::new(move || online.set(value));
+        window
+            .add_event_listener_with_callback(event, cb.as_ref().unchecked_ref())
+            .ok();
+        cb.forget();
+    }
+}

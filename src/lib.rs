@@ -1,0 +1,28 @@
+//! Yehua (夜话): the client. Pages talk only to [`store`] (IndexedDB) through the app
+//! context; pure logic lives in `crates/` and in the platform-free modules here.
+
+pub mod profile;
+
+/// The zh-CN and en strings from `locales/`, checked at compile time.
+/// leptos_i18n 0.6 deprecates the macro in favour of build.rs codegen, but that pulls the
+/// ICU data exporters into the build; the macro generates the same module.
+#[cfg(target_arch = "wasm32")]
+#[allow(deprecated)]
+mod locales {
+    leptos_i18n::load_locales!();
+}
+#[cfg(target_arch = "wasm32")]
+pub use locales::i18n;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod pages;
+#[cfg(target_arch = "wasm32")]
+pub mod store;
+/// Store row layout, compiled natively too so its pure logic is tested by `cargo test`.
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "store/row.rs"]
+pub mod row;

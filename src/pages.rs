@@ -1,0 +1,13 @@
+//! One module per screen. Pages read and write through [`crate::app::AppCtx`]'s store
+//! handle; they never touch IndexedDB or the network directly.
+
+pub mod forums;
+pub mod home;
+pub mod profile;
+pub mod settings;
+pub mod stats;
+pub mod surveys;
+pub mod sync;
+pub mod volunteers;
+
+mod doc_list;

@@ -1,0 +1,72 @@
+//! 首页: the station at a glance, and the demo-data button.
+
+use crate::app::use_app;
+use crate::components::stat_card::StatCard;
+use crate::i18n::*;
+use crate::store::{Relation, Store, StoreError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The figures on the home screen.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct Counts {
+    activities: u64,
+    volunteers: u64,
+    open_concerns: u64,
+    surveys: u64,
+}
+
+async fn counts(store: Store) -> Result<Counts, StoreError> {
+    Ok(Counts {
+        activities: store.count_type("activity").await?.into(),
+        volunteers: store.count_type("volunteer").await?.into(),
+        open_concerns: store.count_related(Relation::ConcernsByStatus, "open").await?.into(),
+        surveys: store.count_type("survey").await?.into(),
+    })
+}
+
+/// The home screen.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let figures = LocalResource::new(move || {
+        ctx.changed.track();
+        counts(ctx.store())
+    });
+    let get = move |f: fn(&Counts) -> u64| Signal::derive(move || figures.get().and_then(|r| r.ok()).map(|c| f(&c)));
+    let demo = RwSignal::new(None::<bool>);
+    let load_demo = move |_| {
+        let store = ctx.store();
+        demo.set(Some(false));
+        spawn_local(async move {
+            let docs = model::demo::generate(&model::demo::DemoConfig::default());
+            match store.bulk_put(docs).await {
+                Ok(_) => {
+                    demo.set(Some(true));
+                    ctx.notify_changed();
+                }
+                Err(e) => {
+                    demo.set(None);
+                    leptos::logging::error!("yehua: demo data: {e}");
+                }
+            }
+        });
+    };
+    view! {
+        <h2>{t!(i18n, home_welcome)}", "{move || ctx.profile.get().map(|p| p.cadre_name)}</h2>
+        <div class="stats">
+            <StatCard label=Signal::derive(move || t_string!(i18n, count_activities).to_string()) value=get(|c| c.activities) testid="count-activities"/>
+            <StatCard label=Signal::derive(move || t_string!(i18n, count_volunteers).to_string()) value=get(|c| c.volunteers) testid="count-volunteers"/>
+            <StatCard label=Signal::derive(move || t_string!(i18n, count_open_concerns).to_string()) value=get(|c| c.open_concerns) testid="count-open-concerns"/>
+            <StatCard label=Signal::derive(move || t_string!(i18n, count_surveys).to_string()) value=get(|c| c.surveys) testid="count-surveys"/>
+        </div>
+        <button class="primary" data-testid="load-demo" on:click=load_demo disabled=move || demo.get() == Some(false)>
+            {move || match demo.get() {
+                Some(false) => t_string!(i18n, demo_loading),
+                Some(true) => t_string!(i18n, demo_loaded),
+                None => t_string!(i18n, load_demo),
+            }}
+        </button>
+    }
+}

@@ -1,0 +1,209 @@
+//! Document writes and reads: put (new revision), replicated put (new_edits=false),
+//! delete (tombstone), get, and the change feed. Owns the `docs` and `changes` stores.
+//!
+//! Every write runs in ONE readwrite transaction with `strict` durability that covers
+//! the rows and their change entries, so a batch is all-or-nothing and a write is on
+//! disk when the returned future resolves. Revision logic lives in `couch::DocRecord`.
+
+use super::row::DocRow;
+use super::schema::{CHANGES, DOCS};
+use super::{Store, StoreError};
+use couch::{DocError, DocRecord, MergeOutcome, RevId};
+use indexed_db_futures::cursor::CursorDirection;
+use indexed_db_futures::object_store::ObjectStore;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{
+    Transaction, TransactionDurability, TransactionMode, TransactionOptions,
+};
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// How a batch writes each document.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum WriteMode {
+    /// A local edit: the next revision after `_rev` (CouchDB `new_edits: true`).
+    Edit,
+    /// A replicated revision with its `_revisions` path (CouchDB `new_edits: false`).
+    Replicated,
+}
+
+/// One entry of the local change feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// The local sequence number.
+    pub seq: u64,
+    /// The document's stored revision record (tree + leaf bodies).
+    pub record: DocRecord,
+}
+
+impl Store {
+    pub(crate) fn write_tx(&self, stores: &[&str]) -> Result<Transaction<'_>, StoreError> {
+        let mut opts = TransactionOptions::new();
+        opts.set_durability(TransactionDurability::Strict);
+        Ok(self
+            .db
+            .transaction(stores.to_vec())
+            .with_mode(TransactionMode::Readwrite)
+            .with_options(opts)
+            .build()?)
+    }
+
+    /// Saves `doc` as a new revision and returns it. `_rev` must be the current winner's
+    /// (or absent for a new document), else `StoreError::Conflict`.
+    pub async fn put(&self, doc: Value) -> Result<RevId, StoreError> {
+        let mut results = self.bulk_put(vec![doc]).await?;
+        results.pop().expect("one result per document")
+    }
+
+    /// Saves many documents as new revisions in one transaction; per-document results.
+    pub async fn bulk_put(&self, docs: Vec<Value>) -> Result<Vec<Result<RevId, StoreError>>, StoreError> {
+        let results = self.write_batch(docs, WriteMode::Edit).await?;
+        Ok(results.into_iter().map(|r| r.map(|(rev, _)| rev)).collect())
+    }
+
+    /// Merges replicated revisions (each with `_rev` and `_revisions`) in one transaction.
+    pub async fn put_replicated(&self, docs: Vec<Value>) -> Result<Vec<Result<MergeOutcome, StoreError>>, StoreError> {
+        let results = self.write_batch(docs, WriteMode::Replicated).await?;
+        Ok(results.into_iter().map(|r| r.map(|(_, outcome)| outcome)).collect())
+    }
+
+    /// Writes a tombstone over revision `rev`, keeping `type` and `station` so that
+    /// replication and export still know what was deleted. Returns the tombstone's rev.
+    pub async fn delete(&self, id: &str, rev: &RevId) -> Result<RevId, StoreError> {
+        let current = self.get(id).await?;
+        let mut tomb = serde_json::json!({"_id": id, "_rev": rev.to_string(), "_deleted": true});
+        for key in ["type", "station"] {
+            if let Some(v) = current.get(key) {
+                tomb[key] = v.clone();
+            }
+        }
+        self.put(tomb).await
+    }
+
+    async fn write_batch(
+        &self,
+        docs: Vec<Value>,
+        mode: WriteMode,
+    ) -> Result<Vec<Result<(RevId, MergeOutcome), StoreError>>, StoreError> {
+        let tx = self.write_tx(&[DOCS, CHANGES])?;
+        let rows = tx.object_store(DOCS)?;
+        let changes = tx.object_store(CHANGES)?;
+        let mut seq = last_seq(&changes).await?;
+        let ids: Vec<String> = docs.iter().map(doc_id).collect();
+        let mut batch: HashMap<String, (DocRecord, Option<f64>)> = HashMap::new();
+        let mut pending = Vec::new();
+        for id in &ids {
+            if !id.is_empty() && !batch.contains_key(id) && !pending.iter().any(|(p, _)| p == id) {
+                pending.push((id.clone(), rows.get::<DocRow, _, _>(id.as_str()).serde()?));
+            }
+        }
+        for (id, request) in pending {
+            let stored = request.await?;
+            let entry = match stored {
+                Some(row) => (row.record().map_err(|e| StoreError::Corrupt(e.to_string()))?, Some(row.seq)),
+                None => (DocRecord::new(id.clone()), None),
+            };
+            batch.insert(id, entry);
+        }
+        let mut results = Vec::with_capacity(docs.len());
+        for (doc, id) in docs.into_iter().zip(ids) {
+            let Some((record, old_seq)) = batch.get_mut(&id) else {
+                results.push(Err(StoreError::InvalidDoc(DocError::MissingId)));
+                continue;
+            };
+            let applied = match mode {
+                WriteMode::Edit => record.update(doc).map(|rev| (rev, MergeOutcome::Extended)),
+                WriteMode::Replicated => record.put_replicated(doc).map(|o| (winner_rev(record), o)),
+            };
+            match applied {
+                Ok(done) => {
+                    if done.1 != MergeOutcome::AlreadyPresent {
+                        if let Some(old) = old_seq.take() {
+                            changes.delete(old).primitive()?;
+                        }
+                        seq += 1;
+                        changes.put(id.as_str()).with_key(seq as f64).primitive()?;
+                        rows.put(DocRow::from_record(record, seq)).serde()?;
+                        *old_seq = Some(seq as f64);
+                    }
+                    results.push(Ok(done));
+                }
+                Err(DocError::Conflict) => results.push(Err(StoreError::Conflict(id))),
+                Err(e) => results.push(Err(StoreError::InvalidDoc(e))),
+            }
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    /// The winning revision of `id` as a full document (`_id`, `_rev`, body).
+    /// A missing or deleted document is `NotFound`.
+    pub async fn get(&self, id: &str) -> Result<Value, StoreError> {
+        let record = self.get_record(id).await?;
+        match record {
+            Some(r) if !r.is_deleted() => r.winner_doc().ok_or_else(|| StoreError::NotFound(id.into())),
+            _ => Err(StoreError::NotFound(id.into())),
+        }
+    }
+
+    /// The stored revision record of `id` (tombstones included), if any.
+    pub async fn get_record(&self, id: &str) -> Result<Option<DocRecord>, StoreError> {
+        let tx = self.db.transaction(DOCS).build()?;
+        let row: Option<DocRow> = tx.object_store(DOCS)?.get(id).serde()?.await?;
+        row.map(|r| r.record().map_err(|e| StoreError::Corrupt(e.to_string())))
+            .transpose()
+    }
+
+    /// The records changed after local sequence `since`, oldest first, at most `limit`.
+    pub async fn changes_since(&self, since: u64, limit: u32) -> Result<Vec<Change>, StoreError> {
+        let tx = self.db.transaction([CHANGES, DOCS]).build()?;
+        let rows = tx.object_store(DOCS)?;
+        let changes = tx.object_store(CHANGES)?;
+        let ids: Vec<String> = changes
+            .get_all()
+            .with_query((since as f64)..)
+            .with_limit(limit)
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        // `since` itself is excluded: the feed is "after since".
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let Some(row) = rows.get::<DocRow, _, _>(id.as_str()).serde()?.await? else {
+                continue;
+            };
+            if row.seq as u64 <= since {
+                continue;
+            }
+            let record = row.record().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            out.push(Change { seq: row.seq as u64, record });
+        }
+        Ok(out)
+    }
+
+    /// The latest local sequence number (0 for an empty database).
+    pub async fn update_seq(&self) -> Result<u64, StoreError> {
+        let tx = self.db.transaction(CHANGES).build()?;
+        last_seq(&tx.object_store(CHANGES)?).await
+    }
+}
+
+fn doc_id(doc: &Value) -> String {
+    doc.get("_id").and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+fn winner_rev(record: &DocRecord) -> RevId {
+    record.tree.winner().map(|l| l.rev).expect("a merged record has a winner")
+}
+
+async fn last_seq(changes: &ObjectStore<'_>) -> Result<u64, StoreError> {
+    let cursor = changes
+        .open_key_cursor()
+        .with_direction(CursorDirection::Prev)
+        .primitive()?
+        .await?;
+    Ok(match cursor {
+        Some(mut c) => c.next_key::<f64>().await?.unwrap_or(0.0) as u64,
+        None => 0,
+    })
+}

@@ -1,0 +1,133 @@
+//! The shape of a document row in the `docs` object store, and the index keys derived
+//! from a document's winning body. Pure: no IndexedDB here, so it is tested natively.
+//!
+//! Index fields are *sparse*: a row carries `aa`/`av` only if it is live attendance,
+//! `ca`/`cs` only if it is a live concern, `rs` only if it is a live response, and
+//! `t`/`u` only if it is live at all. IndexedDB skips rows without the key path, so
+//! tombstones never appear in listings, yet they stay in the store for replication.
+
+use couch::DocRecord;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One row of the `docs` store.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocRow {
+    /// The document id (the store's key path).
+    pub id: String,
+    /// The local sequence of the row's latest write.
+    pub seq: f64,
+    /// The winning revision.
+    pub rev: String,
+    /// Whether the winning revision is a tombstone.
+    pub deleted: bool,
+    /// Document type, e.g. `activity` (absent on tombstones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub t: Option<String>,
+    /// Sort time for listings: the activity's start, else `updated_at` (absent on tombstones).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub u: Option<String>,
+    /// Attendance: activity id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aa: Option<String>,
+    /// Attendance: volunteer id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub av: Option<String>,
+    /// Concern: activity id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca: Option<String>,
+    /// Concern: status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cs: Option<String>,
+    /// Response: survey id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rs: Option<String>,
+    /// The whole `couch::DocRecord` (revision tree + leaf bodies) as JSON text.
+    pub rec: String,
+}
+
+impl DocRow {
+    /// Builds the row for `record` written at local sequence `seq`.
+    pub fn from_record(record: &DocRecord, seq: u64) -> Self {
+        let winner = record.winner_doc().unwrap_or(Value::Null);
+        let deleted = record.is_deleted();
+        let rev = winner
+            .get("_rev")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        let live = |v: Option<&str>| if deleted { None } else { v.map(str::to_owned) };
+        let field = |k: &str| winner.get(k).and_then(Value::as_str);
+        let ty = field("type");
+        let when = field("start").or_else(|| field("updated_at")).or(Some(""));
+        let of_type = |t: &str, k: &str| if ty == Some(t) { live(field(k)) } else { None };
+        Self {
+            id: record.id.clone(),
+            seq: seq as f64,
+            rev,
+            deleted,
+            t: live(ty),
+            u: if ty.is_some() { live(when) } else { None },
+            aa: of_type("attendance", "activity_id"),
+            av: of_type("attendance", "volunteer_id"),
+            ca: of_type("concern", "activity_id"),
+            cs: of_type("concern", "status"),
+            rs: of_type("response", "survey_id"),
+            rec: serde_json::to_string(record).expect("a DocRecord always serializes"),
+        }
+    }
+
+    /// Decodes the stored revision record.
+    pub fn record(&self) -> Result<DocRecord, serde_json::Error> {
+        serde_json::from_str(&self.rec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row_of(doc: Value) -> DocRow {
+        let id = doc["_id"].as_str().unwrap().to_owned();
+        let mut rec = DocRecord::new(id);
+        rec.update(doc).unwrap();
+        DocRow::from_record(&rec, 7)
+    }
+
+    #[test]
+    fn attendance_row_carries_relation_keys() {
+        let row = row_of(json!({"_id": "attendance:a1:v1", "type": "attendance",
+            "activity_id": "a1", "volunteer_id": "v1", "updated_at": "2026-11-22T19:00:00+08:00"}));
+        assert_eq!(row.aa.as_deref(), Some("a1"));
+        assert_eq!(row.av.as_deref(), Some("v1"));
+        assert_eq!(row.ca, None);
+        assert_eq!(row.t.as_deref(), Some("attendance"));
+        assert_eq!(row.u.as_deref(), Some("2026-11-22T19:00:00+08:00"));
+        assert_eq!(row.seq, 7.0);
+        assert!(row.rev.starts_with("1-"));
+    }
+
+    #[test]
+    fn activity_sorts_by_start_and_concern_by_status() {
+        let row = row_of(json!({"_id": "activity:x", "type": "activity",
+            "start": "2026-01-02T19:30:00+08:00", "updated_at": "2026-11-01T00:00:00+08:00"}));
+        assert_eq!(row.u.as_deref(), Some("2026-01-02T19:30:00+08:00"));
+        let row = row_of(json!({"_id": "concern:c", "type": "concern", "activity_id": "a", "status": "open"}));
+        assert_eq!((row.ca.as_deref(), row.cs.as_deref()), (Some("a"), Some("open")));
+    }
+
+    #[test]
+    fn tombstone_has_no_index_keys_but_keeps_its_record() {
+        let mut rec = DocRecord::new("concern:c".into());
+        let rev = rec
+            .update(json!({"_id": "concern:c", "type": "concern", "activity_id": "a", "status": "open"}))
+            .unwrap();
+        rec.update(json!({"_id": "concern:c", "_rev": rev.to_string(), "_deleted": true, "type": "concern"}))
+            .unwrap();
+        let row = DocRow::from_record(&rec, 9);
+        assert!(row.deleted);
+        assert_eq!((&row.t, &row.u, &row.ca, &row.cs), (&None, &None, &None, &None));
+        assert_eq!(row.record().unwrap(), rec);
+    }
+}

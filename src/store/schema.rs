@@ -1,0 +1,136 @@
+//! The database schema and its numbered migrations.
+//!
+//! Owns object-store and index creation. Each migration `n` takes a database at version
+//! `n - 1` to version `n`, and they run in order inside the browser's versionchange
+//! transaction, so an upgrade is all-or-nothing. Migrations are applied through raw
+//! `web_sys` because `indexed_db_futures` 0.6 does not expose the versionchange
+//! transaction, which adding an index to an existing store needs; everything else in the
+//! store uses `indexed_db_futures`.
+//!
+//! Invariant: a migration never rewrites or drops documents; it only adds structure.
+
+use super::StoreError;
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbOpenDbRequest, IdbTransaction};
+
+/// The app's database name.
+pub const DB_NAME: &str = "yehua";
+/// The newest schema version this build knows.
+pub const SCHEMA_VERSION: u32 = 2;
+
+/// Documents: one row per document id (see `row.rs`).
+pub(crate) const DOCS: &str = "docs";
+/// The local change sequence: key = seq, value = doc id; one entry per document.
+pub(crate) const CHANGES: &str = "changes";
+/// Local-only records (settings, drafts, checkpoints): key = string, value = JSON text.
+pub(crate) const LOCAL: &str = "local";
+
+/// One schema step: `(version it produces, what it does)`.
+type Migration = (u32, fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>);
+
+const MIGRATIONS: &[Migration] = &[(1, v1_base_stores), (2, v2_relation_indexes)];
+
+/// Version 1: the three stores, and documents by type and by type + updated time.
+fn v1_base_stores(db: &IdbDatabase, _tx: &IdbTransaction) -> Result<(), JsValue> {
+    let params = web_sys::IdbObjectStoreParameters::new();
+    params.set_key_path(&JsValue::from_str("id"));
+    let docs = db.create_object_store_with_optional_parameters(DOCS, &params)?;
+    index(&docs, "type", &JsValue::from_str("t"))?;
+    let compound = js_sys::Array::of3(&"t".into(), &"u".into(), &"id".into());
+    index(&docs, "type_updated", &compound)?;
+    db.create_object_store(CHANGES)?;
+    db.create_object_store(LOCAL)?;
+    Ok(())
+}
+
+/// Version 2: relation indexes (sparse: only rows that carry the field are indexed).
+fn v2_relation_indexes(_db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
+    let docs = tx.object_store(DOCS)?;
+    for (name, path) in [
+        ("attendance_activity", "aa"),
+        ("attendance_volunteer", "av"),
+        ("concern_activity", "ca"),
+        ("concern_status", "cs"),
+        ("response_survey", "rs"),
+    ] {
+        index(&docs, name, &JsValue::from_str(path))?;
+    }
+    Ok(())
+}
+
+fn index(store: &IdbObjectStore, name: &str, path: &JsValue) -> Result<(), JsValue> {
+    let params = IdbIndexParameters::new();
+    params.set_unique(false);
+    store.create_index_with_str_sequence_and_optional_parameters(name, path, &params)?;
+    Ok(())
+}
+
+/// Opens `name` at `version`, running every migration above the stored version, then
+/// closes it again. Fails with `VersionError` when the stored version is newer.
+pub(crate) async fn migrate(name: &str, version: u32) -> Result<(), StoreError> {
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or_else(|| StoreError::Idb("indexedDB is not available".into()))?;
+    let request = factory
+        .open_with_u32(name, version)
+        .map_err(|e| js_error(&e))?;
+    let done = open_promise(&request, version);
+    let db = JsFuture::from(done).await.map_err(|e| js_error(&e))?;
+    db.unchecked_into::<IdbDatabase>().close();
+    Ok(())
+}
+
+/// Wraps the open request's events in a promise; the upgrade runs inside it.
+fn open_promise(request: &IdbOpenDbRequest, target: u32) -> js_sys::Promise {
+    let request = request.clone();
+    js_sys::Promise::new(&mut move |resolve, reject| {
+        let req = request.clone();
+        let on_upgrade = Closure::once_into_js(move |event: web_sys::IdbVersionChangeEvent| {
+            let old = event.old_version() as u32;
+            let db: IdbDatabase = req.result().expect("upgrade has a result").unchecked_into();
+            let tx = req.transaction().expect("upgrade runs in a transaction");
+            for (version, step) in MIGRATIONS {
+                if *version > old && *version <= target {
+                    if let Err(e) = step(&db, &tx) {
+                        web_sys::console::error_2(&"yehua: migration failed".into(), &e);
+                        tx.abort().ok();
+                        return;
+                    }
+                }
+            }
+        });
+        request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
+        let req = request.clone();
+        let ok = resolve.clone();
+        let on_success = Closure::once_into_js(move || {
+            ok.call1(&JsValue::NULL, &req.result().unwrap_or(JsValue::NULL)).ok();
+        });
+        request.set_onsuccess(Some(on_success.unchecked_ref()));
+        let req = request.clone();
+        let fail = reject.clone();
+        let on_error = Closure::once_into_js(move || {
+            let err = req.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::NULL);
+            fail.call1(&JsValue::NULL, &err).ok();
+        });
+        request.set_onerror(Some(on_error.unchecked_ref()));
+        let on_blocked = Closure::once_into_js(move || {
+            reject.call1(&JsValue::NULL, &"blocked".into()).ok();
+        });
+        request.set_onblocked(Some(on_blocked.unchecked_ref()));
+    })
+}
+
+fn js_error(e: &JsValue) -> StoreError {
+    if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
+        return match d.name().as_str() {
+            "VersionError" => StoreError::VersionError(d.message()),
+            "QuotaExceededError" => StoreError::QuotaExceeded(d.message()),
+            name => StoreError::Idb(format!("{name}: {}", d.message())),
+        };
+    }
+    if e.as_string().as_deref() == Some("blocked") {
+        return StoreError::Blocked;
+    }
+    StoreError::Idb(format!("{e:?}"))
+}

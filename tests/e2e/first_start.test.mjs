@@ -1,0 +1,79 @@
+// First start at 360x640 in zh-CN: profile form (with a validation error), every tab,
+// reload keeps the profile, the offline indicator follows the network.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHub, launchPhone } from './harness.mjs';
+
+let hub, phone;
+before(async () => {
+  hub = await startHub();
+  phone = await launchPhone();
+});
+after(async () => {
+  await phone?.browser.close();
+  await hub?.stop();
+});
+
+test('first start, every tab, reload keeps the profile', async () => {
+  const { page, context, errors } = phone;
+  await page.goto(hub.url + '/');
+  await page.getByText('首次使用：填写站点信息').waitFor();
+
+  // A bad station code is refused in Chinese and nothing is saved.
+  await page.locator('input[name=station_code]').fill('12a');
+  await page.locator('input[name=station_name]').fill('示范村新时代文明实践站');
+  await page.locator('input[name=cadre_name]').fill('王书记');
+  await page.getByRole('button', { name: '保存' }).tap();
+  await page.getByText('站点代码应为 6 到 12 位数字').waitFor();
+
+  await page.locator('input[name=station_code]').fill('330106001');
+  await page.getByRole('button', { name: '保存' }).tap();
+  await page.getByText('欢迎回来, 王书记').waitFor();
+  assert.equal(await page.locator('header .station').textContent(), '示范村新时代文明实践站');
+
+  const tabs = [
+    ['夜话', '夜话与活动'],
+    ['志愿者', '志愿者'],
+    ['问卷', '问卷'],
+    ['同步', '同步'],
+    ['统计', '统计'],
+    ['设置', '设置'],
+    ['首页', '欢迎回来, 王书记'],
+  ];
+  for (const [tab, heading] of tabs) {
+    await page.locator('nav.bottom-nav a', { hasText: tab }).tap();
+    await page.locator('main h2', { hasText: heading }).first().waitFor();
+    const box = await page.locator('nav.bottom-nav').boundingBox();
+    assert.ok(box.y + box.height <= 640 && box.y >= 560, `nav in thumb reach: ${JSON.stringify(box)}`);
+  }
+
+  await page.reload();
+  await page.getByText('欢迎回来, 王书记').waitFor();
+  assert.equal(await page.getByText('首次使用：填写站点信息').count(), 0);
+
+  await context.setOffline(true);
+  await page.locator('[data-testid=online-badge]', { hasText: '离线' }).waitFor();
+  await context.setOffline(false);
+  await page.locator('[data-testid=online-badge]', { hasText: '在线' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('demo data fills the lists and the language switch persists', async () => {
+  const { page, errors } = phone;
+  await page.goto(hub.url + '/');
+  await page.getByTestId('load-demo').tap();
+  await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+  const activities = Number(await page.locator('[data-testid=count-activities] .value').textContent());
+  assert.ok(activities > 50, `activities: ${activities}`);
+
+  await page.locator('nav.bottom-nav a', { hasText: '夜话' }).tap();
+  await page.locator('[data-testid=activity-list] li').first().waitFor();
+  assert.equal(await page.locator('[data-testid=activity-list] li').count(), 50, 'first page of 50');
+
+  await page.locator('nav.bottom-nav a', { hasText: '设置' }).tap();
+  await page.getByTestId('locale').selectOption('en');
+  await page.locator('main h2', { hasText: 'Settings' }).waitFor();
+  await page.reload();
+  await page.locator('nav.bottom-nav a', { hasText: 'Forums' }).waitFor();
+  assert.deepEqual(errors, []);
+});

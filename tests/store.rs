@@ -1,0 +1,183 @@
+//! Browser tests of the IndexedDB store, in headless Chromium (wasm-bindgen-test).
+//! Each test uses its own database name, so they never see each other's data.
+#![cfg(target_arch = "wasm32")]
+
+use serde_json::{json, Value};
+use wasm_bindgen_test::*;
+use yehua::store::{PageQuery, Relation, Store, StoreError};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+async fn fresh(name: &str) -> Store {
+    Store::delete_database(name).await.unwrap();
+    Store::open_named(name, yehua::store::SCHEMA_VERSION).await.unwrap()
+}
+
+fn activity(i: usize) -> Value {
+    json!({
+        "_id": format!("activity:{i:05}"),
+        "type": "activity",
+        "kind": "evening_forum",
+        "title": format!("第{i}场夜话：生猪养殖技术"),
+        "start": format!("2026-01-01T19:{:02}:{:02}+08:00", (i / 60) % 60, i % 60),
+        "villagers_present": i % 90,
+    })
+}
+
+#[wasm_bindgen_test]
+async fn round_trip_keeps_chinese_text() {
+    let store = fresh("t_round_trip").await;
+    let doc = json!({"_id": "activity:1", "type": "activity", "title": "乡村振兴新政策解读 🌾",
+        "notes": "群众畅谈：灌溉水渠年久失修，需要维修。"});
+    let rev = store.put(doc.clone()).await.unwrap();
+    assert_eq!(rev.pos, 1);
+    let got = store.get("activity:1").await.unwrap();
+    assert_eq!(got["title"], doc["title"]);
+    assert_eq!(got["notes"], doc["notes"]);
+    assert_eq!(got["_rev"], rev.to_string());
+    assert_eq!(store.update_seq().await.unwrap(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn stale_rev_is_a_conflict_and_changes_nothing() {
+    let store = fresh("t_conflict").await;
+    let r1 = store.put(json!({"_id": "team:1", "type": "team", "name": "农技服务队"})).await.unwrap();
+    let r2 = store
+        .put(json!({"_id": "team:1", "_rev": r1.to_string(), "type": "team", "name": "农技志愿服务队"}))
+        .await
+        .unwrap();
+    let stale = store
+        .put(json!({"_id": "team:1", "_rev": r1.to_string(), "type": "team", "name": "旧的修改"}))
+        .await;
+    assert!(matches!(stale, Err(StoreError::Conflict(ref id)) if id == "team:1"), "{stale:?}");
+    let missing_rev = store.put(json!({"_id": "team:1", "type": "team", "name": "没有版本"})).await;
+    assert!(matches!(missing_rev, Err(StoreError::Conflict(_))));
+    let got = store.get("team:1").await.unwrap();
+    assert_eq!(got["name"], "农技志愿服务队");
+    assert_eq!(got["_rev"], r2.to_string());
+    assert_eq!(store.update_seq().await.unwrap(), 2);
+}
+
+#[wasm_bindgen_test]
+async fn delete_writes_a_tombstone_that_replicates_and_can_be_undone() {
+    let store = fresh("t_tombstone").await;
+    let r1 = store
+        .put(json!({"_id": "concern:1", "type": "concern", "activity_id": "activity:1", "status": "open", "text": "路灯坏了"}))
+        .await
+        .unwrap();
+    let tomb = store.delete("concern:1", &r1).await.unwrap();
+    assert_eq!(tomb.pos, 2);
+    assert!(matches!(store.get("concern:1").await, Err(StoreError::NotFound(_))));
+    let record = store.get_record("concern:1").await.unwrap().expect("tombstone kept");
+    assert!(record.is_deleted());
+    assert_eq!(store.count_related(Relation::ConcernsByStatus, "open").await.unwrap(), 0);
+    assert_eq!(store.count_type("concern").await.unwrap(), 0);
+    let changes = store.changes_since(0, 100).await.unwrap();
+    assert_eq!(changes.len(), 1, "one feed entry per document");
+    assert!(changes[0].record.is_deleted());
+    // Undo: write the old body again on top of the tombstone.
+    let undo = store
+        .put(json!({"_id": "concern:1", "_rev": tomb.to_string(), "type": "concern", "activity_id": "activity:1", "status": "open", "text": "路灯坏了"}))
+        .await
+        .unwrap();
+    assert_eq!(undo.pos, 3);
+    assert_eq!(store.get("concern:1").await.unwrap()["text"], "路灯坏了");
+    assert_eq!(store.count_related(Relation::ConcernsByActivity, "activity:1").await.unwrap(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn bulk_write_of_ten_thousand_docs_in_one_transaction() {
+    let store = fresh("t_bulk").await;
+    let docs: Vec<Value> = (0..10_000).map(activity).collect();
+    let results = store.bulk_put(docs).await.unwrap();
+    assert_eq!(results.len(), 10_000);
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(store.count_type("activity").await.unwrap(), 10_000);
+    assert_eq!(store.update_seq().await.unwrap(), 10_000);
+    let tail = store.changes_since(9_990, 100).await.unwrap();
+    assert_eq!(tail.iter().map(|c| c.seq).collect::<Vec<_>>(), (9_991..=10_000).collect::<Vec<_>>());
+}
+
+#[wasm_bindgen_test]
+async fn pages_are_newest_first_without_gaps_or_repeats() {
+    let store = fresh("t_paging").await;
+    store.bulk_put((0..120).map(activity).collect()).await.unwrap();
+    store.put(json!({"_id": "volunteer:1", "type": "volunteer", "name": "张三"})).await.unwrap();
+    let mut q = PageQuery { doc_type: "activity".into(), newest_first: true, after: None, limit: 50 };
+    let mut seen = Vec::new();
+    loop {
+        let page = store.page(&q).await.unwrap();
+        seen.extend(page.docs.iter().map(|d| d["start"].as_str().unwrap().to_owned()));
+        match page.next {
+            Some(next) => q.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 120);
+    let mut sorted = seen.clone();
+    sorted.sort();
+    sorted.reverse();
+    assert_eq!(seen, sorted, "newest first");
+    sorted.dedup();
+    assert_eq!(sorted.len(), 120, "no repeats");
+}
+
+#[wasm_bindgen_test]
+async fn relation_indexes_find_attendance_by_activity_and_volunteer() {
+    let store = fresh("t_relations").await;
+    let mut docs = Vec::new();
+    for a in 0..3 {
+        for v in 0..4 {
+            docs.push(json!({"_id": format!("attendance:activity:{a}:volunteer:{v}"), "type": "attendance",
+                "activity_id": format!("activity:{a}"), "volunteer_id": format!("volunteer:{v}")}));
+        }
+    }
+    store.bulk_put(docs).await.unwrap();
+    let of_a1 = store.related(Relation::AttendanceByActivity, "activity:1", 100).await.unwrap();
+    assert_eq!(of_a1.len(), 4);
+    assert!(of_a1.iter().all(|d| d["activity_id"] == "activity:1"));
+    assert_eq!(store.related(Relation::AttendanceByVolunteer, "volunteer:2", 100).await.unwrap().len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn migration_from_version_one_keeps_data_and_indexes_it() {
+    let name = "t_migrate";
+    Store::delete_database(name).await.unwrap();
+    let v1 = Store::open_named(name, 1).await.unwrap();
+    v1.put(json!({"_id": "response:1", "type": "response", "survey_id": "survey:9", "answers": {"q1": 5}}))
+        .await
+        .unwrap();
+    v1.put_local("profile", &json!({"station_code": "330106001"})).await.unwrap();
+    v1.close();
+    let v2 = Store::open_named(name, 2).await.unwrap();
+    let found = v2.related(Relation::ResponsesBySurvey, "survey:9", 10).await.unwrap();
+    assert_eq!(found.len(), 1, "the v2 index covers rows written under v1");
+    assert_eq!(found[0]["answers"]["q1"], 5);
+    let profile: Option<Value> = v2.get_local("profile").await.unwrap();
+    assert_eq!(profile.unwrap()["station_code"], "330106001");
+    v2.close();
+    let too_old = Store::open_named(name, 1).await;
+    assert!(matches!(too_old, Err(StoreError::VersionError(_))), "{too_old:?}");
+}
+
+#[wasm_bindgen_test]
+async fn replicated_revisions_merge_into_conflicts() {
+    let store = fresh("t_replicated").await;
+    let r1 = store.put(json!({"_id": "activity:c", "type": "activity", "title": "甲"})).await.unwrap();
+    let local = store
+        .put(json!({"_id": "activity:c", "_rev": r1.to_string(), "type": "activity", "title": "乙"}))
+        .await
+        .unwrap();
+    let remote = json!({"_id": "activity:c", "_rev": "2-ffffffffffffffffffffffffffffffff", "type": "activity", "title": "丙",
+        "_revisions": {"start": 2, "ids": ["ffffffffffffffffffffffffffffffff", r1.hash]}});
+    let out = store.put_replicated(vec![remote.clone()]).await.unwrap();
+    assert!(out[0].is_ok());
+    let again = store.put_replicated(vec![remote]).await.unwrap();
+    assert!(again[0].is_ok());
+    let record = store.get_record("activity:c").await.unwrap().unwrap();
+    assert_eq!(record.tree.leaves().len(), 2);
+    let winner = store.get("activity:c").await.unwrap();
+    let expected = if local.hash.as_str() > "ffffffffffffffffffffffffffffffff" { "乙" } else { "丙" };
+    assert_eq!(winner["title"], expected);
+    assert_eq!(store.update_seq().await.unwrap(), 3, "re-sending a known revision writes nothing");
+}
