@@ -38,9 +38,15 @@ pub fn HomePage() -> impl IntoView {
     let demo = RwSignal::new(None::<bool>);
     let load_demo = move |_| {
         let store = ctx.store();
+        let Some(profile) = ctx.profile.get_untracked() else { return };
         demo.set(Some(false));
         spawn_local(async move {
-            let docs = model::demo::generate(&model::demo::DemoConfig::default());
+            let cfg = model::demo::DemoConfig {
+                station: profile.station_code,
+                cadre: profile.cadre_name,
+                ..Default::default()
+            };
+            let docs = model::demo::generate(&cfg);
             match store.bulk_put(docs).await {
                 Ok(_) => {
                     demo.set(Some(true));

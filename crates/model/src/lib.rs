@@ -1,1 +1,18 @@
-//! Yehua domain model.
+//! Yehua's domain model: the document types of DESIGN.md ("Data: documents"), their ids,
+//! their validation (with zh-CN and en messages), a deterministic demo-data generator and
+//! the headquarters totals.
+//!
+//! Pure Rust with no I/O and no web dependencies: it builds for the host and for
+//! `wasm32-unknown-unknown`, and is tested natively. It never reads the clock or a random
+//! source itself — callers pass times and entropy in — so every function is deterministic.
+
+pub mod demo;
+pub mod doc;
+pub mod id;
+pub mod stats;
+pub mod time;
+pub mod validate;
+
+pub use doc::{Activity, ActivityKind, Attendance, Concern, ConcernCategory, ConcernStatus, Meta, Segment};
+pub use id::{DocType, IdError};
+pub use validate::ValidationError;

@@ -1,0 +1,64 @@
+//! Times as Yehua stores them: RFC 3339 strings with the China Standard Time offset
+//! (`+08:00`), which sort lexicographically in time order within one offset.
+//! Owns formatting and parsing only; never reads the clock.
+
+use ::time::format_description::well_known::Rfc3339;
+use ::time::{OffsetDateTime, UtcOffset};
+
+/// China Standard Time, UTC+8 — the offset every time is recorded in.
+pub const CST: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(o) => o,
+    Err(_) => panic!("UTC+8 is a valid offset"),
+};
+
+/// Why a time string was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimeError {
+    /// Not RFC 3339.
+    #[error("{0:?} is not an RFC 3339 time")]
+    Unparsable(String),
+    /// Out of the representable range.
+    #[error("unix time {0} ms is out of range")]
+    OutOfRange(i64),
+}
+
+/// Formats a Unix time in milliseconds as RFC 3339 at UTC+8, to the second.
+pub fn rfc3339_cst(unix_millis: i64) -> Result<String, TimeError> {
+    let t = OffsetDateTime::from_unix_timestamp(unix_millis.div_euclid(1000))
+        .map_err(|_| TimeError::OutOfRange(unix_millis))?
+        .to_offset(CST);
+    t.format(&Rfc3339).map_err(|_| TimeError::OutOfRange(unix_millis))
+}
+
+/// Parses an RFC 3339 time (any offset) into Unix milliseconds.
+pub fn parse_millis(s: &str) -> Result<i64, TimeError> {
+    let t = OffsetDateTime::parse(s, &Rfc3339).map_err(|_| TimeError::Unparsable(s.into()))?;
+    Ok((t.unix_timestamp_nanos() / 1_000_000) as i64)
+}
+
+/// The `YYYY-MM` month of an RFC 3339 time as recorded (its own offset).
+pub fn month_of(s: &str) -> Option<&str> {
+    s.get(..7).filter(|m| m.as_bytes().get(4) == Some(&b'-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_in_china_time_and_parses_back() {
+        // 2026-11-22T12:00:00Z is 20:00 in the village.
+        let ms = 1_795_348_800_000;
+        let s = rfc3339_cst(ms).unwrap();
+        assert_eq!(s, "2026-11-22T20:00:00+08:00");
+        assert_eq!(parse_millis(&s), Ok(ms));
+        assert_eq!(parse_millis("2026-11-22T12:00:00Z"), Ok(ms));
+        assert_eq!(month_of(&s), Some("2026-11"));
+    }
+
+    #[test]
+    fn refuses_garbage() {
+        assert!(matches!(parse_millis("昨天晚上"), Err(TimeError::Unparsable(_))));
+        assert_eq!(month_of("11"), None);
+    }
+}

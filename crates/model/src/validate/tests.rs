@@ -1,0 +1,70 @@
+use super::*;
+use serde_json::json;
+
+fn activity() -> Value {
+    json!({
+        "_id": "activity:0190a0b0-0000-7000-8000-000000000001", "type": "activity",
+        "station": "330106001", "created_at": "2026-11-22T18:00:00+08:00",
+        "updated_at": "2026-11-22T18:00:00+08:00", "kind": "evening_forum", "title": "夜话·冬季防火",
+        "start": "2026-11-22T19:00:00+08:00", "end": "2026-11-22T21:00:00+08:00", "villagers_present": 60
+    })
+}
+
+fn with(mut doc: Value, key: &str, v: Value) -> Value {
+    doc[key] = v;
+    doc
+}
+
+#[test]
+fn a_good_activity_passes() {
+    assert_eq!(validate(&activity()), Ok(DocType::Activity));
+}
+
+#[test]
+fn each_rule_names_its_field_in_chinese() {
+    let cases = [
+        (with(activity(), "title", json!("  ")), ValidationError::Field("title"), "“标题”未填写或格式不正确"),
+        (with(activity(), "kind", json!("party")), ValidationError::Field("kind"), "“活动类型”未填写或格式不正确"),
+        (with(activity(), "start", json!("今晚")), ValidationError::BadTime("start"), "“开始时间”不是有效的时间"),
+        (
+            with(activity(), "end", json!("2026-11-22T18:59:00+08:00")),
+            ValidationError::EndsBeforeStart("end"),
+            "“结束时间”不能早于开始时间",
+        ),
+        (
+            with(activity(), "villagers_present", json!(100_001)),
+            ValidationError::TooManyVillagers(100_001),
+            "到场群众 100001 人超过上限 100000 人",
+        ),
+        (with(activity(), "station", json!("")), ValidationError::Field("station"), "“站点”未填写或格式不正确"),
+    ];
+    for (doc, err, zh) in cases {
+        assert_eq!(validate(&doc), Err(err.clone()));
+        assert_eq!(err.zh(), zh);
+        assert!(!err.en().is_empty());
+    }
+}
+
+#[test]
+fn type_must_match_the_id() {
+    let doc = with(activity(), "type", json!("concern"));
+    assert!(matches!(validate(&doc), Err(ValidationError::TypeMismatch { expected: "activity", .. })));
+    assert!(matches!(validate(&json!([1])), Err(ValidationError::NotAnObject)));
+}
+
+#[test]
+fn attendance_id_must_name_its_activity_and_volunteer() {
+    let act = "activity:0190a0b0-0000-7000-8000-000000000001";
+    let vol = "volunteer:0190a0b0-0000-7000-8000-000000000002";
+    let mut doc = json!({
+        "_id": crate::id::attendance_id(act, vol), "type": "attendance", "station": "330106001",
+        "created_at": "2026-11-22T18:00:00+08:00", "updated_at": "2026-11-22T18:00:00+08:00",
+        "activity_id": act, "volunteer_id": vol, "check_in": "2026-11-22T18:30:00+08:00",
+        "check_out": "2026-11-22T21:30:00+08:00"
+    });
+    assert_eq!(validate(&doc), Ok(DocType::Attendance));
+    doc["check_out"] = json!("2026-11-22T18:00:00+08:00");
+    assert_eq!(validate(&doc), Err(ValidationError::EndsBeforeStart("check_out")));
+    doc["volunteer_id"] = json!("volunteer:0190a0b0-0000-7000-8000-000000000003");
+    assert_eq!(validate(&doc), Err(ValidationError::AttendanceIdMismatch));
+}
