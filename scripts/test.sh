@@ -8,21 +8,26 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CHROMEDRIVER=/usr/bin/chromedriver
 step() { printf '\n\033[1m== %s ==\033[0m\n' "$*"; }
 
+step "format and lints (rustfmt, clippy native and wasm32)"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p yehua --target wasm32-unknown-unknown --all-targets --quiet -- -D warnings
+
 step "native tests"
 cargo test --workspace --quiet
 
 step "browser tests (IndexedDB in headless Chromium)"
-cargo test --target wasm32-unknown-unknown -p yehua --quiet
+cargo test --target wasm32-unknown-unknown -p yehua
 
 step "build the app and the hub"
 trunk build --release
-cargo build --release -p yehua-hub --quiet
+cargo build -p yehua-hub --quiet
 
 step "end-to-end tests (Playwright, Chromium 360x640)"
 node --test --test-concurrency=1 tests/e2e/
 
 if [ -x scripts/test-interop.sh ]; then
   step "interop tests (PouchDB against the hub)"
-  scripts/test-interop.sh target/release/yehua-hub
+  scripts/test-interop.sh target/debug/yehua-hub
 fi
 step "all tests passed"

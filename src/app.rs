@@ -84,7 +84,9 @@ fn Boot() -> impl IntoView {
         }
     });
     move || match boot.get() {
-        Boot::Opening => view! { <p class="boot" data-testid="boot">{t!(i18n, opening)}</p> }.into_any(),
+        Boot::Opening => {
+            view! { <p class="boot" data-testid="boot">{t!(i18n, opening)}</p> }.into_any()
+        }
         Boot::Failed(e) => {
             let zh = i18n.get_locale() == Locale::zh_CN;
             view! {
@@ -97,7 +99,7 @@ fn Boot() -> impl IntoView {
             .into_any()
         }
         Boot::Ready(ctx) => {
-            provide_context(ctx.clone());
+            provide_context(ctx);
             view! { <Shell/> }.into_any()
         }
     }
@@ -150,13 +152,17 @@ fn Shell() -> impl IntoView {
 }
 
 fn navigator_online() -> bool {
-    web_sys::window().map(|w| w.navigator().on_line()).unwrap_or(true)
+    web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true)
 }
 
 /// Keeps `online` in step with the browser's `online` / `offline` events.
 fn watch_online(online: RwSignal<bool>) {
     use wasm_bindgen::{closure::Closure, JsCast};
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     for (event, value) in [("online", true), ("offline", false)] {
         let cb = Closure::<dyn Fn()>::new(move || online.set(value));
         window

@@ -20,9 +20,9 @@ pub mod app;
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
-#[cfg(target_arch = "wasm32")]
-pub mod store;
 /// Store row layout, compiled natively too so its pure logic is tested by `cargo test`.
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "store/row.rs"]
 pub mod row;
+#[cfg(target_arch = "wasm32")]
+pub mod store;

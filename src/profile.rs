@@ -70,7 +70,12 @@ pub enum ProfileError {
 
 impl Profile {
     /// Builds a profile from the form's raw text, trimming it, or names the first bad field.
-    pub fn from_form(code: &str, name: &str, level: Level, cadre: &str) -> Result<Self, ProfileError> {
+    pub fn from_form(
+        code: &str,
+        name: &str,
+        level: Level,
+        cadre: &str,
+    ) -> Result<Self, ProfileError> {
         let code = code.trim();
         if !(6..=12).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(ProfileError::StationCode);
@@ -104,8 +109,18 @@ mod tests {
         check("330106001", "示范村", "王书记", Ok(()));
         check(" 330106001 ", " 示范村 ", "王书记", Ok(()));
         check("33010", "示范村", "王书记", Err(ProfileError::StationCode));
-        check("3301060011111", "示范村", "王书记", Err(ProfileError::StationCode));
-        check("33a106001", "示范村", "王书记", Err(ProfileError::StationCode));
+        check(
+            "3301060011111",
+            "示范村",
+            "王书记",
+            Err(ProfileError::StationCode),
+        );
+        check(
+            "33a106001",
+            "示范村",
+            "王书记",
+            Err(ProfileError::StationCode),
+        );
         check("330106001", "  ", "王书记", Err(ProfileError::StationName));
         check("330106001", "示范村", "", Err(ProfileError::CadreName));
     }

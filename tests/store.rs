@@ -10,7 +10,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 async fn fresh(name: &str) -> Store {
     Store::delete_database(name).await.unwrap();
-    Store::open_named(name, yehua::store::SCHEMA_VERSION).await.unwrap()
+    Store::open_named(name, yehua::store::SCHEMA_VERSION)
+        .await
+        .unwrap()
 }
 
 fn activity(i: usize) -> Value {
@@ -41,7 +43,10 @@ async fn round_trip_keeps_chinese_text() {
 #[wasm_bindgen_test]
 async fn stale_rev_is_a_conflict_and_changes_nothing() {
     let store = fresh("t_conflict").await;
-    let r1 = store.put(json!({"_id": "team:1", "type": "team", "name": "农技服务队"})).await.unwrap();
+    let r1 = store
+        .put(json!({"_id": "team:1", "type": "team", "name": "农技服务队"}))
+        .await
+        .unwrap();
     let r2 = store
         .put(json!({"_id": "team:1", "_rev": r1.to_string(), "type": "team", "name": "农技志愿服务队"}))
         .await
@@ -49,8 +54,13 @@ async fn stale_rev_is_a_conflict_and_changes_nothing() {
     let stale = store
         .put(json!({"_id": "team:1", "_rev": r1.to_string(), "type": "team", "name": "旧的修改"}))
         .await;
-    assert!(matches!(stale, Err(StoreError::Conflict(ref id)) if id == "team:1"), "{stale:?}");
-    let missing_rev = store.put(json!({"_id": "team:1", "type": "team", "name": "没有版本"})).await;
+    assert!(
+        matches!(stale, Err(StoreError::Conflict(ref id)) if id == "team:1"),
+        "{stale:?}"
+    );
+    let missing_rev = store
+        .put(json!({"_id": "team:1", "type": "team", "name": "没有版本"}))
+        .await;
     assert!(matches!(missing_rev, Err(StoreError::Conflict(_))));
     let got = store.get("team:1").await.unwrap();
     assert_eq!(got["name"], "农技志愿服务队");
@@ -67,10 +77,23 @@ async fn delete_writes_a_tombstone_that_replicates_and_can_be_undone() {
         .unwrap();
     let tomb = store.delete("concern:1", &r1).await.unwrap();
     assert_eq!(tomb.pos, 2);
-    assert!(matches!(store.get("concern:1").await, Err(StoreError::NotFound(_))));
-    let record = store.get_record("concern:1").await.unwrap().expect("tombstone kept");
+    assert!(matches!(
+        store.get("concern:1").await,
+        Err(StoreError::NotFound(_))
+    ));
+    let record = store
+        .get_record("concern:1")
+        .await
+        .unwrap()
+        .expect("tombstone kept");
     assert!(record.is_deleted());
-    assert_eq!(store.count_related(Relation::ConcernsByStatus, "open").await.unwrap(), 0);
+    assert_eq!(
+        store
+            .count_related(Relation::ConcernsByStatus, "open")
+            .await
+            .unwrap(),
+        0
+    );
     assert_eq!(store.count_type("concern").await.unwrap(), 0);
     let changes = store.changes_since(0, 100).await.unwrap();
     assert_eq!(changes.len(), 1, "one feed entry per document");
@@ -82,7 +105,13 @@ async fn delete_writes_a_tombstone_that_replicates_and_can_be_undone() {
         .unwrap();
     assert_eq!(undo.pos, 3);
     assert_eq!(store.get("concern:1").await.unwrap()["text"], "路灯坏了");
-    assert_eq!(store.count_related(Relation::ConcernsByActivity, "activity:1").await.unwrap(), 1);
+    assert_eq!(
+        store
+            .count_related(Relation::ConcernsByActivity, "activity:1")
+            .await
+            .unwrap(),
+        1
+    );
 }
 
 #[wasm_bindgen_test]
@@ -95,19 +124,37 @@ async fn bulk_write_of_ten_thousand_docs_in_one_transaction() {
     assert_eq!(store.count_type("activity").await.unwrap(), 10_000);
     assert_eq!(store.update_seq().await.unwrap(), 10_000);
     let tail = store.changes_since(9_990, 100).await.unwrap();
-    assert_eq!(tail.iter().map(|c| c.seq).collect::<Vec<_>>(), (9_991..=10_000).collect::<Vec<_>>());
+    assert_eq!(
+        tail.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        (9_991..=10_000).collect::<Vec<_>>()
+    );
 }
 
 #[wasm_bindgen_test]
 async fn pages_are_newest_first_without_gaps_or_repeats() {
     let store = fresh("t_paging").await;
-    store.bulk_put((0..120).map(activity).collect()).await.unwrap();
-    store.put(json!({"_id": "volunteer:1", "type": "volunteer", "name": "张三"})).await.unwrap();
-    let mut q = PageQuery { doc_type: "activity".into(), newest_first: true, after: None, limit: 50 };
+    store
+        .bulk_put((0..120).map(activity).collect())
+        .await
+        .unwrap();
+    store
+        .put(json!({"_id": "volunteer:1", "type": "volunteer", "name": "张三"}))
+        .await
+        .unwrap();
+    let mut q = PageQuery {
+        doc_type: "activity".into(),
+        newest_first: true,
+        after: None,
+        limit: 50,
+    };
     let mut seen = Vec::new();
     loop {
         let page = store.page(&q).await.unwrap();
-        seen.extend(page.docs.iter().map(|d| d["start"].as_str().unwrap().to_owned()));
+        seen.extend(
+            page.docs
+                .iter()
+                .map(|d| d["start"].as_str().unwrap().to_owned()),
+        );
         match page.next {
             Some(next) => q.after = Some(next),
             None => break,
@@ -133,10 +180,20 @@ async fn relation_indexes_find_attendance_by_activity_and_volunteer() {
         }
     }
     store.bulk_put(docs).await.unwrap();
-    let of_a1 = store.related(Relation::AttendanceByActivity, "activity:1", 100).await.unwrap();
+    let of_a1 = store
+        .related(Relation::AttendanceByActivity, "activity:1", 100)
+        .await
+        .unwrap();
     assert_eq!(of_a1.len(), 4);
     assert!(of_a1.iter().all(|d| d["activity_id"] == "activity:1"));
-    assert_eq!(store.related(Relation::AttendanceByVolunteer, "volunteer:2", 100).await.unwrap().len(), 3);
+    assert_eq!(
+        store
+            .related(Relation::AttendanceByVolunteer, "volunteer:2", 100)
+            .await
+            .unwrap()
+            .len(),
+        3
+    );
 }
 
 #[wasm_bindgen_test]
@@ -147,25 +204,38 @@ async fn migration_from_version_one_keeps_data_and_indexes_it() {
     v1.put(json!({"_id": "response:1", "type": "response", "survey_id": "survey:9", "answers": {"q1": 5}}))
         .await
         .unwrap();
-    v1.put_local("profile", &json!({"station_code": "330106001"})).await.unwrap();
+    v1.put_local("profile", &json!({"station_code": "330106001"}))
+        .await
+        .unwrap();
     v1.close();
     let v2 = Store::open_named(name, 2).await.unwrap();
-    let found = v2.related(Relation::ResponsesBySurvey, "survey:9", 10).await.unwrap();
+    let found = v2
+        .related(Relation::ResponsesBySurvey, "survey:9", 10)
+        .await
+        .unwrap();
     assert_eq!(found.len(), 1, "the v2 index covers rows written under v1");
     assert_eq!(found[0]["answers"]["q1"], 5);
     let profile: Option<Value> = v2.get_local("profile").await.unwrap();
     assert_eq!(profile.unwrap()["station_code"], "330106001");
     v2.close();
     let too_old = Store::open_named(name, 1).await;
-    assert!(matches!(too_old, Err(StoreError::VersionError(_))), "{too_old:?}");
+    assert!(
+        matches!(too_old, Err(StoreError::VersionError(_))),
+        "{too_old:?}"
+    );
 }
 
 #[wasm_bindgen_test]
 async fn replicated_revisions_merge_into_conflicts() {
     let store = fresh("t_replicated").await;
-    let r1 = store.put(json!({"_id": "activity:c", "type": "activity", "title": "甲"})).await.unwrap();
+    let r1 = store
+        .put(json!({"_id": "activity:c", "type": "activity", "title": "甲"}))
+        .await
+        .unwrap();
     let local = store
-        .put(json!({"_id": "activity:c", "_rev": r1.to_string(), "type": "activity", "title": "乙"}))
+        .put(
+            json!({"_id": "activity:c", "_rev": r1.to_string(), "type": "activity", "title": "乙"}),
+        )
         .await
         .unwrap();
     let remote = json!({"_id": "activity:c", "_rev": "2-ffffffffffffffffffffffffffffffff", "type": "activity", "title": "丙",
@@ -177,7 +247,15 @@ async fn replicated_revisions_merge_into_conflicts() {
     let record = store.get_record("activity:c").await.unwrap().unwrap();
     assert_eq!(record.tree.leaves().len(), 2);
     let winner = store.get("activity:c").await.unwrap();
-    let expected = if local.hash.as_str() > "ffffffffffffffffffffffffffffffff" { "乙" } else { "丙" };
+    let expected = if local.hash.as_str() > "ffffffffffffffffffffffffffffffff" {
+        "乙"
+    } else {
+        "丙"
+    };
     assert_eq!(winner["title"], expected);
-    assert_eq!(store.update_seq().await.unwrap(), 3, "re-sending a known revision writes nothing");
+    assert_eq!(
+        store.update_seq().await.unwrap(),
+        3,
+        "re-sending a known revision writes nothing"
+    );
 }

@@ -13,7 +13,11 @@ pub const PAGE_SIZE: u32 = 50;
 
 /// A list of `doc_type` documents; `row` renders one document.
 #[component]
-pub fn DocList(doc_type: &'static str, row: fn(&Value) -> AnyView, testid: &'static str) -> impl IntoView {
+pub fn DocList(
+    doc_type: &'static str,
+    row: fn(&Value) -> AnyView,
+    testid: &'static str,
+) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
     let items = RwSignal::new(Vec::<Value>::new());
@@ -22,7 +26,12 @@ pub fn DocList(doc_type: &'static str, row: fn(&Value) -> AnyView, testid: &'sta
     let load = move |after: Option<PageCursor>| {
         let store = ctx.store();
         spawn_local(async move {
-            let q = PageQuery { doc_type: doc_type.into(), newest_first: true, after: after.clone(), limit: PAGE_SIZE };
+            let q = PageQuery {
+                doc_type: doc_type.into(),
+                newest_first: true,
+                after: after.clone(),
+                limit: PAGE_SIZE,
+            };
             match store.page(&q).await {
                 Ok(page) => {
                     if after.is_none() {
@@ -58,5 +67,8 @@ pub fn DocList(doc_type: &'static str, row: fn(&Value) -> AnyView, testid: &'sta
 
 /// A string field of a document, or empty.
 pub fn text(doc: &Value, key: &str) -> String {
-    doc.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    doc.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }

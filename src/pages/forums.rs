@@ -17,7 +17,10 @@ pub fn ForumsPage() -> impl IntoView {
 
 fn activity_row(doc: &Value) -> AnyView {
     let date = text(doc, "start").chars().take(10).collect::<String>();
-    let present = doc.get("villagers_present").and_then(Value::as_u64).unwrap_or(0);
+    let present = doc
+        .get("villagers_present")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
     view! {
         <div class="row-title">{text(doc, "title")}</div>
         <div class="row-meta">{date}" · "{text(doc, "place")}" · "{present}" 👥"</div>

@@ -20,7 +20,10 @@ async fn counts(store: Store) -> Result<Counts, StoreError> {
     Ok(Counts {
         activities: store.count_type("activity").await?.into(),
         volunteers: store.count_type("volunteer").await?.into(),
-        open_concerns: store.count_related(Relation::ConcernsByStatus, "open").await?.into(),
+        open_concerns: store
+            .count_related(Relation::ConcernsByStatus, "open")
+            .await?
+            .into(),
         surveys: store.count_type("survey").await?.into(),
     })
 }
@@ -34,11 +37,15 @@ pub fn HomePage() -> impl IntoView {
         ctx.changed.track();
         counts(ctx.store())
     });
-    let get = move |f: fn(&Counts) -> u64| Signal::derive(move || figures.get().and_then(|r| r.ok()).map(|c| f(&c)));
+    let get = move |f: fn(&Counts) -> u64| {
+        Signal::derive(move || figures.get().and_then(|r| r.ok()).map(|c| f(&c)))
+    };
     let demo = RwSignal::new(None::<bool>);
     let load_demo = move |_| {
         let store = ctx.store();
-        let Some(profile) = ctx.profile.get_untracked() else { return };
+        let Some(profile) = ctx.profile.get_untracked() else {
+            return;
+        };
         demo.set(Some(false));
         spawn_local(async move {
             let cfg = model::demo::DemoConfig {

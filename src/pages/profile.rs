@@ -25,16 +25,32 @@ pub fn ProfileForm(on_saved: Callback<()>) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
     let current = ctx.profile.get_untracked();
-    let code = RwSignal::new(current.as_ref().map(|p| p.station_code.clone()).unwrap_or_default());
-    let name = RwSignal::new(current.as_ref().map(|p| p.station_name.clone()).unwrap_or_default());
+    let code = RwSignal::new(
+        current
+            .as_ref()
+            .map(|p| p.station_code.clone())
+            .unwrap_or_default(),
+    );
+    let name = RwSignal::new(
+        current
+            .as_ref()
+            .map(|p| p.station_name.clone())
+            .unwrap_or_default(),
+    );
     let level = RwSignal::new(current.as_ref().map(|p| p.level).unwrap_or_default());
-    let cadre = RwSignal::new(current.as_ref().map(|p| p.cadre_name.clone()).unwrap_or_default());
+    let cadre = RwSignal::new(
+        current
+            .as_ref()
+            .map(|p| p.cadre_name.clone())
+            .unwrap_or_default(),
+    );
     let error = RwSignal::new(None::<ProfileError>);
     let saving = RwSignal::new(false);
     let save_error = RwSignal::new(None::<String>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let profile = match Profile::from_form(&code.get(), &name.get(), level.get(), &cadre.get()) {
+        let profile = match Profile::from_form(&code.get(), &name.get(), level.get(), &cadre.get())
+        {
             Ok(p) => p,
             Err(e) => return error.set(Some(e)),
         };

@@ -14,7 +14,13 @@ pub fn SettingsPage() -> impl IntoView {
     let editing = RwSignal::new(false);
     let choose = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
-        let Some(locale) = Locale::get_all().iter().copied().find(|l| l.as_str() == value) else { return };
+        let Some(locale) = Locale::get_all()
+            .iter()
+            .copied()
+            .find(|l| l.as_str() == value)
+        else {
+            return;
+        };
         i18n.set_locale(locale);
         let store = ctx.store();
         spawn_local(async move {

@@ -4,14 +4,19 @@ use crate::app::use_app;
 use crate::components::stat_card::StatCard;
 use crate::i18n::*;
 use crate::store::{PageQuery, Store, StoreError};
-use model::stats::Totals;
 use leptos::prelude::*;
+use model::stats::Totals;
 
 /// Streams every activity, attendance and concern through `model::stats::Totals`.
 async fn totals(store: Store) -> Result<Totals, StoreError> {
     let mut t = Totals::default();
     for doc_type in ["activity", "attendance", "concern"] {
-        let mut q = PageQuery { doc_type: doc_type.into(), newest_first: true, after: None, limit: 500 };
+        let mut q = PageQuery {
+            doc_type: doc_type.into(),
+            newest_first: true,
+            after: None,
+            limit: 500,
+        };
         loop {
             let page = store.page(&q).await?;
             page.docs.iter().for_each(|d| t.add(d));
@@ -33,7 +38,9 @@ pub fn StatsPage() -> impl IntoView {
         ctx.changed.track();
         totals(ctx.store())
     });
-    let get = move |f: fn(&Totals) -> u64| Signal::derive(move || figures.get().and_then(|r| r.ok()).map(|t| f(&t)));
+    let get = move |f: fn(&Totals) -> u64| {
+        Signal::derive(move || figures.get().and_then(|r| r.ok()).map(|t| f(&t)))
+    };
     view! {
         <h2>{t!(i18n, stats_title)}</h2>
         <div class="stats">

@@ -16,7 +16,10 @@ pub fn SurveysPage() -> impl IntoView {
 }
 
 fn survey_row(doc: &Value) -> AnyView {
-    let questions = doc.get("questions").and_then(Value::as_array).map_or(0, Vec::len);
+    let questions = doc
+        .get("questions")
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len);
     view! {
         <div class="row-title">{text(doc, "title")}</div>
         <div class="row-meta">{text(doc, "status")}" · "{questions}" ?"</div>

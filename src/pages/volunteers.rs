@@ -16,7 +16,10 @@ pub fn VolunteersPage() -> impl IntoView {
 }
 
 fn volunteer_row(doc: &Value) -> AnyView {
-    let party = doc.get("party_member").and_then(Value::as_bool).unwrap_or(false);
+    let party = doc
+        .get("party_member")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     view! {
         <div class="row-title">{text(doc, "name")}{party.then_some(" ☭")}</div>
         <div class="row-meta">{text(doc, "phone")}</div>

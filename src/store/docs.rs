@@ -56,15 +56,24 @@ impl Store {
     }
 
     /// Saves many documents as new revisions in one transaction; per-document results.
-    pub async fn bulk_put(&self, docs: Vec<Value>) -> Result<Vec<Result<RevId, StoreError>>, StoreError> {
+    pub async fn bulk_put(
+        &self,
+        docs: Vec<Value>,
+    ) -> Result<Vec<Result<RevId, StoreError>>, StoreError> {
         let results = self.write_batch(docs, WriteMode::Edit).await?;
         Ok(results.into_iter().map(|r| r.map(|(rev, _)| rev)).collect())
     }
 
     /// Merges replicated revisions (each with `_rev` and `_revisions`) in one transaction.
-    pub async fn put_replicated(&self, docs: Vec<Value>) -> Result<Vec<Result<MergeOutcome, StoreError>>, StoreError> {
+    pub async fn put_replicated(
+        &self,
+        docs: Vec<Value>,
+    ) -> Result<Vec<Result<MergeOutcome, StoreError>>, StoreError> {
         let results = self.write_batch(docs, WriteMode::Replicated).await?;
-        Ok(results.into_iter().map(|r| r.map(|(_, outcome)| outcome)).collect())
+        Ok(results
+            .into_iter()
+            .map(|r| r.map(|(_, outcome)| outcome))
+            .collect())
     }
 
     /// Writes a tombstone over revision `rev`, keeping `type` and `station` so that
@@ -100,7 +109,11 @@ impl Store {
         for (id, request) in pending {
             let stored = request.await?;
             let entry = match stored {
-                Some(row) => (row.record().map_err(|e| StoreError::Corrupt(e.to_string()))?, Some(row.seq)),
+                Some(row) => (
+                    row.record()
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                    Some(row.seq),
+                ),
                 None => (DocRecord::new(id.clone()), None),
             };
             batch.insert(id, entry);
@@ -113,7 +126,9 @@ impl Store {
             };
             let applied = match mode {
                 WriteMode::Edit => record.update(doc).map(|rev| (rev, MergeOutcome::Extended)),
-                WriteMode::Replicated => record.put_replicated(doc).map(|o| (winner_rev(record), o)),
+                WriteMode::Replicated => {
+                    record.put_replicated(doc).map(|o| (winner_rev(record), o))
+                }
             };
             match applied {
                 Ok(done) => {
@@ -141,7 +156,9 @@ impl Store {
     pub async fn get(&self, id: &str) -> Result<Value, StoreError> {
         let record = self.get_record(id).await?;
         match record {
-            Some(r) if !r.is_deleted() => r.winner_doc().ok_or_else(|| StoreError::NotFound(id.into())),
+            Some(r) if !r.is_deleted() => r
+                .winner_doc()
+                .ok_or_else(|| StoreError::NotFound(id.into())),
             _ => Err(StoreError::NotFound(id.into())),
         }
     }
@@ -175,8 +192,13 @@ impl Store {
             if row.seq as u64 <= since {
                 continue;
             }
-            let record = row.record().map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            out.push(Change { seq: row.seq as u64, record });
+            let record = row
+                .record()
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            out.push(Change {
+                seq: row.seq as u64,
+                record,
+            });
         }
         Ok(out)
     }
@@ -189,11 +211,18 @@ impl Store {
 }
 
 fn doc_id(doc: &Value) -> String {
-    doc.get("_id").and_then(Value::as_str).unwrap_or_default().to_owned()
+    doc.get("_id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn winner_rev(record: &DocRecord) -> RevId {
-    record.tree.winner().map(|l| l.rev).expect("a merged record has a winner")
+    record
+        .tree
+        .winner()
+        .map(|l| l.rev)
+        .expect("a merged record has a winner")
 }
 
 async fn last_seq(changes: &ObjectStore<'_>) -> Result<u64, StoreError> {

@@ -12,15 +12,21 @@ impl Store {
     pub async fn get_local<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>, StoreError> {
         let tx = self.db.transaction(LOCAL).build()?;
         let text: Option<String> = tx.object_store(LOCAL)?.get(key).primitive()?.await?;
-        text.map(|t| serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("{key}: {e}"))))
-            .transpose()
+        text.map(|t| {
+            serde_json::from_str(&t).map_err(|e| StoreError::Corrupt(format!("{key}: {e}")))
+        })
+        .transpose()
     }
 
     /// Writes the local record `key` (committed before this returns).
     pub async fn put_local<T: Serialize>(&self, key: &str, value: &T) -> Result<(), StoreError> {
-        let text = serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("{key}: {e}")))?;
+        let text =
+            serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("{key}: {e}")))?;
         let tx = self.write_tx(&[LOCAL])?;
-        tx.object_store(LOCAL)?.put(text).with_key(key).primitive()?;
+        tx.object_store(LOCAL)?
+            .put(text)
+            .with_key(key)
+            .primitive()?;
         tx.commit().await?;
         Ok(())
     }

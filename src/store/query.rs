@@ -77,18 +77,34 @@ impl Store {
         let (lower, upper) = (vec![t.clone()], vec![t.clone(), "\u{ffff}".to_owned()]);
         let range = match (&q.after, q.newest_first) {
             (None, _) => KeyRange::Bound(lower, false, upper, false),
-            (Some(c), true) => KeyRange::Bound(lower, false, vec![t, c.time.clone(), c.id.clone()], true),
-            (Some(c), false) => KeyRange::Bound(vec![t, c.time.clone(), c.id.clone()], true, upper, false),
+            (Some(c), true) => {
+                KeyRange::Bound(lower, false, vec![t, c.time.clone(), c.id.clone()], true)
+            }
+            (Some(c), false) => {
+                KeyRange::Bound(vec![t, c.time.clone(), c.id.clone()], true, upper, false)
+            }
         };
-        let direction = if q.newest_first { CursorDirection::Prev } else { CursorDirection::Next };
+        let direction = if q.newest_first {
+            CursorDirection::Prev
+        } else {
+            CursorDirection::Next
+        };
         let tx = self.db.transaction(DOCS).build()?;
         let store = tx.object_store(DOCS)?;
         let index = store.index("type_updated")?;
         let mut docs = Vec::new();
         let mut last: Option<DocRow> = None;
-        if let Some(mut cursor) = index.open_cursor().with_query::<Vec<String>, _>(range).with_direction(direction).serde()?.await? {
+        if let Some(mut cursor) = index
+            .open_cursor()
+            .with_query::<Vec<String>, _>(range)
+            .with_direction(direction)
+            .serde()?
+            .await?
+        {
             while docs.len() < q.limit as usize {
-                let Some(row) = cursor.next_record_ser::<DocRow>().await? else { break };
+                let Some(row) = cursor.next_record_ser::<DocRow>().await? else {
+                    break;
+                };
                 docs.push(winner(&row)?);
                 last = Some(row);
             }
@@ -104,7 +120,12 @@ impl Store {
     }
 
     /// Live documents related to `key` through `relation`, at most `limit`.
-    pub async fn related(&self, relation: Relation, key: &str, limit: u32) -> Result<Vec<Value>, StoreError> {
+    pub async fn related(
+        &self,
+        relation: Relation,
+        key: &str,
+        limit: u32,
+    ) -> Result<Vec<Value>, StoreError> {
         let tx = self.db.transaction(DOCS).build()?;
         let store = tx.object_store(DOCS)?;
         let rows: Vec<DocRow> = store
@@ -133,7 +154,9 @@ impl Store {
 }
 
 fn winner(row: &DocRow) -> Result<Value, StoreError> {
-    let record = row.record().map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let record = row
+        .record()
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     record
         .winner_doc()
         .ok_or_else(|| StoreError::Corrupt(format!("{} has no winner", row.id)))

@@ -113,8 +113,13 @@ mod tests {
         let row = row_of(json!({"_id": "activity:x", "type": "activity",
             "start": "2026-01-02T19:30:00+08:00", "updated_at": "2026-11-01T00:00:00+08:00"}));
         assert_eq!(row.u.as_deref(), Some("2026-01-02T19:30:00+08:00"));
-        let row = row_of(json!({"_id": "concern:c", "type": "concern", "activity_id": "a", "status": "open"}));
-        assert_eq!((row.ca.as_deref(), row.cs.as_deref()), (Some("a"), Some("open")));
+        let row = row_of(
+            json!({"_id": "concern:c", "type": "concern", "activity_id": "a", "status": "open"}),
+        );
+        assert_eq!(
+            (row.ca.as_deref(), row.cs.as_deref()),
+            (Some("a"), Some("open"))
+        );
     }
 
     #[test]
@@ -127,7 +132,10 @@ mod tests {
             .unwrap();
         let row = DocRow::from_record(&rec, 9);
         assert!(row.deleted);
-        assert_eq!((&row.t, &row.u, &row.ca, &row.cs), (&None, &None, &None, &None));
+        assert_eq!(
+            (&row.t, &row.u, &row.ca, &row.cs),
+            (&None, &None, &None, &None)
+        );
         assert_eq!(row.record().unwrap(), rec);
     }
 }

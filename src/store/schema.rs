@@ -27,7 +27,10 @@ pub(crate) const CHANGES: &str = "changes";
 pub(crate) const LOCAL: &str = "local";
 
 /// One schema step: `(version it produces, what it does)`.
-type Migration = (u32, fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>);
+type Migration = (
+    u32,
+    fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>,
+);
 
 const MIGRATIONS: &[Migration] = &[(1, v1_base_stores), (2, v2_relation_indexes)];
 
@@ -104,13 +107,19 @@ fn open_promise(request: &IdbOpenDbRequest, target: u32) -> js_sys::Promise {
         let req = request.clone();
         let ok = resolve.clone();
         let on_success = Closure::once_into_js(move || {
-            ok.call1(&JsValue::NULL, &req.result().unwrap_or(JsValue::NULL)).ok();
+            ok.call1(&JsValue::NULL, &req.result().unwrap_or(JsValue::NULL))
+                .ok();
         });
         request.set_onsuccess(Some(on_success.unchecked_ref()));
         let req = request.clone();
         let fail = reject.clone();
         let on_error = Closure::once_into_js(move || {
-            let err = req.error().ok().flatten().map(JsValue::from).unwrap_or(JsValue::NULL);
+            let err = req
+                .error()
+                .ok()
+                .flatten()
+                .map(JsValue::from)
+                .unwrap_or(JsValue::NULL);
             fail.call1(&JsValue::NULL, &err).ok();
         });
         request.set_onerror(Some(on_error.unchecked_ref()));

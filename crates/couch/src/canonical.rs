@@ -49,6 +49,9 @@ mod tests {
     #[test]
     fn keys_are_sorted_at_every_depth() {
         let v = json!({"b": 1, "a": {"z": [1, {"y": 2, "x": "夜话"}], "c": null}});
-        assert_eq!(canonical_json(&v), r#"{"a":{"c":null,"z":[1,{"x":"夜话","y":2}]},"b":1}"#);
+        assert_eq!(
+            canonical_json(&v),
+            r#"{"a":{"c":null,"z":[1,{"x":"夜话","y":2}]},"b":1}"#
+        );
     }
 }

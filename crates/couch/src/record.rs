@@ -9,7 +9,14 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Metadata fields a document body may carry; any other `_` field is refused.
-const META: [&str; 6] = ["_id", "_rev", "_deleted", "_revisions", "_conflicts", "_deleted_conflicts"];
+const META: [&str; 6] = [
+    "_id",
+    "_rev",
+    "_deleted",
+    "_revisions",
+    "_conflicts",
+    "_deleted_conflicts",
+];
 
 /// Why a document could not be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -90,7 +97,11 @@ pub struct DocRecord {
 impl DocRecord {
     /// A record for a document never written.
     pub fn new(id: String) -> Self {
-        Self { id, tree: RevTree::new(), bodies: BTreeMap::new() }
+        Self {
+            id,
+            tree: RevTree::new(),
+            bodies: BTreeMap::new(),
+        }
     }
 
     /// Applies a local edit (`new_edits: true`) and returns the new revision.
@@ -133,8 +144,8 @@ impl DocRecord {
         let path = match doc.get("_revisions") {
             None | Some(Value::Null) => vec![rev.clone()],
             Some(v) => {
-                let revs: Revisions =
-                    serde_json::from_value(v.clone()).map_err(|e| DocError::BadRevisions(e.to_string()))?;
+                let revs: Revisions = serde_json::from_value(v.clone())
+                    .map_err(|e| DocError::BadRevisions(e.to_string()))?;
                 let path = revs.to_path();
                 if path.first() != Some(&rev) || revs.start < revs.ids.len() as u64 {
                     return Err(DocError::BadRevisions(rev.to_string()));
@@ -150,7 +161,11 @@ impl DocRecord {
         self.tree.merge(&path, deleted);
         self.bodies.insert(rev.to_string(), body);
         self.finish();
-        Ok(if extends { MergeOutcome::Extended } else { MergeOutcome::NewBranch })
+        Ok(if extends {
+            MergeOutcome::Extended
+        } else {
+            MergeOutcome::NewBranch
+        })
     }
 
     /// Keeps at most `limit` revisions per branch.
@@ -167,7 +182,11 @@ impl DocRecord {
     /// The leaf `rev` as a full document, if it is a leaf of this record.
     pub fn doc_at(&self, rev: &RevId) -> Option<Value> {
         let body = self.bodies.get(&rev.to_string())?;
-        let deleted = self.tree.leaves().iter().any(|l| &l.rev == rev && l.deleted);
+        let deleted = self
+            .tree
+            .leaves()
+            .iter()
+            .any(|l| &l.rev == rev && l.deleted);
         let mut out = Map::new();
         out.insert("_id".into(), Value::String(self.id.clone()));
         out.insert("_rev".into(), Value::String(rev.to_string()));
@@ -191,7 +210,10 @@ impl DocRecord {
     /// The known ancestry of `rev` as CouchDB's `_revisions`.
     pub fn revisions(&self, rev: &RevId) -> Option<Revisions> {
         let path = self.tree.path(rev);
-        (!path.is_empty()).then(|| Revisions { start: rev.pos, ids: path.into_iter().map(|r| r.hash).collect() })
+        (!path.is_empty()).then(|| Revisions {
+            start: rev.pos,
+            ids: path.into_iter().map(|r| r.hash).collect(),
+        })
     }
 
     /// True if the document is deleted (its winner is a tombstone) or was never written.
@@ -205,15 +227,23 @@ impl DocRecord {
     }
 
     fn split(&self, doc: Value) -> Result<(Value, bool), DocError> {
-        let Value::Object(mut map) = doc else { return Err(DocError::NotAnObject) };
+        let Value::Object(mut map) = doc else {
+            return Err(DocError::NotAnObject);
+        };
         match map.get("_id") {
             Some(Value::String(id)) if id == &self.id => {}
             Some(Value::String(id)) if !id.is_empty() => {
-                return Err(DocError::IdMismatch { expected: self.id.clone(), found: id.clone() })
+                return Err(DocError::IdMismatch {
+                    expected: self.id.clone(),
+                    found: id.clone(),
+                })
             }
             _ => return Err(DocError::MissingId),
         }
-        if let Some(k) = map.keys().find(|k| k.starts_with('_') && !META.contains(&k.as_str())) {
+        if let Some(k) = map
+            .keys()
+            .find(|k| k.starts_with('_') && !META.contains(&k.as_str()))
+        {
             return Err(DocError::ReservedField(k.clone()));
         }
         let deleted = map.get("_deleted") == Some(&Value::Bool(true));
@@ -227,7 +257,12 @@ impl DocRecord {
     }
 
     fn prune_bodies(&mut self) {
-        let leaves: Vec<String> = self.tree.leaves().into_iter().map(|l| l.rev.to_string()).collect();
+        let leaves: Vec<String> = self
+            .tree
+            .leaves()
+            .into_iter()
+            .map(|l| l.rev.to_string())
+            .collect();
         self.bodies.retain(|rev, _| leaves.contains(rev));
     }
 }

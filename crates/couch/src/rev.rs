@@ -37,7 +37,10 @@ pub enum RevParseError {
 impl RevId {
     /// Builds a revision id.
     pub fn new(pos: u64, hash: impl Into<String>) -> Self {
-        Self { pos, hash: hash.into() }
+        Self {
+            pos,
+            hash: hash.into(),
+        }
     }
 }
 
@@ -50,8 +53,12 @@ impl fmt::Display for RevId {
 impl FromStr for RevId {
     type Err = RevParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (pos, hash) = s.split_once('-').ok_or_else(|| RevParseError::NoDash(s.into()))?;
-        let pos: u64 = pos.parse().map_err(|_| RevParseError::BadGeneration(s.into()))?;
+        let (pos, hash) = s
+            .split_once('-')
+            .ok_or_else(|| RevParseError::NoDash(s.into()))?;
+        let pos: u64 = pos
+            .parse()
+            .map_err(|_| RevParseError::BadGeneration(s.into()))?;
         if pos == 0 {
             return Err(RevParseError::BadGeneration(s.into()));
         }
@@ -64,7 +71,9 @@ impl FromStr for RevId {
 
 impl Ord for RevId {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.pos.cmp(&other.pos).then_with(|| self.hash.cmp(&other.hash))
+        self.pos
+            .cmp(&other.pos)
+            .then_with(|| self.hash.cmp(&other.hash))
     }
 }
 
@@ -115,10 +124,22 @@ mod tests {
         let r: RevId = "12-abc".parse().unwrap();
         assert_eq!(r, RevId::new(12, "abc"));
         assert_eq!(r.to_string(), "12-abc");
-        assert!(matches!("abc".parse::<RevId>(), Err(RevParseError::NoDash(_))));
-        assert!(matches!("0-a".parse::<RevId>(), Err(RevParseError::BadGeneration(_))));
-        assert!(matches!("x-a".parse::<RevId>(), Err(RevParseError::BadGeneration(_))));
-        assert!(matches!("3-".parse::<RevId>(), Err(RevParseError::EmptyHash(_))));
+        assert!(matches!(
+            "abc".parse::<RevId>(),
+            Err(RevParseError::NoDash(_))
+        ));
+        assert!(matches!(
+            "0-a".parse::<RevId>(),
+            Err(RevParseError::BadGeneration(_))
+        ));
+        assert!(matches!(
+            "x-a".parse::<RevId>(),
+            Err(RevParseError::BadGeneration(_))
+        ));
+        assert!(matches!(
+            "3-".parse::<RevId>(),
+            Err(RevParseError::EmptyHash(_))
+        ));
     }
 
     #[test]
@@ -132,13 +153,23 @@ mod tests {
     #[test]
     fn same_edit_same_revision() {
         let parent = RevId::new(1, "x");
-        let one = new_rev(Some(&parent), &json!({"a": 1, "b": "夜话", "_rev": "1-x"}), false);
+        let one = new_rev(
+            Some(&parent),
+            &json!({"a": 1, "b": "夜话", "_rev": "1-x"}),
+            false,
+        );
         let two = new_rev(Some(&parent), &json!({"b": "夜话", "a": 1}), false);
         assert_eq!(one, two);
         assert_eq!(one.pos, 2);
         assert_eq!(one.hash.len(), 32);
-        assert_ne!(one, new_rev(Some(&parent), &json!({"a": 1, "b": "夜话"}), true));
+        assert_ne!(
+            one,
+            new_rev(Some(&parent), &json!({"a": 1, "b": "夜话"}), true)
+        );
         assert_ne!(one, new_rev(None, &json!({"a": 1, "b": "夜话"}), false));
-        assert_ne!(one, new_rev(Some(&parent), &json!({"a": 2, "b": "夜话"}), false));
+        assert_ne!(
+            one,
+            new_rev(Some(&parent), &json!({"a": 2, "b": "夜话"}), false)
+        );
     }
 }

@@ -59,7 +59,10 @@ impl RevTree {
     pub fn merge(&mut self, path: &[RevId], deleted: bool) {
         for (i, rev) in path.iter().enumerate() {
             let parent = path.get(i + 1).cloned();
-            let node = self.nodes.entry(rev.clone()).or_insert(Node { parent: None, deleted: false });
+            let node = self.nodes.entry(rev.clone()).or_insert(Node {
+                parent: None,
+                deleted: false,
+            });
             if node.parent.is_none() {
                 node.parent = parent;
             }
@@ -71,11 +74,18 @@ impl RevTree {
 
     /// The leaves, in revision order.
     pub fn leaves(&self) -> Vec<Leaf> {
-        let parents: BTreeSet<&RevId> = self.nodes.values().filter_map(|n| n.parent.as_ref()).collect();
+        let parents: BTreeSet<&RevId> = self
+            .nodes
+            .values()
+            .filter_map(|n| n.parent.as_ref())
+            .collect();
         self.nodes
             .iter()
             .filter(|(rev, _)| !parents.contains(rev))
-            .map(|(rev, n)| Leaf { rev: rev.clone(), deleted: n.deleted })
+            .map(|(rev, n)| Leaf {
+                rev: rev.clone(),
+                deleted: n.deleted,
+            })
             .collect()
     }
 
@@ -87,7 +97,9 @@ impl RevTree {
     /// The winning revision, by CouchDB's rule: non-deleted leaves before deleted ones,
     /// then the highest generation, then the highest revision hash.
     pub fn winner(&self) -> Option<Leaf> {
-        self.leaves().into_iter().max_by(|a, b| (!a.deleted, &a.rev).cmp(&(!b.deleted, &b.rev)))
+        self.leaves()
+            .into_iter()
+            .max_by(|a, b| (!a.deleted, &a.rev).cmp(&(!b.deleted, &b.rev)))
     }
 
     /// The non-deleted leaves other than the winner (CouchDB's `_conflicts`), newest first.
@@ -118,7 +130,9 @@ impl RevTree {
         let mut out = Vec::new();
         let mut at = Some(rev.clone());
         while let Some(r) = at {
-            let Some(node) = self.nodes.get(&r) else { break };
+            let Some(node) = self.nodes.get(&r) else {
+                break;
+            };
             at = node.parent.clone();
             out.push(r);
         }
@@ -171,7 +185,13 @@ mod tests {
         let mut t = RevTree::new();
         t.merge(&path(&["1-a"]), false);
         t.merge(&path(&["3-c", "2-b", "1-a"]), false);
-        assert_eq!(t.leaves(), vec![Leaf { rev: r("3-c"), deleted: false }]);
+        assert_eq!(
+            t.leaves(),
+            vec![Leaf {
+                rev: r("3-c"),
+                deleted: false
+            }]
+        );
         assert_eq!(t.path(&r("3-c")), path(&["3-c", "2-b", "1-a"]));
         assert!(t.is_leaf(&r("3-c")) && !t.is_leaf(&r("2-b")));
     }
@@ -184,18 +204,31 @@ mod tests {
         assert_eq!(t.winner().unwrap().rev, r("2-b"));
         assert_eq!(t.conflicts(), vec![r("2-a")]);
         t.merge(&path(&["3-z", "2-b", "1-x"]), true);
-        assert_eq!(t.winner().unwrap().rev, r("2-a"), "a live leaf beats a deeper tombstone");
+        assert_eq!(
+            t.winner().unwrap().rev,
+            r("2-a"),
+            "a live leaf beats a deeper tombstone"
+        );
         assert_eq!(t.deleted_conflicts(), vec![r("3-z")]);
         assert!(t.conflicts().is_empty());
         t.merge(&path(&["3-y", "2-a", "1-x"]), true);
-        assert_eq!(t.winner().unwrap(), Leaf { rev: r("3-z"), deleted: true });
+        assert_eq!(
+            t.winner().unwrap(),
+            Leaf {
+                rev: r("3-z"),
+                deleted: true
+            }
+        );
     }
 
     #[test]
     fn revs_diff_lists_unknown() {
         let mut t = RevTree::new();
         t.merge(&path(&["2-b", "1-a"]), false);
-        assert_eq!(t.revs_diff(&path(&["1-a", "2-c", "3-d"])), path(&["2-c", "3-d"]));
+        assert_eq!(
+            t.revs_diff(&path(&["1-a", "2-c", "3-d"])),
+            path(&["2-c", "3-d"])
+        );
     }
 
     #[test]
@@ -208,6 +241,10 @@ mod tests {
         assert_eq!(t.path(&r("2-x")), path(&["2-x", "1-a"]));
         assert_eq!(t.leaves().len(), 2);
         t.merge(&path(&["5-e", "4-d", "3-c", "2-b"]), false);
-        assert_eq!(t.path(&r("5-e")).len(), 4, "a longer path re-attaches history");
+        assert_eq!(
+            t.path(&r("5-e")).len(),
+            4,
+            "a longer path re-attaches history"
+        );
     }
 }

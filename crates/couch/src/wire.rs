@@ -229,7 +229,8 @@ mod tests {
         assert!(r.results[0].deleted);
         assert_eq!(r.last_seq.as_query(), "3-g1AAAA");
         assert_eq!(serde_json::to_value(&r).unwrap(), couch);
-        let pouch = json!({"results": [{"seq": 7, "id": "b", "changes": [{"rev": "2-y"}]}], "last_seq": 7});
+        let pouch =
+            json!({"results": [{"seq": 7, "id": "b", "changes": [{"rev": "2-y"}]}], "last_seq": 7});
         let r: ChangesResponse = serde_json::from_value(pouch).unwrap();
         assert_eq!(r.last_seq.as_query(), "7");
         assert!(!r.results[0].deleted);
@@ -239,8 +240,12 @@ mod tests {
     fn bulk_docs_defaults_to_new_edits() {
         let r: BulkDocsRequest = serde_json::from_value(json!({"docs": []})).unwrap();
         assert!(r.new_edits);
-        let r: BulkDocsRequest = serde_json::from_value(json!({"docs": [{"_id": "a"}], "new_edits": false})).unwrap();
-        assert_eq!(serde_json::to_value(&r).unwrap(), json!({"docs": [{"_id": "a"}], "new_edits": false}));
+        let r: BulkDocsRequest =
+            serde_json::from_value(json!({"docs": [{"_id": "a"}], "new_edits": false})).unwrap();
+        assert_eq!(
+            serde_json::to_value(&r).unwrap(),
+            json!({"docs": [{"_id": "a"}], "new_edits": false})
+        );
     }
 
     #[test]
@@ -256,7 +261,8 @@ mod tests {
 
     #[test]
     fn revs_diff_and_checkpoint_shapes() {
-        let r: RevsDiffResponse = serde_json::from_value(json!({"a": {"missing": ["2-b"]}})).unwrap();
+        let r: RevsDiffResponse =
+            serde_json::from_value(json!({"a": {"missing": ["2-b"]}})).unwrap();
         assert_eq!(r["a"].missing, vec!["2-b"]);
         let c: Checkpoint = serde_json::from_value(json!({"_id": "_local/abc", "_rev": "0-3",
             "session_id": "s", "source_last_seq": 42, "history": [{"session_id": "s", "recorded_seq": 42}]}))

@@ -6,14 +6,20 @@ use proptest::prelude::*;
 
 /// A random revision forest: node i (> 0 roots aside) has a parent among 0..i.
 fn forest() -> impl Strategy<Value = Vec<(Option<usize>, u8, bool)>> {
-    prop::collection::vec((any::<Option<prop::sample::Index>>(), any::<u8>(), any::<bool>()), 1..24).prop_map(
-        |raw| {
-            raw.into_iter()
-                .enumerate()
-                .map(|(i, (p, h, d))| (if i == 0 { None } else { p.map(|p| p.index(i)) }, h, d))
-                .collect()
-        },
+    prop::collection::vec(
+        (
+            any::<Option<prop::sample::Index>>(),
+            any::<u8>(),
+            any::<bool>(),
+        ),
+        1..24,
     )
+    .prop_map(|raw| {
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, (p, h, d))| (if i == 0 { None } else { p.map(|p| p.index(i)) }, h, d))
+            .collect()
+    })
 }
 
 /// Every node's full path (newest first) plus its deleted flag, as replication sends.

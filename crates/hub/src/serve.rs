@@ -38,9 +38,15 @@ async fn cache_headers(req: Request<axum::body::Body>, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let mut res = next.run(req).await;
     let name = path.rsplit('/').next().unwrap_or_default();
-    let hashed = name.contains('-') && (name.ends_with(".wasm") || name.ends_with(".js") || name.ends_with(".css"));
-    let value = if hashed && name != "sw.js" { "public, max-age=31536000, immutable" } else { "no-cache" };
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    let hashed = name.contains('-')
+        && (name.ends_with(".wasm") || name.ends_with(".js") || name.ends_with(".css"));
+    let value = if hashed && name != "sw.js" {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     res
 }
 
@@ -50,7 +56,9 @@ pub async fn run(data: &Path, listen: SocketAddr, app: &Path) -> Result<(), Serv
         return Err(ServeError::NoApp(app.to_owned()));
     }
     std::fs::create_dir_all(data).map_err(|e| ServeError::Data(data.to_owned(), e))?;
-    let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| ServeError::Listen(listen, e))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| ServeError::Listen(listen, e))?;
     println!("yehua-hub: serving {} on http://{listen}/", app.display());
     axum::serve(listener, app_router(app))
         .with_graceful_shutdown(async {

@@ -65,8 +65,12 @@ impl Rng {
     }
 }
 
-const SURNAMES: &[&str] = &["王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "朱", "胡"];
-const GIVEN: &[&str] = &["建国", "秀英", "桂兰", "志强", "海燕", "红梅", "德明", "春生", "丽华", "永福", "晓东", "玉珍"];
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙", "朱", "胡",
+];
+const GIVEN: &[&str] = &[
+    "建国", "秀英", "桂兰", "志强", "海燕", "红梅", "德明", "春生", "丽华", "永福", "晓东", "玉珍",
+];
 const TEAMS: &[(&str, &str)] = &[
     ("党员先锋志愿服务队", "政策宣讲"),
     ("农技服务队", "农业技术"),
@@ -74,10 +78,28 @@ const TEAMS: &[(&str, &str)] = &[
     ("文艺宣传队", "文艺演出"),
     ("平安巡逻队", "矛盾调解"),
 ];
-const TOPICS: &[&str] = &["秋收秋种", "冬季防火", "医保缴费", "垃圾分类", "移风易俗", "乡村振兴", "反诈宣传", "养老服务"];
-const PLACES: &[&str] = &["村文化广场", "村委会议室", "祠堂前空地", "村小学操场", "老年活动中心"];
+const TOPICS: &[&str] = &[
+    "秋收秋种",
+    "冬季防火",
+    "医保缴费",
+    "垃圾分类",
+    "移风易俗",
+    "乡村振兴",
+    "反诈宣传",
+    "养老服务",
+];
+const PLACES: &[&str] = &[
+    "村文化广场",
+    "村委会议室",
+    "祠堂前空地",
+    "村小学操场",
+    "老年活动中心",
+];
 const CONCERNS: &[(&str, ConcernCategory)] = &[
-    ("村口路灯坏了，晚上看不清路", ConcernCategory::Infrastructure),
+    (
+        "村口路灯坏了，晚上看不清路",
+        ConcernCategory::Infrastructure,
+    ),
     ("想学电商卖自家茶叶", ConcernCategory::Employment),
     ("柑橘黄龙病怎么防治", ConcernCategory::Agritech),
     ("老人看病报销手续不清楚", ConcernCategory::Medical),
@@ -118,13 +140,22 @@ const DAY: i64 = 24 * HOUR;
 
 /// Generates the demo documents, parents before children.
 pub fn generate(cfg: &DemoConfig) -> Vec<Value> {
-    let mut g = Gen { cfg, rng: Rng(cfg.seed), docs: Vec::new() };
+    let mut g = Gen {
+        cfg,
+        rng: Rng(cfg.seed),
+        docs: Vec::new(),
+    };
     let origin = cfg.until_millis - 400 * DAY;
     let teams: Vec<String> = TEAMS
         .iter()
         .map(|(team, specialty)| {
             let leader = name(&mut g.rng);
-            g.doc(DocType::Team, origin, None, json!({"name": team, "specialty": specialty, "leader": leader}))
+            g.doc(
+                DocType::Team,
+                origin,
+                None,
+                json!({"name": team, "specialty": specialty, "leader": leader}),
+            )
         })
         .collect();
     let volunteers: Vec<String> = (0..cfg.volunteers)
@@ -149,19 +180,31 @@ fn activity(g: &mut Gen, start: i64, i: usize, teams: &[String], volunteers: &[S
     let kind = match i % 6 {
         0..=3 => ActivityKind::EveningForum,
         4 => ActivityKind::PolicyTalk,
-        _ => *g.rng.pick(&[ActivityKind::Service, ActivityKind::Culture, ActivityKind::Other]),
+        _ => *g.rng.pick(&[
+            ActivityKind::Service,
+            ActivityKind::Culture,
+            ActivityKind::Other,
+        ]),
     };
     let topic = *g.rng.pick(TOPICS);
     let title = match kind {
         ActivityKind::EveningForum => format!("村夜话·{topic}"),
         _ => format!("{topic}活动"),
     };
-    let mut agenda = if kind == ActivityKind::EveningForum { Segment::forum_agenda() } else { Vec::new() };
+    let mut agenda = if kind == ActivityKind::EveningForum {
+        Segment::forum_agenda()
+    } else {
+        Vec::new()
+    };
     for s in &mut agenda {
         s.speaker = name(&mut g.rng);
     }
     let team = teams[g.rng.below(teams.len())].clone();
-    let (place, host, villagers) = (*g.rng.pick(PLACES), name(&mut g.rng), 20 + g.rng.below(80) as u32);
+    let (place, host, villagers) = (
+        *g.rng.pick(PLACES),
+        name(&mut g.rng),
+        20 + g.rng.below(80) as u32,
+    );
     let body = json!({"kind": kind.as_str(), "title": title, "place": place, "host": host,
         "start": rfc3339_cst(start).unwrap_or_default(), "end": rfc3339_cst(start + 2 * HOUR).unwrap_or_default(),
         "villagers_present": villagers, "teams": [team], "agenda": agenda, "notes": ""});
@@ -172,7 +215,12 @@ fn activity(g: &mut Gen, start: i64, i: usize, teams: &[String], volunteers: &[S
         let body = json!({"activity_id": act, "volunteer_id": vol, "role": "服务",
             "check_in": rfc3339_cst(start - 30 * 60_000).unwrap_or_default(),
             "check_out": rfc3339_cst(out).unwrap_or_default()});
-        g.doc(DocType::Attendance, start, Some(attendance_id(&act, vol)), body);
+        g.doc(
+            DocType::Attendance,
+            start,
+            Some(attendance_id(&act, vol)),
+            body,
+        );
     }
     if kind == ActivityKind::EveningForum {
         for _ in 0..g.rng.below(4) {
@@ -204,7 +252,13 @@ fn concern(g: &mut Gen, act: &str, at: i64, teams: &[String]) {
         body["resolved_at"] = json!(rfc3339_cst(at + 10 * DAY).unwrap_or_default());
     }
     if status == ConcernStatus::Rated {
-        body["rating"] = json!(*g.rng.pick(&["satisfied", "satisfied", "satisfied", "basically_satisfied", "unsatisfied"]));
+        body["rating"] = json!(*g.rng.pick(&[
+            "satisfied",
+            "satisfied",
+            "satisfied",
+            "basically_satisfied",
+            "unsatisfied"
+        ]));
     }
     g.doc(DocType::Concern, at, None, body);
 }
@@ -241,7 +295,11 @@ mod tests {
         let mut ids = HashSet::new();
         for d in &docs {
             validate(d).unwrap_or_else(|e| panic!("{e}: {d}"));
-            assert!(ids.insert(d["_id"].as_str().unwrap().to_owned()), "duplicate id {}", d["_id"]);
+            assert!(
+                ids.insert(d["_id"].as_str().unwrap().to_owned()),
+                "duplicate id {}",
+                d["_id"]
+            );
             assert_eq!(d["station"], "330106001");
         }
         let count = |t: &str| docs.iter().filter(|d| d["type"] == t).count();
@@ -256,7 +314,10 @@ mod tests {
 
     #[test]
     fn a_different_seed_gives_different_data() {
-        let other = DemoConfig { seed: 7, ..DemoConfig::default() };
+        let other = DemoConfig {
+            seed: 7,
+            ..DemoConfig::default()
+        };
         assert_ne!(generate(&DemoConfig::default()), generate(&other));
     }
 
@@ -264,7 +325,10 @@ mod tests {
     fn concerns_reach_every_stage() {
         let docs = generate(&DemoConfig::default());
         for s in ConcernStatus::ALL {
-            assert!(docs.iter().any(|d| d["status"] == s.as_str()), "no {s:?} concern");
+            assert!(
+                docs.iter().any(|d| d["status"] == s.as_str()),
+                "no {s:?} concern"
+            );
         }
     }
 }

@@ -115,10 +115,19 @@ pub struct Segment {
 impl Segment {
     /// The four segments of an evening forum, as the source material describes it.
     pub fn forum_agenda() -> Vec<Segment> {
-        [("文娱开场", 15), ("主讲开题", 30), ("群众畅谈", 45), ("欢快收尾", 15)]
-            .into_iter()
-            .map(|(title, minutes)| Segment { title: title.into(), speaker: String::new(), minutes })
-            .collect()
+        [
+            ("文娱开场", 15),
+            ("主讲开题", 30),
+            ("群众畅谈", 45),
+            ("欢快收尾", 15),
+        ]
+        .into_iter()
+        .map(|(title, minutes)| Segment {
+            title: title.into(),
+            speaker: String::new(),
+            minutes,
+        })
+        .collect()
     }
 }
 
@@ -229,7 +238,10 @@ mod tests {
         for k in ActivityKind::ALL {
             assert_eq!(ActivityKind::parse(k.as_str()), Some(*k));
         }
-        assert_eq!(ConcernStatus::parse("assigned"), Some(ConcernStatus::Assigned));
+        assert_eq!(
+            ConcernStatus::parse("assigned"),
+            Some(ConcernStatus::Assigned)
+        );
         assert_eq!(ConcernCategory::parse("nope"), None);
         assert_eq!(Segment::forum_agenda()[2].title, "群众畅谈");
     }

@@ -91,7 +91,9 @@ pub fn attendance_id(activity_id: &str, volunteer_id: &str) -> String {
 
 /// The type of a document id, checking its syntax.
 pub fn parse_id(id: &str) -> Result<DocType, IdError> {
-    let (prefix, rest) = id.split_once(':').ok_or_else(|| IdError::NoPrefix(id.into()))?;
+    let (prefix, rest) = id
+        .split_once(':')
+        .ok_or_else(|| IdError::NoPrefix(id.into()))?;
     let ty = DocType::parse(prefix).ok_or_else(|| IdError::UnknownType(id.into()))?;
     let parts: Vec<&str> = rest.split(':').collect();
     let want = if ty == DocType::Attendance { 2 } else { 1 };
@@ -129,6 +131,9 @@ mod tests {
         assert!(matches!(parse_id("nocolon"), Err(IdError::NoPrefix(_))));
         assert!(matches!(parse_id("cat:0190"), Err(IdError::UnknownType(_))));
         assert!(matches!(parse_id("activity:xyz"), Err(IdError::BadUuid(_))));
-        assert!(matches!(parse_id("attendance:xyz"), Err(IdError::BadUuid(_))));
+        assert!(matches!(
+            parse_id("attendance:xyz"),
+            Err(IdError::BadUuid(_))
+        ));
     }
 }

@@ -13,6 +13,8 @@ pub mod stats;
 pub mod time;
 pub mod validate;
 
-pub use doc::{Activity, ActivityKind, Attendance, Concern, ConcernCategory, ConcernStatus, Meta, Segment};
+pub use doc::{
+    Activity, ActivityKind, Attendance, Concern, ConcernCategory, ConcernStatus, Meta, Segment,
+};
 pub use id::{DocType, IdError};
 pub use validate::ValidationError;

@@ -43,11 +43,17 @@ impl Totals {
             Some("activity") => {
                 self.activities += 1;
                 self.forums += u64::from(s("kind") == Some("evening_forum"));
-                self.villagers += doc.get("villagers_present").and_then(Value::as_u64).unwrap_or(0);
+                self.villagers += doc
+                    .get("villagers_present")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0);
             }
             Some("attendance") => {
                 self.turnout += 1;
-                if let (Some(Ok(a)), Some(Ok(b))) = (s("check_in").map(parse_millis), s("check_out").map(parse_millis)) {
+                if let (Some(Ok(a)), Some(Ok(b))) = (
+                    s("check_in").map(parse_millis),
+                    s("check_out").map(parse_millis),
+                ) {
                     self.service_minutes += u64::try_from((b - a) / 60_000).unwrap_or(0);
                 }
             }
@@ -97,8 +103,16 @@ mod tests {
         assert_eq!(
             t,
             Totals {
-                activities: 2, forums: 1, villagers: 50, turnout: 2, service_minutes: 150,
-                concerns: 4, resolved: 3, satisfied: 1, basically_satisfied: 0, unsatisfied: 1,
+                activities: 2,
+                forums: 1,
+                villagers: 50,
+                turnout: 2,
+                service_minutes: 150,
+                concerns: 4,
+                resolved: 3,
+                satisfied: 1,
+                basically_satisfied: 0,
+                unsatisfied: 1,
             }
         );
         assert_eq!(t.service_hours(), 2.5);

@@ -27,7 +27,8 @@ pub fn rfc3339_cst(unix_millis: i64) -> Result<String, TimeError> {
     let t = OffsetDateTime::from_unix_timestamp(unix_millis.div_euclid(1000))
         .map_err(|_| TimeError::OutOfRange(unix_millis))?
         .to_offset(CST);
-    t.format(&Rfc3339).map_err(|_| TimeError::OutOfRange(unix_millis))
+    t.format(&Rfc3339)
+        .map_err(|_| TimeError::OutOfRange(unix_millis))
 }
 
 /// Parses an RFC 3339 time (any offset) into Unix milliseconds.
@@ -58,7 +59,10 @@ mod tests {
 
     #[test]
     fn refuses_garbage() {
-        assert!(matches!(parse_millis("昨天晚上"), Err(TimeError::Unparsable(_))));
+        assert!(matches!(
+            parse_millis("昨天晚上"),
+            Err(TimeError::Unparsable(_))
+        ));
         assert_eq!(month_of("11"), None);
     }
 }

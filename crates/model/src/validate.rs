@@ -86,7 +86,10 @@ fn field_zh(field: &str) -> &'static str {
 }
 
 fn time_field(doc: &Value, field: &'static str) -> Result<i64, ValidationError> {
-    let s = doc.get(field).and_then(Value::as_str).ok_or(ValidationError::Field(field))?;
+    let s = doc
+        .get(field)
+        .and_then(Value::as_str)
+        .ok_or(ValidationError::Field(field))?;
     parse_millis(s).map_err(|_| ValidationError::BadTime(field))
 }
 
@@ -101,19 +104,31 @@ fn non_empty(s: &str, field: &'static str) -> Result<(), ValidationError> {
 /// Checks a document (a live body, not a tombstone) against Yehua's rules.
 pub fn validate(doc: &Value) -> Result<DocType, ValidationError> {
     let obj = doc.as_object().ok_or(ValidationError::NotAnObject)?;
-    let id = obj.get("_id").and_then(Value::as_str).ok_or(ValidationError::Field("_id"))?;
+    let id = obj
+        .get("_id")
+        .and_then(Value::as_str)
+        .ok_or(ValidationError::Field("_id"))?;
     let ty = id::parse_id(id)?;
     let found = obj.get("type").and_then(Value::as_str).unwrap_or_default();
     if found != ty.as_str() {
-        return Err(ValidationError::TypeMismatch { expected: ty.as_str(), found: found.into() });
+        return Err(ValidationError::TypeMismatch {
+            expected: ty.as_str(),
+            found: found.into(),
+        });
     }
-    non_empty(obj.get("station").and_then(Value::as_str).unwrap_or_default(), "station")?;
+    non_empty(
+        obj.get("station")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+        "station",
+    )?;
     time_field(doc, "created_at")?;
     time_field(doc, "updated_at")?;
     let typed = |field: &'static str| ValidationError::Field(field);
     match ty {
         DocType::Activity => {
-            let a: Activity = serde_json::from_value(doc.clone()).map_err(|e| typed(shape_field(&e, ACTIVITY)))?;
+            let a: Activity = serde_json::from_value(doc.clone())
+                .map_err(|e| typed(shape_field(&e, ACTIVITY)))?;
             non_empty(&a.title, "title")?;
             let (start, end) = (time_field(doc, "start")?, time_field(doc, "end")?);
             if end < start {
@@ -124,13 +139,14 @@ pub fn validate(doc: &Value) -> Result<DocType, ValidationError> {
             }
         }
         DocType::Concern => {
-            let c: Concern = serde_json::from_value(doc.clone()).map_err(|e| typed(shape_field(&e, CONCERN)))?;
+            let c: Concern =
+                serde_json::from_value(doc.clone()).map_err(|e| typed(shape_field(&e, CONCERN)))?;
             non_empty(&c.text, "text")?;
             id::parse_id(&c.activity_id).map_err(|_| typed("activity_id"))?;
         }
         DocType::Attendance => {
-            let a: Attendance =
-                serde_json::from_value(doc.clone()).map_err(|e| typed(shape_field(&e, ATTENDANCE)))?;
+            let a: Attendance = serde_json::from_value(doc.clone())
+                .map_err(|e| typed(shape_field(&e, ATTENDANCE)))?;
             if id::attendance_id(&a.activity_id, &a.volunteer_id) != id {
                 return Err(ValidationError::AttendanceIdMismatch);
             }
@@ -139,7 +155,11 @@ pub fn validate(doc: &Value) -> Result<DocType, ValidationError> {
                 return Err(ValidationError::EndsBeforeStart("check_out"));
             }
         }
-        DocType::Station | DocType::Team | DocType::Volunteer | DocType::Survey | DocType::Response => {}
+        DocType::Station
+        | DocType::Team
+        | DocType::Volunteer
+        | DocType::Survey
+        | DocType::Response => {}
     }
     Ok(ty)
 }
@@ -151,7 +171,11 @@ const ATTENDANCE: &[&str] = &["activity_id", "volunteer_id", "check_in", "check_
 /// Which of `fields` a serde error is about (serde names the field in its message).
 fn shape_field(e: &serde_json::Error, fields: &[&'static str]) -> &'static str {
     let msg = e.to_string();
-    fields.iter().copied().find(|f| msg.contains(&format!("`{f}`"))).unwrap_or(fields[0])
+    fields
+        .iter()
+        .copied()
+        .find(|f| msg.contains(&format!("`{f}`")))
+        .unwrap_or(fields[0])
 }
 
 #[cfg(test)]

@@ -23,9 +23,21 @@ fn a_good_activity_passes() {
 #[test]
 fn each_rule_names_its_field_in_chinese() {
     let cases = [
-        (with(activity(), "title", json!("  ")), ValidationError::Field("title"), "“标题”未填写或格式不正确"),
-        (with(activity(), "kind", json!("party")), ValidationError::Field("kind"), "“活动类型”未填写或格式不正确"),
-        (with(activity(), "start", json!("今晚")), ValidationError::BadTime("start"), "“开始时间”不是有效的时间"),
+        (
+            with(activity(), "title", json!("  ")),
+            ValidationError::Field("title"),
+            "“标题”未填写或格式不正确",
+        ),
+        (
+            with(activity(), "kind", json!("party")),
+            ValidationError::Field("kind"),
+            "“活动类型”未填写或格式不正确",
+        ),
+        (
+            with(activity(), "start", json!("今晚")),
+            ValidationError::BadTime("start"),
+            "“开始时间”不是有效的时间",
+        ),
         (
             with(activity(), "end", json!("2026-11-22T18:59:00+08:00")),
             ValidationError::EndsBeforeStart("end"),
@@ -36,7 +48,11 @@ fn each_rule_names_its_field_in_chinese() {
             ValidationError::TooManyVillagers(100_001),
             "到场群众 100001 人超过上限 100000 人",
         ),
-        (with(activity(), "station", json!("")), ValidationError::Field("station"), "“站点”未填写或格式不正确"),
+        (
+            with(activity(), "station", json!("")),
+            ValidationError::Field("station"),
+            "“站点”未填写或格式不正确",
+        ),
     ];
     for (doc, err, zh) in cases {
         assert_eq!(validate(&doc), Err(err.clone()));
@@ -48,8 +64,17 @@ fn each_rule_names_its_field_in_chinese() {
 #[test]
 fn type_must_match_the_id() {
     let doc = with(activity(), "type", json!("concern"));
-    assert!(matches!(validate(&doc), Err(ValidationError::TypeMismatch { expected: "activity", .. })));
-    assert!(matches!(validate(&json!([1])), Err(ValidationError::NotAnObject)));
+    assert!(matches!(
+        validate(&doc),
+        Err(ValidationError::TypeMismatch {
+            expected: "activity",
+            ..
+        })
+    ));
+    assert!(matches!(
+        validate(&json!([1])),
+        Err(ValidationError::NotAnObject)
+    ));
 }
 
 #[test]
@@ -64,7 +89,10 @@ fn attendance_id_must_name_its_activity_and_volunteer() {
     });
     assert_eq!(validate(&doc), Ok(DocType::Attendance));
     doc["check_out"] = json!("2026-11-22T18:00:00+08:00");
-    assert_eq!(validate(&doc), Err(ValidationError::EndsBeforeStart("check_out")));
+    assert_eq!(
+        validate(&doc),
+        Err(ValidationError::EndsBeforeStart("check_out"))
+    );
     doc["volunteer_id"] = json!("volunteer:0190a0b0-0000-7000-8000-000000000003");
     assert_eq!(validate(&doc), Err(ValidationError::AttendanceIdMismatch));
 }
