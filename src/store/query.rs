@@ -73,6 +73,18 @@ impl Relation {
 impl Store {
     /// One page of live documents of a type, by sort time (activities: start time).
     pub async fn page(&self, q: &PageQuery) -> Result<Page, StoreError> {
+        self.page_matching(q, &|_| true, u32::MAX).await
+    }
+
+    /// Like [`Store::page`], keeping only documents `keep` accepts, and scanning at most
+    /// `max_scan` rows: a rare search term stops after `max_scan` rows with a cursor to
+    /// continue from, so no single call walks all 10,000 activities.
+    pub async fn page_matching(
+        &self,
+        q: &PageQuery,
+        keep: &dyn Fn(&Value) -> bool,
+        max_scan: u32,
+    ) -> Result<Page, StoreError> {
         let t = q.doc_type.clone();
         let (lower, upper) = (vec![t.clone()], vec![t.clone(), "\u{ffff}".to_owned()]);
         let range = match (&q.after, q.newest_first) {
@@ -94,6 +106,8 @@ impl Store {
         let index = store.index("type_updated")?;
         let mut docs = Vec::new();
         let mut last: Option<DocRow> = None;
+        let mut scanned = 0u32;
+        let mut exhausted = true;
         if let Some(mut cursor) = index
             .open_cursor()
             .with_query::<Vec<String>, _>(range)
@@ -101,16 +115,22 @@ impl Store {
             .serde()?
             .await?
         {
-            while docs.len() < q.limit as usize {
+            exhausted = false;
+            while docs.len() < q.limit as usize && scanned < max_scan {
                 let Some(row) = cursor.next_record_ser::<DocRow>().await? else {
+                    exhausted = true;
                     break;
                 };
-                docs.push(winner(&row)?);
+                scanned += 1;
+                let doc = winner(&row)?;
+                if keep(&doc) {
+                    docs.push(doc);
+                }
                 last = Some(row);
             }
         }
         let next = match last {
-            Some(row) if docs.len() == q.limit as usize => Some(PageCursor {
+            Some(row) if !exhausted => Some(PageCursor {
                 time: row.u.unwrap_or_default(),
                 id: row.id,
             }),

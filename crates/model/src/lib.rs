@@ -6,8 +6,11 @@
 //! `wasm32-unknown-unknown`, and is tested natively. It never reads the clock or a random
 //! source itself — callers pass times and entropy in — so every function is deterministic.
 
+pub mod concern;
 pub mod demo;
 pub mod doc;
+pub mod filter;
+pub mod form;
 pub mod id;
 pub mod stats;
 pub mod time;

@@ -1,0 +1,169 @@
+//! The 四单闭环 loop of a villager's concern: open → 已派单 assigned → 已办结 resolved →
+//! 已评价 rated. Owns the allowed moves and what each move writes into the document;
+//! never stores anything.
+
+use crate::doc::ConcernStatus;
+use serde_json::{json, Value};
+
+/// A villager's verdict on how the concern was handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rating {
+    /// 满意.
+    Satisfied,
+    /// 基本满意.
+    BasicallySatisfied,
+    /// 不满意.
+    Unsatisfied,
+}
+
+impl Rating {
+    /// Every rating, best first.
+    pub const ALL: [Rating; 3] = [
+        Rating::Satisfied,
+        Rating::BasicallySatisfied,
+        Rating::Unsatisfied,
+    ];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rating::Satisfied => "satisfied",
+            Rating::BasicallySatisfied => "basically_satisfied",
+            Rating::Unsatisfied => "unsatisfied",
+        }
+    }
+
+    /// Parses the wire name.
+    pub fn parse(s: &str) -> Option<Rating> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// One step along the loop.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// 派单: hand the concern to a team (team id or name) by a date (`YYYY-MM-DD`).
+    Dispatch {
+        /// The team.
+        team: String,
+        /// Due date.
+        due: String,
+    },
+    /// 办结: what was done.
+    Resolve {
+        /// What was done.
+        resolution: String,
+    },
+    /// 评价: the villager's rating and an optional comment.
+    Rate {
+        /// The rating.
+        rating: Rating,
+        /// Optional comment.
+        comment: String,
+    },
+    /// 重新打开: the villager was not satisfied, the concern goes back to open.
+    Reopen,
+}
+
+/// Why a step was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StepError {
+    /// The step does not apply to the concern's current status.
+    #[error("cannot {step} a concern that is {from:?}")]
+    NotAllowed {
+        /// Current status.
+        from: ConcernStatus,
+        /// The step's name.
+        step: &'static str,
+    },
+    /// A required text (team, resolution) is empty.
+    #[error("`{0}` must not be empty")]
+    Empty(&'static str),
+    /// The document has no valid `status`.
+    #[error("the document has no valid concern status")]
+    NoStatus,
+}
+
+impl StepError {
+    /// The message the cadre sees, in Chinese.
+    pub fn zh(&self) -> String {
+        match self {
+            Self::NotAllowed { .. } => "当前状态下不能执行此操作".into(),
+            Self::Empty("team") => "请填写承办队伍".into(),
+            Self::Empty(_) => "请填写办理结果".into(),
+            Self::NoStatus => "问题记录缺少办理状态".into(),
+        }
+    }
+}
+
+impl Step {
+    fn name(&self) -> &'static str {
+        match self {
+            Step::Dispatch { .. } => "dispatch",
+            Step::Resolve { .. } => "resolve",
+            Step::Rate { .. } => "rate",
+            Step::Reopen => "reopen",
+        }
+    }
+
+    /// The status after this step from `from`, or why not.
+    pub fn next(&self, from: ConcernStatus) -> Result<ConcernStatus, StepError> {
+        use ConcernStatus::*;
+        let to = match (self, from) {
+            (Step::Dispatch { .. }, Open | Assigned) => Assigned,
+            (Step::Resolve { .. }, Assigned) => Resolved,
+            (Step::Rate { .. }, Resolved) => Rated,
+            (Step::Reopen, Resolved | Rated) => Open,
+            _ => {
+                return Err(StepError::NotAllowed {
+                    from,
+                    step: self.name(),
+                })
+            }
+        };
+        Ok(to)
+    }
+
+    /// Applies the step to a concern document at time `now` (RFC 3339): checks the move,
+    /// sets `status` and the step's fields and `updated_at`. On error `doc` is unchanged.
+    pub fn apply(&self, doc: &mut Value, now: &str) -> Result<ConcernStatus, StepError> {
+        let from = doc
+            .get("status")
+            .and_then(Value::as_str)
+            .and_then(ConcernStatus::parse)
+            .ok_or(StepError::NoStatus)?;
+        let to = self.next(from)?;
+        let fields = match self {
+            Step::Dispatch { team, due } if !team.trim().is_empty() => {
+                json!({"assigned_team": team.trim(), "due": due, "assigned_at": now})
+            }
+            Step::Dispatch { .. } => return Err(StepError::Empty("team")),
+            Step::Resolve { resolution } if !resolution.trim().is_empty() => {
+                json!({"resolution": resolution.trim(), "resolved_at": now})
+            }
+            Step::Resolve { .. } => return Err(StepError::Empty("resolution")),
+            Step::Rate { rating, comment } => {
+                json!({"rating": rating.as_str(), "rating_comment": comment.trim(), "rated_at": now})
+            }
+            Step::Reopen => json!({"reopened_at": now}),
+        };
+        let obj = doc.as_object_mut().ok_or(StepError::NoStatus)?;
+        if let Value::Object(f) = fields {
+            obj.extend(f);
+        }
+        obj.insert("status".into(), json!(to.as_str()));
+        obj.insert("updated_at".into(), json!(now));
+        Ok(to)
+    }
+}
+
+/// Whether a concern still needs reporting back to the village (open or dispatched).
+pub fn is_pending(status: &str) -> bool {
+    matches!(
+        ConcernStatus::parse(status),
+        Some(ConcernStatus::Open | ConcernStatus::Assigned)
+    )
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,94 @@
+use super::*;
+use ConcernStatus::*;
+
+fn dispatch() -> Step {
+    Step::Dispatch {
+        team: "农技服务队".into(),
+        due: "2026-11-30".into(),
+    }
+}
+fn resolve() -> Step {
+    Step::Resolve {
+        resolution: "已修好路灯".into(),
+    }
+}
+fn rate() -> Step {
+    Step::Rate {
+        rating: Rating::Satisfied,
+        comment: "很及时".into(),
+    }
+}
+
+#[test]
+fn every_move_is_allowed_or_refused_as_the_loop_says() {
+    let table = [
+        (dispatch(), [Some(Assigned), Some(Assigned), None, None]),
+        (resolve(), [None, Some(Resolved), None, None]),
+        (rate(), [None, None, Some(Rated), None]),
+        (Step::Reopen, [None, None, Some(Open), Some(Open)]),
+    ];
+    for (step, outcomes) in table {
+        for (from, want) in [Open, Assigned, Resolved, Rated].into_iter().zip(outcomes) {
+            match want {
+                Some(to) => assert_eq!(step.next(from), Ok(to), "{step:?} from {from:?}"),
+                None => assert_eq!(
+                    step.next(from),
+                    Err(StepError::NotAllowed {
+                        from,
+                        step: step.name()
+                    }),
+                    "{step:?} from {from:?}"
+                ),
+            }
+        }
+    }
+}
+
+#[test]
+fn the_whole_loop_writes_each_stage() {
+    let mut doc = serde_json::json!({"_id": "concern:1", "type": "concern", "status": "open", "text": "路灯坏了"});
+    assert_eq!(
+        dispatch().apply(&mut doc, "2026-11-22T20:00:00+08:00"),
+        Ok(Assigned)
+    );
+    assert_eq!(doc["assigned_team"], "农技服务队");
+    assert_eq!(doc["due"], "2026-11-30");
+    assert_eq!(
+        resolve().apply(&mut doc, "2026-11-25T10:00:00+08:00"),
+        Ok(Resolved)
+    );
+    assert_eq!(doc["resolved_at"], "2026-11-25T10:00:00+08:00");
+    assert_eq!(
+        rate().apply(&mut doc, "2026-11-26T10:00:00+08:00"),
+        Ok(Rated)
+    );
+    assert_eq!(doc["rating"], "satisfied");
+    assert_eq!(doc["status"], "rated");
+    assert_eq!(doc["updated_at"], "2026-11-26T10:00:00+08:00");
+    assert_eq!(doc["text"], "路灯坏了");
+}
+
+#[test]
+fn a_refused_step_changes_nothing() {
+    let mut doc = serde_json::json!({"status": "open", "text": "x"});
+    let before = doc.clone();
+    assert!(rate().apply(&mut doc, "t").is_err());
+    let empty = Step::Dispatch {
+        team: "  ".into(),
+        due: String::new(),
+    };
+    assert_eq!(empty.apply(&mut doc, "t"), Err(StepError::Empty("team")));
+    assert_eq!(
+        empty.apply(&mut doc, "t").unwrap_err().zh(),
+        "请填写承办队伍"
+    );
+    assert_eq!(doc, before);
+    let mut bad = serde_json::json!({"status": "lost"});
+    assert_eq!(dispatch().apply(&mut bad, "t"), Err(StepError::NoStatus));
+}
+
+#[test]
+fn pending_means_open_or_dispatched() {
+    assert!(is_pending("open") && is_pending("assigned"));
+    assert!(!is_pending("resolved") && !is_pending("rated") && !is_pending("?"));
+}
