@@ -138,6 +138,10 @@ fn Shell() -> impl IntoView {
                     <Routes fallback=|| view! { <pages::home::HomePage/> }>
                         <Route path=path!("/") view=pages::home::HomePage/>
                         <Route path=path!("/forums") view=pages::forums::ForumsPage/>
+                        <Route path=path!("/forums/new") view=pages::forum_form::ForumFormPage/>
+                        <Route path=path!("/forums/:id") view=pages::forum_detail::ForumDetailPage/>
+                        <Route path=path!("/forums/:id/edit") view=pages::forum_form::ForumFormPage/>
+                        <Route path=path!("/concerns") view=pages::concerns::ConcernsPage/>
                         <Route path=path!("/volunteers") view=pages::volunteers::VolunteersPage/>
                         <Route path=path!("/surveys") view=pages::surveys::SurveysPage/>
                         <Route path=path!("/sync") view=pages::sync::SyncPage/>

@@ -1,5 +1,7 @@
 //! Reusable widgets. Components render and raise events; they never open the store.
 
 pub mod bottom_nav;
+pub mod concern_card;
 pub mod online_badge;
+pub mod pending_concerns;
 pub mod stat_card;

@@ -25,4 +25,6 @@ pub mod pages;
 #[path = "store/row.rs"]
 pub mod row;
 #[cfg(target_arch = "wasm32")]
+pub mod records;
+#[cfg(target_arch = "wasm32")]
 pub mod store;

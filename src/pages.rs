@@ -1,6 +1,9 @@
 //! One module per screen. Pages read and write through [`crate::app::AppCtx`]'s store
 //! handle; they never touch IndexedDB or the network directly.
 
+pub mod concerns;
+pub mod forum_detail;
+pub mod forum_form;
 pub mod forums;
 pub mod home;
 pub mod profile;

@@ -1,0 +1,162 @@
+//! One villager concern and the next step of its loop: 派单 (team, due date), 办结 (what
+//! was done), 评价 (满意 / 基本满意 / 不满意 + comment), 重新打开 after 不满意, and delete
+//! with undo. Calls `records`; never opens the store itself.
+
+use crate::app::use_app;
+use crate::i18n::*;
+use crate::records::{self, Deleted, RecordError};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use model::concern::{Rating, Step};
+use serde_json::Value;
+
+/// The action panel currently open on a card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Panel {
+    Closed,
+    Dispatch,
+    Resolve,
+    Rate,
+}
+
+/// A concern with its actions; `doc` is the winning body as listed.
+#[component]
+pub fn ConcernCard(doc: Value) -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let s = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let (id, status, category) = (s("_id"), s("status"), s("category"));
+    let (text, villager, assigned, done) = (s("text"), s("villager"), s("assigned_team"), s("resolution"));
+    let panel = RwSignal::new(Panel::Closed);
+    let (team, due, resolution, comment) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let error = RwSignal::new(None::<String>);
+    let deleted = RwSignal::new(None::<Deleted>);
+    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
+    let run = {
+        let id = id.clone();
+        Callback::new(move |step: Step| {
+            let (store, id) = (ctx.store(), id.clone());
+            let zh = zh();
+            spawn_local(async move {
+                match records::step_concern(&store, &id, &step).await {
+                    Ok(()) => ctx.notify_changed(),
+                    Err(e) => report(error, &e, zh),
+                }
+            });
+        })
+    };
+    let remove = {
+        let id = id.clone();
+        Callback::new(move |_: ()| {
+            let (store, id, zh) = (ctx.store(), id.clone(), zh());
+            spawn_local(async move {
+                match records::delete(&store, &id).await {
+                    Ok(d) => deleted.set(Some(d)),
+                    Err(e) => report(error, &e, zh),
+                }
+            });
+        })
+    };
+    let undo = move |_| {
+        let Some(d) = deleted.get_untracked() else { return };
+        let (store, zh) = (ctx.store(), zh());
+        spawn_local(async move {
+            match records::undo_delete(&store, &d).await {
+                Ok(()) => {
+                    deleted.set(None);
+                    ctx.notify_changed();
+                }
+                Err(e) => report(error, &e, zh),
+            }
+        });
+    };
+    let status_for_label = status.clone();
+    let rating = s("rating");
+    view! {
+        <Show when=move || deleted.with(Option::is_none) fallback=move || view! {
+            <div class="toast" role="status" data-testid="undo-toast">{t!(i18n, deleted)}" "<button on:click=undo>{t!(i18n, undo)}</button></div>
+        }>
+        <div class="concern" data-testid="concern" data-status=status.clone()>
+            <div class="row-title">{text.clone()}</div>
+            <div class="row-meta">
+                <span class="tag">{let c = category.clone(); move || category_label(i18n, &c)}</span>" "
+                <span class="tag status" data-testid="concern-status">{let st = status_for_label.clone(); move || status_label(i18n, &st)}</span>" "
+                {villager.clone()}" "{assigned.clone()}" "{done.clone()}" "
+                {let r = rating.clone(); move || rating_label(i18n, &r)}
+            </div>
+            <div class="actions">
+                {(status == "open" || status == "assigned").then(|| view! { <button data-testid="dispatch" on:click=move |_| panel.set(Panel::Dispatch)>{t!(i18n, dispatch)}</button> })}
+                {(status == "assigned").then(|| view! { <button data-testid="resolve" on:click=move |_| panel.set(Panel::Resolve)>{t!(i18n, resolve)}</button> })}
+                {(status == "resolved").then(|| view! { <button data-testid="rate" on:click=move |_| panel.set(Panel::Rate)>{t!(i18n, rate)}</button> })}
+                {(status == "rated" && rating == "unsatisfied").then(|| view! { <button on:click=move |_| run.run(Step::Reopen)>{t!(i18n, reopen)}</button> })}
+                <button class="quiet" data-testid="delete-concern" on:click=move |_| remove.run(())>{t!(i18n, delete)}</button>
+            </div>
+            <Show when=move || panel.get() == Panel::Dispatch>
+                <div class="panel">
+                    <input data-testid="dispatch-team" list="speakers" placeholder=move || t_string!(i18n, assigned_team) bind:value=team/>
+                    <input type="date" data-testid="dispatch-due" aria-label=move || t_string!(i18n, due_date) bind:value=due/>
+                    <button class="primary" data-testid="dispatch-ok" on:click=move |_| run.run(Step::Dispatch { team: team.get(), due: due.get() })>{t!(i18n, confirm)}</button>
+                </div>
+            </Show>
+            <Show when=move || panel.get() == Panel::Resolve>
+                <div class="panel">
+                    <textarea data-testid="resolution" rows="2" placeholder=move || t_string!(i18n, resolution) bind:value=resolution></textarea>
+                    <button class="primary" data-testid="resolve-ok" on:click=move |_| run.run(Step::Resolve { resolution: resolution.get() })>{t!(i18n, confirm)}</button>
+                </div>
+            </Show>
+            <Show when=move || panel.get() == Panel::Rate>
+                <div class="panel">
+                    <input data-testid="rating-comment" placeholder=move || t_string!(i18n, rating_comment) bind:value=comment/>
+                    <div class="choices">
+                        {Rating::ALL.into_iter().map(|r| view! {
+                            <button data-testid=format!("rate-{}", r.as_str()) on:click=move |_| run.run(Step::Rate { rating: r, comment: comment.get() })>{move || rating_label(i18n, r.as_str())}</button>
+                        }).collect_view()}
+                    </div>
+                </div>
+            </Show>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+        </div>
+        </Show>
+    }
+}
+
+fn report(error: RwSignal<Option<String>>, e: &RecordError, zh: bool) {
+    leptos::logging::error!("yehua: concern: {e}");
+    error.set(Some(e.user_message(zh)));
+}
+
+/// A concern category in the current language.
+pub fn category_label(i18n: leptos_i18n::I18nContext<Locale>, c: &str) -> String {
+    match c {
+        "employment" => t_string!(i18n, cat_employment),
+        "agritech" => t_string!(i18n, cat_agritech),
+        "medical" => t_string!(i18n, cat_medical),
+        "education" => t_string!(i18n, cat_education),
+        "elderly" => t_string!(i18n, cat_elderly),
+        "infrastructure" => t_string!(i18n, cat_infrastructure),
+        "dispute" => t_string!(i18n, cat_dispute),
+        "policy" => t_string!(i18n, cat_policy),
+        _ => t_string!(i18n, cat_other),
+    }
+    .to_string()
+}
+
+/// A concern status in the current language.
+pub fn status_label(i18n: leptos_i18n::I18nContext<Locale>, s: &str) -> String {
+    match s {
+        "open" => t_string!(i18n, status_open),
+        "assigned" => t_string!(i18n, status_assigned),
+        "resolved" => t_string!(i18n, status_resolved),
+        _ => t_string!(i18n, status_rated),
+    }
+    .to_string()
+}
+
+fn rating_label(i18n: leptos_i18n::I18nContext<Locale>, r: &str) -> String {
+    match r {
+        "satisfied" => t_string!(i18n, rating_satisfied).to_string(),
+        "basically_satisfied" => t_string!(i18n, rating_basically).to_string(),
+        "unsatisfied" => t_string!(i18n, rating_unsatisfied).to_string(),
+        _ => String::new(),
+    }
+}

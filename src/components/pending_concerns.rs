@@ -1,0 +1,38 @@
+//! 上次夜话遗留问题: the concerns earlier forums left open or dispatched, shown when a
+//! forum is opened so they are reported back to the village. Reads through `records`.
+
+use crate::app::use_app;
+use crate::components::concern_card::ConcernCard;
+use crate::i18n::*;
+use crate::records::pending_concerns;
+use leptos::prelude::*;
+
+/// Pending concerns from other activities than `exclude`.
+#[component]
+pub fn PendingConcerns(exclude: Option<String>) -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let list = LocalResource::new(move || {
+        ctx.changed.track();
+        let store = ctx.store();
+        async move { pending_concerns(&store).await.unwrap_or_default() }
+    });
+    let skip = exclude.unwrap_or_default();
+    let rows = Memo::new(move |_| {
+        list.get()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c["activity_id"].as_str() != Some(skip.as_str()))
+            .collect::<Vec<_>>()
+    });
+    view! {
+        <section class="pending" data-testid="pending-concerns">
+            <h3>{t!(i18n, pending_from_earlier)}</h3>
+            <Show when=move || !rows.with(Vec::is_empty) fallback=move || view! { <p class="hint">{t!(i18n, no_pending)}</p> }>
+                <For each=move || rows.get() key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
+                    <ConcernCard doc=c/>
+                </For>
+            </Show>
+        </section>
+    }
+}

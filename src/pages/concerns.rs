@@ -1,0 +1,50 @@
+//! 诉求台账: every concern across forums, by status (待派单 / 已派单 / 已办结 / 已评价),
+//! each with its next step. Reads through the store's status index.
+
+use crate::app::use_app;
+use crate::components::concern_card::{status_label, ConcernCard};
+use crate::i18n::*;
+use crate::store::Relation;
+use leptos::prelude::*;
+use model::ConcernStatus;
+
+/// How many concerns one status tab lists.
+const LIMIT: u32 = 300;
+
+/// The concern board screen.
+#[component]
+pub fn ConcernsPage() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let status = RwSignal::new(ConcernStatus::Open);
+    let list = LocalResource::new(move || {
+        ctx.changed.track();
+        let (store, s) = (ctx.store(), status.get());
+        async move {
+            let mut v = store.related(Relation::ConcernsByStatus, s.as_str(), LIMIT).await.unwrap_or_default();
+            v.sort_by(|a, b| b["updated_at"].as_str().cmp(&a["updated_at"].as_str()));
+            v
+        }
+    });
+    view! {
+        <h2>{t!(i18n, concerns_title)}</h2>
+        <div class="tabs" role="tablist">
+            {ConcernStatus::ALL.iter().map(|s| {
+                let s = *s;
+                view! {
+                    <button role="tab" data-testid=format!("tab-{}", s.as_str())
+                        aria-selected=move || (status.get() == s).to_string()
+                        on:click=move |_| status.set(s)>{move || status_label(i18n, s.as_str())}</button>
+                }
+            }).collect_view()}
+        </div>
+        <div data-testid="concern-board">
+            <For each=move || list.get().unwrap_or_default() key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
+                <ConcernCard doc=c/>
+            </For>
+        </div>
+        <Show when=move || list.get().is_some_and(|l| l.is_empty())>
+            <p class="empty">{t!(i18n, empty_list)}</p>
+        </Show>
+    }
+}

@@ -1,0 +1,178 @@
+//! One activity (`/forums/:id`): its details and agenda, the concerns raised at it with a
+//! one-step form to add another (text + category + optional villager), the concerns earlier
+//! forums left open, edit, and delete with undo.
+
+use super::forums::kind_label;
+use crate::app::use_app;
+use crate::components::concern_card::{category_label, ConcernCard};
+use crate::components::pending_concerns::PendingConcerns;
+use crate::i18n::*;
+use crate::records::{self, Deleted};
+use crate::store::Relation;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use model::ConcernCategory;
+use serde_json::Value;
+
+/// The activity screen.
+#[component]
+pub fn ForumDetailPage() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let id = use_params_map().with_untracked(|p| p.get("id")).unwrap_or_default();
+    let deleted = RwSignal::new(None::<Deleted>);
+    let doc = {
+        let id = id.clone();
+        LocalResource::new(move || {
+            ctx.changed.track();
+            let (store, id) = (ctx.store(), id.clone());
+            async move { store.get(&id).await }
+        })
+    };
+    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
+    let error = RwSignal::new(None::<String>);
+    let remove = {
+        let id = id.clone();
+        move |_| {
+            let (store, id, zh) = (ctx.store(), id.clone(), zh());
+            spawn_local(async move {
+                match records::delete(&store, &id).await {
+                    Ok(d) => {
+                        deleted.set(Some(d));
+                        ctx.notify_changed();
+                    }
+                    Err(e) => error.set(Some(e.user_message(zh))),
+                }
+            });
+        }
+    };
+    let undo = move |_| {
+        let Some(d) = deleted.get_untracked() else { return };
+        let (store, zh) = (ctx.store(), zh());
+        spawn_local(async move {
+            match records::undo_delete(&store, &d).await {
+                Ok(()) => {
+                    deleted.set(None);
+                    ctx.notify_changed();
+                }
+                Err(e) => error.set(Some(e.user_message(zh))),
+            }
+        });
+    };
+    let this = id.clone();
+    view! {
+        <Show when=move || deleted.with(Option::is_some)>
+            <div class="toast" role="status" data-testid="undo-toast">
+                {t!(i18n, deleted)}" "<button data-testid="undo" on:click=undo>{t!(i18n, undo)}</button>
+            </div>
+        </Show>
+        <p class="field-error" role="alert">{move || error.get()}</p>
+        {move || match doc.get() {
+            None => view! { <p class="hint">"…"</p> }.into_any(),
+            Some(Err(e)) => view! { <p class="hint" data-testid="not-found">{e.user_message(zh())}</p> }.into_any(),
+            Some(Ok(d)) => view! { <Details doc=d on_delete=remove.clone()/> }.into_any(),
+        }}
+        <Show when=move || deleted.with(Option::is_none)>
+            <AddConcern activity_id=this.clone()/>
+            <ActivityConcerns activity_id=this.clone()/>
+        </Show>
+        <PendingConcerns exclude=Some(id.clone())/>
+    }
+}
+
+#[component]
+fn Details<F: Fn(leptos::ev::MouseEvent) + 'static>(doc: Value, on_delete: F) -> impl IntoView {
+    let i18n = use_i18n();
+    let s = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let (start, end, kind) = (s("start"), s("end"), s("kind"));
+    let when = format!("{} {}–{}", start.get(..10).unwrap_or_default(), start.get(11..16).unwrap_or_default(), end.get(11..16).unwrap_or_default());
+    let agenda: Vec<model::Segment> = serde_json::from_value(doc["agenda"].clone()).unwrap_or_default();
+    let present = doc["villagers_present"].as_u64().unwrap_or(0);
+    view! {
+        <article class="activity" data-testid="activity">
+            <h2>{s("title")}</h2>
+            <p class="row-meta"><span class="tag">{move || kind_label(i18n, &kind)}</span>" "{when}</p>
+            <p class="row-meta">{s("place")}" · "{s("host")}" · "{t!(i18n, villagers_present)}" "{present}</p>
+            <ol class="agenda-view">
+                {agenda.into_iter().map(|seg| view! { <li>{seg.title}" · "{seg.speaker}" · "{seg.minutes}"′"</li> }).collect_view()}
+            </ol>
+            <p class="notes">{s("notes")}</p>
+            <div class="actions">
+                <A href=format!("/forums/{}/edit", s("_id")) attr:class="button" attr:data-testid="edit-forum">{t!(i18n, edit)}</A>
+                <button class="quiet" data-testid="delete-forum" on:click=on_delete>{t!(i18n, delete)}</button>
+            </div>
+        </article>
+    }
+}
+
+/// Adds a concern in one step: text, a category chip, an optional villager name.
+#[component]
+fn AddConcern(activity_id: String) -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let (text, villager) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let category = RwSignal::new(ConcernCategory::Other.as_str().to_owned());
+    let error = RwSignal::new(None::<String>);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(profile) = ctx.profile.get_untracked() else { return };
+        let (store, act) = (ctx.store(), activity_id.clone());
+        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
+        spawn_local(async move {
+            match records::add_concern(&store, &profile, &act, &text.get_untracked(), &category.get_untracked(), &villager.get_untracked()).await {
+                Ok(()) => {
+                    text.set(String::new());
+                    villager.set(String::new());
+                    error.set(None);
+                    ctx.notify_changed();
+                }
+                Err(e) => error.set(Some(e.user_message(zh))),
+            }
+        });
+    };
+    view! {
+        <form class="form add-concern" on:submit=add data-testid="add-concern" novalidate>
+            <h3>{t!(i18n, add_concern)}</h3>
+            <textarea name="concern" rows="2" placeholder=move || t_string!(i18n, concern_text) bind:value=text></textarea>
+            <div class="chips" role="radiogroup">
+                {ConcernCategory::ALL.iter().map(|c| {
+                    let c = c.as_str();
+                    view! {
+                        <button type="button" class="chip" role="radio" data-category=c
+                            aria-checked=move || (category.get() == c).to_string()
+                            on:click=move |_| category.set(c.to_owned())>{move || category_label(i18n, c)}</button>
+                    }
+                }).collect_view()}
+            </div>
+            <input name="villager" placeholder=move || t_string!(i18n, villager_name) bind:value=villager/>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <button class="primary" type="submit" data-testid="add-concern-ok">{t!(i18n, add)}</button>
+        </form>
+    }
+}
+
+/// The concerns raised at this activity.
+#[component]
+fn ActivityConcerns(activity_id: String) -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let list = LocalResource::new(move || {
+        ctx.changed.track();
+        let (store, id) = (ctx.store(), activity_id.clone());
+        async move {
+            let mut v = store.related(Relation::ConcernsByActivity, &id, 500).await.unwrap_or_default();
+            v.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
+            v
+        }
+    });
+    view! {
+        <section data-testid="activity-concerns">
+            <h3>{t!(i18n, concerns_here)}</h3>
+            <For each=move || list.get().unwrap_or_default() key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
+                <ConcernCard doc=c/>
+            </For>
+        </section>
+    }
+}

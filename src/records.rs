@@ -1,0 +1,174 @@
+//! The operations the screens perform on records — create and save an activity, keep and
+//! restore its draft, add a concern and move it along its loop, delete with undo — each one
+//! function over [`Store`], each ending only when IndexedDB has committed.
+//!
+//! Owns stamping documents (ids, `station`, times, `created_by`); the rules themselves live
+//! in `crates/model`. Must not render anything or hold UI state.
+
+use crate::profile::Profile;
+use crate::store::{Relation, Store, StoreError};
+use model::concern::{is_pending, Step, StepError};
+use model::form::{ActivityForm, FormError};
+use model::id::{new_id, uuid_v7, DocType};
+use serde_json::{json, Value};
+
+/// Why an operation on a record failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RecordError {
+    /// The store refused or failed; nothing was written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The activity form is not valid yet.
+    #[error(transparent)]
+    Form(#[from] FormError),
+    /// The concern step is not allowed.
+    #[error(transparent)]
+    Step(#[from] StepError),
+    /// A concern needs text.
+    #[error("concern text is empty")]
+    EmptyConcern,
+}
+
+impl RecordError {
+    /// The message the cadre sees.
+    pub fn user_message(&self, zh: bool) -> String {
+        match (self, zh) {
+            (Self::Store(e), _) => e.user_message(zh).to_owned(),
+            (Self::Form(e), true) => e.zh(),
+            (Self::Step(e), true) => e.zh(),
+            (Self::EmptyConcern, true) => "请填写群众反映的问题".into(),
+            (Self::EmptyConcern, false) => "Write down what the villager asked for.".into(),
+            (e, false) => e.to_string(),
+        }
+    }
+}
+
+/// The current time, RFC 3339 at UTC+8.
+pub fn now() -> String {
+    model::time::rfc3339_cst(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// Today's date at UTC+8, `YYYY-MM-DD`.
+pub fn today() -> String {
+    now().chars().take(10).collect()
+}
+
+/// A fresh `<type>:<uuid v7>` id from the clock and the browser's CSPRNG.
+pub fn fresh_id(ty: DocType) -> String {
+    let mut entropy = [0u8; 10];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut entropy);
+    }
+    new_id(ty, uuid_v7(js_sys::Date::now() as u64, entropy))
+}
+
+/// The common fields of a new document of `ty` recorded by this phone's cadre.
+pub fn new_base(ty: DocType, profile: &Profile) -> Value {
+    json!({"_id": fresh_id(ty), "type": ty.as_str(), "station": profile.station_code,
+        "created_at": now(), "created_by": profile.cadre_name})
+}
+
+/// The local-record key of the draft of `id` (or of a new activity).
+pub fn draft_key(id: Option<&str>) -> String {
+    format!("draft:{}", id.unwrap_or("activity:new"))
+}
+
+/// The saved draft, if any.
+pub async fn load_draft(store: &Store, key: &str) -> Result<Option<ActivityForm>, StoreError> {
+    store.get_local(key).await
+}
+
+/// Keeps what is typed (valid or not) so a reload or a killed tab loses nothing.
+pub async fn save_draft(store: &Store, key: &str, form: &ActivityForm) -> Result<(), StoreError> {
+    store.put_local(key, form).await
+}
+
+/// Saves the form as a new revision of its activity (or a new activity) and drops the
+/// draft. Returns the activity's id.
+pub async fn save_activity(
+    store: &Store,
+    profile: &Profile,
+    form: &ActivityForm,
+) -> Result<String, RecordError> {
+    let base = match (&form.id, &form.rev) {
+        (Some(id), Some(rev)) => {
+            let mut current = store.get(id).await?;
+            current["_rev"] = json!(rev);
+            current
+        }
+        _ => new_base(DocType::Activity, profile),
+    };
+    let doc = form.to_doc(&base, &now())?;
+    let id = doc["_id"].as_str().unwrap_or_default().to_owned();
+    store.put(doc).await?;
+    store.delete_local(&draft_key(form.id.as_deref())).await?;
+    Ok(id)
+}
+
+/// Records a villager's concern raised at `activity_id`, in one step.
+pub async fn add_concern(
+    store: &Store,
+    profile: &Profile,
+    activity_id: &str,
+    text: &str,
+    category: &str,
+    villager: &str,
+) -> Result<(), RecordError> {
+    if text.trim().is_empty() {
+        return Err(RecordError::EmptyConcern);
+    }
+    let mut doc = new_base(DocType::Concern, profile);
+    let fields = json!({"activity_id": activity_id, "text": text.trim(), "category": category,
+        "status": "open", "villager": villager.trim(), "updated_at": now()});
+    if let (Some(d), Value::Object(f)) = (doc.as_object_mut(), fields) {
+        d.extend(f);
+    }
+    model::validate::validate(&doc).map_err(|e| RecordError::Form(e.into()))?;
+    store.put(doc).await?;
+    Ok(())
+}
+
+/// Moves a concern one step along its loop (as stored now).
+pub async fn step_concern(store: &Store, id: &str, step: &Step) -> Result<(), RecordError> {
+    let mut doc = store.get(id).await?;
+    step.apply(&mut doc, &now())?;
+    store.put(doc).await?;
+    Ok(())
+}
+
+/// Concerns still to report back (open or dispatched), oldest first.
+pub async fn pending_concerns(store: &Store) -> Result<Vec<Value>, StoreError> {
+    let mut all = Vec::new();
+    for status in ["open", "assigned"] {
+        all.extend(store.related(Relation::ConcernsByStatus, status, u32::MAX).await?);
+    }
+    all.retain(|c| is_pending(c["status"].as_str().unwrap_or_default()));
+    all.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
+    Ok(all)
+}
+
+/// What a delete leaves for its undo: the deleted body and the tombstone's revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Deleted {
+    /// The body as it was.
+    pub body: Value,
+    /// The tombstone's revision.
+    pub tomb_rev: String,
+}
+
+/// Deletes a record (a tombstone, so the deletion replicates).
+pub async fn delete(store: &Store, id: &str) -> Result<Deleted, RecordError> {
+    let body = store.get(id).await?;
+    let rev = body["_rev"].as_str().unwrap_or_default().parse().map_err(|_| StoreError::NotFound(id.into()))?;
+    let tomb = store.delete(id, &rev).await?;
+    Ok(Deleted { body, tomb_rev: tomb.to_string() })
+}
+
+/// Undoes a delete: the old body becomes a new revision on top of the tombstone.
+pub async fn undo_delete(store: &Store, deleted: &Deleted) -> Result<(), RecordError> {
+    let mut body = deleted.body.clone();
+    body["_rev"] = json!(deleted.tomb_rev);
+    body["updated_at"] = json!(now());
+    store.put(body).await?;
+    Ok(())
+}
