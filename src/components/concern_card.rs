@@ -51,7 +51,7 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
             let (store, id, zh) = (ctx.store(), id.clone(), zh());
             spawn_local(async move {
                 match records::delete(&store, &id).await {
-                    Ok(d) => deleted.set(Some(d)),
+                    Ok(d) => _ = deleted.try_set(Some(d)),
                     Err(e) => report(error, &e, zh),
                 }
             });
@@ -63,7 +63,7 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
         spawn_local(async move {
             match records::undo_delete(&store, &d).await {
                 Ok(()) => {
-                    deleted.set(None);
+                    _ = deleted.try_set(None);
                     ctx.notify_changed();
                 }
                 Err(e) => report(error, &e, zh),
@@ -122,7 +122,7 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
 
 fn report(error: RwSignal<Option<String>>, e: &RecordError, zh: bool) {
     leptos::logging::error!("yehua: concern: {e}");
-    error.set(Some(e.user_message(zh)));
+    _ = error.try_set(Some(e.user_message(zh)));
 }
 
 /// A concern category in the current language.

@@ -35,12 +35,12 @@ pub fn DocList(
             match store.page(&q).await {
                 Ok(page) => {
                     if after.is_none() {
-                        items.set(page.docs);
+                        _ = items.try_set(page.docs);
                     } else {
-                        items.update(|v| v.extend(page.docs));
+                        items.try_update(|v| v.extend(page.docs));
                     }
-                    next.set(page.next);
-                    loaded.set(true);
+                    _ = next.try_set(page.next);
+                    _ = loaded.try_set(true);
                 }
                 Err(e) => leptos::logging::error!("yehua: list {doc_type}: {e}"),
             }

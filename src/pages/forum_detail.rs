@@ -40,10 +40,10 @@ pub fn ForumDetailPage() -> impl IntoView {
             spawn_local(async move {
                 match records::delete(&store, &id).await {
                     Ok(d) => {
-                        deleted.set(Some(d));
+                        _ = deleted.try_set(Some(d));
                         ctx.notify_changed();
                     }
-                    Err(e) => error.set(Some(e.user_message(zh))),
+                    Err(e) => _ = error.try_set(Some(e.user_message(zh))),
                 }
             });
         }
@@ -54,10 +54,10 @@ pub fn ForumDetailPage() -> impl IntoView {
         spawn_local(async move {
             match records::undo_delete(&store, &d).await {
                 Ok(()) => {
-                    deleted.set(None);
+                    _ = deleted.try_set(None);
                     ctx.notify_changed();
                 }
-                Err(e) => error.set(Some(e.user_message(zh))),
+                Err(e) => _ = error.try_set(Some(e.user_message(zh))),
             }
         });
     };
@@ -123,12 +123,12 @@ fn AddConcern(activity_id: String) -> impl IntoView {
         spawn_local(async move {
             match records::add_concern(&store, &profile, &act, &text.get_untracked(), &category.get_untracked(), &villager.get_untracked()).await {
                 Ok(()) => {
-                    text.set(String::new());
-                    villager.set(String::new());
-                    error.set(None);
+                    _ = text.try_set(String::new());
+                    _ = villager.try_set(String::new());
+                    _ = error.try_set(None);
                     ctx.notify_changed();
                 }
-                Err(e) => error.set(Some(e.user_message(zh))),
+                Err(e) => _ = error.try_set(Some(e.user_message(zh))),
             }
         });
     };

@@ -35,12 +35,15 @@ pub fn ForumFormPage() -> impl IntoView {
                 (Ok(Some(draft)), _) => draft,
                 (_, Some(id)) => match store.get(id).await {
                     Ok(doc) => ActivityForm::from_doc(&doc),
-                    Err(e) => return error.set(Some(e.user_message(true).into())),
+                    Err(e) => {
+                        _ = error.try_set(Some(e.user_message(true).into()));
+                        return;
+                    }
                 },
                 (_, None) => ActivityForm::new_forum(&today()),
             };
-            persisted.set(Some(initial.clone()));
-            form.set(Some(initial));
+            _ = persisted.try_set(Some(initial.clone()));
+            _ = form.try_set(Some(initial));
         });
     }
     // Keep the draft in step with what is typed.
@@ -56,11 +59,11 @@ pub fn ForumFormPage() -> impl IntoView {
         let (store, key) = (ctx.store(), key_for_draft.clone());
         spawn_local(async move {
             TimeoutFuture::new(DRAFT_DEBOUNCE_MS).await;
-            if edits.get_untracked() != n {
-                return;
+            if edits.try_get_untracked() != Some(n) {
+                return; // a newer keystroke, or the page is gone
             }
             match save_draft(&store, &key, &current).await {
-                Ok(()) => persisted.set(Some(current)),
+                Ok(()) => _ = persisted.try_set(Some(current)),
                 Err(e) => leptos::logging::error!("yehua: draft: {e}"),
             }
         });
@@ -84,16 +87,16 @@ pub fn ForumFormPage() -> impl IntoView {
         spawn_local(async move {
             match save_activity(&store, &profile, &f).await {
                 Ok(id) => {
-                    persisted.set(Some(f));
+                    _ = persisted.try_set(Some(f));
                     ctx.notify_changed();
                     navigate(&format!("/forums/{id}"), Default::default());
                 }
                 Err(e) => {
                     leptos::logging::error!("yehua: save activity: {e}");
-                    error.set(Some(e.user_message(zh)));
+                    _ = error.try_set(Some(e.user_message(zh)));
                 }
             }
-            saving.set(false);
+            _ = saving.try_set(false);
         });
     });
     let set = move |apply: fn(&mut ActivityForm, String)| {

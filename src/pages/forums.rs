@@ -48,7 +48,7 @@ pub fn ForumsPage() -> impl IntoView {
             let q = PageQuery { doc_type: "activity".into(), newest_first: true, after: after.clone(), limit: PAGE };
             let scan = if f.is_empty() { u32::MAX } else { MAX_SCAN };
             match store.page_matching(&q, &|d| f.matches(d, &pending), scan).await {
-                Ok(page) if filter.get_untracked() == f => {
+                Ok(page) if filter.try_get_untracked().as_ref() == Some(&f) => {
                     if after.is_none() {
                         items.set(page.docs);
                     } else {
@@ -73,8 +73,8 @@ pub fn ForumsPage() -> impl IntoView {
         typed.set(n);
         spawn_local(async move {
             TimeoutFuture::new(DEBOUNCE_MS).await;
-            if typed.get_untracked() == n {
-                filter.update(|f| f.text = value);
+            if typed.try_get_untracked() == Some(n) {
+                filter.try_update(|f| f.text = value);
             }
         });
     };

@@ -56,11 +56,11 @@ pub fn HomePage() -> impl IntoView {
             let docs = model::demo::generate(&cfg);
             match store.bulk_put(docs).await {
                 Ok(_) => {
-                    demo.set(Some(true));
+                    _ = demo.try_set(Some(true));
                     ctx.notify_changed();
                 }
                 Err(e) => {
-                    demo.set(None);
+                    _ = demo.try_set(None);
                     leptos::logging::error!("yehua: demo data: {e}");
                 }
             }

@@ -69,3 +69,25 @@ export async function launchPhone() {
   page.on('pageerror', (e) => errors.push(String(e)));
   return { browser, context, page, errors };
 }
+
+/** Fills the first-start profile (station 330106001, cadre 王书记) and waits for home. */
+export async function setupProfile(page) {
+  await page.getByText('首次使用：填写站点信息').waitFor();
+  await page.locator('input[name=station_code]').fill('330106001');
+  await page.locator('input[name=station_name]').fill('示范村新时代文明实践站');
+  await page.locator('input[name=cadre_name]').fill('王书记');
+  await page.getByRole('button', { name: '保存' }).tap();
+  await page.getByText('欢迎回来, 王书记').waitFor();
+}
+
+/** Waits until `locator` matches exactly `n` elements (fails after `ms`). */
+export async function waitCount(locator, n, ms = 15_000) {
+  const end = Date.now() + ms;
+  let count;
+  while (Date.now() < end) {
+    count = await locator.count();
+    if (count === n) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`expected ${n} elements, found ${count}: ${locator}`);
+}
