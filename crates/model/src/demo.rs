@@ -161,7 +161,7 @@ pub fn generate(cfg: &DemoConfig) -> Vec<Value> {
     let volunteers: Vec<String> = (0..cfg.volunteers)
         .map(|i| {
             let (n, team) = (name(&mut g.rng), teams[i % teams.len()].clone());
-            let phone = format!("1{:010}", g.rng.next() % 10_000_000_000);
+            let phone = format!("13{:09}", g.rng.next() % 1_000_000_000);
             let body = json!({"name": n, "phone": phone, "teams": [team], "skills": [],
                 "party_member": i % 3 == 0, "active": true});
             g.doc(DocType::Volunteer, origin + i as i64 * 1000, None, body)

@@ -6,6 +6,7 @@
 //! `wasm32-unknown-unknown`, and is tested natively. It never reads the clock or a random
 //! source itself — callers pass times and entropy in — so every function is deterministic.
 
+pub mod attendance;
 pub mod concern;
 pub mod demo;
 pub mod doc;

@@ -81,6 +81,8 @@ fn field_zh(field: &str) -> &'static str {
         "volunteer_id" => "志愿者",
         "check_in" => "签到时间",
         "check_out" => "签退时间",
+        "name" => "姓名或名称",
+        "phone" => "手机号码",
         _ => "字段",
     }
 }
@@ -155,11 +157,22 @@ pub fn validate(doc: &Value) -> Result<DocType, ValidationError> {
                 return Err(ValidationError::EndsBeforeStart("check_out"));
             }
         }
-        DocType::Station
-        | DocType::Team
-        | DocType::Volunteer
-        | DocType::Survey
-        | DocType::Response => {}
+        DocType::Team => non_empty(
+            obj.get("name").and_then(Value::as_str).unwrap_or_default(),
+            "name",
+        )?,
+        DocType::Volunteer => {
+            non_empty(
+                obj.get("name").and_then(Value::as_str).unwrap_or_default(),
+                "name",
+            )?;
+            match obj.get("phone").and_then(Value::as_str) {
+                None | Some("") => {}
+                Some(p) if crate::attendance::normalize_mobile(p).is_some() => {}
+                Some(_) => return Err(ValidationError::Field("phone")),
+            }
+        }
+        DocType::Station | DocType::Survey | DocType::Response => {}
     }
     Ok(ty)
 }

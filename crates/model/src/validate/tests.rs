@@ -96,3 +96,22 @@ fn attendance_id_must_name_its_activity_and_volunteer() {
     doc["volunteer_id"] = json!("volunteer:0190a0b0-0000-7000-8000-000000000003");
     assert_eq!(validate(&doc), Err(ValidationError::AttendanceIdMismatch));
 }
+
+#[test]
+fn volunteers_need_a_name_and_a_real_mobile_number() {
+    let mut v = json!({
+        "_id": "volunteer:0190a0b0-0000-7000-8000-000000000002", "type": "volunteer",
+        "station": "330106001", "created_at": "2026-11-22T18:00:00+08:00",
+        "updated_at": "2026-11-22T18:00:00+08:00", "name": "张三", "phone": "13812345678"
+    });
+    assert_eq!(validate(&v), Ok(DocType::Volunteer));
+    v["phone"] = json!("12345");
+    assert_eq!(validate(&v), Err(ValidationError::Field("phone")));
+    assert_eq!(
+        ValidationError::Field("phone").zh(),
+        "“手机号码”未填写或格式不正确"
+    );
+    v["phone"] = json!("");
+    v["name"] = json!(" ");
+    assert_eq!(validate(&v), Err(ValidationError::Field("name")));
+}
