@@ -56,6 +56,7 @@ enum Boot {
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
+    crate::pwa::init();
     view! {
         <I18nContextProvider>
             <Boot/>
@@ -142,7 +143,12 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/forums/:id") view=pages::forum_detail::ForumDetailPage/>
                         <Route path=path!("/forums/:id/edit") view=pages::forum_form::ForumFormPage/>
                         <Route path=path!("/concerns") view=pages::concerns::ConcernsPage/>
+                        <Route path=path!("/forums/:id/roster") view=pages::roster::RosterPage/>
                         <Route path=path!("/volunteers") view=pages::volunteers::VolunteersPage/>
+                        <Route path=path!("/volunteers/new") view=pages::volunteer_form::VolunteerFormPage/>
+                        <Route path=path!("/volunteers/:id") view=pages::volunteer_detail::VolunteerDetailPage/>
+                        <Route path=path!("/volunteers/:id/edit") view=pages::volunteer_form::VolunteerFormPage/>
+                        <Route path=path!("/teams") view=pages::teams::TeamsPage/>
                         <Route path=path!("/surveys") view=pages::surveys::SurveysPage/>
                         <Route path=path!("/sync") view=pages::sync::SyncPage/>
                         <Route path=path!("/stats") view=pages::stats::StatsPage/>
@@ -151,6 +157,7 @@ fn Shell() -> impl IntoView {
                 </main>
                 <BottomNav/>
             </Show>
+            <crate::components::pwa_layer::PwaLayer/>
         </Router>
     }
 }

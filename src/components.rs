@@ -4,4 +4,5 @@ pub mod bottom_nav;
 pub mod concern_card;
 pub mod online_badge;
 pub mod pending_concerns;
+pub mod pwa_layer;
 pub mod stat_card;

@@ -20,11 +20,13 @@ pub mod app;
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
+#[cfg(target_arch = "wasm32")]
+pub mod pwa;
+#[cfg(target_arch = "wasm32")]
+pub mod records;
 /// Store row layout, compiled natively too so its pure logic is tested by `cargo test`.
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "store/row.rs"]
 pub mod row;
-#[cfg(target_arch = "wasm32")]
-pub mod records;
 #[cfg(target_arch = "wasm32")]
 pub mod store;

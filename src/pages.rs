@@ -7,10 +7,14 @@ pub mod forum_form;
 pub mod forums;
 pub mod home;
 pub mod profile;
+pub mod roster;
 pub mod settings;
 pub mod stats;
 pub mod surveys;
 pub mod sync;
+pub mod teams;
+pub mod volunteer_detail;
+pub mod volunteer_form;
 pub mod volunteers;
 
 mod doc_list;

@@ -5,6 +5,8 @@
 //! Owns stamping documents (ids, `station`, times, `created_by`); the rules themselves live
 //! in `crates/model`. Must not render anything or hold UI state.
 
+pub mod people;
+
 use crate::profile::Profile;
 use crate::store::{Relation, Store, StoreError};
 use model::concern::{is_pending, Step, StepError};
@@ -140,7 +142,11 @@ pub async fn step_concern(store: &Store, id: &str, step: &Step) -> Result<(), Re
 pub async fn pending_concerns(store: &Store) -> Result<Vec<Value>, StoreError> {
     let mut all = Vec::new();
     for status in ["open", "assigned"] {
-        all.extend(store.related(Relation::ConcernsByStatus, status, u32::MAX).await?);
+        all.extend(
+            store
+                .related(Relation::ConcernsByStatus, status, u32::MAX)
+                .await?,
+        );
     }
     all.retain(|c| is_pending(c["status"].as_str().unwrap_or_default()));
     all.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
@@ -159,9 +165,16 @@ pub struct Deleted {
 /// Deletes a record (a tombstone, so the deletion replicates).
 pub async fn delete(store: &Store, id: &str) -> Result<Deleted, RecordError> {
     let body = store.get(id).await?;
-    let rev = body["_rev"].as_str().unwrap_or_default().parse().map_err(|_| StoreError::NotFound(id.into()))?;
+    let rev = body["_rev"]
+        .as_str()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|_| StoreError::NotFound(id.into()))?;
     let tomb = store.delete(id, &rev).await?;
-    Ok(Deleted { body, tomb_rev: tomb.to_string() })
+    Ok(Deleted {
+        body,
+        tomb_rev: tomb.to_string(),
+    })
 }
 
 /// Undoes a delete: the old body becomes a new revision on top of the tombstone.

@@ -259,3 +259,47 @@ async fn replicated_revisions_merge_into_conflicts() {
         "re-sending a known revision writes nothing"
     );
 }
+
+/// Two phones check the same volunteer in to the same activity while offline: the
+/// deterministic attendance id makes replication merge them into one document (with a
+/// conflict to resolve), never two attendance records.
+#[wasm_bindgen_test]
+async fn concurrent_check_ins_converge_on_one_attendance_document() {
+    let (a, b) = (fresh("t_attend_a").await, fresh("t_attend_b").await);
+    let act = "activity:0190a0b0-0000-7000-8000-000000000001";
+    let vol = "volunteer:0190a0b0-0000-7000-8000-000000000002";
+    let id = model::id::attendance_id(act, vol);
+    let doc = |at: &str| {
+        json!({"_id": id, "type": "attendance", "station": "330106001",
+        "activity_id": act, "volunteer_id": vol, "check_in": at, "role": "service"})
+    };
+    a.put(doc("2026-11-22T19:01:00+08:00")).await.unwrap();
+    b.put(doc("2026-11-22T19:02:00+08:00")).await.unwrap();
+    let from_a = a.get_record(&id).await.unwrap().unwrap();
+    let leaf = from_a.winner_rev().unwrap();
+    let sent = from_a.doc_with_revisions(&leaf).unwrap();
+    b.put_replicated(vec![sent])
+        .await
+        .unwrap()
+        .pop()
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        b.count_related(Relation::AttendanceByActivity, act)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        b.count_related(Relation::AttendanceByVolunteer, vol)
+            .await
+            .unwrap(),
+        1
+    );
+    let merged = b.get_record(&id).await.unwrap().unwrap();
+    assert_eq!(
+        merged.tree.leaves().len(),
+        2,
+        "both check-ins kept as one document's conflict"
+    );
+}

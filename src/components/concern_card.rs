@@ -24,11 +24,26 @@ enum Panel {
 pub fn ConcernCard(doc: Value) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
-    let s = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let s = |k: &str| {
+        doc.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
     let (id, status, category) = (s("_id"), s("status"), s("category"));
-    let (text, villager, assigned, done) = (s("text"), s("villager"), s("assigned_team"), s("resolution"));
+    let (text, villager, assigned, done) = (
+        s("text"),
+        s("villager"),
+        s("assigned_team"),
+        s("resolution"),
+    );
     let panel = RwSignal::new(Panel::Closed);
-    let (team, due, resolution, comment) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (team, due, resolution, comment) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let error = RwSignal::new(None::<String>);
     let deleted = RwSignal::new(None::<Deleted>);
     let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
@@ -58,7 +73,9 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
         })
     };
     let undo = move |_| {
-        let Some(d) = deleted.get_untracked() else { return };
+        let Some(d) = deleted.get_untracked() else {
+            return;
+        };
         let (store, zh) = (ctx.store(), zh());
         spawn_local(async move {
             match records::undo_delete(&store, &d).await {

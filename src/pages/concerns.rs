@@ -21,7 +21,10 @@ pub fn ConcernsPage() -> impl IntoView {
         ctx.changed.track();
         let (store, s) = (ctx.store(), status.get());
         async move {
-            let mut v = store.related(Relation::ConcernsByStatus, s.as_str(), LIMIT).await.unwrap_or_default();
+            let mut v = store
+                .related(Relation::ConcernsByStatus, s.as_str(), LIMIT)
+                .await
+                .unwrap_or_default();
             v.sort_by(|a, b| b["updated_at"].as_str().cmp(&a["updated_at"].as_str()));
             v
         }

@@ -21,7 +21,9 @@ use serde_json::Value;
 pub fn ForumDetailPage() -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
-    let id = use_params_map().with_untracked(|p| p.get("id")).unwrap_or_default();
+    let id = use_params_map()
+        .with_untracked(|p| p.get("id"))
+        .unwrap_or_default();
     let deleted = RwSignal::new(None::<Deleted>);
     let doc = {
         let id = id.clone();
@@ -49,7 +51,9 @@ pub fn ForumDetailPage() -> impl IntoView {
         }
     };
     let undo = move |_| {
-        let Some(d) = deleted.get_untracked() else { return };
+        let Some(d) = deleted.get_untracked() else {
+            return;
+        };
         let (store, zh) = (ctx.store(), zh());
         spawn_local(async move {
             match records::undo_delete(&store, &d).await {
@@ -85,10 +89,21 @@ pub fn ForumDetailPage() -> impl IntoView {
 #[component]
 fn Details<F: Fn(leptos::ev::MouseEvent) + 'static>(doc: Value, on_delete: F) -> impl IntoView {
     let i18n = use_i18n();
-    let s = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let s = |k: &str| {
+        doc.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
     let (start, end, kind) = (s("start"), s("end"), s("kind"));
-    let when = format!("{} {}–{}", start.get(..10).unwrap_or_default(), start.get(11..16).unwrap_or_default(), end.get(11..16).unwrap_or_default());
-    let agenda: Vec<model::Segment> = serde_json::from_value(doc["agenda"].clone()).unwrap_or_default();
+    let when = format!(
+        "{} {}–{}",
+        start.get(..10).unwrap_or_default(),
+        start.get(11..16).unwrap_or_default(),
+        end.get(11..16).unwrap_or_default()
+    );
+    let agenda: Vec<model::Segment> =
+        serde_json::from_value(doc["agenda"].clone()).unwrap_or_default();
     let present = doc["villagers_present"].as_u64().unwrap_or(0);
     view! {
         <article class="activity" data-testid="activity">
@@ -100,6 +115,7 @@ fn Details<F: Fn(leptos::ev::MouseEvent) + 'static>(doc: Value, on_delete: F) ->
             </ol>
             <p class="notes">{s("notes")}</p>
             <div class="actions">
+                <A href=format!("/forums/{}/roster", s("_id")) attr:class="button primary" attr:data-testid="open-roster">{t!(i18n, roster_title)}</A>
                 <A href=format!("/forums/{}/edit", s("_id")) attr:class="button" attr:data-testid="edit-forum">{t!(i18n, edit)}</A>
                 <button class="quiet" data-testid="delete-forum" on:click=on_delete>{t!(i18n, delete)}</button>
             </div>
@@ -117,11 +133,22 @@ fn AddConcern(activity_id: String) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(profile) = ctx.profile.get_untracked() else { return };
+        let Some(profile) = ctx.profile.get_untracked() else {
+            return;
+        };
         let (store, act) = (ctx.store(), activity_id.clone());
         let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
-            match records::add_concern(&store, &profile, &act, &text.get_untracked(), &category.get_untracked(), &villager.get_untracked()).await {
+            match records::add_concern(
+                &store,
+                &profile,
+                &act,
+                &text.get_untracked(),
+                &category.get_untracked(),
+                &villager.get_untracked(),
+            )
+            .await
+            {
                 Ok(()) => {
                     _ = text.try_set(String::new());
                     _ = villager.try_set(String::new());
@@ -162,7 +189,10 @@ fn ActivityConcerns(activity_id: String) -> impl IntoView {
         ctx.changed.track();
         let (store, id) = (ctx.store(), activity_id.clone());
         async move {
-            let mut v = store.related(Relation::ConcernsByActivity, &id, 500).await.unwrap_or_default();
+            let mut v = store
+                .related(Relation::ConcernsByActivity, &id, 500)
+                .await
+                .unwrap_or_default();
             v.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
             v
         }

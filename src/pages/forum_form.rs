@@ -80,7 +80,9 @@ pub fn ForumFormPage() -> impl IntoView {
     let saving = RwSignal::new(false);
     let save = Callback::new(move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(f), Some(profile)) = (form.get_untracked(), ctx.profile.get_untracked()) else { return };
+        let (Some(f), Some(profile)) = (form.get_untracked(), ctx.profile.get_untracked()) else {
+            return;
+        };
         let (store, navigate) = (ctx.store(), navigate.clone());
         let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         saving.set(true);
@@ -109,7 +111,9 @@ pub fn ForumFormPage() -> impl IntoView {
             })
         }
     };
-    let get = move |read: fn(&ActivityForm) -> String| move || form.with(|f| f.as_ref().map(read).unwrap_or_default());
+    let get = move |read: fn(&ActivityForm) -> String| {
+        move || form.with(|f| f.as_ref().map(read).unwrap_or_default())
+    };
     let is_forum = move || form.with(|f| f.as_ref().is_some_and(|f| f.kind == "evening_forum"));
     let this_id = StoredValue::new(id.clone());
     view! {
@@ -153,7 +157,14 @@ fn AgendaEditor(form: RwSignal<Option<ActivityForm>>) -> impl IntoView {
     let i18n = use_i18n();
     let len = move || form.with(|f| f.as_ref().map_or(0, |f| f.agenda.len()));
     let seg = move |i: usize, read: fn(&Segment) -> String| {
-        move || form.with(|f| f.as_ref().and_then(|f| f.agenda.get(i)).map(read).unwrap_or_default())
+        move || {
+            form.with(|f| {
+                f.as_ref()
+                    .and_then(|f| f.agenda.get(i))
+                    .map(read)
+                    .unwrap_or_default()
+            })
+        }
     };
     let edit = move |i: usize, apply: fn(&mut Segment, String)| {
         move |ev| {
@@ -166,7 +177,13 @@ fn AgendaEditor(form: RwSignal<Option<ActivityForm>>) -> impl IntoView {
         }
     };
     let change = move |op: fn(&mut ActivityForm, usize), i: usize| {
-        move |_| form.update(|f| if let Some(f) = f { op(f, i) })
+        move |_| {
+            form.update(|f| {
+                if let Some(f) = f {
+                    op(f, i)
+                }
+            })
+        }
     };
     view! {
         <fieldset class="agenda" data-testid="agenda">
@@ -194,9 +211,18 @@ fn SpeakerList() -> impl IntoView {
         async move {
             let mut names = Vec::new();
             for t in ["volunteer", "team"] {
-                let q = crate::store::PageQuery { doc_type: t.into(), newest_first: false, after: None, limit: 300 };
+                let q = crate::store::PageQuery {
+                    doc_type: t.into(),
+                    newest_first: false,
+                    after: None,
+                    limit: 300,
+                };
                 if let Ok(page) = store.page(&q).await {
-                    names.extend(page.docs.iter().filter_map(|d| d["name"].as_str().map(str::to_owned)));
+                    names.extend(
+                        page.docs
+                            .iter()
+                            .filter_map(|d| d["name"].as_str().map(str::to_owned)),
+                    );
                 }
             }
             names

@@ -39,15 +39,26 @@ pub fn ForumsPage() -> impl IntoView {
         spawn_local(async move {
             let pending: HashSet<String> = if f.pending_only {
                 match pending_concerns(&store).await {
-                    Ok(cs) => cs.iter().filter_map(|c| c["activity_id"].as_str().map(str::to_owned)).collect(),
+                    Ok(cs) => cs
+                        .iter()
+                        .filter_map(|c| c["activity_id"].as_str().map(str::to_owned))
+                        .collect(),
                     Err(e) => return leptos::logging::error!("yehua: pending concerns: {e}"),
                 }
             } else {
                 HashSet::new()
             };
-            let q = PageQuery { doc_type: "activity".into(), newest_first: true, after: after.clone(), limit: PAGE };
+            let q = PageQuery {
+                doc_type: "activity".into(),
+                newest_first: true,
+                after: after.clone(),
+                limit: PAGE,
+            };
             let scan = if f.is_empty() { u32::MAX } else { MAX_SCAN };
-            match store.page_matching(&q, &|d| f.matches(d, &pending), scan).await {
+            match store
+                .page_matching(&q, &|d| f.matches(d, &pending), scan)
+                .await
+            {
                 Ok(page) if filter.try_get_untracked().as_ref() == Some(&f) => {
                     if after.is_none() {
                         items.set(page.docs);
@@ -116,8 +127,15 @@ pub fn ForumsPage() -> impl IntoView {
 fn ActivityRow(doc: Value) -> impl IntoView {
     let i18n = use_i18n();
     let start = text(&doc, "start");
-    let when = format!("{} {}", start.get(..10).unwrap_or_default(), start.get(11..16).unwrap_or_default());
-    let present = doc.get("villagers_present").and_then(Value::as_u64).unwrap_or(0);
+    let when = format!(
+        "{} {}",
+        start.get(..10).unwrap_or_default(),
+        start.get(11..16).unwrap_or_default()
+    );
+    let present = doc
+        .get("villagers_present")
+        .and_then(Value::as_u64)
+        .unwrap_or(0);
     let kind = text(&doc, "kind");
     view! {
         <A href=format!("/forums/{}", text(&doc, "_id")) attr:class="row-link">
@@ -136,7 +154,12 @@ fn PendingDraft() -> impl IntoView {
     let i18n = use_i18n();
     let draft = LocalResource::new(move || {
         let store = ctx.store();
-        async move { crate::records::load_draft(&store, &crate::records::draft_key(None)).await.ok().flatten() }
+        async move {
+            crate::records::load_draft(&store, &crate::records::draft_key(None))
+                .await
+                .ok()
+                .flatten()
+        }
     });
     view! {
         {move || draft.get().flatten().map(|d| view! {

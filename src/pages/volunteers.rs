@@ -1,28 +1,81 @@
-//! 志愿者 tab: the volunteers of this station.
+//! 志愿者 tab: the station's volunteers, searched by name and filtered by team, with links
+//! to add a volunteer and to the teams. Reads through the store.
 
-use super::doc_list::{text, DocList};
+use crate::app::use_app;
 use crate::i18n::*;
 use leptos::prelude::*;
+use leptos_router::components::A;
 use serde_json::Value;
 
 /// The volunteer list screen.
 #[component]
 pub fn VolunteersPage() -> impl IntoView {
+    let ctx = use_app();
     let i18n = use_i18n();
+    let (query, team) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let data = LocalResource::new(move || {
+        ctx.changed.track();
+        let store = ctx.store();
+        async move {
+            let vols = store
+                .all_of_type("volunteer", u32::MAX)
+                .await
+                .unwrap_or_default();
+            let teams = store
+                .all_of_type("team", u32::MAX)
+                .await
+                .unwrap_or_default();
+            (vols, teams)
+        }
+    });
+    let shown = move || {
+        let (q, t) = (query.get().trim().to_lowercase(), team.get());
+        let mut v: Vec<Value> = data
+            .get()
+            .map(|(v, _)| v)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|v| {
+                v["name"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_lowercase()
+                    .contains(&q)
+            })
+            .filter(|v| {
+                t.is_empty()
+                    || v["teams"]
+                        .as_array()
+                        .is_some_and(|ts| ts.iter().any(|x| x.as_str() == Some(t.as_str())))
+            })
+            .collect();
+        v.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        v
+    };
     view! {
-        <h2>{t!(i18n, volunteers_title)}</h2>
-        <DocList doc_type="volunteer" row=volunteer_row testid="volunteer-list"/>
+        <div class="title-row">
+            <h2>{t!(i18n, volunteers_title)}</h2>
+            <A href="/teams" attr:class="button small" attr:data-testid="teams-link">{t!(i18n, teams_title)}</A>
+            <A href="/volunteers/new" attr:class="button primary small" attr:data-testid="new-volunteer">{t!(i18n, new_volunteer)}</A>
+        </div>
+        <div class="filters">
+            <input type="search" data-testid="volunteer-search" placeholder=move || t_string!(i18n, search_name) bind:value=query/>
+            <select data-testid="filter-team" on:change=move |ev| team.set(event_target_value(&ev))>
+                <option value="">{t!(i18n, all_teams)}</option>
+                {move || data.get().map(|(_, t)| t).unwrap_or_default().into_iter().map(|t| view! {
+                    <option value=t["_id"].as_str().unwrap_or_default().to_owned()>{t["name"].as_str().unwrap_or_default().to_owned()}</option>
+                }).collect_view()}
+            </select>
+        </div>
+        <ul class="doc-list" data-testid="volunteer-list">
+            <For each=shown key=|v| (v["_id"].to_string(), v["_rev"].to_string()) let:v>
+                <li>
+                    <A href=format!("/volunteers/{}", v["_id"].as_str().unwrap_or_default()) attr:class="row-link">
+                        <div class="row-title">{v["name"].as_str().unwrap_or_default().to_owned()}{v["party_member"].as_bool().unwrap_or(false).then_some(" ☭")}</div>
+                        <div class="row-meta">{v["phone"].as_str().unwrap_or_default().to_owned()}</div>
+                    </A>
+                </li>
+            </For>
+        </ul>
     }
-}
-
-fn volunteer_row(doc: &Value) -> AnyView {
-    let party = doc
-        .get("party_member")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    view! {
-        <div class="row-title">{text(doc, "name")}{party.then_some(" ☭")}</div>
-        <div class="row-meta">{text(doc, "phone")}</div>
-    }
-    .into_any()
 }

@@ -159,6 +159,21 @@ impl Store {
         rows.iter().map(winner).collect()
     }
 
+    /// Every live document of a type (for small sets: teams, volunteers), at most `limit`.
+    pub async fn all_of_type(&self, doc_type: &str, limit: u32) -> Result<Vec<Value>, StoreError> {
+        let tx = self.db.transaction(DOCS).build()?;
+        let store = tx.object_store(DOCS)?;
+        let rows: Vec<DocRow> = store
+            .index("type")?
+            .get_all()
+            .with_query::<String, _>(KeyRange::Only(doc_type.to_owned()))
+            .with_limit(limit)
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?;
+        rows.iter().map(winner).collect()
+    }
+
     /// How many live documents of a type there are.
     pub async fn count_type(&self, doc_type: &str) -> Result<u32, StoreError> {
         let tx = self.db.transaction(DOCS).build()?;

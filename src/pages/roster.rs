@@ -1,0 +1,208 @@
+//! 签到 roster of one activity (`/forums/:id/roster`): every active volunteer, members of the
+//! activity's teams first, with one big tap to check in and another to check out, a role,
+//! 全部签退, and a count of who is here. Writes through `records::people`.
+
+use crate::app::use_app;
+use crate::i18n::*;
+use crate::records::people::{check_in, check_out, check_out_all, set_role, ROLES};
+use crate::records::RecordError;
+use crate::store::Relation;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_params_map;
+use model::id::attendance_id;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// What the roster shows for one volunteer.
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    volunteer: Value,
+    attendance: Option<Value>,
+    member: bool,
+}
+
+/// The roster screen.
+#[component]
+pub fn RosterPage() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let activity_id = use_params_map()
+        .with_untracked(|p| p.get("id"))
+        .unwrap_or_default();
+    let error = RwSignal::new(None::<String>);
+    let act = activity_id.clone();
+    let data = LocalResource::new(move || {
+        ctx.changed.track();
+        let (store, act) = (ctx.store(), act.clone());
+        async move {
+            let activity = store.get(&act).await?;
+            // An activity names its teams by id (demo, sync) or by name (typed in the form).
+            let named: Vec<String> =
+                serde_json::from_value(activity["teams"].clone()).unwrap_or_default();
+            let team_docs = store.all_of_type("team", u32::MAX).await?;
+            let teams: Vec<String> = team_docs
+                .iter()
+                .filter(|t| {
+                    named.iter().any(|n| {
+                        Some(n.as_str()) == t["_id"].as_str()
+                            || Some(n.as_str()) == t["name"].as_str()
+                    })
+                })
+                .filter_map(|t| t["_id"].as_str().map(str::to_owned))
+                .collect();
+            let present: HashMap<String, Value> = store
+                .related(Relation::AttendanceByActivity, &act, u32::MAX)
+                .await?
+                .into_iter()
+                .filter_map(|a| Some((a["volunteer_id"].as_str()?.to_owned(), a)))
+                .collect();
+            let mut lines: Vec<Line> = store
+                .all_of_type("volunteer", u32::MAX)
+                .await?
+                .into_iter()
+                .filter(|v| {
+                    v["active"].as_bool() != Some(false)
+                        || present.contains_key(v["_id"].as_str().unwrap_or_default())
+                })
+                .map(|v| {
+                    let id = v["_id"].as_str().unwrap_or_default();
+                    let vt: Vec<String> =
+                        serde_json::from_value(v["teams"].clone()).unwrap_or_default();
+                    Line {
+                        attendance: present.get(id).cloned(),
+                        member: vt.iter().any(|t| teams.contains(t)),
+                        volunteer: v,
+                    }
+                })
+                .collect();
+            lines.sort_by(|a, b| {
+                b.member.cmp(&a.member).then_with(|| {
+                    a.volunteer["name"]
+                        .as_str()
+                        .cmp(&b.volunteer["name"].as_str())
+                })
+            });
+            Ok::<_, crate::store::StoreError>((activity, lines))
+        }
+    });
+    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
+    let done = move |r: Result<(), RecordError>, zh: bool| match r {
+        Ok(()) => ctx.notify_changed(),
+        Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+    };
+    let all_out = {
+        let act = activity_id.clone();
+        move |_| {
+            let (store, act, zh) = (ctx.store(), act.clone(), zh());
+            spawn_local(async move { done(check_out_all(&store, &act).await.map(|_| ()), zh) });
+        }
+    };
+    let lines = move || {
+        data.get()
+            .and_then(Result::ok)
+            .map(|(_, l)| l)
+            .unwrap_or_default()
+    };
+    let here = move || {
+        lines()
+            .iter()
+            .filter(|l| {
+                l.attendance
+                    .as_ref()
+                    .is_some_and(|a| a.get("check_out").is_none())
+            })
+            .count()
+    };
+    let came = move || lines().iter().filter(|l| l.attendance.is_some()).count();
+    view! {
+        <h2>{t!(i18n, roster_title)}" · "{move || data.get().and_then(Result::ok).map(|(a, _)| a["title"].as_str().unwrap_or_default().to_owned())}</h2>
+        <div class="roster-head">
+            <span data-testid="here-count">{t!(i18n, here_now)}" "{here}</span>" · "
+            <span data-testid="came-count">{t!(i18n, checked_in_total)}" "{came}</span>
+            <button data-testid="check-out-all" on:click=all_out>{t!(i18n, check_out_all)}</button>
+        </div>
+        <p class="field-error" role="alert">{move || error.get()}</p>
+        <ul class="roster" data-testid="roster">
+            <For each=lines key=|l| (l.volunteer["_id"].to_string(), l.attendance.as_ref().map(|a| a["_rev"].to_string())) let:line>
+                <RosterLine line=line activity_id=activity_id.clone() done=done/>
+            </For>
+        </ul>
+    }
+}
+
+#[component]
+fn RosterLine(
+    line: Line,
+    activity_id: String,
+    done: impl Fn(Result<(), RecordError>, bool) + Copy + 'static,
+) -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let zh = i18n.get_locale_untracked() == Locale::zh_CN;
+    let vid = line.volunteer["_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let name = line.volunteer["name"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let aid = attendance_id(&activity_id, &vid);
+    let hm = |a: &Value, k: &str| {
+        a.get(k)
+            .and_then(Value::as_str)
+            .and_then(|s| s.get(11..16))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let action = match &line.attendance {
+        None => {
+            let tap = move |_| {
+                let Some(profile) = ctx.profile.get_untracked() else { return };
+                let (store, act, vid) = (ctx.store(), activity_id.clone(), vid.clone());
+                spawn_local(async move { done(check_in(&store, &profile, &act, &vid, "service").await, zh) });
+            };
+            view! { <button class="big in" data-testid="check-in" on:click=tap>{t!(i18n, check_in)}</button> }.into_any()
+        }
+        Some(a) if a.get("check_out").is_none() => {
+            let (aid2, aid3) = (aid.clone(), aid.clone());
+            let role = a["role"].as_str().unwrap_or("service").to_owned();
+            let out = move |_| {
+                let (store, aid) = (ctx.store(), aid2.clone());
+                spawn_local(async move { done(check_out(&store, &aid).await, zh) });
+            };
+            let change = move |ev| {
+                let (store, aid, r) = (ctx.store(), aid3.clone(), event_target_value(&ev));
+                spawn_local(async move { done(set_role(&store, &aid, &r).await, zh) });
+            };
+            view! {
+                <span class="since">{hm(a, "check_in")}</span>
+                <select class="role" data-testid="role" prop:value=role on:change=change>
+                    {ROLES.iter().map(|r| view! { <option value=*r>{move || role_label(i18n, r)}</option> }).collect_view()}
+                </select>
+                <button class="big out" data-testid="check-out" on:click=out>{t!(i18n, check_out)}</button>
+            }
+            .into_any()
+        }
+        Some(a) => view! { <span class="done" data-testid="checked-out">{hm(a, "check_in")}"–"{hm(a, "check_out")}</span> }.into_any(),
+    };
+    view! {
+        <li class="roster-line" data-testid="roster-line" class:member=line.member>
+            <span class="name">{name}</span>
+            {action}
+        </li>
+    }
+}
+
+/// A role in the current language.
+pub fn role_label(i18n: leptos_i18n::I18nContext<Locale>, role: &str) -> String {
+    match role {
+        "speaker" => t_string!(i18n, role_speaker),
+        "service" => t_string!(i18n, role_service),
+        "organizer" => t_string!(i18n, role_organizer),
+        "performer" => t_string!(i18n, role_performer),
+        _ => t_string!(i18n, role_other),
+    }
+    .to_string()
+}

@@ -1,0 +1,119 @@
+//! New and edit volunteer (`/volunteers/new`, `/volunteers/:id/edit`): name, mobile number
+//! (checked; a duplicate is warned about), teams, skills, 党员, active.
+
+use crate::app::use_app;
+use crate::i18n::*;
+use crate::records::people::{duplicate_phone, save_volunteer, VolunteerInput};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use serde_json::Value;
+
+/// The volunteer form screen.
+#[component]
+pub fn VolunteerFormPage() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let id = use_params_map().with_untracked(|p| p.get("id"));
+    let input = RwSignal::new(VolunteerInput {
+        active: true,
+        ..Default::default()
+    });
+    let existing = RwSignal::new(None::<Value>);
+    let teams = RwSignal::new(Vec::<Value>::new());
+    let (error, warning) = (RwSignal::new(None::<String>), RwSignal::new(None::<String>));
+    {
+        let (store, id) = (ctx.store(), id.clone());
+        spawn_local(async move {
+            _ = teams.try_set(
+                store
+                    .all_of_type("team", u32::MAX)
+                    .await
+                    .unwrap_or_default(),
+            );
+            if let Some(Ok(v)) = match &id {
+                Some(id) => Some(store.get(id).await),
+                None => None,
+            } {
+                let list = |k: &str| {
+                    serde_json::from_value::<Vec<String>>(v[k].clone()).unwrap_or_default()
+                };
+                _ = input.try_set(VolunteerInput {
+                    name: v["name"].as_str().unwrap_or_default().into(),
+                    phone: v["phone"].as_str().unwrap_or_default().into(),
+                    teams: list("teams"),
+                    skills: list("skills").join("，"),
+                    party_member: v["party_member"].as_bool().unwrap_or(false),
+                    active: v["active"].as_bool().unwrap_or(true),
+                });
+                _ = existing.try_set(Some(v));
+            }
+        });
+    }
+    let check_dup = {
+        let id = id.clone();
+        move |_| {
+            let (store, phone, id) = (ctx.store(), input.get_untracked().phone, id.clone());
+            spawn_local(async move {
+                let dup = duplicate_phone(&store, &phone, id.as_deref())
+                    .await
+                    .ok()
+                    .flatten();
+                _ = warning.try_set(dup);
+            });
+        }
+    };
+    let navigate = use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(profile) = ctx.profile.get_untracked() else {
+            return;
+        };
+        let (store, v, base, navigate) = (
+            ctx.store(),
+            input.get_untracked(),
+            existing.get_untracked(),
+            navigate.clone(),
+        );
+        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
+        spawn_local(async move {
+            match save_volunteer(&store, &profile, base, &v).await {
+                Ok(id) => {
+                    ctx.notify_changed();
+                    navigate(&format!("/volunteers/{id}"), Default::default());
+                }
+                Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+            }
+        });
+    };
+    let field = move |read: fn(&VolunteerInput) -> String| move || input.with(read);
+    let set = move |apply: fn(&mut VolunteerInput, String)| {
+        move |ev| input.update(|i| apply(i, event_target_value(&ev)))
+    };
+    view! {
+        <h2>{t!(i18n, volunteer_form_title)}</h2>
+        <form class="form" on:submit=submit data-testid="volunteer-form" novalidate>
+            <label>{t!(i18n, person_name)}<input name="name" prop:value=field(|i| i.name.clone()) on:input=set(|i, v| i.name = v)/></label>
+            <label>{t!(i18n, phone)}<input name="phone" type="tel" inputmode="tel" prop:value=field(|i| i.phone.clone()) on:input=set(|i, v| i.phone = v) on:change=check_dup/></label>
+            <p class="warning" data-testid="dup-warning">{move || warning.get().map(|n| format!("{}{n}", t_string!(i18n, duplicate_phone)))}</p>
+            <fieldset class="teams">
+                <legend>{t!(i18n, teams_title)}</legend>
+                {move || teams.get().into_iter().map(|t| {
+                    let tid = t["_id"].as_str().unwrap_or_default().to_owned();
+                    let (t1, t2) = (tid.clone(), tid.clone());
+                    view! {
+                        <label class="check"><input type="checkbox" name="team"
+                            prop:checked=move || input.with(|i| i.teams.contains(&t1))
+                            on:change=move |ev| { let on = event_target_checked(&ev); input.update(|i| { i.teams.retain(|x| x != &t2); if on { i.teams.push(t2.clone()) } }) }/>
+                            {t["name"].as_str().unwrap_or_default().to_owned()}</label>
+                    }
+                }).collect_view()}
+            </fieldset>
+            <label>{t!(i18n, skills)}<input name="skills" prop:value=field(|i| i.skills.clone()) on:input=set(|i, v| i.skills = v)/></label>
+            <label class="check"><input type="checkbox" name="party" prop:checked=move || input.with(|i| i.party_member) on:change=move |ev| input.update(|i| i.party_member = event_target_checked(&ev))/>{t!(i18n, party_member)}</label>
+            <label class="check"><input type="checkbox" name="active" prop:checked=move || input.with(|i| i.active) on:change=move |ev| input.update(|i| i.active = event_target_checked(&ev))/>{t!(i18n, active)}</label>
+            <p class="field-error" role="alert" data-testid="form-error">{move || error.get()}</p>
+            <button class="primary" type="submit">{t!(i18n, save)}</button>
+        </form>
+    }
+}

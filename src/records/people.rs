@@ -1,0 +1,183 @@
+//! Operations on teams, volunteers and attendance: save a team or a volunteer, warn about a
+//! duplicate phone number, check a volunteer in and out of an activity (the deterministic
+//! `attendance:<activity>:<volunteer>` id, so two phones converge on one record), check
+//! everyone out, set a role, confirm a flagged missing check-out. Each is one function over
+//! [`Store`] that returns after IndexedDB committed.
+
+use super::{new_base, now, RecordError};
+use crate::profile::Profile;
+use crate::store::{Relation, Store, StoreError};
+use model::attendance::normalize_mobile;
+use model::id::{attendance_id, DocType};
+use serde_json::{json, Value};
+
+/// Team specialties (wire name, zh-CN label is in the locales as `spec_<name>`).
+pub const SPECIALTIES: [&str; 8] = [
+    "agritech",
+    "medical",
+    "legal",
+    "arts",
+    "policy",
+    "sanitation",
+    "elderly",
+    "other",
+];
+
+/// Attendance roles.
+pub const ROLES: [&str; 5] = ["speaker", "service", "organizer", "performer", "other"];
+
+fn merged(base: Value, fields: Value) -> Value {
+    let mut doc = base;
+    if let (Some(d), Value::Object(f)) = (doc.as_object_mut(), fields) {
+        d.extend(f);
+    }
+    doc
+}
+
+async fn save(store: &Store, doc: Value) -> Result<String, RecordError> {
+    model::validate::validate(&doc).map_err(|e| RecordError::Form(e.into()))?;
+    let id = doc["_id"].as_str().unwrap_or_default().to_owned();
+    store.put(doc).await?;
+    Ok(id)
+}
+
+/// Saves a team (new when `existing` is `None`).
+pub async fn save_team(
+    store: &Store,
+    profile: &Profile,
+    existing: Option<Value>,
+    name: &str,
+    specialty: &str,
+    leader: &str,
+) -> Result<String, RecordError> {
+    let base = existing.unwrap_or_else(|| new_base(DocType::Team, profile));
+    let fields = json!({"name": name.trim(), "specialty": specialty, "leader": leader.trim(), "updated_at": now()});
+    save(store, merged(base, fields)).await
+}
+
+/// A volunteer as the form holds it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VolunteerInput {
+    /// Name.
+    pub name: String,
+    /// Mobile number as typed.
+    pub phone: String,
+    /// Team ids.
+    pub teams: Vec<String>,
+    /// Skills, comma separated.
+    pub skills: String,
+    /// 党员.
+    pub party_member: bool,
+    /// Still serving.
+    pub active: bool,
+}
+
+/// Saves a volunteer (new when `existing` is `None`); the phone is stored normalized.
+pub async fn save_volunteer(
+    store: &Store,
+    profile: &Profile,
+    existing: Option<Value>,
+    v: &VolunteerInput,
+) -> Result<String, RecordError> {
+    let base = existing.unwrap_or_else(|| new_base(DocType::Volunteer, profile));
+    let phone = normalize_mobile(&v.phone).unwrap_or_else(|| v.phone.trim().to_owned());
+    let skills: Vec<&str> = v
+        .skills
+        .split([',', '，', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let fields = json!({"name": v.name.trim(), "phone": phone, "teams": v.teams, "skills": skills,
+        "party_member": v.party_member, "active": v.active, "updated_at": now()});
+    save(store, merged(base, fields)).await
+}
+
+/// The name of another volunteer with the same mobile number, if any.
+pub async fn duplicate_phone(
+    store: &Store,
+    phone: &str,
+    except: Option<&str>,
+) -> Result<Option<String>, StoreError> {
+    let Some(phone) = normalize_mobile(phone) else {
+        return Ok(None);
+    };
+    let all = store.all_of_type("volunteer", u32::MAX).await?;
+    Ok(all
+        .iter()
+        .find(|v| v["phone"].as_str() == Some(phone.as_str()) && v["_id"].as_str() != except)
+        .and_then(|v| v["name"].as_str().map(str::to_owned)))
+}
+
+/// Checks `volunteer_id` in to `activity_id` now; checking in twice keeps the first time.
+pub async fn check_in(
+    store: &Store,
+    profile: &Profile,
+    activity_id: &str,
+    volunteer_id: &str,
+    role: &str,
+) -> Result<(), RecordError> {
+    let id = attendance_id(activity_id, volunteer_id);
+    let at = now();
+    let mut doc = match store.get(&id).await {
+        Ok(live) if live.get("check_in").is_some() => return Ok(()),
+        Ok(live) => live,
+        Err(StoreError::NotFound(_)) => match store.get_record(&id).await? {
+            // Checked in, deleted, checked in again: continue the same document's history.
+            Some(record) if record.is_deleted() => {
+                let mut base = new_base(DocType::Attendance, profile);
+                base["_rev"] = json!(record.winner_rev().map(|r| r.to_string()));
+                base
+            }
+            _ => new_base(DocType::Attendance, profile),
+        },
+        Err(e) => return Err(e.into()),
+    };
+    doc["_id"] = json!(id);
+    let fields = json!({"activity_id": activity_id, "volunteer_id": volunteer_id, "role": role,
+        "check_in": at, "updated_at": at});
+    doc = merged(doc, fields);
+    save(store, doc).await.map(|_| ())
+}
+
+/// Checks one attendance out now (no-op if already out).
+pub async fn check_out(store: &Store, attendance_id: &str) -> Result<(), RecordError> {
+    let doc = store.get(attendance_id).await?;
+    if doc.get("check_out").and_then(Value::as_str).is_some() {
+        return Ok(());
+    }
+    let at = now();
+    save(
+        store,
+        merged(doc, json!({"check_out": at, "updated_at": at})),
+    )
+    .await
+    .map(|_| ())
+}
+
+/// 全部签退: checks out everyone still here, in one transaction. Returns how many.
+pub async fn check_out_all(store: &Store, activity_id: &str) -> Result<usize, RecordError> {
+    let at = now();
+    let here: Vec<Value> = store
+        .related(Relation::AttendanceByActivity, activity_id, u32::MAX)
+        .await?
+        .into_iter()
+        .filter(|a| a.get("check_out").and_then(Value::as_str).is_none())
+        .map(|a| merged(a, json!({"check_out": at, "updated_at": at})))
+        .collect();
+    let n = here.len();
+    for r in store.bulk_put(here).await? {
+        r?;
+    }
+    Ok(n)
+}
+
+/// Sets the role of an attendance.
+pub async fn set_role(store: &Store, attendance_id: &str, role: &str) -> Result<(), RecordError> {
+    let doc = store.get(attendance_id).await?;
+    save(
+        store,
+        merged(doc, json!({"role": role, "updated_at": now()})),
+    )
+    .await
+    .map(|_| ())
+}

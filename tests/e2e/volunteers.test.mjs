@@ -1,0 +1,79 @@
+// Issue 4 end to end at 360x640 in zh-CN, offline: a team and a volunteer made by hand, 40
+// demo volunteers, a forum's roster with 20 check-ins and 全部签退, the hours on the
+// volunteer's page, and a reload that keeps it all. The page clock is Playwright's, so
+// 2½ hours of service pass in a moment.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHub, launchPhone, setupProfile, waitCount } from './harness.mjs';
+
+let hub, phone;
+before(async () => {
+  hub = await startHub();
+  phone = await launchPhone();
+  await phone.context.clock.install({ time: new Date('2026-11-22T10:55:00Z') });
+  await phone.page.goto(hub.url + '/');
+  await setupProfile(phone.page);
+});
+after(async () => {
+  await phone?.browser.close();
+  await hub?.stop();
+});
+
+test('team, volunteers, roster check-in and check-out, hours, reload', async () => {
+  const { page, context, errors } = phone;
+  await page.getByTestId('load-demo').tap();
+  await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+  await context.setOffline(true);
+
+  await page.locator('nav.bottom-nav a', { hasText: '志愿者' }).tap();
+  await page.getByTestId('teams-link').tap();
+  await page.locator('input[name=team_name]').fill('护河志愿服务队');
+  await page.locator('select[name=specialty]').selectOption('sanitation');
+  await page.locator('input[name=leader]').fill('钱队长');
+  await page.getByRole('button', { name: '添加' }).tap();
+  await page.getByTestId('team-list').getByText('护河志愿服务队').waitFor();
+
+  await page.locator('nav.bottom-nav a', { hasText: '志愿者' }).tap();
+  await page.getByTestId('new-volunteer').tap();
+  await page.locator('input[name=name]').fill('赵志愿');
+  await page.locator('input[name=phone]').fill('12345');
+  await page.getByRole('button', { name: '保存' }).tap();
+  await page.getByTestId('form-error').filter({ hasText: '手机号码' }).waitFor();
+  await page.locator('input[name=phone]').fill('139 0000 1234');
+  await page.locator('label.check', { hasText: '护河志愿服务队' }).locator('input').check();
+  await page.getByRole('button', { name: '保存' }).tap();
+  await page.locator('h2', { hasText: '赵志愿' }).waitFor();
+  await page.locator('nav.bottom-nav a', { hasText: '志愿者' }).tap();
+  await waitCount(page.locator('[data-testid=volunteer-list] li'), 41);
+
+  await page.locator('nav.bottom-nav a', { hasText: '夜话' }).tap();
+  await page.getByTestId('new-forum').tap();
+  await page.locator('input[name=title]').fill('村夜话·护河行动');
+  await page.locator('input[name=teams]').fill('护河志愿服务队');
+  await page.getByRole('button', { name: '保存' }).tap();
+  await page.getByTestId('open-roster').tap();
+  await waitCount(page.locator('[data-testid=roster-line]'), 41);
+  assert.match(await page.locator('[data-testid=roster-line]').first().textContent(), /赵志愿/, 'team members first');
+
+  for (let i = 1; i <= 20; i++) {
+    await page.locator('[data-testid=roster-line] [data-testid=check-in]').first().tap();
+    await page.getByTestId('here-count').filter({ hasText: `在场 ${i}` }).waitFor();
+  }
+  await page.clock.fastForward('02:30:00');
+  await page.getByTestId('check-out-all').tap();
+  await page.getByTestId('here-count').filter({ hasText: '在场 0' }).waitFor();
+  await waitCount(page.locator('[data-testid=checked-out]'), 20);
+
+  await context.setOffline(false);
+  await page.reload();
+  await page.getByTestId('came-count').filter({ hasText: '已签到 20' }).waitFor();
+  await waitCount(page.locator('[data-testid=checked-out]'), 20);
+
+  await page.locator('nav.bottom-nav a', { hasText: '志愿者' }).tap();
+  await page.getByTestId('volunteer-search').fill('赵志愿');
+  await waitCount(page.locator('[data-testid=volunteer-list] li'), 1);
+  await page.locator('[data-testid=volunteer-list] li a').tap();
+  await page.getByTestId('hours-month').filter({ hasText: '2.5' }).waitFor();
+  assert.match(await page.getByTestId('attendance-history').textContent(), /村夜话·护河行动.*150 分钟/s);
+  assert.deepEqual(errors, []);
+});
