@@ -119,4 +119,48 @@ proptest! {
             }
         }
     }
+
+    /// Peers with a low revs limit send paths with their oldest revisions cut off. The
+    /// merge must still be order- and repeat-independent, find exactly the revisions no
+    /// path names a child of, and never report a deleted document as live.
+    #[test]
+    fn truncated_paths_merge_the_same_in_any_order(
+        f in forest(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 24),
+        seed in any::<u64>(),
+    ) {
+        let full = paths(&f);
+        let cut: Vec<(Vec<RevId>, bool)> = full
+            .iter()
+            .enumerate()
+            .map(|(i, (p, d))| (p[..1 + cuts[i].index(p.len())].to_vec(), *d && is_leaf_path(&full, i)))
+            .collect();
+        let mut order: Vec<usize> = (0..cut.len()).chain(0..cut.len()).collect();
+        let mut s = seed;
+        for i in (1..order.len()).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            order.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        let merge = |order: &[usize]| {
+            let mut t = RevTree::new();
+            for &i in order {
+                t.merge(&cut[i].0, cut[i].1);
+            }
+            t
+        };
+        let (a, b) = (merge(&(0..cut.len()).collect::<Vec<_>>()), merge(&order));
+        prop_assert_eq!(&a, &b);
+        let named_parents: std::collections::BTreeSet<&RevId> =
+            cut.iter().flat_map(|(p, _)| p.iter().skip(1)).collect();
+        let expected: Vec<RevId> = {
+            let mut all: Vec<RevId> = cut.iter().flat_map(|(p, _)| p.iter().cloned()).collect();
+            all.sort();
+            all.dedup();
+            all.into_iter().filter(|r| !named_parents.contains(r)).collect()
+        };
+        prop_assert_eq!(a.leaves().into_iter().map(|l| l.rev).collect::<Vec<_>>(), expected);
+        let w = a.winner().expect("non-empty");
+        let deleted_leaf = |r: &RevId| cut.iter().any(|(p, d)| &p[0] == r && *d);
+        prop_assert_eq!(w.deleted, deleted_leaf(&w.rev));
+    }
 }
