@@ -303,3 +303,36 @@ async fn concurrent_check_ins_converge_on_one_attendance_document() {
         "both check-ins kept as one document's conflict"
     );
 }
+
+/// A rare search term over 10,000 activities: each call scans at most `max_scan` rows and
+/// hands back a cursor, and following the cursors finds every match exactly once.
+#[wasm_bindgen_test]
+async fn filtered_paging_scans_in_bounded_steps_and_finds_every_match() {
+    let store = fresh("t_search").await;
+    let mut docs: Vec<Value> = (0..10_000).map(activity).collect();
+    for i in [17, 5_003, 9_998] {
+        docs[i]["place"] = json!("祠堂前空地");
+    }
+    store.bulk_put(docs).await.unwrap();
+    let keep = |d: &Value| d["place"].as_str().is_some_and(|p| p.contains("祠堂"));
+    let mut q = PageQuery {
+        doc_type: "activity".into(),
+        newest_first: true,
+        after: None,
+        limit: 50,
+    };
+    let (mut found, mut calls) = (Vec::new(), 0);
+    loop {
+        calls += 1;
+        let page = store.page_matching(&q, &keep, 2_000).await.unwrap();
+        found.extend(page.docs.iter().map(|d| d["_id"].as_str().unwrap().to_owned()));
+        match page.next {
+            Some(next) => q.after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(found, ["activity:09998", "activity:05003", "activity:00017"]);
+    // Five full steps of 2,000 rows; the fifth stops at its limit exactly at the end, so it
+    // cannot know it was the last, and a sixth finds nothing and ends.
+    assert_eq!(calls, 6, "10,000 rows in steps of at most 2,000");
+}
