@@ -164,10 +164,19 @@ async function roundTrip(name, url, opts) {
   console.log(`INTEROP ${name} ${JSON.stringify(results[name])}`);
 }
 
+// JSON with object keys sorted (servers may reorder keys; the content must not change).
+function canonical(v) {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
 // A short digest of the whole snapshot, to show both targets end in the same state.
 function fingerprint(snap) {
   let h = 0;
-  const text = JSON.stringify([...snap.entries()]);
+  const text = canonical([...snap.entries()]);
   for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
   return (h >>> 0).toString(16);
 }

@@ -50,6 +50,10 @@ impl fmt::Display for RevId {
     }
 }
 
+/// The highest generation accepted: the largest integer JSON peers (PouchDB, browsers)
+/// represent exactly, so `new_rev` can always add one.
+pub const MAX_GENERATION: u64 = (1 << 53) - 1;
+
 impl FromStr for RevId {
     type Err = RevParseError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
@@ -59,7 +63,7 @@ impl FromStr for RevId {
         let pos: u64 = pos
             .parse()
             .map_err(|_| RevParseError::BadGeneration(s.into()))?;
-        if pos == 0 {
+        if pos == 0 || pos > MAX_GENERATION {
             return Err(RevParseError::BadGeneration(s.into()));
         }
         if hash.is_empty() {
@@ -132,6 +136,11 @@ mod tests {
             "0-a".parse::<RevId>(),
             Err(RevParseError::BadGeneration(_))
         ));
+        assert!(matches!(
+            "9007199254740992-a".parse::<RevId>(),
+            Err(RevParseError::BadGeneration(_))
+        ));
+        assert!("9007199254740991-a".parse::<RevId>().is_ok());
         assert!(matches!(
             "x-a".parse::<RevId>(),
             Err(RevParseError::BadGeneration(_))

@@ -1,12 +1,14 @@
-//! `yehua-hub`: the headquarters server. Serves the built app at `/`; the
-//! CouchDB-compatible sync API under `/couch/` follows in the hub issue.
-//! Owns the command line and the HTTP listener; knows nothing of IndexedDB.
+//! `yehua-hub`: the headquarters server. `serve` runs the app and the CouchDB-compatible
+//! sync API; `station add` and `user add` manage accounts; `check` verifies the database
+//! file. Owns the command line only; everything else is in the `hub` library.
 
-mod serve;
-
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use hub::couch::ApiConfig;
+use hub::serve::ServeConfig;
+use hub::store::{accounts::Station, Store};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(name = "yehua-hub", version, about = "夜话 · Yehua hub")]
@@ -17,29 +19,206 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serve the app (and, later, the sync API).
+    /// Serve the app at / and the sync API at /couch/.
     Serve {
         /// Folder for the hub's data.
         #[arg(long, default_value = "data")]
         data: PathBuf,
-        /// Address to listen on.
+        /// Address to listen on (port 0: any free port, printed on start).
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: SocketAddr,
         /// The built app (trunk's dist/).
         #[arg(long, default_value = "dist")]
         app: PathBuf,
+        /// An origin allowed to call the API from a browser (repeatable).
+        #[arg(long = "cors-origin")]
+        cors_origins: Vec<String>,
+        /// An extra place the app may connect to, e.g. a CouchDB URL (repeatable).
+        #[arg(long = "connect-src")]
+        connect_src: Vec<String>,
+        /// The largest request body accepted, in bytes.
+        #[arg(long, default_value_t = ApiConfig::default().max_body)]
+        max_body: usize,
+    },
+    /// Manage stations.
+    Station {
+        #[command(subcommand)]
+        command: StationCommand,
+    },
+    /// Manage users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Check the database file with SQLite's integrity check.
+    Check {
+        /// Folder for the hub's data.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
     },
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+#[derive(Subcommand)]
+enum StationCommand {
+    /// Add a station and its database station_<CODE>.
+    Add {
+        /// The administrative code, e.g. 330106001.
+        code: String,
+        /// The station's name.
+        #[arg(long)]
+        name: String,
+        /// The code of the station above it.
+        #[arg(long)]
+        parent: Option<String>,
+        /// The station's level.
+        #[arg(long, value_enum, default_value_t = Level::Village)]
+        level: Level,
+        /// Folder for the hub's data.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user (or replace one); the password is read from standard input.
+    Add {
+        /// Login name.
+        name: String,
+        /// The user's station code.
+        #[arg(long)]
+        station: String,
+        /// cadre, hq or admin.
+        #[arg(long, default_value = "cadre")]
+        role: String,
+        /// Folder for the hub's data.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Level {
+    Village,
+    Township,
+    County,
+    City,
+}
+
+impl Level {
+    fn as_str(self) -> &'static str {
+        match self {
+            Level::Village => "village",
+            Level::Township => "township",
+            Level::County => "county",
+            Level::City => "city",
+        }
+    }
+}
+
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("yehua-hub: {e}");
+    ExitCode::FAILURE
+}
+
+fn main() -> ExitCode {
     match Cli::parse().command {
-        Command::Serve { data, listen, app } => match serve::run(&data, listen, &app).await {
-            Ok(()) => std::process::ExitCode::SUCCESS,
-            Err(e) => {
-                eprintln!("yehua-hub: {e}");
-                std::process::ExitCode::FAILURE
+        Command::Serve {
+            data,
+            listen,
+            app,
+            cors_origins,
+            connect_src,
+            max_body,
+        } => {
+            let cfg = ServeConfig {
+                data,
+                listen,
+                app: Some(app),
+                cors_origins,
+                connect_src,
+                api: ApiConfig {
+                    max_body,
+                    ..ApiConfig::default()
+                },
+            };
+            let rt = match tokio::runtime::Runtime::new() {
+                Ok(rt) => rt,
+                Err(e) => return fail(e),
+            };
+            match rt.block_on(hub::serve::run(cfg)) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
             }
+        }
+        Command::Station {
+            command:
+                StationCommand::Add {
+                    code,
+                    name,
+                    parent,
+                    level,
+                    data,
+                },
+        } => {
+            let station = Station {
+                code: code.clone(),
+                name,
+                parent,
+                level: level.as_str().into(),
+            };
+            let done = Store::open(&data)
+                .map_err(hub::admin::AdminError::from)
+                .and_then(|s| s.write_blocking(|tx| hub::admin::add_station(tx, &station)));
+            match done {
+                Ok(()) => {
+                    println!(
+                        "yehua-hub: station {code} ready (database {})",
+                        hub::admin::station_db(&code)
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    station,
+                    role,
+                    data,
+                },
+        } => {
+            let mut input = String::new();
+            if let Err(e) = std::io::stdin().read_line(&mut input) {
+                return fail(e);
+            }
+            let password = input.lines().next().unwrap_or_default();
+            let done = Store::open(&data)
+                .map_err(hub::admin::AdminError::from)
+                .and_then(|s| hub::admin::add_user(&s, &name, &station, &role, password));
+            match done {
+                Ok(new) => {
+                    let what = if new { "added" } else { "updated" };
+                    println!("yehua-hub: user {name} {what} (station {station}, role {role})");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Check { data } => match Store::open(&data).and_then(|s| s.integrity_check()) {
+            Ok(Ok(())) => {
+                println!("ok");
+                ExitCode::SUCCESS
+            }
+            Ok(Err(problems)) => {
+                for p in problems {
+                    eprintln!("{p}");
+                }
+                ExitCode::FAILURE
+            }
+            Err(e) => fail(e),
         },
     }
 }

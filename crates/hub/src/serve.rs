@@ -1,14 +1,31 @@
-//! The HTTP listener: static app files with the right cache headers and compression.
-//! Hashed assets are immutable; `index.html` and the service worker are never cached.
+//! The HTTP listener: the CouchDB-compatible API under `/couch/` and the built app at
+//! `/` — hashed assets immutable, `index.html` and the service worker never cached,
+//! brotli/gzip compression, security headers. On a fresh data folder it creates the demo
+//! station and user. Owns wiring only: the API is `couch`, storage is `store`.
 
+use crate::couch::{ApiConfig, Hub};
+use crate::security;
+use crate::store::{accounts, Store, StoreError};
 use axum::http::{header, HeaderValue, Request};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
 use axum::Router;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
+
+/// The demo station created on first start.
+pub const DEMO_STATION: &str = "330106001";
+/// The demo station's name.
+pub const DEMO_STATION_NAME: &str = "示范村新时代文明实践站";
+/// The demo user's name.
+pub const DEMO_USER: &str = "demo";
+/// The demo user's password (documented in README; change it on a real hub).
+pub const DEMO_PASSWORD: &str = "yehua-demo";
 
 /// Why the server could not run.
 #[derive(Debug, thiserror::Error)]
@@ -16,22 +33,93 @@ pub enum ServeError {
     /// The app folder has no index.html (the app was not built).
     #[error("no index.html in {0} — build the app first (trunk build --release)")]
     NoApp(PathBuf),
-    /// The data folder could not be created.
-    #[error("cannot create data folder {0}: {1}")]
-    Data(PathBuf, std::io::Error),
+    /// The data folder or database could not be opened.
+    #[error("cannot open the data folder: {0}")]
+    Store(#[from] StoreError),
     /// The address could not be bound or served.
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
+    /// The demo station or user could not be created.
+    #[error("cannot create the demo station and user: {0}")]
+    Admin(#[from] crate::admin::AdminError),
+}
+
+/// Everything `serve` needs.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    /// Folder for the hub's data.
+    pub data: PathBuf,
+    /// Address to listen on (port 0: any free port).
+    pub listen: SocketAddr,
+    /// The built app (Trunk's dist/), if any.
+    pub app: Option<PathBuf>,
+    /// Origins allowed to call the API from a browser (CORS with credentials).
+    pub cors_origins: Vec<String>,
+    /// Extra `connect-src` sources for the app's CSP (a CouchDB elsewhere).
+    pub connect_src: Vec<String>,
+    /// API limits.
+    pub api: ApiConfig,
+}
+
+/// The whole router: API under `/couch`, the app (if any) everywhere else.
+pub fn router(hub: Arc<Hub>, cfg: &ServeConfig) -> Router {
+    let api_csp = Arc::new(security::Csp::Fixed(HeaderValue::from_static(
+        security::API_CSP,
+    )));
+    let mut api = Router::new()
+        .route("/couch", any(Hub::handle))
+        .route("/couch/", any(Hub::handle))
+        .route("/couch/{*rest}", any(Hub::handle))
+        .with_state(hub)
+        .layer(middleware::from_fn(move |req, next| {
+            security::headers(Arc::clone(&api_csp), req, next)
+        }));
+    if let Some(cors) = security::cors(&cfg.cors_origins) {
+        api = api.layer(cors);
+    }
+    let router = match &cfg.app {
+        Some(app) => api.merge(app_router(app, &cfg.connect_src)),
+        None => api,
+    };
+    // A bug must cost one request a 500, never the connection or a worker.
+    router
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::new())
 }
 
 /// The router for the built app in `app`.
-pub fn app_router(app: &Path) -> Router {
+pub fn app_router(app: &Path, connect_src: &[String]) -> Router {
     let index = app.join("index.html");
+    let csp = Arc::new(security::Csp::app(index.clone(), connect_src.to_vec()));
     let files = ServeDir::new(app).fallback(ServeFile::new(index));
+    let root = app.to_path_buf();
     Router::new()
         .fallback_service(files)
+        .layer(middleware::from_fn(move |req, next| {
+            missing_file_is_404(root.clone(), req, next)
+        }))
         .layer(middleware::from_fn(cache_headers))
-        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(move |req, next| {
+            security::headers(Arc::clone(&csp), req, next)
+        }))
+}
+
+/// App routes (`/forums/…`) fall back to index.html, but a missing *file* (a name with an
+/// extension, such as an old `sw.js` or a stale hashed asset) is a 404, never HTML that a
+/// browser would try to run as a script.
+async fn missing_file_is_404(
+    root: std::path::PathBuf,
+    req: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let relative = path.trim_start_matches('/');
+    let escapes = relative.split('/').any(|s| s == "..");
+    if name.contains('.') && (escapes || !root.join(relative).is_file()) {
+        return axum::http::StatusCode::NOT_FOUND.into_response();
+    }
+    next.run(req).await
 }
 
 async fn cache_headers(req: Request<axum::body::Body>, next: Next) -> Response {
@@ -50,20 +138,58 @@ async fn cache_headers(req: Request<axum::body::Body>, next: Next) -> Response {
     res
 }
 
-/// Serves until interrupted.
-pub async fn run(data: &Path, listen: SocketAddr, app: &Path) -> Result<(), ServeError> {
-    if !app.join("index.html").is_file() {
-        return Err(ServeError::NoApp(app.to_owned()));
+/// Creates the demo station and user if the data folder is fresh; true if it did.
+pub fn seed_demo(store: &Store) -> Result<bool, ServeError> {
+    if !store.read_blocking(|tx| accounts::is_empty(tx))? {
+        return Ok(false);
     }
-    std::fs::create_dir_all(data).map_err(|e| ServeError::Data(data.to_owned(), e))?;
-    let listener = tokio::net::TcpListener::bind(listen)
+    store.write_blocking(|tx| {
+        crate::admin::add_station(
+            tx,
+            &accounts::Station {
+                code: DEMO_STATION.into(),
+                name: DEMO_STATION_NAME.into(),
+                parent: None,
+                level: "village".into(),
+            },
+        )
+    })?;
+    crate::admin::add_user(store, DEMO_USER, DEMO_STATION, "cadre", DEMO_PASSWORD)?;
+    Ok(true)
+}
+
+/// Binds, prints the address, and serves until interrupted.
+pub async fn run(cfg: ServeConfig) -> Result<(), ServeError> {
+    if let Some(app) = &cfg.app {
+        if !app.join("index.html").is_file() {
+            return Err(ServeError::NoApp(app.clone()));
+        }
+    }
+    let store = Store::open(&cfg.data)?;
+    if seed_demo(&store)? {
+        println!(
+            "yehua-hub: new data folder — created demo station {DEMO_STATION} ({DEMO_STATION_NAME}) \
+             and user `{DEMO_USER}` with password `{DEMO_PASSWORD}`; log in with them, then change it \
+             with `yehua-hub user add {DEMO_USER} --station {DEMO_STATION}`"
+        );
+    }
+    let hub = Hub::new(store, cfg.api.clone());
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
         .await
-        .map_err(|e| ServeError::Listen(listen, e))?;
-    println!("yehua-hub: serving {} on http://{listen}/", app.display());
-    axum::serve(listener, app_router(app))
+        .map_err(|e| ServeError::Listen(cfg.listen, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError::Listen(cfg.listen, e))?;
+    match &cfg.app {
+        Some(app) => println!("yehua-hub: serving {} on http://{addr}/", app.display()),
+        None => println!("yehua-hub: serving the API on http://{addr}/"),
+    }
+    println!("yehua-hub: sync API at http://{addr}/couch/");
+    let app = router(hub, &cfg).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await
-        .map_err(|e| ServeError::Listen(listen, e))
+        .map_err(|e| ServeError::Listen(addr, e))
 }

@@ -1,0 +1,157 @@
+//! Queries on stations (the administrative hierarchy), users and login sessions. Stores
+//! password hashes and hashed session tokens only, never a password or a raw token.
+//! Hashing and access decisions belong to `auth`; this module only reads and writes rows.
+
+use super::{now_secs, StoreError};
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// A station: a village practice station, or a township/county/city centre above it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Station {
+    /// Administrative code, e.g. `330106001`.
+    pub code: String,
+    /// Display name.
+    pub name: String,
+    /// The code of the station above, if any.
+    pub parent: Option<String>,
+    /// `village`, `township`, `county` or `city`.
+    pub level: String,
+}
+
+/// A user row.
+#[derive(Clone, PartialEq, Eq)]
+pub struct UserRow {
+    /// Login name.
+    pub name: String,
+    /// The user's station code.
+    pub station: String,
+    /// `cadre`, `hq` or `admin`.
+    pub role: String,
+    /// The argon2id PHC string.
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("name", &self.name)
+            .field("station", &self.station)
+            .field("role", &self.role)
+            .field("password_hash", &"<redacted>")
+            .finish()
+    }
+}
+
+/// Inserts or replaces a station.
+pub fn station_put(c: &Connection, s: &Station) -> Result<(), StoreError> {
+    c.execute(
+        "INSERT OR REPLACE INTO stations (code, name, parent, level) VALUES (?1, ?2, ?3, ?4)",
+        params![s.code, s.name, s.parent, s.level],
+    )?;
+    Ok(())
+}
+
+/// The station with `code`.
+pub fn station_get(c: &Connection, code: &str) -> Result<Option<Station>, StoreError> {
+    Ok(c.query_row(
+        "SELECT code, name, parent, level FROM stations WHERE code = ?1",
+        [code],
+        |r| {
+            Ok(Station {
+                code: r.get(0)?,
+                name: r.get(1)?,
+                parent: r.get(2)?,
+                level: r.get(3)?,
+            })
+        },
+    )
+    .optional()?)
+}
+
+/// `code` and the codes of every station below it (children, their children, ...).
+pub fn station_subtree(c: &Connection, code: &str) -> Result<Vec<String>, StoreError> {
+    let mut stmt = c.prepare_cached(
+        "WITH RECURSIVE below(code) AS (
+             SELECT ?1
+             UNION SELECT s.code FROM stations s JOIN below b ON s.parent = b.code
+         ) SELECT code FROM below",
+    )?;
+    let codes = stmt
+        .query_map([code], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(codes)
+}
+
+/// True if no station and no user exist (a fresh data folder).
+pub fn is_empty(c: &Connection) -> Result<bool, StoreError> {
+    Ok(c.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM stations) AND NOT EXISTS (SELECT 1 FROM users)",
+        [],
+        |r| r.get(0),
+    )?)
+}
+
+/// Inserts or replaces a user; replacing ends the user's sessions. True if new.
+pub fn user_put(c: &Connection, u: &UserRow) -> Result<bool, StoreError> {
+    let existed = user_get(c, &u.name)?.is_some();
+    c.execute("DELETE FROM sessions WHERE user = ?1", [&u.name])?;
+    c.execute(
+        "INSERT OR REPLACE INTO users (name, station, role, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![u.name, u.station, u.role, u.password_hash, now_secs()],
+    )?;
+    Ok(!existed)
+}
+
+/// The user called `name`.
+pub fn user_get(c: &Connection, name: &str) -> Result<Option<UserRow>, StoreError> {
+    Ok(c.query_row(
+        "SELECT name, station, role, password_hash FROM users WHERE name = ?1",
+        [name],
+        |r| {
+            Ok(UserRow {
+                name: r.get(0)?,
+                station: r.get(1)?,
+                role: r.get(2)?,
+                password_hash: r.get(3)?,
+            })
+        },
+    )
+    .optional()?)
+}
+
+/// Records a session whose token hashes to `token_hash`, valid until `expires_at`.
+pub fn session_put(
+    c: &Connection,
+    token_hash: &str,
+    user: &str,
+    expires_at: i64,
+) -> Result<(), StoreError> {
+    c.execute("DELETE FROM sessions WHERE expires_at < ?1", [now_secs()])?;
+    c.execute(
+        "INSERT OR REPLACE INTO sessions (token_hash, user, expires_at) VALUES (?1, ?2, ?3)",
+        params![token_hash, user, expires_at],
+    )?;
+    Ok(())
+}
+
+/// The user of the unexpired session whose token hashes to `token_hash`.
+pub fn session_user(c: &Connection, token_hash: &str) -> Result<Option<UserRow>, StoreError> {
+    let name: Option<String> = c
+        .query_row(
+            "SELECT user FROM sessions WHERE token_hash = ?1 AND expires_at >= ?2",
+            params![token_hash, now_secs()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match name {
+        Some(n) => user_get(c, &n),
+        None => Ok(None),
+    }
+}
+
+/// Ends the session whose token hashes to `token_hash`.
+pub fn session_delete(c: &Connection, token_hash: &str) -> Result<(), StoreError> {
+    c.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}

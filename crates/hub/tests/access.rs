@@ -1,0 +1,146 @@
+//! Who may do what: cadres only their own station, hq reads below and writes nothing,
+//! admin everything; wrong passwords 401; sessions by cookie; the login rate limit.
+
+mod common;
+
+use common::{basic, basic_pw, db, start};
+use serde_json::json;
+
+#[test]
+fn cadre_of_a_is_forbidden_on_b() {
+    let h = start();
+    assert_eq!(
+        h.put(&format!("{}/x", db("330101")), "a", &json!({}))
+            .status,
+        201
+    );
+    for (method, path) in [
+        ("GET", db("330102")),
+        ("GET", format!("{}/_changes", db("330102"))),
+        ("GET", format!("{}/x", db("330102"))),
+        ("PUT", format!("{}/x", db("330102"))),
+        ("POST", format!("{}/_bulk_docs", db("330102"))),
+        ("POST", format!("{}/_revs_diff", db("330102"))),
+        ("GET", format!("{}/_local/cp", db("330102"))),
+        ("GET", db("3301")),
+    ] {
+        let r = h.req(method, &path, Some(&basic("a")), Some("{\"docs\":[]}"));
+        assert_eq!(r.status, 403, "{method} {path}");
+        assert_eq!(r.body["error"], "forbidden");
+    }
+    assert_eq!(h.get(&format!("{}/x", db("330101")), "b").status, 403);
+}
+
+#[test]
+fn hq_reads_below_and_writes_nothing() {
+    let h = start();
+    h.put(&format!("{}/x", db("330101")), "a", &json!({"v": 1}));
+    assert_eq!(h.get(&format!("{}/x", db("330101")), "hq").status, 200);
+    assert_eq!(h.get(&db("3301"), "hq").status, 200);
+    assert_eq!(h.get(&db("33"), "hq").status, 403, "above is not below");
+    assert_eq!(
+        h.get("/couch/_all_dbs", "hq").body,
+        json!(["station_3301", "station_330101", "station_330102"])
+    );
+    let r = h.put(&format!("{}/y", db("330101")), "hq", &json!({}));
+    assert_eq!((r.status, &r.body["error"]), (403, &json!("forbidden")));
+    let r = h.post(
+        &format!("{}/_bulk_docs", db("330101")),
+        "hq",
+        &json!({"docs": []}),
+    );
+    assert_eq!(r.status, 403);
+    // A pull keeps its checkpoint on the source too.
+    assert_eq!(
+        h.put(&format!("{}/_local/cp", db("330101")), "hq", &json!({}))
+            .status,
+        201
+    );
+    assert_eq!(
+        h.put(&format!("{}/z", db("330102")), "admin", &json!({}))
+            .status,
+        201
+    );
+}
+
+#[test]
+fn wrong_password_and_anonymous_are_401() {
+    let h = start();
+    let r = h.req("GET", &db("330101"), Some(&basic_pw("a", "nope")), None);
+    assert_eq!((r.status, &r.body["error"]), (401, &json!("unauthorized")));
+    let r = h.req("GET", &db("330101"), Some(&basic_pw("ghost", "nope")), None);
+    assert_eq!(r.status, 401);
+    let r = h.req("GET", &db("330101"), None, None);
+    assert_eq!(r.status, 401);
+    let r = h.req("GET", "/couch/_all_dbs", None, None);
+    assert_eq!(r.status, 401);
+    let r = h.req(
+        "POST",
+        "/couch/_session",
+        None,
+        Some(r#"{"name":"a","password":"bad"}"#),
+    );
+    assert_eq!(r.status, 401);
+}
+
+#[test]
+fn session_cookie_login_and_logout() {
+    let h = start();
+    let r = h.req(
+        "POST",
+        "/couch/_session",
+        None,
+        Some(&json!({"name": "a", "password": common::PW}).to_string()),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["roles"], json!(["cadre"]));
+    let set = r.set_cookie.unwrap();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"));
+    let cookie = set.split(';').next().unwrap().to_owned();
+    let r = h.req("GET", "/couch/_session", Some(&cookie), None);
+    assert_eq!(r.body["userCtx"]["name"], "a");
+    assert_eq!(r.body["info"]["authenticated"], "cookie");
+    assert_eq!(h.req("GET", &db("330101"), Some(&cookie), None).status, 200);
+    assert_eq!(h.req("GET", &db("330102"), Some(&cookie), None).status, 403);
+    let r = h.req("DELETE", "/couch/_session", Some(&cookie), None);
+    assert_eq!(r.status, 200);
+    assert!(r.set_cookie.unwrap().contains("Max-Age=0"));
+    assert_eq!(h.req("GET", &db("330101"), Some(&cookie), None).status, 401);
+    let r = h.req("GET", "/couch/_session", None, None);
+    assert_eq!(r.body["userCtx"]["name"], serde_json::Value::Null);
+}
+
+#[test]
+fn logins_are_rate_limited_per_user_and_address() {
+    let h = start();
+    let mut statuses = Vec::new();
+    for _ in 0..12 {
+        let r = h.req("GET", &db("330102"), Some(&basic_pw("b", "guess")), None);
+        statuses.push(r.status);
+    }
+    assert_eq!(&statuses[..10], &[401; 10]);
+    assert_eq!(statuses[10], 429);
+    // Even the right password is refused while blocked; other users are not blocked.
+    assert_eq!(h.get(&db("330102"), "b").status, 429);
+    assert_eq!(h.get(&db("330101"), "a").status, 200);
+}
+
+#[test]
+fn expired_sessions_open_nothing() {
+    use hub::store::{accounts, now_secs, StoreError};
+    let h = start();
+    let token = hub::auth::new_token();
+    let hash = hub::auth::token_hash(&token);
+    h.hub
+        .store
+        .write_blocking(|tx| accounts::session_put(tx, &hash, "a", now_secs() - 1))
+        .unwrap();
+    let cookie = format!("AuthSession={token}");
+    assert_eq!(h.req("GET", &db("330101"), Some(&cookie), None).status, 401);
+    let found = h
+        .hub
+        .store
+        .read_blocking(|tx| Ok::<_, StoreError>(accounts::session_user(tx, &hash)?.is_some()))
+        .unwrap();
+    assert!(!found);
+}

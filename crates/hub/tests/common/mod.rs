@@ -1,0 +1,206 @@
+//! Test support: a real hub on a random loopback port with a temporary data folder, and
+//! a tiny blocking HTTP client that returns the status and the JSON body of any answer.
+
+#![allow(dead_code)]
+
+use base64::Engine as _;
+use hub::couch::{ApiConfig, Hub};
+use hub::serve::ServeConfig;
+use hub::store::{accounts::Station, Store};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+/// A running hub.
+pub struct TestHub {
+    /// `http://127.0.0.1:PORT`.
+    pub base: String,
+    /// The shared state (for in-process dispatch).
+    pub hub: Arc<Hub>,
+    /// The data folder (deleted on drop).
+    pub dir: tempfile::TempDir,
+    agent: ureq::Agent,
+    _rt: tokio::runtime::Runtime,
+}
+
+/// Password of every test user.
+pub const PW: &str = "password-1";
+
+/// Starts a hub with stations 33 (county) > 3301 (township) > 330101, 330102 (villages)
+/// and users: `a` (cadre of 330101), `b` (cadre of 330102), `hq` (hq of 3301),
+/// `admin` (admin).
+pub fn start() -> TestHub {
+    start_with(ApiConfig::default())
+}
+
+/// [`start`] with API limits.
+pub fn start_with(api: ApiConfig) -> TestHub {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = Store::open(dir.path()).expect("store");
+    for (code, parent, level) in [
+        ("33", None, "county"),
+        ("3301", Some("33"), "township"),
+        ("330101", Some("3301"), "village"),
+        ("330102", Some("3301"), "village"),
+    ] {
+        let st = Station {
+            code: code.into(),
+            name: format!("站{code}"),
+            parent: parent.map(Into::into),
+            level: level.into(),
+        };
+        store
+            .write_blocking(|tx| hub::admin::add_station(tx, &st))
+            .expect("station");
+    }
+    for (name, station, role) in [
+        ("a", "330101", "cadre"),
+        ("b", "330102", "cadre"),
+        ("hq", "3301", "hq"),
+        ("admin", "33", "admin"),
+    ] {
+        hub::admin::add_user(&store, name, station, role, PW).expect("user");
+    }
+    let cfg = ServeConfig {
+        data: dir.path().to_owned(),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        app: None,
+        cors_origins: vec!["http://app.example".into()],
+        connect_src: vec![],
+        api: api.clone(),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let hub = Hub::new(store, api);
+    let router = hub::serve::router(Arc::clone(&hub), &cfg);
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind(cfg.listen))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    rt.spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    TestHub {
+        base: format!("http://{addr}"),
+        hub,
+        dir,
+        agent,
+        _rt: rt,
+    }
+}
+
+/// A response: status, headers we care about, JSON body (Null if none or not JSON).
+#[derive(Debug)]
+pub struct Res {
+    pub status: u16,
+    pub body: Value,
+    pub set_cookie: Option<String>,
+    pub headers: Vec<(String, String)>,
+}
+
+impl Res {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Basic credentials of a test user.
+pub fn basic(user: &str) -> String {
+    basic_pw(user, PW)
+}
+
+/// Basic credentials with a given password.
+pub fn basic_pw(user: &str, pw: &str) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pw}"));
+    format!("Basic {b64}")
+}
+
+impl TestHub {
+    /// Sends a request; `auth` is a full Authorization or Cookie header value.
+    pub fn req(&self, method: &str, path: &str, auth: Option<&str>, body: Option<&str>) -> Res {
+        const URI: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+            .add(b' ')
+            .add(b'"')
+            .add(b'[')
+            .add(b']')
+            .add(b'{')
+            .add(b'}')
+            .add(b'<')
+            .add(b'>');
+        let url = format!(
+            "{}{}",
+            self.base,
+            percent_encoding::utf8_percent_encode(path, URI)
+        );
+        let mut b = ureq::http::Request::builder().method(method).uri(&url);
+        if let Some(a) = auth {
+            if a.starts_with("AuthSession=") {
+                b = b.header("Cookie", a);
+            } else {
+                b = b.header("Authorization", a);
+            }
+        }
+        b = b.header("Content-Type", "application/json");
+        let request = b.body(body.unwrap_or("").to_owned()).unwrap();
+        let mut res = self.agent.run(request).expect("request");
+        let status = res.status().as_u16();
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let set_cookie = res
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let text = res
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
+        Res {
+            status,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            set_cookie,
+            headers,
+        }
+    }
+
+    pub fn get(&self, path: &str, user: &str) -> Res {
+        self.req("GET", path, Some(&basic(user)), None)
+    }
+
+    pub fn put(&self, path: &str, user: &str, body: &Value) -> Res {
+        self.req("PUT", path, Some(&basic(user)), Some(&body.to_string()))
+    }
+
+    pub fn post(&self, path: &str, user: &str, body: &Value) -> Res {
+        self.req("POST", path, Some(&basic(user)), Some(&body.to_string()))
+    }
+
+    pub fn delete(&self, path: &str, user: &str) -> Res {
+        self.req("DELETE", path, Some(&basic(user)), None)
+    }
+}
+
+/// The database of station `code`.
+pub fn db(code: &str) -> String {
+    format!("/couch/station_{code}")
+}
