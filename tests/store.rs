@@ -325,13 +325,20 @@ async fn filtered_paging_scans_in_bounded_steps_and_finds_every_match() {
     loop {
         calls += 1;
         let page = store.page_matching(&q, &keep, 2_000).await.unwrap();
-        found.extend(page.docs.iter().map(|d| d["_id"].as_str().unwrap().to_owned()));
+        found.extend(
+            page.docs
+                .iter()
+                .map(|d| d["_id"].as_str().unwrap().to_owned()),
+        );
         match page.next {
             Some(next) => q.after = Some(next),
             None => break,
         }
     }
-    assert_eq!(found, ["activity:09998", "activity:05003", "activity:00017"]);
+    assert_eq!(
+        found,
+        ["activity:09998", "activity:05003", "activity:00017"]
+    );
     // Five full steps of 2,000 rows; the fifth stops at its limit exactly at the end, so it
     // cannot know it was the last, and a sixth finds nothing and ends.
     assert_eq!(calls, 6, "10,000 rows in steps of at most 2,000");
