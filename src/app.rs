@@ -148,6 +148,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/volunteers/new") view=pages::volunteer_form::VolunteerFormPage/>
                         <Route path=path!("/volunteers/:id") view=pages::volunteer_detail::VolunteerDetailPage/>
                         <Route path=path!("/volunteers/:id/edit") view=pages::volunteer_form::VolunteerFormPage/>
+                        <Route path=path!("/volunteers/:id/card") view=pages::volunteer_card::VolunteerCardPage/>
                         <Route path=path!("/teams") view=pages::teams::TeamsPage/>
                         <Route path=path!("/surveys") view=pages::surveys::SurveysPage/>
                         <Route path=path!("/sync") view=pages::sync::SyncPage/>

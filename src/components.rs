@@ -5,4 +5,5 @@ pub mod concern_card;
 pub mod online_badge;
 pub mod pending_concerns;
 pub mod pwa_layer;
+pub mod qr_scanner;
 pub mod stat_card;

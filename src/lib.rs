@@ -30,3 +30,5 @@ pub mod records;
 pub mod row;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
+#[cfg(target_arch = "wasm32")]
+pub mod sync;

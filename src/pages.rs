@@ -13,6 +13,7 @@ pub mod stats;
 pub mod surveys;
 pub mod sync;
 pub mod teams;
+pub mod volunteer_card;
 pub mod volunteer_detail;
 pub mod volunteer_form;
 pub mod volunteers;

@@ -3,6 +3,7 @@
 //! 全部签退, and a count of who is here. Writes through `records::people`.
 
 use crate::app::use_app;
+use crate::components::qr_scanner::QrScanner;
 use crate::i18n::*;
 use crate::records::people::{check_in, check_out, check_out_all, set_role, ROLES};
 use crate::records::RecordError;
@@ -98,6 +99,19 @@ pub fn RosterPage() -> impl IntoView {
             spawn_local(async move { done(check_out_all(&store, &act).await.map(|_| ()), zh) });
         }
     };
+    let scanning = RwSignal::new(false);
+    let scanned = {
+        let act = activity_id.clone();
+        Callback::new(move |vid: String| {
+            let Some(profile) = ctx.profile.get_untracked() else {
+                return;
+            };
+            let (store, act, zh) = (ctx.store(), act.clone(), zh());
+            spawn_local(async move {
+                done(check_in(&store, &profile, &act, &vid, "service").await, zh)
+            });
+        })
+    };
     let lines = move || {
         data.get()
             .and_then(Result::ok)
@@ -121,7 +135,11 @@ pub fn RosterPage() -> impl IntoView {
             <span data-testid="here-count">{t!(i18n, here_now)}" "{here}</span>" · "
             <span data-testid="came-count">{t!(i18n, checked_in_total)}" "{came}</span>
             <button data-testid="check-out-all" on:click=all_out>{t!(i18n, check_out_all)}</button>
+            <button data-testid="scan" on:click=move |_| scanning.set(true)>{t!(i18n, scan_card)}</button>
         </div>
+        <Show when=move || scanning.get()>
+            <QrScanner on_scan=scanned on_close=Callback::new(move |_| scanning.set(false))/>
+        </Show>
         <p class="field-error" role="alert">{move || error.get()}</p>
         <ul class="roster" data-testid="roster">
             <For each=lines key=|l| (l.volunteer["_id"].to_string(), l.attendance.as_ref().map(|a| a["_rev"].to_string())) let:line>

@@ -85,6 +85,7 @@ pub fn VolunteerDetailPage() -> impl IntoView {
         {move || data.get().and_then(Result::ok).map(|(v, _)| view! {
             <div class="title-row">
                 <h2>{v["name"].as_str().unwrap_or_default().to_owned()}</h2>
+                <A href=format!("/volunteers/{}/card", v["_id"].as_str().unwrap_or_default()) attr:class="button small" attr:data-testid="card-link">{t!(i18n, qr_card)}</A>
                 <A href=format!("/volunteers/{}/edit", v["_id"].as_str().unwrap_or_default()) attr:class="button small">{t!(i18n, edit)}</A>
             </div>
             <p class="row-meta">{v["phone"].as_str().unwrap_or_default().to_owned()}</p>

@@ -70,6 +70,10 @@ async fn register(
     if reg.waiting().is_some() && container.controller().is_some() {
         update_ready.set(true);
     }
+    // One already installing (its `updatefound` fired before we listened).
+    if let Some(worker) = reg.installing() {
+        watch_installing(worker, update_ready);
+    }
     let found_reg = reg.clone();
     let found = Closure::<dyn Fn()>::new(move || {
         if let Some(worker) = found_reg.installing() {

@@ -16,7 +16,7 @@ use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// How a batch writes each document.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -199,6 +199,37 @@ impl Store {
                 seq: row.seq as u64,
                 record,
             });
+        }
+        Ok(out)
+    }
+
+    /// Of the revisions `wanted` (doc id → revisions a peer has), those this store lacks,
+    /// read in one transaction: the local side of `_revs_diff` for pull replication.
+    /// Only documents with something missing appear in the answer.
+    pub async fn revs_diff(
+        &self,
+        wanted: &BTreeMap<String, Vec<RevId>>,
+    ) -> Result<BTreeMap<String, Vec<RevId>>, StoreError> {
+        let tx = self.db.transaction(DOCS).build()?;
+        let rows = tx.object_store(DOCS)?;
+        let mut pending = Vec::with_capacity(wanted.len());
+        for id in wanted.keys() {
+            pending.push((id, rows.get::<DocRow, _, _>(id.as_str()).serde()?));
+        }
+        let mut out = BTreeMap::new();
+        for (id, request) in pending {
+            let revs = &wanted[id];
+            let missing = match request.await? {
+                Some(row) => row
+                    .record()
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?
+                    .tree
+                    .revs_diff(revs),
+                None => revs.clone(),
+            };
+            if !missing.is_empty() {
+                out.insert(id.clone(), missing);
+            }
         }
         Ok(out)
     }

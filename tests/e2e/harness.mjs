@@ -52,10 +52,10 @@ export async function startHub() {
   };
 }
 
-export async function launchPhone() {
+export async function launchPhone(extraArgs = []) {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'],
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', ...extraArgs],
   });
   const context = await browser.newContext({
     viewport: { width: 360, height: 640 },

@@ -131,7 +131,8 @@ pub async fn headers(csp: Arc<Csp>, req: Request<axum::body::Body>, next: Next) 
     );
     h.insert(
         HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        // The roster scans volunteer QR cards with the camera; nothing else is allowed.
+        HeaderValue::from_static("camera=(self), microphone=(), geolocation=()"),
     );
     res
 }

@@ -13,6 +13,7 @@ pub mod doc;
 pub mod filter;
 pub mod form;
 pub mod id;
+pub mod qr;
 pub mod stats;
 pub mod time;
 pub mod validate;

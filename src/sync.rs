@@ -1,0 +1,187 @@
+//! The replicator: push and pull between the phone's [`Store`] and a CouchDB-compatible
+//! database (the hub, Apache CouchDB, pouchdb-server) by the CouchDB replication protocol.
+//!
+//! Terms:
+//! - *source* / *target*: push copies local → remote, pull remote → local.
+//! - *batch*: at most [`DEFAULT_BATCH_SIZE`] changes read from the source's feed, whose
+//!   missing revisions are copied in one request (`_bulk_docs`) or one IndexedDB
+//!   transaction (pull), after which a checkpoint is written.
+//! - *checkpoint*: the source sequence up to which everything reached the target, kept on
+//!   both peers (see [`checkpoint`]); a dropped link resumes from the last one.
+//! - *replication id*: MD5 of (local database, remote URL, direction).
+//!
+//! Push, per batch: local `changes` since the checkpoint → `POST _revs_diff` → the missing
+//! leaves with their `_revisions` → `POST _bulk_docs` (`new_edits: false`) → checkpoint.
+//! Pull, per batch: `GET _changes?style=all_docs&since=..&limit=..` → `_revs_diff` against
+//! the store → `POST _bulk_get?revs=true` → `Store::put_replicated` (one transaction) →
+//! checkpoint. Winners and conflicts come out of `couch::DocRecord` on both sides, so
+//! every peer agrees. Nothing here decides a winner.
+//!
+//! Architecture invariant: at most one replication runs at a time in a page (a second
+//! call gets [`SyncError::Busy`]); a failure leaves every local record in place.
+
+pub mod checkpoint;
+mod error;
+mod pull;
+mod push;
+mod remote;
+
+pub use error::SyncError;
+pub use remote::{login, logout, Remote, Traffic};
+
+use crate::store::Store;
+use std::cell::Cell;
+
+/// Changes per batch. 100 documents of Yehua's size (0.3–1.5 KB of JSON each) make a
+/// `_bulk_docs` or `_bulk_get` body of roughly 50–150 KB: a few seconds on a weak 2G/3G
+/// signal, so a dropped link re-sends at most that much and a checkpoint lands every few
+/// seconds, while the per-request round trip (often 0.5–1 s in villages) is shared by
+/// 100 documents. It is also PouchDB's default, which CouchDB servers are tuned for.
+pub const DEFAULT_BATCH_SIZE: u32 = 100;
+
+/// Which way a replication copies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Phone → server.
+    Push,
+    /// Server → phone.
+    Pull,
+}
+
+impl Direction {
+    /// The name used in the replication id.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Push => "push",
+            Self::Pull => "pull",
+        }
+    }
+}
+
+/// What one run did, for the 同步 screen and for tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Revisions sent to the remote (`_bulk_docs`).
+    pub sent: u64,
+    /// Revisions received and written to the store.
+    pub received: u64,
+    /// Received revisions that opened a new branch (a conflict) locally.
+    pub conflicts: u64,
+    /// Documents a peer refused (per-document errors of `_bulk_docs`, `_bulk_get` or the
+    /// store); counted, logged, and not retried by this run.
+    pub doc_errors: u64,
+    /// Batches completed (each ended with a checkpoint).
+    pub batches: u32,
+    /// True when the source's feed was read to its end (false if stopped by `max_batches`).
+    pub complete: bool,
+}
+
+impl SyncReport {
+    fn add(&mut self, other: &SyncReport) {
+        self.sent += other.sent;
+        self.received += other.received;
+        self.conflicts += other.conflicts;
+        self.doc_errors += other.doc_errors;
+        self.batches += other.batches;
+        self.complete = other.complete;
+    }
+}
+
+thread_local! {
+    /// True while a replication runs in this page.
+    static RUNNING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Clears [`RUNNING`] when a run ends, however it ends.
+struct RunGuard;
+
+impl RunGuard {
+    fn acquire() -> Result<Self, SyncError> {
+        RUNNING.with(|r| {
+            if r.replace(true) {
+                Err(SyncError::Busy)
+            } else {
+                Ok(RunGuard)
+            }
+        })
+    }
+}
+
+impl Drop for RunGuard {
+    fn drop(&mut self) {
+        RUNNING.with(|r| r.set(false));
+    }
+}
+
+/// Replicates one local store with one remote database.
+#[derive(Clone, Debug)]
+pub struct Replicator {
+    store: Store,
+    remote: Remote,
+    batch_size: u32,
+    max_batches: Option<u32>,
+}
+
+impl Replicator {
+    /// A replicator between `store` and `remote` with the default batch size.
+    pub fn new(store: Store, remote: Remote) -> Self {
+        Self {
+            store,
+            remote,
+            batch_size: DEFAULT_BATCH_SIZE,
+            max_batches: None,
+        }
+    }
+
+    /// Sets the number of changes per batch (at least 1).
+    pub fn batch_size(mut self, n: u32) -> Self {
+        self.batch_size = n.max(1);
+        self
+    }
+
+    /// Stops each direction after `n` batches (a run cut short, as by a closed page).
+    pub fn max_batches(mut self, n: Option<u32>) -> Self {
+        self.max_batches = n;
+        self
+    }
+
+    /// The remote (its traffic figures included).
+    pub fn remote(&self) -> &Remote {
+        &self.remote
+    }
+
+    /// Push, then pull: what "立即同步" runs.
+    pub async fn sync(&self) -> Result<SyncReport, SyncError> {
+        let _guard = RunGuard::acquire()?;
+        let mut report = push::run(self).await?;
+        let pulled = pull::run(self).await?;
+        let complete = report.complete && pulled.complete;
+        report.add(&pulled);
+        report.complete = complete;
+        Ok(report)
+    }
+
+    /// Push only.
+    pub async fn push(&self) -> Result<SyncReport, SyncError> {
+        let _guard = RunGuard::acquire()?;
+        push::run(self).await
+    }
+
+    /// Pull only.
+    pub async fn pull(&self) -> Result<SyncReport, SyncError> {
+        let _guard = RunGuard::acquire()?;
+        pull::run(self).await
+    }
+
+    fn replication_id(&self, direction: Direction) -> String {
+        checkpoint::replication_id(self.store.name(), self.remote.url(), direction)
+    }
+
+    fn batches_left(&self, done: u32) -> bool {
+        self.max_batches.is_none_or(|max| done < max)
+    }
+}
+
+fn warn(message: &str) {
+    web_sys::console::warn_1(&format!("yehua sync: {message}").into());
+}

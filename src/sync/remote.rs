@@ -1,0 +1,227 @@
+//! The remote database over HTTP: `fetch` with `credentials: "include"` (the session
+//! cookie), JSON in and out, a timeout per request, and traffic figures. Knows the
+//! CouchDB endpoints by path only; the protocol's order of calls is in `push`/`pull`.
+
+use super::SyncError;
+use serde::{de::DeserializeOwned, Serialize};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Request, RequestCredentials, RequestInit, RequestMode, Response};
+
+/// How long one request may take, body included, before it counts as a dropped link.
+/// Long enough for a 100-document batch (~100 KB) at a few KB/s on a weak 2G signal.
+const REQUEST_TIMEOUT_MS: u32 = 60_000;
+
+/// Requests and bytes exchanged with a remote (shared by clones).
+#[derive(Debug, Default)]
+pub struct Traffic {
+    requests: Cell<u32>,
+    sent: Cell<u64>,
+    received: Cell<u64>,
+}
+
+/// A remote CouchDB-compatible database, e.g. `https://hq.example/couch/station_330106001`.
+#[derive(Debug, Clone)]
+pub struct Remote {
+    url: String,
+    traffic: Rc<Traffic>,
+}
+
+impl Remote {
+    /// The database at `url` (no trailing slash needed).
+    pub fn new(url: &str) -> Self {
+        Self {
+            url: url.trim_end_matches('/').to_owned(),
+            traffic: Rc::default(),
+        }
+    }
+
+    /// The database's URL, as used in the replication id.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Requests made so far through this remote (and its clones).
+    pub fn requests(&self) -> u32 {
+        self.traffic.requests.get()
+    }
+
+    /// Request and response body bytes so far (UTF-8 text as sent and received).
+    pub fn bytes(&self) -> (u64, u64) {
+        (self.traffic.sent.get(), self.traffic.received.get())
+    }
+
+    /// Creates the database if it does not exist (PouchDB's `create_target`). The hub
+    /// refuses to create databases; its stations are made by `yehua-hub station add`.
+    pub async fn ensure_exists(&self) -> Result<(), SyncError> {
+        if self.get_opt::<serde_json::Value>("").await?.is_some() {
+            return Ok(());
+        }
+        match self.send_raw("PUT", "", None).await? {
+            // 412: created meanwhile by someone else.
+            (s, _) if (200..300).contains(&s) || s == 412 => Ok(()),
+            (s, text) => Err(SyncError::from_status(s, "create database", &text)),
+        }
+    }
+
+    pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, SyncError> {
+        let text = self.send("GET", path, None).await?;
+        parse(path, &text)
+    }
+
+    /// GET that maps 404 to `None` (a checkpoint never written).
+    pub(crate) async fn get_opt<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Option<T>, SyncError> {
+        match self.send_raw("GET", path, None).await? {
+            (404, _) => Ok(None),
+            (s, text) if (200..300).contains(&s) => parse(path, &text).map(Some),
+            (s, text) => Err(SyncError::from_status(s, path, &text)),
+        }
+    }
+
+    pub(crate) async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, SyncError> {
+        self.with_body("POST", path, body).await
+    }
+
+    pub(crate) async fn put<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, SyncError> {
+        self.with_body("PUT", path, body).await
+    }
+
+    async fn with_body<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: &B,
+    ) -> Result<T, SyncError> {
+        let body = serde_json::to_string(body).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        let text = self.send(method, path, Some(&body)).await?;
+        parse(path, &text)
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<String, SyncError> {
+        match self.send_raw(method, path, body).await? {
+            (s, text) if (200..300).contains(&s) => Ok(text),
+            (s, text) => Err(SyncError::from_status(s, path, &text)),
+        }
+    }
+
+    /// One request: `path` is relative to the database (`_changes?...`, `_local/x`, or ``).
+    async fn send_raw(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&str>,
+    ) -> Result<(u16, String), SyncError> {
+        let url = if path.is_empty() {
+            self.url.clone()
+        } else {
+            format!("{}/{path}", self.url)
+        };
+        self.traffic.requests.set(self.traffic.requests.get() + 1);
+        if let Some(b) = body {
+            self.traffic
+                .sent
+                .set(self.traffic.sent.get() + b.len() as u64);
+        }
+        let (status, text) = fetch_text(method, &url, body).await?;
+        self.traffic
+            .received
+            .set(self.traffic.received.get() + text.len() as u64);
+        Ok((status, text))
+    }
+}
+
+/// Signs in at `server` (e.g. `https://hq.example/couch`) with CouchDB's cookie session
+/// (`POST /_session`). The password is sent once and not kept; the browser keeps the
+/// HttpOnly cookie and sends it with every later request.
+pub async fn login(server: &str, name: &str, password: &str) -> Result<(), SyncError> {
+    let url = format!("{}/_session", server.trim_end_matches('/'));
+    let body = serde_json::json!({"name": name, "password": password}).to_string();
+    match fetch_text("POST", &url, Some(&body)).await? {
+        (s, _) if (200..300).contains(&s) => Ok(()),
+        (s, text) => Err(SyncError::from_status(s, "_session", &text)),
+    }
+}
+
+/// Ends the session at `server` (`DELETE /_session`); the cookie is cleared.
+pub async fn logout(server: &str) -> Result<(), SyncError> {
+    let url = format!("{}/_session", server.trim_end_matches('/'));
+    match fetch_text("DELETE", &url, None).await? {
+        (s, _) if (200..300).contains(&s) => Ok(()),
+        (s, text) => Err(SyncError::from_status(s, "_session", &text)),
+    }
+}
+
+async fn fetch_text(
+    method: &str,
+    url: &str,
+    body: Option<&str>,
+) -> Result<(u16, String), SyncError> {
+    let window = web_sys::window().ok_or_else(|| SyncError::Unreachable("no window".into()))?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_mode(RequestMode::Cors);
+    init.set_credentials(RequestCredentials::Include);
+    if let Some(b) = body {
+        init.set_body(&JsValue::from_str(b));
+    }
+    let controller = AbortController::new().map_err(js_unreachable)?;
+    init.set_signal(Some(&controller.signal()));
+    let request = Request::new_with_str_and_init(url, &init).map_err(js_unreachable)?;
+    let headers = request.headers();
+    headers
+        .set("Accept", "application/json")
+        .map_err(js_unreachable)?;
+    if body.is_some() {
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(js_unreachable)?;
+    }
+    // Aborts the request (and its body stream) if the link stalls; dropped when done.
+    let _timeout = gloo_timers::callback::Timeout::new(REQUEST_TIMEOUT_MS, move || {
+        controller.abort();
+    });
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(js_unreachable)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(js_unreachable)?)
+        .await
+        .map_err(js_unreachable)?
+        .as_string()
+        .unwrap_or_default();
+    Ok((response.status(), text))
+}
+
+fn parse<T: DeserializeOwned>(path: &str, text: &str) -> Result<T, SyncError> {
+    serde_json::from_str(text).map_err(|e| {
+        let head: String = text.chars().take(200).collect();
+        SyncError::Protocol(format!("{path}: {e}: {head}"))
+    })
+}
+
+fn js_unreachable(e: JsValue) -> SyncError {
+    let text = e
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("{e:?}"));
+    SyncError::Unreachable(text)
+}

@@ -1,0 +1,309 @@
+//! Browser tests of the replicator, in headless Chromium with real IndexedDB, against a
+//! real hub and a real pouchdb-server on 127.0.0.1. Run them through
+//! `scripts/sync-test-servers.sh cargo test --target wasm32-unknown-unknown -p yehua --test sync`,
+//! which starts both servers and passes their URLs at compile time; without them every
+//! test here fails (it never skips).
+#![cfg(target_arch = "wasm32")]
+
+use couch::DocRecord;
+use serde_json::{json, Value};
+use wasm_bindgen_test::*;
+use yehua::store::Store;
+use yehua::sync::{login, logout, Remote, Replicator, SyncError};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DEMO_STATION_DB: &str = "station_330106001";
+
+fn hub() -> &'static str {
+    option_env!("YEHUA_SYNC_HUB").expect(
+        "YEHUA_SYNC_HUB is not set: run through scripts/sync-test-servers.sh, which starts the hub",
+    )
+}
+
+fn pouch() -> &'static str {
+    option_env!("YEHUA_SYNC_POUCH").expect(
+        "YEHUA_SYNC_POUCH is not set: run through scripts/sync-test-servers.sh, which starts pouchdb-server",
+    )
+}
+
+async fn fresh(name: &str) -> Store {
+    Store::delete_database(name).await.unwrap();
+    Store::open_named(name, yehua::store::SCHEMA_VERSION)
+        .await
+        .unwrap()
+}
+
+async fn hub_remote() -> Remote {
+    login(hub(), "demo", "yehua-demo").await.unwrap();
+    Remote::new(&format!("{}/{DEMO_STATION_DB}", hub()))
+}
+
+async fn pouch_remote(db: &str) -> Remote {
+    let remote = Remote::new(&format!("{}/{db}", pouch()));
+    remote.ensure_exists().await.unwrap();
+    remote
+}
+
+/// A store holding the demo data; returns it with every document id.
+async fn demo_store(name: &str) -> (Store, Vec<String>) {
+    let store = fresh(name).await;
+    let docs = model::demo::generate(&Default::default());
+    let ids: Vec<String> = docs
+        .iter()
+        .map(|d| d["_id"].as_str().unwrap().to_owned())
+        .collect();
+    for r in store.bulk_put(docs).await.unwrap() {
+        r.unwrap();
+    }
+    (store, ids)
+}
+
+async fn record(store: &Store, id: &str) -> DocRecord {
+    store
+        .get_record(id)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("{id} missing from {}", store.name()))
+}
+
+/// Every document of `ids` has the same winner, winning body and leaves in both stores.
+async fn assert_same_docs(a: &Store, b: &Store, ids: &[String]) {
+    for id in ids {
+        let (ra, rb) = (record(a, id).await, record(b, id).await);
+        assert_eq!(ra.winner_rev(), rb.winner_rev(), "{id}: winner");
+        assert_eq!(ra.tree.leaves(), rb.tree.leaves(), "{id}: leaves");
+        assert_eq!(ra.winner_doc(), rb.winner_doc(), "{id}: winning body");
+        assert_eq!(ra.tree.conflicts(), rb.tree.conflicts(), "{id}: conflicts");
+    }
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+/// Push the demo data from one phone, pull it into a second, compare, then sync again
+/// and see nothing move.
+async fn round_trip(remote_for: impl AsyncFn() -> Remote, label: &str) {
+    let (src, ids) = demo_store(&format!("t_sync_{label}_src")).await;
+    let total = ids.len() as u64;
+
+    let remote = remote_for().await;
+    let t = now();
+    let pushed = Replicator::new(src.clone(), remote.clone())
+        .push()
+        .await
+        .unwrap();
+    let push_ms = now() - t;
+    assert_eq!(pushed.sent, total, "{label}: every document pushed");
+    assert!(pushed.complete);
+    let push_requests = remote.requests();
+    let (push_out, push_in) = remote.bytes();
+
+    let dst = fresh(&format!("t_sync_{label}_dst")).await;
+    let remote2 = remote_for().await;
+    let t = now();
+    let pulled = Replicator::new(dst.clone(), remote2.clone())
+        .pull()
+        .await
+        .unwrap();
+    let pull_ms = now() - t;
+    assert_eq!(pulled.received, total, "{label}: every document pulled");
+    assert_eq!(pulled.conflicts, 0);
+    assert_eq!(pulled.doc_errors, 0);
+    let (pull_out, pull_in) = remote2.bytes();
+    console_log!(
+        "{label}: {total} docs; push {push_ms:.0} ms, {push_requests} requests, {push_out} B out, {push_in} B in; \
+         pull {pull_ms:.0} ms, {} requests, {pull_out} B out, {pull_in} B in",
+        remote2.requests()
+    );
+    assert_same_docs(&src, &dst, &ids).await;
+
+    // A second sync on either phone transfers nothing.
+    for store in [&src, &dst] {
+        let again = Replicator::new(store.clone(), remote_for().await)
+            .sync()
+            .await
+            .unwrap();
+        assert_eq!(
+            (again.sent, again.received),
+            (0, 0),
+            "{label}: second sync of {}",
+            store.name()
+        );
+        assert!(again.complete);
+    }
+}
+
+#[wasm_bindgen_test]
+async fn round_trip_through_the_hub_then_nothing_to_do() {
+    round_trip(hub_remote, "hub").await;
+}
+
+#[wasm_bindgen_test]
+async fn round_trip_through_pouchdb_server_then_nothing_to_do() {
+    round_trip(|| pouch_remote("roundtrip"), "pouch").await;
+}
+
+#[wasm_bindgen_test]
+async fn an_interrupted_pull_resumes_from_its_checkpoint() {
+    let (src, ids) = demo_store("t_sync_resume_src").await;
+    let total = ids.len() as u64;
+    let remote = pouch_remote("resume").await;
+    Replicator::new(src.clone(), remote.clone())
+        .push()
+        .await
+        .unwrap();
+
+    let dst = fresh("t_sync_resume_dst").await;
+    // The first run stops after two batches, as if the page closed.
+    let cut = Replicator::new(dst.clone(), pouch_remote("resume").await)
+        .batch_size(100)
+        .max_batches(Some(2))
+        .pull()
+        .await
+        .unwrap();
+    assert_eq!((cut.batches, cut.received), (2, 200));
+    assert!(!cut.complete);
+
+    // A new run (a fresh replicator, as after a reload) transfers only the rest.
+    let rest = Replicator::new(dst.clone(), pouch_remote("resume").await)
+        .pull()
+        .await
+        .unwrap();
+    assert!(rest.complete);
+    assert_eq!(rest.received, total - 200, "only the rest is pulled");
+    assert_same_docs(&src, &dst, &ids).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_password_is_unauthorized_and_keeps_every_record() {
+    let store = fresh("t_sync_wrong_password").await;
+    for i in 0..3 {
+        store
+            .put(json!({"_id": format!("concern:pending{i}"), "type": "concern", "text": "路灯坏了"}))
+            .await
+            .unwrap();
+    }
+    let seq = store.update_seq().await.unwrap();
+    logout(hub()).await.unwrap();
+    let err = login(hub(), "demo", "not-the-password").await.unwrap_err();
+    assert!(matches!(err, SyncError::Unauthorized(_)), "{err:?}");
+    assert!(err.user_message(true).contains("密码"));
+
+    let remote = Remote::new(&format!("{}/{DEMO_STATION_DB}", hub()));
+    let err = Replicator::new(store.clone(), remote)
+        .sync()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SyncError::Unauthorized(_)), "{err:?}");
+    assert_eq!(store.update_seq().await.unwrap(), seq);
+    for i in 0..3 {
+        let doc = store.get(&format!("concern:pending{i}")).await.unwrap();
+        assert_eq!(doc["text"], "路灯坏了");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_station_without_access_is_forbidden() {
+    let store = fresh("t_sync_forbidden").await;
+    store
+        .put(json!({"_id": "concern:kept", "type": "concern", "text": "水渠漏水"}))
+        .await
+        .unwrap();
+    login(hub(), "demo", "yehua-demo").await.unwrap();
+    let remote = Remote::new(&format!("{}/station_110101001", hub()));
+    let err = Replicator::new(store.clone(), remote)
+        .sync()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::Forbidden(_) | SyncError::Protocol(_)),
+        "{err:?}"
+    );
+    assert_eq!(store.get("concern:kept").await.unwrap()["text"], "水渠漏水");
+}
+
+#[wasm_bindgen_test]
+async fn two_phones_editing_one_record_agree_on_the_winner_and_the_conflict() {
+    let a = fresh("t_sync_conflict_a").await;
+    let b = fresh("t_sync_conflict_b").await;
+    let db = "conflict";
+    let id = "activity:conflict";
+    let r1 = a
+        .put(json!({"_id": id, "type": "activity", "title": "夜话：垃圾分类"}))
+        .await
+        .unwrap();
+    let sync = |s: &Store| {
+        let s = s.clone();
+        async move {
+            Replicator::new(s, pouch_remote(db).await)
+                .sync()
+                .await
+                .unwrap()
+        }
+    };
+    sync(&a).await;
+    sync(&b).await;
+    assert_eq!(b.get(id).await.unwrap()["_rev"], r1.to_string());
+
+    // Both phones edit offline.
+    let edit = |title: &str| json!({"_id": id, "_rev": r1.to_string(), "type": "activity", "title": title});
+    a.put(edit("夜话：垃圾分类（甲）")).await.unwrap();
+    b.put(edit("夜话：垃圾分类（乙）")).await.unwrap();
+
+    sync(&a).await;
+    let rb = sync(&b).await;
+    assert_eq!(rb.conflicts, 1, "b receives a's edit as a conflict");
+    sync(&a).await;
+
+    let (ra, rb) = (record(&a, id).await, record(&b, id).await);
+    assert_eq!(ra.winner_rev(), rb.winner_rev());
+    assert_eq!(ra.winner_doc(), rb.winner_doc());
+    assert_eq!(ra.tree.conflicts().len(), 1);
+    assert_eq!(ra.tree.conflicts(), rb.tree.conflicts());
+    let winner: Value = ra.winner_doc().unwrap();
+    assert!(winner["title"]
+        .as_str()
+        .unwrap()
+        .starts_with("夜话：垃圾分类（"));
+}
+
+#[wasm_bindgen_test]
+async fn a_second_replication_at_once_is_refused() {
+    let store = fresh("t_sync_busy").await;
+    let r = Replicator::new(store.clone(), pouch_remote("busy").await);
+    let (first, second) = futures_join(r.push(), r.push()).await;
+    assert!(first.is_ok(), "{first:?}");
+    assert_eq!(second.unwrap_err(), SyncError::Busy);
+}
+
+/// Polls both futures to completion, the first one first (a tiny `join`).
+async fn futures_join<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    use std::pin::pin;
+    use std::task::Poll;
+    let (mut a, mut b) = (pin!(a), pin!(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(|cx| {
+        if ra.is_none() {
+            if let Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        if ra.is_some() && rb.is_some() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    })
+    .await;
+    (ra.unwrap(), rb.unwrap())
+}
