@@ -16,8 +16,11 @@ cargo clippy -p yehua --target wasm32-unknown-unknown --all-targets --quiet -- -
 step "native tests"
 cargo test --workspace --quiet
 
-step "browser tests (IndexedDB in headless Chromium)"
-cargo test --target wasm32-unknown-unknown -p yehua
+step "browser tests (IndexedDB and sync in headless Chromium, against a hub and pouchdb-server)"
+# tests/sync.rs needs a live hub and pouchdb-server: the launcher starts both on free
+# 127.0.0.1 ports, exports their URLs for the test build, and stops them afterwards.
+cargo build -p yehua-hub --quiet
+scripts/sync-test-servers.sh cargo test --target wasm32-unknown-unknown -p yehua
 
 step "build the app and the hub"
 trunk build --release

@@ -15,16 +15,20 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 const DEMO_STATION_DB: &str = "station_330106001";
 
+// `option_env!` (not `env!`) so that the crate still builds for clippy without servers;
+// a test run without them fails here, loudly.
 fn hub() -> &'static str {
-    option_env!("YEHUA_SYNC_HUB").expect(
-        "YEHUA_SYNC_HUB is not set: run through scripts/sync-test-servers.sh, which starts the hub",
-    )
+    match option_env!("YEHUA_SYNC_HUB") {
+        Some(url) => url,
+        None => panic!("YEHUA_SYNC_HUB is not set: run through scripts/sync-test-servers.sh"),
+    }
 }
 
 fn pouch() -> &'static str {
-    option_env!("YEHUA_SYNC_POUCH").expect(
-        "YEHUA_SYNC_POUCH is not set: run through scripts/sync-test-servers.sh, which starts pouchdb-server",
-    )
+    match option_env!("YEHUA_SYNC_POUCH") {
+        Some(url) => url,
+        None => panic!("YEHUA_SYNC_POUCH is not set: run through scripts/sync-test-servers.sh"),
+    }
 }
 
 async fn fresh(name: &str) -> Store {
@@ -163,7 +167,8 @@ async fn an_interrupted_pull_resumes_from_its_checkpoint() {
         .pull()
         .await
         .unwrap();
-    assert_eq!((cut.batches, cut.received), (2, 200));
+    assert_eq!(cut.batches, 2);
+    assert!(cut.received > 100 && cut.received <= 200, "{cut:?}");
     assert!(!cut.complete);
 
     // A new run (a fresh replicator, as after a reload) transfers only the rest.
@@ -172,7 +177,11 @@ async fn an_interrupted_pull_resumes_from_its_checkpoint() {
         .await
         .unwrap();
     assert!(rest.complete);
-    assert_eq!(rest.received, total - 200, "only the rest is pulled");
+    assert_eq!(
+        rest.received,
+        total - cut.received,
+        "only the rest is pulled"
+    );
     assert_same_docs(&src, &dst, &ids).await;
 }
 
@@ -217,10 +226,8 @@ async fn a_station_without_access_is_forbidden() {
         .sync()
         .await
         .unwrap_err();
-    assert!(
-        matches!(err, SyncError::Forbidden(_) | SyncError::Protocol(_)),
-        "{err:?}"
-    );
+    assert!(matches!(err, SyncError::Forbidden(_)), "{err:?}");
+    assert!(err.user_message(true).contains("无权"));
     assert_eq!(store.get("concern:kept").await.unwrap()["text"], "水渠漏水");
 }
 

@@ -22,7 +22,6 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
             report.complete = true;
             return Ok(report);
         };
-        let full = changes.len() as u32 >= r.batch_size;
         // Every leaf of every changed document: the target says which it lacks.
         let mut diff_req = RevsDiffRequest::new();
         let mut records = HashMap::with_capacity(changes.len());
@@ -76,10 +75,8 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
             .write(&r.store, &r.remote, &Seq(last.into()), false)
             .await?;
         report.batches += 1;
+        // The feed is read until it answers empty: a short batch does not prove the end
+        // (`changes_since` counts `since` itself against the limit when it is present).
         since = last;
-        if !full {
-            report.complete = true;
-            return Ok(report);
-        }
     }
 }

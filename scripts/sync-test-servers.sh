@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Runs COMMAND with a fresh hub and a fresh pouchdb-server on 127.0.0.1 for the browser
+# sync tests (tests/sync.rs), then stops both, whatever COMMAND's outcome.
+# Usage: scripts/sync-test-servers.sh COMMAND [ARGS...]
+#   e.g. scripts/sync-test-servers.sh cargo test --target wasm32-unknown-unknown -p yehua
+# The hub binary is $YEHUA_HUB_BIN, else ${CARGO_TARGET_DIR:-target}/debug/yehua-hub.
+# Exports to COMMAND (read at compile time by tests/sync.rs through option_env!):
+#   YEHUA_SYNC_HUB    the hub's API, http://127.0.0.1:P/couch (station 330106001, user demo)
+#   YEHUA_SYNC_POUCH  pouchdb-server (in memory, admin party), http://127.0.0.1:Q
+#   WASM_BINDGEN_TEST_ADDRESS  a fixed address for the test page, so that its origin can
+#                     be given to the hub as the one CORS origin it allows.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -gt 0 ] || { echo "usage: $0 COMMAND [ARGS...]" >&2; exit 2; }
+HUB="${YEHUA_HUB_BIN:-${CARGO_TARGET_DIR:-target}/debug/yehua-hub}"
+[ -x "$HUB" ] || { echo "no hub binary at $HUB (cargo build -p yehua-hub)" >&2; exit 1; }
+HUB="$(realpath "$HUB")"
+TMP="$(mktemp -d)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+wait_for() { # URL LOGFILE
+  for _ in $(seq 1 100); do
+    if node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$1"; then return 0; fi
+    sleep 0.1
+  done
+  echo "not answering: $1" >&2
+  cat "$2" >&2
+  return 1
+}
+
+RUNNER_PORT="$(free_port)"
+export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$RUNNER_PORT"
+
+# The hub on an empty data folder: it creates station 330106001 and user demo/yehua-demo.
+mkdir -p "$TMP/app" && echo '<!doctype html><title>sync tests</title>' >"$TMP/app/index.html"
+HUB_PORT="$(free_port)"
+"$HUB" serve --data "$TMP/hub" --listen "127.0.0.1:$HUB_PORT" --app "$TMP/app" \
+  --cors-origin "http://127.0.0.1:$RUNNER_PORT" >"$TMP/hub.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$HUB_PORT/couch/" "$TMP/hub.log"
+
+# pouchdb-server in memory; it answers CORS with credentials for any origin by default.
+PS_PORT="$(free_port)"
+mkdir -p "$TMP/ps"
+(cd "$TMP/ps" && exec node "$OLDPWD/node_modules/pouchdb-server/bin/pouchdb-server" \
+  --in-memory --host 127.0.0.1 --port "$PS_PORT" --no-stdout-logs) >"$TMP/ps.log" 2>&1 &
+PIDS+=($!)
+wait_for "http://127.0.0.1:$PS_PORT/" "$TMP/ps.log"
+
+export YEHUA_SYNC_HUB="http://127.0.0.1:$HUB_PORT/couch"
+export YEHUA_SYNC_POUCH="http://127.0.0.1:$PS_PORT"
+echo "sync test servers: hub $YEHUA_SYNC_HUB, pouchdb-server $YEHUA_SYNC_POUCH, page $WASM_BINDGEN_TEST_ADDRESS" >&2
+set +e
+"$@"
+status=$?
+set -e
+exit "$status"
