@@ -22,7 +22,7 @@ free_port() {
 
 wait_for() { # URL LOGFILE
   for _ in $(seq 1 100); do
-    if curl -fsS -o /dev/null "$1" 2>/dev/null; then return 0; fi
+    if node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$1"; then return 0; fi
     sleep 0.1
   done
   echo "not answering: $1" >&2
