@@ -343,3 +343,19 @@ async fn filtered_paging_scans_in_bounded_steps_and_finds_every_match() {
     // cannot know it was the last, and a sixth finds nothing and ends.
     assert_eq!(calls, 6, "10,000 rows in steps of at most 2,000");
 }
+
+/// The change feed is "after since": `limit` counts only newer changes, so reading 100 after
+/// sequence 100 returns exactly the next hundred.
+#[wasm_bindgen_test]
+async fn change_feed_pages_are_full_after_since() {
+    let store = fresh("t_feed").await;
+    store
+        .bulk_put((0..250).map(activity).collect())
+        .await
+        .unwrap();
+    let page = store.changes_since(100, 100).await.unwrap();
+    assert_eq!(
+        page.iter().map(|c| c.seq).collect::<Vec<_>>(),
+        (101..=200).collect::<Vec<_>>()
+    );
+}

@@ -15,6 +15,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
+use indexed_db_futures::KeyRange;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 
@@ -178,12 +179,13 @@ impl Store {
         let changes = tx.object_store(CHANGES)?;
         let ids: Vec<String> = changes
             .get_all()
-            .with_query((since as f64)..)
+            .with_query::<f64, _>(KeyRange::LowerBound(since as f64, true))
             .with_limit(limit)
             .serde()?
             .await?
             .collect::<Result<_, _>>()?;
-        // `since` itself is excluded: the feed is "after since".
+        // The range starts after `since` (the feed is "after since"), so `limit` counts only
+        // newer changes; a row rewritten meanwhile carries a newer seq and is skipped here.
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
             let Some(row) = rows.get::<DocRow, _, _>(id.as_str()).serde()?.await? else {

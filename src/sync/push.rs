@@ -76,7 +76,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
             .await?;
         report.batches += 1;
         // The feed is read until it answers empty: a short batch does not prove the end
-        // (`changes_since` counts `since` itself against the limit when it is present).
+        // (a change entry whose document was rewritten meanwhile is skipped).
         since = last;
     }
 }
