@@ -7,3 +7,4 @@ pub mod pending_concerns;
 pub mod pwa_layer;
 pub mod qr_scanner;
 pub mod stat_card;
+pub mod undo_delete;

@@ -3,8 +3,9 @@
 //! with undo. Calls `records`; never opens the store itself.
 
 use crate::app::use_app;
+use crate::components::undo_delete::UndoDelete;
 use crate::i18n::*;
-use crate::records::{self, Deleted, RecordError};
+use crate::records::{self, RecordError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::concern::{Rating, Step};
@@ -45,7 +46,6 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
         RwSignal::new(String::new()),
     );
     let error = RwSignal::new(None::<String>);
-    let deleted = RwSignal::new(None::<Deleted>);
     let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
     let run = {
         let id = id.clone();
@@ -60,38 +60,16 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
             });
         })
     };
-    let remove = {
-        let id = id.clone();
-        Callback::new(move |_: ()| {
-            let (store, id, zh) = (ctx.store(), id.clone(), zh());
-            spawn_local(async move {
-                match records::delete(&store, &id).await {
-                    Ok(d) => _ = deleted.try_set(Some(d)),
-                    Err(e) => report(error, &e, zh),
-                }
-            });
-        })
-    };
-    let undo = move |_| {
-        let Some(d) = deleted.get_untracked() else {
-            return;
-        };
-        let (store, zh) = (ctx.store(), zh());
-        spawn_local(async move {
-            match records::undo_delete(&store, &d).await {
-                Ok(()) => {
-                    _ = deleted.try_set(None);
-                    ctx.notify_changed();
-                }
-                Err(e) => report(error, &e, zh),
-            }
-        });
-    };
+    let UndoDelete {
+        deleted,
+        remove,
+        undo,
+    } = UndoDelete::new(id.clone(), error, false);
     let status_for_label = status.clone();
     let rating = s("rating");
     view! {
         <Show when=move || deleted.with(Option::is_none) fallback=move || view! {
-            <div class="toast" role="status" data-testid="undo-toast">{t!(i18n, deleted)}" "<button on:click=undo>{t!(i18n, undo)}</button></div>
+            <div class="toast" role="status" data-testid="undo-toast">{t!(i18n, deleted)}" "<button on:click=move |_| undo.run(())>{t!(i18n, undo)}</button></div>
         }>
         <div class="concern" data-testid="concern" data-status=status.clone()>
             <div class="row-title">{text.clone()}</div>

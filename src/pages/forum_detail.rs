@@ -6,8 +6,9 @@ use super::forums::kind_label;
 use crate::app::use_app;
 use crate::components::concern_card::{category_label, ConcernCard};
 use crate::components::pending_concerns::PendingConcerns;
+use crate::components::undo_delete::UndoDelete;
 use crate::i18n::*;
-use crate::records::{self, Deleted};
+use crate::records;
 use crate::store::Relation;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,7 +25,6 @@ pub fn ForumDetailPage() -> impl IntoView {
     let id = use_params_map()
         .with_untracked(|p| p.get("id"))
         .unwrap_or_default();
-    let deleted = RwSignal::new(None::<Deleted>);
     let doc = {
         let id = id.clone();
         LocalResource::new(move || {
@@ -35,48 +35,23 @@ pub fn ForumDetailPage() -> impl IntoView {
     };
     let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
     let error = RwSignal::new(None::<String>);
-    let remove = {
-        let id = id.clone();
-        move |_| {
-            let (store, id, zh) = (ctx.store(), id.clone(), zh());
-            spawn_local(async move {
-                match records::delete(&store, &id).await {
-                    Ok(d) => {
-                        _ = deleted.try_set(Some(d));
-                        ctx.notify_changed();
-                    }
-                    Err(e) => _ = error.try_set(Some(e.user_message(zh))),
-                }
-            });
-        }
-    };
-    let undo = move |_| {
-        let Some(d) = deleted.get_untracked() else {
-            return;
-        };
-        let (store, zh) = (ctx.store(), zh());
-        spawn_local(async move {
-            match records::undo_delete(&store, &d).await {
-                Ok(()) => {
-                    _ = deleted.try_set(None);
-                    ctx.notify_changed();
-                }
-                Err(e) => _ = error.try_set(Some(e.user_message(zh))),
-            }
-        });
-    };
+    let UndoDelete {
+        deleted,
+        remove,
+        undo,
+    } = UndoDelete::new(id.clone(), error, true);
     let this = id.clone();
     view! {
         <Show when=move || deleted.with(Option::is_some)>
             <div class="toast" role="status" data-testid="undo-toast">
-                {t!(i18n, deleted)}" "<button data-testid="undo" on:click=undo>{t!(i18n, undo)}</button>
+                {t!(i18n, deleted)}" "<button data-testid="undo" on:click=move |_| undo.run(())>{t!(i18n, undo)}</button>
             </div>
         </Show>
         <p class="field-error" role="alert">{move || error.get()}</p>
         {move || match doc.get() {
             None => view! { <p class="hint">"…"</p> }.into_any(),
             Some(Err(e)) => view! { <p class="hint" data-testid="not-found">{e.user_message(zh())}</p> }.into_any(),
-            Some(Ok(d)) => view! { <Details doc=d on_delete=remove.clone()/> }.into_any(),
+            Some(Ok(d)) => view! { <Details doc=d on_delete=move |_| remove.run(())/> }.into_any(),
         }}
         <Show when=move || deleted.with(Option::is_none)>
             <AddConcern activity_id=this.clone()/>

@@ -1,0 +1,70 @@
+//! Delete with undo, shared by every screen that deletes: the deleted record (body and
+//! tombstone revision) while its undo is offered, and the two actions. Writes through
+//! `records`; the screen renders the toast.
+
+use crate::app::use_app;
+use crate::i18n::*;
+use crate::records::{self, Deleted};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The state and actions of one deletable record.
+#[derive(Debug, Clone, Copy)]
+pub struct UndoDelete {
+    /// The deleted record while its undo is offered.
+    pub deleted: RwSignal<Option<Deleted>>,
+    /// Writes the tombstone.
+    pub remove: Callback<()>,
+    /// Puts the old body back on top of the tombstone.
+    pub undo: Callback<()>,
+}
+
+impl UndoDelete {
+    /// For the record `id`; failures go to `error` in the cadre's language. With
+    /// `refresh_on_delete` the app's lists reload after the delete (a page showing the
+    /// record); without, they reload only after undo (a card in a list keeps its toast).
+    pub fn new(id: String, error: RwSignal<Option<String>>, refresh_on_delete: bool) -> Self {
+        let ctx = use_app();
+        let i18n = use_i18n();
+        let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
+        let fail = move |e: records::RecordError, zh: bool| {
+            leptos::logging::error!("yehua: delete/undo: {e}");
+            _ = error.try_set(Some(e.user_message(zh)));
+        };
+        let deleted = RwSignal::new(None::<Deleted>);
+        let remove = Callback::new(move |_: ()| {
+            let (store, id, zh) = (ctx.store(), id.clone(), zh());
+            spawn_local(async move {
+                match records::delete(&store, &id).await {
+                    Ok(d) => {
+                        _ = deleted.try_set(Some(d));
+                        if refresh_on_delete {
+                            ctx.notify_changed();
+                        }
+                    }
+                    Err(e) => fail(e, zh),
+                }
+            });
+        });
+        let undo = Callback::new(move |_: ()| {
+            let Some(d) = deleted.get_untracked() else {
+                return;
+            };
+            let (store, zh) = (ctx.store(), zh());
+            spawn_local(async move {
+                match records::undo_delete(&store, &d).await {
+                    Ok(()) => {
+                        _ = deleted.try_set(None);
+                        ctx.notify_changed();
+                    }
+                    Err(e) => fail(e, zh),
+                }
+            });
+        });
+        Self {
+            deleted,
+            remove,
+            undo,
+        }
+    }
+}
