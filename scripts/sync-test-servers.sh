@@ -15,29 +15,7 @@ cd "$(dirname "$0")/.."
 HUB="${YEHUA_HUB_BIN:-${CARGO_TARGET_DIR:-target}/debug/yehua-hub}"
 [ -x "$HUB" ] || { echo "no hub binary at $HUB (cargo build -p yehua-hub)" >&2; exit 1; }
 HUB="$(realpath "$HUB")"
-TMP="$(mktemp -d)"
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
-}
-
-wait_for() { # URL LOGFILE
-  for _ in $(seq 1 100); do
-    if node -e "fetch(process.argv[1]).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))" "$1"; then return 0; fi
-    sleep 0.1
-  done
-  echo "not answering: $1" >&2
-  cat "$2" >&2
-  return 1
-}
+source scripts/servers.sh
 
 RUNNER_PORT="$(free_port)"
 export WASM_BINDGEN_TEST_ADDRESS="127.0.0.1:$RUNNER_PORT"
@@ -50,13 +28,7 @@ HUB_PORT="$(free_port)"
 PIDS+=($!)
 wait_for "http://127.0.0.1:$HUB_PORT/couch/" "$TMP/hub.log"
 
-# pouchdb-server in memory; it answers CORS with credentials for any origin by default.
-PS_PORT="$(free_port)"
-mkdir -p "$TMP/ps"
-(cd "$TMP/ps" && exec node "$OLDPWD/node_modules/pouchdb-server/bin/pouchdb-server" \
-  --in-memory --host 127.0.0.1 --port "$PS_PORT" --no-stdout-logs) >"$TMP/ps.log" 2>&1 &
-PIDS+=($!)
-wait_for "http://127.0.0.1:$PS_PORT/" "$TMP/ps.log"
+start_pouchdb_server
 
 export YEHUA_SYNC_HUB="http://127.0.0.1:$HUB_PORT/couch"
 export YEHUA_SYNC_POUCH="http://127.0.0.1:$PS_PORT"
