@@ -7,6 +7,9 @@
 # Exports to COMMAND (read at compile time by tests/sync.rs through option_env!):
 #   YEHUA_SYNC_HUB    the hub's API, http://127.0.0.1:P/couch (station 330106001, user demo)
 #   YEHUA_SYNC_POUCH  pouchdb-server (in memory, admin party), http://127.0.0.1:Q
+#   YEHUA_SYNC_FLAKY  the same hub behind scripts/flaky-proxy.mjs (20% of requests dropped
+#                     or cut mid-body, seed $FLAKY_SEED or 42), http://127.0.0.1:R/couch;
+#                     station 330106099, user flaky / flaky-pass
 #   WASM_BINDGEN_TEST_ADDRESS  a fixed address for the test page, so that its origin can
 #                     be given to the hub as the one CORS origin it allows.
 set -euo pipefail
@@ -30,11 +33,23 @@ wait_for "http://127.0.0.1:$HUB_PORT/couch/" "$TMP/hub.log"
 
 start_pouchdb_server
 
+"$HUB" station add --data "$TMP/hub" --name "弱信号村新时代文明实践站" 330106099 >>"$TMP/hub.log" 2>&1
+echo flaky-pass | "$HUB" user add --data "$TMP/hub" --station 330106099 flaky >>"$TMP/hub.log" 2>&1
+FLAKY_PORT="$(free_port)"
+node scripts/flaky-proxy.mjs "http://127.0.0.1:$HUB_PORT" "$FLAKY_PORT" "${FLAKY_SEED:-42}" 0.2 \
+  >"$TMP/flaky.log" 2>&1 &
+PIDS+=($!)
+# Not probed over HTTP: a probe would use up the seeded failures.
+for _ in $(seq 1 100); do grep -q "flaky proxy on" "$TMP/flaky.log" && break; sleep 0.1; done
+grep -q "flaky proxy on" "$TMP/flaky.log" || { cat "$TMP/flaky.log" >&2; exit 1; }
+
 export YEHUA_SYNC_HUB="http://127.0.0.1:$HUB_PORT/couch"
 export YEHUA_SYNC_POUCH="http://127.0.0.1:$PS_PORT"
+export YEHUA_SYNC_FLAKY="http://127.0.0.1:$FLAKY_PORT/couch"
 echo "sync test servers: hub $YEHUA_SYNC_HUB, pouchdb-server $YEHUA_SYNC_POUCH, page $WASM_BINDGEN_TEST_ADDRESS" >&2
 set +e
 "$@"
 status=$?
 set -e
+kill "${PIDS[-1]}" 2>/dev/null && sleep 0.2 && cat "$TMP/flaky.log" >&2
 exit "$status"

@@ -4,7 +4,7 @@
 //! online flag and a `changed` counter that lists watch to reload after a write.
 //! Architecture invariant: this is the only place the store is opened.
 
-use crate::components::{bottom_nav::BottomNav, online_badge::OnlineBadge};
+use crate::components::{bottom_nav::BottomNav, sync_badge::SyncBadge};
 use crate::i18n::*;
 use crate::pages;
 use crate::profile::{Profile, PROFILE_KEY};
@@ -101,6 +101,7 @@ fn Boot() -> impl IntoView {
         }
         Boot::Ready(ctx) => {
             provide_context(ctx);
+            provide_context(crate::sync::service::SyncService::start(ctx));
             view! { <Shell/> }.into_any()
         }
     }
@@ -129,7 +130,7 @@ fn Shell() -> impl IntoView {
             <header class="top">
                 <h1>{t!(i18n, app_name)}</h1>
                 <span class="station">{move || ctx.profile.get().map(|p| p.station_name)}</span>
-                <OnlineBadge/>
+                <SyncBadge/>
             </header>
             <Show
                 when=move || ctx.profile.get().is_some()
@@ -152,6 +153,8 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/teams") view=pages::teams::TeamsPage/>
                         <Route path=path!("/surveys") view=pages::surveys::SurveysPage/>
                         <Route path=path!("/sync") view=pages::sync::SyncPage/>
+                        <Route path=path!("/sync/conflicts") view=pages::conflicts::ConflictsPage/>
+                        <Route path=path!("/sync/conflicts/:id") view=pages::conflict::ConflictPage/>
                         <Route path=path!("/stats") view=pages::stats::StatsPage/>
                         <Route path=path!("/settings") view=pages::settings::SettingsPage/>
                     </Routes>

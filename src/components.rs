@@ -2,9 +2,9 @@
 
 pub mod bottom_nav;
 pub mod concern_card;
-pub mod online_badge;
 pub mod pending_concerns;
 pub mod pwa_layer;
 pub mod qr_scanner;
 pub mod stat_card;
+pub mod sync_badge;
 pub mod undo_delete;

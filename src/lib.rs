@@ -28,6 +28,10 @@ pub mod records;
 #[cfg(not(target_arch = "wasm32"))]
 #[path = "store/row.rs"]
 pub mod row;
+/// When sync runs and what the header shows: pure, so `cargo test` covers it natively.
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "sync/schedule.rs"]
+pub mod schedule;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
 #[cfg(target_arch = "wasm32")]

@@ -2,6 +2,8 @@
 //! handle; they never touch IndexedDB or the network directly.
 
 pub mod concerns;
+pub mod conflict;
+pub mod conflicts;
 pub mod forum_detail;
 pub mod forum_form;
 pub mod forums;

@@ -9,6 +9,7 @@
 //! `couch::DocRecord`, the same code the hub runs, so phone and hub agree on winners.
 //! A write returns only after its transaction has committed (durability `strict`).
 
+mod conflicts;
 mod docs;
 mod error;
 mod local;
@@ -16,6 +17,7 @@ mod query;
 pub mod row;
 mod schema;
 
+pub use conflicts::Conflicted;
 pub use error::StoreError;
 pub use query::{Page, PageCursor, PageQuery, Relation};
 pub use schema::{DB_NAME, SCHEMA_VERSION};

@@ -25,12 +25,15 @@ mod error;
 mod pull;
 mod push;
 mod remote;
+pub mod schedule;
+pub mod service;
 
 pub use error::SyncError;
 pub use remote::{login, logout, Remote, Traffic};
 
 use crate::store::Store;
 use std::cell::Cell;
+use std::rc::Rc;
 
 /// Changes per batch. 100 documents of Yehua's size (0.3–1.5 KB of JSON each) make a
 /// `_bulk_docs` or `_bulk_get` body of roughly 50–150 KB: a few seconds on a weak 2G/3G
@@ -59,7 +62,7 @@ impl Direction {
 }
 
 /// What one run did, for the 同步 screen and for tests.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SyncReport {
     /// Revisions sent to the remote (`_bulk_docs`).
     pub sent: u64,
@@ -113,13 +116,41 @@ impl Drop for RunGuard {
     }
 }
 
+/// Where a running replication is, after each batch (for the progress bar).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    /// Which way this batch went.
+    pub direction: Direction,
+    /// Documents looked at so far in this direction.
+    pub done: u64,
+    /// How many there are in all, when known (push: the local changes waiting; pull: what
+    /// the server says is pending).
+    pub total: Option<u64>,
+}
+
+/// Called after each batch.
+pub type OnProgress = Rc<dyn Fn(Progress)>;
+
 /// Replicates one local store with one remote database.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Replicator {
     store: Store,
     remote: Remote,
     batch_size: u32,
     max_batches: Option<u32>,
+    station: Option<String>,
+    on_progress: Option<OnProgress>,
+}
+
+impl std::fmt::Debug for Replicator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replicator")
+            .field("store", &self.store.name())
+            .field("remote", &self.remote.url())
+            .field("batch_size", &self.batch_size)
+            .field("station", &self.station)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Replicator {
@@ -130,6 +161,45 @@ impl Replicator {
             remote,
             batch_size: DEFAULT_BATCH_SIZE,
             max_batches: None,
+            station: None,
+            on_progress: None,
+        }
+    }
+
+    /// Pushes only documents of `station` (a headquarters phone holds several stations'
+    /// documents and replicates each with its own database). Pull is never filtered.
+    pub fn only_station(mut self, station: Option<String>) -> Self {
+        self.station = station;
+        self
+    }
+
+    /// Reports progress after each batch.
+    pub fn on_progress(mut self, f: Option<OnProgress>) -> Self {
+        self.on_progress = f;
+        self
+    }
+
+    /// How many local documents changed since everything before them reached this remote
+    /// (the "N 条仅保存在本机" figure). Pull moves the mark along when the documents it
+    /// writes are already on the server, so a finished sync counts 0.
+    pub async fn pending(&self) -> Result<u32, SyncError> {
+        let mark: u64 = self.store.get_local(&self.mark_key()).await?.unwrap_or(0);
+        Ok(self.store.count_changes_after(mark).await?)
+    }
+
+    /// The local record holding the push mark: every local change up to that sequence is
+    /// on this remote.
+    fn mark_key(&self) -> String {
+        format!("pushed:{}", self.replication_id(Direction::Push))
+    }
+
+    fn report_progress(&self, direction: Direction, done: u64, total: Option<u64>) {
+        if let Some(f) = &self.on_progress {
+            f(Progress {
+                direction,
+                done,
+                total,
+            });
         }
     }
 

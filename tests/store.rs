@@ -359,3 +359,132 @@ async fn change_feed_pages_are_full_after_since() {
         (101..=200).collect::<Vec<_>>()
     );
 }
+
+/// A document with a second branch received from another phone.
+async fn conflicted_activity(store: &Store) -> (couch::RevId, Value) {
+    let mine = store
+        .put(
+            json!({"_id": "activity:cf", "type": "activity", "station": "330106001",
+            "title": "秋收夜话", "place": "祠堂"}),
+        )
+        .await
+        .unwrap();
+    let theirs = json!({"_id": "activity:cf", "_rev": "1-ffffffffffffffffffffffffffffffff",
+        "type": "activity", "station": "330106001", "title": "秋收夜话", "place": "文化广场"});
+    store.put_replicated(vec![theirs.clone()]).await.unwrap()[0]
+        .as_ref()
+        .unwrap();
+    (mine, theirs)
+}
+
+#[wasm_bindgen_test]
+async fn keeping_one_version_resolves_a_conflict_for_good() {
+    let store = fresh("t_conflicts").await;
+    store
+        .put(json!({"_id": "activity:plain", "type": "activity", "title": "无冲突"}))
+        .await
+        .unwrap();
+    let (mine, _) = conflicted_activity(&store).await;
+    assert_eq!(store.count_conflicted().await.unwrap(), 1);
+    let list = store.conflicted(10).await.unwrap();
+    assert_eq!(list.len(), 1, "only the conflicted document is listed");
+    assert_eq!(list[0].id, "activity:cf");
+    assert_eq!(list[0].versions.len(), 2);
+    // The winner (higher hash) is first; ours lost.
+    assert_eq!(list[0].versions[0]["place"], "文化广场");
+    assert_eq!(list[0].versions[1]["place"], "祠堂");
+
+    // A revision that is not a live leaf cannot be kept.
+    let bogus: couch::RevId = "1-00000000000000000000000000000000".parse().unwrap();
+    assert!(matches!(
+        store.resolve_conflict("activity:cf", &bogus).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let seq = store.update_seq().await.unwrap();
+    store.resolve_conflict("activity:cf", &mine).await.unwrap();
+    assert_eq!(store.get("activity:cf").await.unwrap()["place"], "祠堂");
+    assert_eq!(store.count_conflicted().await.unwrap(), 0);
+    assert!(store.conflicted_one("activity:cf").await.unwrap().is_none());
+    let record = store.get_record("activity:cf").await.unwrap().unwrap();
+    let leaves = record.tree.leaves();
+    assert_eq!(
+        leaves.len(),
+        2,
+        "the other branch ends in a deleted revision"
+    );
+    assert_eq!(leaves.iter().filter(|l| l.deleted).count(), 1);
+    assert_eq!(
+        store.update_seq().await.unwrap(),
+        seq + 1,
+        "one change to replicate"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn migration_three_lists_conflicts_written_before_it() {
+    use indexed_db_futures::prelude::*;
+    use yehua::store::row::DocRow;
+    let name = "t_migrate_cf";
+    Store::delete_database(name).await.unwrap();
+    let v2 = Store::open_named(name, 2).await.unwrap();
+    conflicted_activity(&v2).await;
+    v2.close();
+    // Rewrite the row as a version-2 build wrote it: without the `cf` key.
+    {
+        let db = indexed_db_futures::database::Database::open(name)
+            .with_version(2u32)
+            .await
+            .unwrap();
+        let tx = db
+            .transaction("docs")
+            .with_mode(indexed_db_futures::transaction::TransactionMode::Readwrite)
+            .build()
+            .unwrap();
+        let docs = tx.object_store("docs").unwrap();
+        let mut row: DocRow = docs
+            .get("activity:cf")
+            .serde()
+            .unwrap()
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(row.cf.is_some());
+        row.cf = None;
+        docs.put(row).serde().unwrap();
+        tx.commit().await.unwrap();
+        db.close();
+    }
+    let v3 = Store::open_named(name, 3).await.unwrap();
+    assert_eq!(
+        v3.count_conflicted().await.unwrap(),
+        1,
+        "the upgrade indexes old conflicted rows"
+    );
+    assert_eq!(v3.get("activity:cf").await.unwrap()["title"], "秋收夜话");
+}
+
+#[wasm_bindgen_test]
+async fn a_pull_moves_the_pushed_mark_only_when_nothing_was_waiting() {
+    let store = fresh("t_mark").await;
+    let received = |i: usize| json!({"_id": format!("activity:r{i}"), "_rev": format!("1-{i:032x}"), "type": "activity", "title": "收到"});
+    // Local edits not yet pushed: a pull must not hide them.
+    store.put(activity(1)).await.unwrap();
+    store.put(activity(2)).await.unwrap();
+    store
+        .put_replicated_marked(vec![received(1)], Some("m"))
+        .await
+        .unwrap();
+    assert_eq!(store.get_local::<u64>("m").await.unwrap(), None);
+    assert_eq!(store.count_changes_after(0).await.unwrap(), 3);
+    // Once pushed (the mark at the last change), pulled documents are not "pending".
+    store.put_local("m", &3u64).await.unwrap();
+    store
+        .put_replicated_marked(vec![received(2), received(3)], Some("m"))
+        .await
+        .unwrap();
+    assert_eq!(store.get_local::<u64>("m").await.unwrap(), Some(5));
+    assert_eq!(store.count_changes_after(5).await.unwrap(), 0);
+    // A new local edit is pending again.
+    store.put(activity(3)).await.unwrap();
+    assert_eq!(store.count_changes_after(5).await.unwrap(), 1);
+}

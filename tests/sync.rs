@@ -9,7 +9,7 @@ use couch::DocRecord;
 use serde_json::{json, Value};
 use wasm_bindgen_test::*;
 use yehua::store::Store;
-use yehua::sync::{login, logout, Remote, Replicator, SyncError};
+use yehua::sync::{login, logout, Remote, Replicator, SyncError, SyncReport};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -21,6 +21,13 @@ fn hub() -> &'static str {
     match option_env!("YEHUA_SYNC_HUB") {
         Some(url) => url,
         None => panic!("YEHUA_SYNC_HUB is not set: run through scripts/sync-test-servers.sh"),
+    }
+}
+
+fn flaky() -> &'static str {
+    match option_env!("YEHUA_SYNC_FLAKY") {
+        Some(url) => url,
+        None => panic!("YEHUA_SYNC_FLAKY is not set: run through scripts/sync-test-servers.sh"),
     }
 }
 
@@ -122,6 +129,15 @@ async fn round_trip(remote_for: impl AsyncFn() -> Remote, label: &str) {
         remote2.requests()
     );
     assert_same_docs(&src, &dst, &ids).await;
+    // Nothing waits to be sent: the pusher's mark moved with its pushes, the puller's
+    // with its pulls (the documents it wrote are on the server already).
+    for store in [&src, &dst] {
+        let pending = Replicator::new(store.clone(), remote_for().await)
+            .pending()
+            .await
+            .unwrap();
+        assert_eq!(pending, 0, "{label}: pending on {}", store.name());
+    }
 
     // A second sync on either phone transfers nothing.
     for store in [&src, &dst] {
@@ -137,6 +153,69 @@ async fn round_trip(remote_for: impl AsyncFn() -> Remote, label: &str) {
         );
         assert!(again.complete);
     }
+}
+
+/// Runs `f` until a run completes, as the sync service's retries would; returns the
+/// completed run's report, the sum of all runs, and how many failed.
+async fn until_complete(
+    label: &str,
+    f: impl AsyncFn() -> Result<SyncReport, SyncError>,
+) -> (SyncReport, u64, u32) {
+    let (mut moved, mut failures) = (0, 0);
+    for _ in 0..300 {
+        match f().await {
+            Ok(r) if r.complete => return (r.clone(), moved + r.sent + r.received, failures),
+            Ok(r) => moved += r.sent + r.received,
+            Err(e) if e.is_retryable() => failures += 1,
+            Err(e) => panic!("{label}: not retryable: {e}"),
+        }
+    }
+    panic!("{label}: never completed");
+}
+
+/// The link drops or cuts 20% of requests (scripts/flaky-proxy.mjs, seeded). Pushing
+/// and pulling through it until both complete leaves the phones and the hub holding the
+/// same documents and revision trees: nothing lost, nothing twice.
+#[wasm_bindgen_test]
+async fn a_flaky_link_loses_nothing_and_duplicates_nothing() {
+    let (src, ids) = demo_store("t_sync_flaky_src").await;
+    let extra: Vec<String> = (0..3).map(|i| format!("concern:flaky{i}")).collect();
+    for id in &extra {
+        src.put(json!({"_id": id, "type": "concern", "station": "330106001", "text": "路灯坏了"}))
+            .await
+            .unwrap();
+    }
+    let ids: Vec<String> = ids.into_iter().chain(extra).collect();
+    login(hub(), "flaky", "flaky-pass").await.unwrap();
+    let db = format!("{}/station_330106099", flaky());
+    let (_, _, push_failures) = until_complete("push", async || {
+        Replicator::new(src.clone(), Remote::new(&db))
+            .batch_size(50)
+            .push()
+            .await
+    })
+    .await;
+    let dst = fresh("t_sync_flaky_dst").await;
+    let (_, _, pull_failures) = until_complete("pull", async || {
+        Replicator::new(dst.clone(), Remote::new(&db))
+            .batch_size(50)
+            .pull()
+            .await
+    })
+    .await;
+    console_log!("flaky link: {push_failures} failed push runs, {pull_failures} failed pull runs");
+    assert!(
+        push_failures + pull_failures > 0,
+        "the proxy must have failed some requests"
+    );
+    assert_same_docs(&src, &dst, &ids).await;
+    // The hub holds each document once: its count equals the phone's, read directly.
+    let direct = Remote::new(&format!("{}/station_330106099", hub()));
+    let info: Value = direct.info().await.unwrap();
+    assert_eq!(info["doc_count"], json!(ids.len()), "{info}");
+    // And a clean sync afterwards finds nothing left to move either way.
+    let again = Replicator::new(src.clone(), direct).sync().await.unwrap();
+    assert_eq!((again.sent, again.received), (0, 0));
 }
 
 #[wasm_bindgen_test]

@@ -6,7 +6,7 @@
 //! disk when the returned future resolves. Revision logic lives in `couch::DocRecord`.
 
 use super::row::DocRow;
-use super::schema::{CHANGES, DOCS};
+use super::schema::{CHANGES, DOCS, LOCAL};
 use super::{Store, StoreError};
 use couch::{DocError, DocRecord, MergeOutcome, RevId};
 use indexed_db_futures::cursor::CursorDirection;
@@ -61,7 +61,7 @@ impl Store {
         &self,
         docs: Vec<Value>,
     ) -> Result<Vec<Result<RevId, StoreError>>, StoreError> {
-        let results = self.write_batch(docs, WriteMode::Edit).await?;
+        let results = self.write_batch(docs, WriteMode::Edit, None).await?;
         Ok(results.into_iter().map(|r| r.map(|(rev, _)| rev)).collect())
     }
 
@@ -70,7 +70,19 @@ impl Store {
         &self,
         docs: Vec<Value>,
     ) -> Result<Vec<Result<MergeOutcome, StoreError>>, StoreError> {
-        let results = self.write_batch(docs, WriteMode::Replicated).await?;
+        self.put_replicated_marked(docs, None).await
+    }
+
+    /// As [`Store::put_replicated`], and moves the local record `mark` (a sequence: "every
+    /// change up to here is on the server") past this batch's changes if, inside the same
+    /// transaction, it stood at the last change before the batch: the merged records then
+    /// hold only revisions the server has, so they are not counted as waiting to be sent.
+    pub async fn put_replicated_marked(
+        &self,
+        docs: Vec<Value>,
+        mark: Option<&str>,
+    ) -> Result<Vec<Result<MergeOutcome, StoreError>>, StoreError> {
+        let results = self.write_batch(docs, WriteMode::Replicated, mark).await?;
         Ok(results
             .into_iter()
             .map(|r| r.map(|(_, outcome)| outcome))
@@ -94,11 +106,13 @@ impl Store {
         &self,
         docs: Vec<Value>,
         mode: WriteMode,
+        mark: Option<&str>,
     ) -> Result<Vec<Result<(RevId, MergeOutcome), StoreError>>, StoreError> {
-        let tx = self.write_tx(&[DOCS, CHANGES])?;
+        let tx = self.write_tx(&[DOCS, CHANGES, LOCAL])?;
         let rows = tx.object_store(DOCS)?;
         let changes = tx.object_store(CHANGES)?;
         let mut seq = last_seq(&changes).await?;
+        let seq_before = seq;
         let ids: Vec<String> = docs.iter().map(doc_id).collect();
         let mut batch: HashMap<String, (DocRecord, Option<f64>)> = HashMap::new();
         let mut pending = Vec::new();
@@ -148,8 +162,28 @@ impl Store {
                 Err(e) => results.push(Err(StoreError::InvalidDoc(e))),
             }
         }
+        if let Some(key) = mark {
+            let local = tx.object_store(LOCAL)?;
+            let at: Option<String> = local.get(key).primitive()?.await?;
+            let at = at.and_then(|t| t.parse::<u64>().ok()).unwrap_or(0);
+            if at == seq_before && seq > seq_before {
+                local.put(seq.to_string()).with_key(key).primitive()?;
+            }
+        }
         tx.commit().await?;
         Ok(results)
+    }
+
+    /// How many documents changed after local sequence `since` (one entry per document).
+    pub async fn count_changes_after(&self, since: u64) -> Result<u32, StoreError> {
+        let tx = self.db.transaction(CHANGES).build()?;
+        let n = tx
+            .object_store(CHANGES)?
+            .count()
+            .with_query::<f64, _>(KeyRange::LowerBound(since as f64, true))
+            .primitive()?
+            .await?;
+        Ok(n)
     }
 
     /// The winning revision of `id` as a full document (`_id`, `_rev`, body).
@@ -258,7 +292,7 @@ fn winner_rev(record: &DocRecord) -> RevId {
         .expect("a merged record has a winner")
 }
 
-async fn last_seq(changes: &ObjectStore<'_>) -> Result<u64, StoreError> {
+pub(super) async fn last_seq(changes: &ObjectStore<'_>) -> Result<u64, StoreError> {
     let cursor = changes
         .open_key_cursor()
         .with_direction(CursorDirection::Prev)

@@ -3,7 +3,7 @@
 //!
 //! Index fields are *sparse*: a row carries `aa`/`av` only if it is live attendance,
 //! `ca`/`cs` only if it is a live concern, `rs` only if it is a live response, and
-//! `t`/`u` only if it is live at all. IndexedDB skips rows without the key path, so
+//! `t`/`u` only if it is live at all, `cf` only if it is live and has conflicting leaves. IndexedDB skips rows without the key path, so
 //! tombstones never appear in listings, yet they stay in the store for replication.
 
 use couch::DocRecord;
@@ -42,6 +42,10 @@ pub struct DocRow {
     /// Response: survey id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rs: Option<String>,
+    /// Conflicted: the type, present only while the live document has conflicting leaves
+    /// (the 冲突 list's index).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cf: Option<String>,
     /// The whole `couch::DocRecord` (revision tree + leaf bodies) as JSON text.
     pub rec: String,
 }
@@ -73,6 +77,11 @@ impl DocRow {
             ca: of_type("concern", "activity_id"),
             cs: of_type("concern", "status"),
             rs: of_type("response", "survey_id"),
+            cf: if record.tree.conflicts().is_empty() {
+                None
+            } else {
+                live(ty)
+            },
             rec: serde_json::to_string(record).expect("a DocRecord always serializes"),
         }
     }
@@ -120,6 +129,26 @@ mod tests {
             (row.ca.as_deref(), row.cs.as_deref()),
             (Some("a"), Some("open"))
         );
+    }
+
+    #[test]
+    fn a_conflicted_document_carries_the_conflict_key_until_resolved() {
+        let doc = json!({"_id": "activity:x", "type": "activity", "title": "a"});
+        let mut rec = DocRecord::new("activity:x".into());
+        rec.update(doc.clone()).unwrap();
+        assert_eq!(DocRow::from_record(&rec, 1).cf, None);
+        let mut other = json!({"_id": "activity:x", "type": "activity", "title": "b",
+            "_rev": "1-ffffffffffffffffffffffffffffffff"});
+        rec.put_replicated(other.clone()).unwrap();
+        let row = DocRow::from_record(&rec, 2);
+        assert_eq!(row.cf.as_deref(), Some("activity"));
+        // Deleting the losing leaf resolves it.
+        let loser = rec.tree.conflicts()[0].to_string();
+        other["_rev"] = json!(loser);
+        other["_deleted"] = json!(true);
+        rec.update(other).unwrap();
+        assert!(rec.tree.conflicts().is_empty());
+        assert_eq!(DocRow::from_record(&rec, 3).cf, None);
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //!
 //! Invariant: a migration never rewrites or drops documents; it only adds structure.
 
+use super::row::DocRow;
 use super::StoreError;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -17,7 +18,7 @@ use web_sys::{IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbOpenDbRequest,
 /// The app's database name.
 pub const DB_NAME: &str = "yehua";
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Documents: one row per document id (see `row.rs`).
 pub(crate) const DOCS: &str = "docs";
@@ -32,7 +33,11 @@ type Migration = (
     fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>,
 );
 
-const MIGRATIONS: &[Migration] = &[(1, v1_base_stores), (2, v2_relation_indexes)];
+const MIGRATIONS: &[Migration] = &[
+    (1, v1_base_stores),
+    (2, v2_relation_indexes),
+    (3, v3_conflicted_index),
+];
 
 /// Version 1: the three stores, and documents by type and by type + updated time.
 fn v1_base_stores(db: &IdbDatabase, _tx: &IdbTransaction) -> Result<(), JsValue> {
@@ -59,6 +64,39 @@ fn v2_relation_indexes(_db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsV
     ] {
         index(&docs, name, &JsValue::from_str(path))?;
     }
+    Ok(())
+}
+
+/// Version 3: the `conflicted` index (`cf`), filled for rows written before it existed:
+/// a cursor walks the rows and adds `cf` where the record has conflicting live leaves.
+/// The record itself (`rec`) is not touched.
+fn v3_conflicted_index(_db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
+    let docs = tx.object_store(DOCS)?;
+    index(&docs, "conflicted", &JsValue::from_str("cf"))?;
+    let request = docs.open_cursor()?;
+    let req = request.clone();
+    let on_row = Closure::<dyn FnMut()>::new(move || {
+        let Ok(cursor) = req.result() else { return };
+        let Some(cursor) = cursor.dyn_ref::<web_sys::IdbCursorWithValue>() else {
+            return; // the walk is over
+        };
+        let value = cursor.value().unwrap_or(JsValue::NULL);
+        if let Ok(row) = serde_wasm_bindgen::from_value::<DocRow>(value) {
+            if let Ok(record) = row.record() {
+                let fixed = DocRow::from_record(&record, row.seq as u64);
+                if fixed.cf.is_some() {
+                    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+                    if let Ok(v) = serde::Serialize::serialize(&fixed, &ser) {
+                        cursor.update(&v).ok();
+                    }
+                }
+            }
+        }
+        cursor.continue_().ok();
+    });
+    request.set_onsuccess(Some(on_row.as_ref().unchecked_ref()));
+    // Lives as long as the upgrade transaction: one closure per migration run.
+    on_row.forget();
     Ok(())
 }
 

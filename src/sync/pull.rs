@@ -12,6 +12,8 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
     let id = r.replication_id(Direction::Pull);
     let (mut checkpointer, mut since) = Checkpointer::start(&r.store, &r.remote, id).await?;
     let mut report = SyncReport::default();
+    let mark_key = r.mark_key();
+    let mut looked = 0u64;
     loop {
         if !r.batches_left(report.batches) {
             return Ok(report);
@@ -67,7 +69,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
                     }
                 }
             }
-            for res in r.store.put_replicated(docs).await? {
+            for res in r.store.put_replicated_marked(docs, Some(&mark_key)).await? {
                 match res {
                     Ok(MergeOutcome::AlreadyPresent) => {}
                     Ok(MergeOutcome::Extended) => report.received += 1,
@@ -87,6 +89,8 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
             .write(&r.store, &r.remote, &feed.last_seq, true)
             .await?;
         report.batches += 1;
+        looked += feed.results.len() as u64;
+        r.report_progress(Direction::Pull, looked, feed.pending.map(|p| p + looked));
         since = feed.last_seq;
         if done {
             report.complete = true;

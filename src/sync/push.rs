@@ -3,7 +3,7 @@
 use super::checkpoint::Checkpointer;
 use super::{warn, Direction, Replicator, SyncError, SyncReport};
 use couch::wire::{BulkDocsRequest, BulkDocsResult, RevsDiffRequest, RevsDiffResponse, Seq};
-use couch::RevId;
+use couch::{DocRecord, RevId};
 use std::collections::HashMap;
 
 pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
@@ -13,6 +13,10 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
     // restarts from 0, which is safe.
     let mut since = since.0.as_u64().unwrap_or(0);
     let mut report = SyncReport::default();
+    let total = u64::from(r.store.count_changes_after(since).await?);
+    let mut looked = 0u64;
+    let mark_key = r.mark_key();
+    let mark: u64 = r.store.get_local(&mark_key).await?.unwrap_or(0);
     loop {
         if !r.batches_left(report.batches) {
             return Ok(report);
@@ -25,7 +29,8 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
         // Every leaf of every changed document: the target says which it lacks.
         let mut diff_req = RevsDiffRequest::new();
         let mut records = HashMap::with_capacity(changes.len());
-        for change in changes {
+        looked += changes.len() as u64;
+        for change in changes.into_iter().filter(|c| of_station(r, &c.record)) {
             let leaves = change.record.tree.leaves();
             diff_req.insert(
                 change.record.id.clone(),
@@ -33,7 +38,11 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
             );
             records.insert(change.record.id.clone(), change.record);
         }
-        let missing: RevsDiffResponse = r.remote.post("_revs_diff", &diff_req).await?;
+        let missing: RevsDiffResponse = if diff_req.is_empty() {
+            RevsDiffResponse::new()
+        } else {
+            r.remote.post("_revs_diff", &diff_req).await?
+        };
         let mut docs = Vec::new();
         for (doc_id, entry) in &missing {
             let Some(record) = records.get(doc_id) else {
@@ -74,9 +83,24 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
         checkpointer
             .write(&r.store, &r.remote, &Seq(last.into()), false)
             .await?;
+        if last > mark {
+            r.store.put_local(&mark_key, &last).await?;
+        }
         report.batches += 1;
+        r.report_progress(Direction::Push, looked, Some(total.max(looked)));
         // The feed is read until it answers empty: a short batch does not prove the end
         // (a change entry whose document was rewritten meanwhile is skipped).
         since = last;
     }
+}
+
+/// Whether `record` belongs to the station this replication pushes (all, if unfiltered).
+fn of_station(r: &Replicator, record: &DocRecord) -> bool {
+    let Some(station) = &r.station else {
+        return true;
+    };
+    record
+        .bodies
+        .values()
+        .any(|b| b.get("station").and_then(serde_json::Value::as_str) == Some(station))
 }

@@ -66,6 +66,11 @@ impl Remote {
         }
     }
 
+    /// The database's information (`GET /db`: `doc_count`, `update_seq`, …).
+    pub async fn info(&self) -> Result<serde_json::Value, SyncError> {
+        self.get("").await
+    }
+
     pub(crate) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, SyncError> {
         let text = self.send("GET", path, None).await?;
         parse(path, &text)
@@ -157,6 +162,15 @@ pub async fn login(server: &str, name: &str, password: &str) -> Result<(), SyncE
     match fetch_text("POST", &url, Some(&body)).await? {
         (s, _) if (200..300).contains(&s) => Ok(()),
         (s, text) => Err(SyncError::from_status(s, "_session", &text)),
+    }
+}
+
+/// The databases the signed-in user may read at `server` (`GET /_all_dbs`).
+pub async fn all_dbs(server: &str) -> Result<Vec<String>, SyncError> {
+    let url = format!("{}/_all_dbs", server.trim_end_matches('/'));
+    match fetch_text("GET", &url, None).await? {
+        (s, text) if (200..300).contains(&s) => parse("_all_dbs", &text),
+        (s, text) => Err(SyncError::from_status(s, "_all_dbs", &text)),
     }
 }
 

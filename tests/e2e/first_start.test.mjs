@@ -52,9 +52,9 @@ test('first start, every tab, reload keeps the profile', async () => {
   assert.equal(await page.getByText('首次使用：填写站点信息').count(), 0);
 
   await context.setOffline(true);
-  await page.locator('[data-testid=online-badge]', { hasText: '离线' }).waitFor();
+  await page.locator('[data-testid=sync-badge]', { hasText: '离线' }).waitFor();
   await context.setOffline(false);
-  await page.locator('[data-testid=online-badge]', { hasText: '在线' }).waitFor();
+  await page.locator('[data-testid=sync-badge]', { hasText: '请登录同步' }).waitFor();
   assert.deepEqual(errors, []);
 });
 

@@ -196,7 +196,7 @@ test('starts offline from a closed page with its data, and saves new records', a
   await page.goto(url + '/');
   await page.getByText('欢迎回来, 王书记').waitFor();
   assert.equal(await page.locator('header .station').textContent(), STATION);
-  await page.locator('[data-testid=online-badge]', { hasText: '离线' }).waitFor();
+  await page.locator('[data-testid=sync-badge]', { hasText: '离线' }).waitFor();
 
   await page.getByTestId('load-demo').tap();
   await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });

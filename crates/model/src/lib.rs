@@ -7,6 +7,7 @@
 //! source itself — callers pass times and entropy in — so every function is deterministic.
 
 pub mod attendance;
+pub mod compare;
 pub mod concern;
 pub mod demo;
 pub mod doc;
