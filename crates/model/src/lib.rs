@@ -8,12 +8,14 @@
 
 pub mod attendance;
 pub mod concern;
+pub mod csv;
 pub mod demo;
 pub mod doc;
 pub mod filter;
 pub mod form;
 pub mod id;
 pub mod qr;
+pub mod rollup;
 pub mod stats;
 pub mod time;
 pub mod validate;
