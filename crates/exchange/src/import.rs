@@ -228,7 +228,7 @@ fn check_doc(doc: &Value, station: &str) -> Result<(String, String), DocProblem>
     let Some(Value::String(id)) = map.get("_id") else {
         return Err(DocProblem::MissingId);
     };
-    let Some((prefix, rest)) = id
+    let Some((prefix, _)) = id
         .split_once(':')
         .filter(|(p, r)| !p.is_empty() && !r.is_empty())
     else {
@@ -237,7 +237,6 @@ fn check_doc(doc: &Value, station: &str) -> Result<(String, String), DocProblem>
     if id_type(id).is_none() {
         return Err(DocProblem::UnknownType(prefix.into()));
     }
-    let _ = rest;
     if let Some(k) = map
         .keys()
         .find(|k| k.starts_with('_') && !META.contains(&k.as_str()))
@@ -251,21 +250,17 @@ fn check_doc(doc: &Value, station: &str) -> Result<(String, String), DocProblem>
     };
     // A tombstone keeps `type` and `station` when it can; an old one may lack them.
     let s = |k: &str| map.get(k).and_then(Value::as_str);
-    if !deleted || map.contains_key("type") {
-        if s("type") != Some(prefix) {
-            return Err(DocProblem::TypeMismatch {
-                found: s("type").unwrap_or_default().into(),
-                expected: prefix.into(),
-            });
-        }
+    if (!deleted || map.contains_key("type")) && s("type") != Some(prefix) {
+        return Err(DocProblem::TypeMismatch {
+            found: s("type").unwrap_or_default().into(),
+            expected: prefix.into(),
+        });
     }
-    if !deleted || map.contains_key("station") {
-        if s("station") != Some(station) {
-            return Err(DocProblem::WrongStation {
-                found: s("station").unwrap_or_default().into(),
-                expected: station.into(),
-            });
-        }
+    if (!deleted || map.contains_key("station")) && s("station") != Some(station) {
+        return Err(DocProblem::WrongStation {
+            found: s("station").unwrap_or_default().into(),
+            expected: station.into(),
+        });
     }
     let rev_text = match map.get("_rev") {
         Some(Value::String(r)) => r,

@@ -269,8 +269,12 @@ impl ImportError {
             Self::NotJson { line, column, .. } => {
                 format!("文件内容有误（第 {line} 行第 {column} 列），不是夜话导出的文件")
             }
-            Self::NotAnObject { .. } | Self::OtherFormat { .. } => {
-                "这不是夜话导出的文件，可能来自其他应用".into()
+            Self::NotAnObject { .. } => "这不是夜话导出的文件（内容不是一个 JSON 对象）".into(),
+            Self::OtherFormat { found: Some(f) } => {
+                format!("这不是夜话导出的文件，可能来自其他应用（格式为“{f}”）")
+            }
+            Self::OtherFormat { found: None } => {
+                "这不是夜话导出的文件，可能来自其他应用（没有格式标记）".into()
             }
             Self::NewerVersion { found } => {
                 format!("文件来自更新版本的夜话（格式版本 {found}），请升级应用后再导入")
