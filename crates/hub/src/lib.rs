@@ -5,6 +5,8 @@
 //! - [`couch`]: the CouchDB HTTP API under `/couch/` (revision logic from crates/couch).
 //! - [`auth`]: passwords, sessions, the login rate limit and the access rule.
 //! - [`admin`]: adding stations and users (the command line).
+//! - [`import`]: importing export files from stations that could not sync.
+//! - [`report`]: the dashboard's monthly figures (computed by `model::rollup`).
 //! - [`security`]: CSP, hardening headers, CORS.
 //! - [`serve`]: wiring it into one router and listening.
 //!
@@ -14,6 +16,8 @@
 pub mod admin;
 pub mod auth;
 pub mod couch;
+pub mod import;
+pub mod report;
 pub mod security;
 pub mod serve;
 pub mod store;

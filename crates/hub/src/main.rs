@@ -1,6 +1,6 @@
 //! `yehua-hub`: the headquarters server. `serve` runs the app and the CouchDB-compatible
 //! sync API; `station add` and `user add` manage accounts; `check` verifies the database
-//! file. Owns the command line only; everything else is in the `hub` library.
+//! file; `import` merges export files; `report` prints a month's figures. Owns the command line only; everything else is in the `hub` library.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use hub::couch::ApiConfig;
@@ -49,6 +49,30 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// Import export files (yehua-<station>-<date>.json): all are checked before any is written.
+    Import {
+        /// The files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Folder for the hub's data.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
+    },
+    /// Print a month's figures per station, summed up the station tree.
+    Report {
+        /// The month, YYYY-MM (UTC+8).
+        #[arg(long)]
+        month: String,
+        /// Only this station and the stations below it.
+        #[arg(long)]
+        station: Option<String>,
+        /// Print CSV (UTF-8 with BOM, for Excel and WPS) instead of a tab-separated table.
+        #[arg(long)]
+        csv: bool,
+        /// Folder for the hub's data.
+        #[arg(long, default_value = "data")]
+        data: PathBuf,
     },
     /// Check the database file with SQLite's integrity check.
     Check {
@@ -202,6 +226,44 @@ fn main() -> ExitCode {
                 Ok(new) => {
                     let what = if new { "added" } else { "updated" };
                     println!("yehua-hub: user {name} {what} (station {station}, role {role})");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Import { files, data } => {
+            let done = Store::open(&data)
+                .map_err(hub::import::ImportCmdError::from)
+                .and_then(|s| hub::import::import_files(&s, &files));
+            match done {
+                Ok(reports) => {
+                    for r in reports {
+                        println!("{}: station {}: {}", r.path.display(), r.station, r.report);
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        Command::Report {
+            month,
+            station,
+            csv,
+            data,
+        } => {
+            let done = Store::open(&data)
+                .map_err(hub::report::ReportError::from)
+                .and_then(|s| hub::report::report(&s, &month, station.as_deref()));
+            match done {
+                Ok(rows) if csv => {
+                    print!("{}", model::rollup::to_csv(&rows));
+                    ExitCode::SUCCESS
+                }
+                Ok(rows) => {
+                    println!("{}", model::rollup::HEADERS.join("\t"));
+                    for r in &rows {
+                        println!("{}", model::rollup::cells(r).join("\t"));
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),

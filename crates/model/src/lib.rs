@@ -1,6 +1,7 @@
 //! Yehua's domain model: the document types of DESIGN.md ("Data: documents"), their ids,
 //! their validation (with zh-CN and en messages), a deterministic demo-data generator and
-//! the headquarters totals.
+//! the headquarters totals, the monthly roll-up up the station tree (`rollup`) and the CSV
+//! files beside an export (`csv`, `tables`).
 //!
 //! Pure Rust with no I/O and no web dependencies: it builds for the host and for
 //! `wasm32-unknown-unknown`, and is tested natively. It never reads the clock or a random
@@ -9,13 +10,16 @@
 pub mod attendance;
 pub mod compare;
 pub mod concern;
+pub mod csv;
 pub mod demo;
 pub mod doc;
 pub mod filter;
 pub mod form;
 pub mod id;
 pub mod qr;
+pub mod rollup;
 pub mod stats;
+pub mod tables;
 pub mod time;
 pub mod validate;
 

@@ -42,6 +42,18 @@ pub fn month_of(s: &str) -> Option<&str> {
     s.get(..7).filter(|m| m.as_bytes().get(4) == Some(&b'-'))
 }
 
+/// The local date `YYYY-MM-DD` at UTC+8 of an RFC 3339 time in any offset.
+pub fn date_cst(s: &str) -> Option<String> {
+    let ms = parse_millis(s).ok()?;
+    let local = rfc3339_cst(ms).ok()?;
+    local.get(..10).map(str::to_owned)
+}
+
+/// The month `YYYY-MM` at UTC+8 of an RFC 3339 time in any offset.
+pub fn month_cst(s: &str) -> Option<String> {
+    date_cst(s).map(|d| d[..7].to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -55,6 +67,16 @@ mod tests {
         assert_eq!(parse_millis(&s), Ok(ms));
         assert_eq!(parse_millis("2026-11-22T12:00:00Z"), Ok(ms));
         assert_eq!(month_of(&s), Some("2026-11"));
+        // 16:30 UTC on the last day of November is already December in the village.
+        assert_eq!(
+            month_cst("2026-11-30T16:30:00Z").as_deref(),
+            Some("2026-12")
+        );
+        assert_eq!(
+            date_cst("2026-11-30T16:30:00Z").as_deref(),
+            Some("2026-12-01")
+        );
+        assert_eq!(month_cst("昨天"), None);
     }
 
     #[test]

@@ -68,6 +68,21 @@ pub fn station_get(c: &Connection, code: &str) -> Result<Option<Station>, StoreE
     .optional()?)
 }
 
+/// Every station, by code.
+pub fn stations_all(c: &Connection) -> Result<Vec<Station>, StoreError> {
+    let mut stmt =
+        c.prepare_cached("SELECT code, name, parent, level FROM stations ORDER BY code")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Station {
+            code: r.get(0)?,
+            name: r.get(1)?,
+            parent: r.get(2)?,
+            level: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// `code` and the codes of every station below it (children, their children, ...).
 pub fn station_subtree(c: &Connection, code: &str) -> Result<Vec<String>, StoreError> {
     let mut stmt = c.prepare_cached(

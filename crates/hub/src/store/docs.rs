@@ -259,3 +259,15 @@ pub fn local_delete(c: &Connection, db: &Db, id: &str) -> Result<(), StoreError>
     )?;
     Ok(())
 }
+
+/// The winning revision of every live (not deleted) document, as full documents.
+pub fn live_winners(c: &Connection, db: &Db) -> Result<Vec<Value>, StoreError> {
+    let mut stmt = c.prepare_cached("SELECT record FROM docs WHERE db = ?1 AND deleted = 0")?;
+    let rows = stmt.query_map([db.id], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for text in rows {
+        let record: DocRecord = serde_json::from_str(&text?)?;
+        out.extend(record.winner_doc());
+    }
+    Ok(out)
+}

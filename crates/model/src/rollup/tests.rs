@@ -1,0 +1,359 @@
+use super::*;
+use crate::demo::{generate, DemoConfig};
+use crate::time::parse_millis;
+use serde_json::json;
+
+fn station(code: &str, level: &str, parent: Option<&str>) -> StationInfo {
+    StationInfo {
+        code: code.into(),
+        name: format!("站{code}"),
+        level: level.into(),
+        parent: parent.map(Into::into),
+    }
+}
+
+fn doc(id: &str, station: &str, created: &str, body: Value) -> Value {
+    let ty = id.split(':').next().unwrap();
+    let mut d = json!({"_id": id, "type": ty, "station": station,
+        "created_at": created, "updated_at": created});
+    d.as_object_mut()
+        .unwrap()
+        .extend(body.as_object().unwrap().clone());
+    d
+}
+
+/// Two villages under one township, and a station nobody registered.
+fn fixture() -> (Vec<Value>, Vec<StationInfo>) {
+    let (v1, v2) = ("330106001", "330106002");
+    let nov = "2026-11-05T18:00:00+08:00";
+    let docs = vec![
+        doc(
+            "activity:a1",
+            v1,
+            nov,
+            json!({"kind": "evening_forum", "start": "2026-11-05T19:00:00+08:00",
+            "end": "2026-11-05T21:00:00+08:00", "villagers_present": 40}),
+        ),
+        doc(
+            "activity:a2",
+            v1,
+            nov,
+            json!({"kind": "policy_talk", "start": "2026-11-30T23:30:00+08:00",
+            "end": "2026-12-01T01:00:00+08:00", "villagers_present": 10}),
+        ),
+        // 16:30 UTC on 30 November is 00:30 on 1 December in the village.
+        doc(
+            "activity:a3",
+            v1,
+            nov,
+            json!({"kind": "evening_forum", "start": "2026-11-30T16:30:00Z",
+            "end": "2026-11-30T18:30:00Z", "villagers_present": 5}),
+        ),
+        doc(
+            "attendance:a1:x",
+            v1,
+            nov,
+            json!({"activity_id": "activity:a1",
+            "check_in": "2026-11-05T18:30:00+08:00", "check_out": "2026-11-05T21:00:00+08:00"}),
+        ),
+        doc(
+            "attendance:a1:y",
+            v1,
+            nov,
+            json!({"activity_id": "activity:a1",
+            "check_in": "2026-11-05T18:30:00+08:00"}),
+        ),
+        // Checked in on 30 November, but the activity is December's.
+        doc(
+            "attendance:a3:x",
+            v1,
+            nov,
+            json!({"activity_id": "activity:a3",
+            "check_in": "2026-11-30T23:50:00+08:00", "check_out": "2026-12-01T01:20:00+08:00"}),
+        ),
+        doc("concern:c1", v1, nov, json!({"status": "open"})),
+        doc(
+            "concern:c2",
+            v1,
+            nov,
+            json!({"status": "rated", "rating": "satisfied",
+            "resolved_at": "2026-12-02T10:00:00+08:00", "rated_at": "2026-12-03T10:00:00+08:00"}),
+        ),
+        doc(
+            "concern:c3",
+            v1,
+            nov,
+            json!({"status": "resolved", "_deleted": true}),
+        ),
+        doc(
+            "activity:a4",
+            v2,
+            nov,
+            json!({"kind": "evening_forum", "start": "2026-11-10T19:00:00+08:00",
+            "end": "2026-11-10T21:00:00+08:00", "villagers_present": 60}),
+        ),
+        doc(
+            "attendance:a4:z",
+            v2,
+            nov,
+            json!({"activity_id": "activity:a4",
+            "check_in": "2026-11-10T19:00:00+08:00", "check_out": "2026-11-10T20:00:00+08:00"}),
+        ),
+        doc(
+            "concern:c4",
+            v2,
+            "2026-11-10T20:00:00+08:00",
+            json!({"status": "resolved"}),
+        ),
+        doc("survey:s1", v2, nov, json!({"template": "satisfaction"})),
+        doc("survey:s2", v2, nov, json!({"title": "其他问卷"})),
+        doc(
+            "response:r1",
+            v2,
+            nov,
+            json!({"survey_id": "survey:s1", "answers": {"satisfaction": "满意"},
+            "collected_at": "2026-11-11T20:00:00+08:00"}),
+        ),
+        doc(
+            "response:r2",
+            v2,
+            nov,
+            json!({"survey_id": "survey:s1", "answers": {"satisfaction": "不满意"},
+            "collected_at": "2026-11-12T20:00:00+08:00"}),
+        ),
+        doc(
+            "response:r3",
+            v2,
+            nov,
+            json!({"survey_id": "survey:s1", "answers": {"satisfaction": "基本满意"},
+            "collected_at": "2026-11-12T20:00:00+08:00"}),
+        ),
+        doc(
+            "response:r4",
+            v2,
+            nov,
+            json!({"survey_id": "survey:s2", "answers": {"satisfaction": "满意"},
+            "collected_at": "2026-11-12T20:00:00+08:00"}),
+        ),
+        doc(
+            "response:r5",
+            v2,
+            nov,
+            json!({"survey_id": "survey:s1", "answers": {},
+            "collected_at": "2026-11-12T20:00:00+08:00"}),
+        ),
+        doc(
+            "activity:a9",
+            "999",
+            nov,
+            json!({"kind": "evening_forum", "start": "2026-11-20T19:00:00+08:00",
+            "end": "2026-11-20T21:00:00+08:00", "villagers_present": 7}),
+        ),
+    ];
+    let mut docs = docs;
+    // c4 was resolved on 20 November (no resolved_at: its updated_at counts).
+    docs[11]["updated_at"] = json!("2026-11-20T09:00:00+08:00");
+    let stations = vec![
+        station("330106", "township", None),
+        station(v1, "village", Some("330106")),
+        station(v2, "village", Some("330106")),
+    ];
+    (docs, stations)
+}
+
+#[test]
+fn hand_computed_figures_for_two_villages_under_one_township() {
+    let (docs, stations) = fixture();
+    let rows = rollup(&docs, &stations);
+    let keys: Vec<(&str, &str)> = rows
+        .iter()
+        .map(|r| (r.month.as_str(), r.code.as_str()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            ("2026-11", "330106"),
+            ("2026-11", "330106001"),
+            ("2026-11", "330106002"),
+            ("2026-11", "999"),
+            ("2026-12", "330106"),
+            ("2026-12", "330106001"),
+        ]
+    );
+    let v1_nov = Figures {
+        activities: 2,
+        forums: 1,
+        villagers: 50,
+        turnout: 2,
+        service_minutes: 150,
+        flagged: 1,
+        raised: 2,
+        raised_resolved: 1,
+        ..Figures::default()
+    };
+    let v2_nov = Figures {
+        activities: 1,
+        forums: 1,
+        villagers: 60,
+        turnout: 1,
+        service_minutes: 60,
+        raised: 1,
+        raised_resolved: 1,
+        resolved: 1,
+        survey_answers: 3,
+        survey_satisfied: 2,
+        ..Figures::default()
+    };
+    let township_nov = Figures {
+        activities: 3,
+        forums: 2,
+        villagers: 110,
+        turnout: 3,
+        service_minutes: 210,
+        flagged: 1,
+        raised: 3,
+        raised_resolved: 2,
+        resolved: 1,
+        survey_answers: 3,
+        survey_satisfied: 2,
+        ..Figures::default()
+    };
+    let v1_dec = Figures {
+        activities: 1,
+        forums: 1,
+        villagers: 5,
+        turnout: 1,
+        service_minutes: 90,
+        resolved: 1,
+        satisfied: 1,
+        ..Figures::default()
+    };
+    assert_eq!(rows[0].figures, township_nov);
+    assert_eq!(rows[0].level, "township");
+    assert_eq!(rows[1].figures, v1_nov);
+    assert_eq!(rows[2].figures, v2_nov);
+    assert_eq!((rows[3].level.as_str(), rows[3].name.as_str()), ("", "999"));
+    assert_eq!(rows[3].figures.villagers, 7);
+    assert_eq!(rows[4].figures, v1_dec);
+    assert_eq!(rows[5].figures, v1_dec);
+    assert_eq!(township_nov.resolution_percent(), Some(67));
+    assert_eq!(township_nov.survey_percent(), Some(67));
+    assert_eq!(township_nov.service_hours(), 3.5);
+    assert_eq!(v1_dec.rating_percent(), Some(100));
+    assert_eq!(v1_nov.rating_percent(), None);
+}
+
+#[test]
+fn the_csv_has_a_bom_chinese_headers_and_one_line_per_row() {
+    let (docs, stations) = fixture();
+    let text = to_csv(&rollup(&docs, &stations));
+    assert!(text.starts_with('\u{feff}'));
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 7);
+    assert!(lines[0]
+        .starts_with("月份,级别,单位代码,单位,场次,活动总数,受众人次,志愿者人次,服务时长(小时)"));
+    assert_eq!(
+        lines[1],
+        "2026-11,乡镇,330106,站330106,2,3,110,3,3.5,1,3,1,67%,0,0,0,,67%"
+    );
+}
+
+#[test]
+fn a_cycle_in_the_station_list_does_not_loop() {
+    let stations = vec![
+        station("a", "village", Some("b")),
+        station("b", "township", Some("a")),
+    ];
+    let docs = vec![doc(
+        "activity:x",
+        "a",
+        "2026-11-01T08:00:00+08:00",
+        json!({"kind": "evening_forum", "start": "2026-11-01T19:00:00+08:00", "villagers_present": 3}),
+    )];
+    let rows = rollup(&docs, &stations);
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.figures.villagers == 3));
+}
+
+/// The demo data, with its survey turned into a satisfaction survey.
+fn demo_with_satisfaction() -> Vec<Value> {
+    let mut docs = generate(&DemoConfig::default());
+    for d in &mut docs {
+        if d["type"] == "survey" {
+            d["template"] = json!("satisfaction");
+        }
+        if d["type"] == "response" {
+            let q1 = d["answers"]["q1"].as_u64().unwrap();
+            d["answers"]["satisfaction"] = json!(["不满意", "基本满意", "满意"][(q1 - 3) as usize]);
+        }
+    }
+    docs
+}
+
+#[test]
+fn demo_data_matches_a_straightforward_count() {
+    let docs = demo_with_satisfaction();
+    let stations = vec![
+        station("330106", "township", None),
+        station("330106001", "village", Some("330106")),
+    ];
+    let rows = rollup(&docs, &stations);
+    // The same figures by a plain loop over every month the demo data touches.
+    let month = |s: &Value| s.as_str().unwrap()[..7].to_owned();
+    let mut months: Vec<String> = docs
+        .iter()
+        .filter_map(|d| d.get("start").map(month))
+        .collect();
+    months.sort();
+    months.dedup();
+    assert!(months.len() >= 12);
+    let mut total_forums = 0;
+    for m in &months {
+        let mut want = Figures::default();
+        for a in docs.iter().filter(|d| d["type"] == "activity") {
+            if month(&a["start"]) != *m {
+                continue;
+            }
+            want.activities += 1;
+            want.forums += u64::from(a["kind"] == "evening_forum");
+            want.villagers += a["villagers_present"].as_u64().unwrap();
+            for t in docs
+                .iter()
+                .filter(|d| d["activity_id"] == a["_id"] && d["type"] == "attendance")
+            {
+                want.turnout += 1;
+                let ms = |k: &str| parse_millis(t[k].as_str().unwrap()).unwrap();
+                want.service_minutes += ((ms("check_out") - ms("check_in")) / 60_000) as u64;
+            }
+        }
+        for c in docs.iter().filter(|d| d["type"] == "concern") {
+            let done = c["status"] == "resolved" || c["status"] == "rated";
+            if month(&c["created_at"]) == *m {
+                want.raised += 1;
+                want.raised_resolved += u64::from(done);
+            }
+            if done && month(&c["resolved_at"]) == *m {
+                want.resolved += 1;
+                match c["rating"].as_str() {
+                    Some("satisfied") => want.satisfied += 1,
+                    Some("basically_satisfied") => want.basically_satisfied += 1,
+                    Some("unsatisfied") => want.unsatisfied += 1,
+                    _ => {}
+                }
+            }
+        }
+        for r in docs.iter().filter(|d| d["type"] == "response") {
+            if month(&r["collected_at"]) == *m {
+                want.survey_answers += 1;
+                want.survey_satisfied += u64::from(r["answers"]["q1"].as_u64().unwrap() >= 4);
+            }
+        }
+        total_forums += want.forums;
+        let got: Vec<&Row> = rows.iter().filter(|r| &r.month == m).collect();
+        assert_eq!(got.len(), 2, "{m}: township and village");
+        for r in got {
+            assert_eq!(r.figures, want, "{m} {}", r.code);
+        }
+    }
+    assert_eq!(total_forums, 80);
+}
