@@ -32,7 +32,7 @@ pub fn SyncPage() -> impl IntoView {
     view! {
         <h2>{t!(i18n, sync_title)}</h2>
         <p>{t!(i18n, sync_explain)}</p>
-        <div class="stats">
+        <div class="stats" data-testid="sync-figures" data-runs=move || state.with(|s| s.runs)>
             <StatCard
                 label=Signal::derive(move || t_string!(i18n, sync_pending_label).to_owned())
                 value=Signal::derive(move || Some(u64::from(state.with(|s| s.pending))))

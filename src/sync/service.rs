@@ -66,6 +66,9 @@ pub struct SyncState {
     pub last: Option<LastSync>,
     /// The next automatic retry, in ms from when it was scheduled.
     pub retry_in_ms: Option<u32>,
+    /// Runs finished in this page (succeeded or failed), so a screen — or a test — can
+    /// tell that the run it asked for is over.
+    pub runs: u64,
 }
 
 /// Non-reactive parts of the service.
@@ -254,6 +257,7 @@ impl SyncService {
         self.state.update(|s| {
             s.running = false;
             s.progress = None;
+            s.runs += 1;
         });
         self.refresh_counts().await;
         if received > 0 {
