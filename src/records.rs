@@ -29,6 +29,9 @@ pub enum RecordError {
     /// A concern needs text.
     #[error("concern text is empty")]
     EmptyConcern,
+    /// Edited attendance times are refused.
+    #[error(transparent)]
+    Attendance(#[from] model::attendance::AttendanceError),
 }
 
 impl RecordError {
@@ -38,6 +41,7 @@ impl RecordError {
             (Self::Store(e), _) => e.user_message(zh).to_owned(),
             (Self::Form(e), true) => e.zh(),
             (Self::Step(e), true) => e.zh(),
+            (Self::Attendance(e), true) => e.zh(),
             (Self::EmptyConcern, true) => "请填写群众反映的问题".into(),
             (Self::EmptyConcern, false) => "Write down what the villager asked for.".into(),
             (e, false) => e.to_string(),

@@ -1,5 +1,5 @@
 //! 志愿服务队 (`/teams`): the station's teams with members and turnout, and a form to add
-//! one (name, specialty, leader).
+//! one (name, specialty, leader) or edit one (编辑 fills the same form).
 
 use crate::app::use_app;
 use crate::i18n::*;
@@ -58,6 +58,20 @@ pub fn TeamsPage() -> impl IntoView {
         RwSignal::new(String::new()),
     );
     let error = RwSignal::new(None::<String>);
+    // The team being edited (`None`: the form adds a new one).
+    let editing = RwSignal::new(None::<Value>);
+    let edit = move |team: Value| {
+        name.set(team["name"].as_str().unwrap_or_default().to_owned());
+        specialty.set(team["specialty"].as_str().unwrap_or("other").to_owned());
+        leader.set(team["leader"].as_str().unwrap_or_default().to_owned());
+        editing.set(Some(team));
+    };
+    let reset = move || {
+        _ = name.try_set(String::new());
+        _ = leader.try_set(String::new());
+        _ = specialty.try_set("other".to_owned());
+        _ = editing.try_set(None);
+    };
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(profile) = ctx.profile.get_untracked() else {
@@ -69,7 +83,7 @@ pub fn TeamsPage() -> impl IntoView {
             match save_team(
                 &store,
                 &profile,
-                None,
+                editing.get_untracked(),
                 &name.get_untracked(),
                 &specialty.get_untracked(),
                 &leader.get_untracked(),
@@ -77,8 +91,7 @@ pub fn TeamsPage() -> impl IntoView {
             .await
             {
                 Ok(_) => {
-                    _ = name.try_set(String::new());
-                    _ = leader.try_set(String::new());
+                    reset();
                     _ = error.try_set(None);
                     ctx.notify_changed();
                 }
@@ -91,9 +104,13 @@ pub fn TeamsPage() -> impl IntoView {
         <ul class="doc-list" data-testid="team-list">
             {move || data.get().unwrap_or_default().into_iter().map(|(t, members, turnout)| {
                 let spec = t["specialty"].as_str().unwrap_or_default().to_owned();
+                let team = t.clone();
                 view! {
-                    <li>
-                        <div class="row-title">{t["name"].as_str().unwrap_or_default().to_owned()}</div>
+                    <li data-testid="team-row">
+                        <div class="title-row">
+                            <div class="row-title">{t["name"].as_str().unwrap_or_default().to_owned()}</div>
+                            <button class="small" data-testid="team-edit" on:click=move |_| edit(team.clone())>{t!(i18n, edit)}</button>
+                        </div>
                         <div class="row-meta"><span class="tag">{move || specialty_label(i18n, &spec)}</span>" "
                             {t["leader"].as_str().unwrap_or_default().to_owned()}" · "{t!(i18n, members)}" "{members}" · "{t!(i18n, turnout)}" "{turnout}</div>
                     </li>
@@ -101,7 +118,7 @@ pub fn TeamsPage() -> impl IntoView {
             }).collect_view()}
         </ul>
         <form class="form" on:submit=add data-testid="team-form" novalidate>
-            <h3>{t!(i18n, new_team)}</h3>
+            <h3>{move || if editing.with(Option::is_some) { t_string!(i18n, edit_team) } else { t_string!(i18n, new_team) }}</h3>
             <label>{t!(i18n, team_name)}<input name="team_name" bind:value=name/></label>
             <label>{t!(i18n, specialty)}
                 <select name="specialty" on:change=move |ev| specialty.set(event_target_value(&ev)) prop:value=move || specialty.get()>
@@ -110,7 +127,14 @@ pub fn TeamsPage() -> impl IntoView {
             </label>
             <label>{t!(i18n, leader)}<input name="leader" bind:value=leader/></label>
             <p class="field-error" role="alert">{move || error.get()}</p>
-            <button class="primary" type="submit">{t!(i18n, add)}</button>
+            <div class="actions">
+                <button class="primary" type="submit" data-testid="team-save">
+                    {move || if editing.with(Option::is_some) { t_string!(i18n, save) } else { t_string!(i18n, add) }}
+                </button>
+                <Show when=move || editing.with(Option::is_some)>
+                    <button type="button" on:click=move |_| reset()>{t!(i18n, cancel)}</button>
+                </Show>
+            </div>
         </form>
     }
 }

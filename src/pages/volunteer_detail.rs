@@ -1,22 +1,28 @@
 //! One volunteer (`/volunteers/:id`): details, service hours this month and this year, and
 //! the attendance history with each activity. A missing check-out is shown flagged
-//! (不计入) and not counted.
+//! (不计入) and not counted until a cadre confirms it (确认签退); check-in and check-out
+//! times can be corrected (修改时间), each change a new revision.
 
 use crate::app::use_app;
 use crate::i18n::*;
-use crate::records::today;
+use crate::records::people::{confirm_check_out, edit_attendance_times};
+use crate::records::{today, RecordError};
 use crate::store::{Relation, StoreError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use model::attendance::service;
+use model::time::to_local_input;
 
 /// One history line: attendance, its activity, its minutes and whether they count.
 #[derive(Debug, Clone, PartialEq)]
 struct Entry {
+    id: String,
     when: String,
+    check_out: Option<String>,
     title: String,
     minutes: u64,
+    flagged: bool,
     counted: bool,
 }
 
@@ -50,7 +56,10 @@ pub fn VolunteerDetailPage() -> impl IntoView {
                     continue;
                 };
                 entries.push(Entry {
+                    id: a["_id"].as_str().unwrap_or_default().to_owned(),
                     when: a["check_in"].as_str().unwrap_or_default().to_owned(),
+                    check_out: a["check_out"].as_str().map(str::to_owned),
+                    flagged: s.flagged,
                     title: act
                         .as_ref()
                         .and_then(|x| x["title"].as_str())
@@ -97,12 +106,76 @@ pub fn VolunteerDetailPage() -> impl IntoView {
         <h3>{t!(i18n, attendance_history)}</h3>
         <ul class="doc-list" data-testid="attendance-history">
             {move || data.get().and_then(Result::ok).map(|(_, e)| e).unwrap_or_default().into_iter().map(|e| view! {
-                <li>
-                    <div class="row-title">{e.title}</div>
-                    <div class="row-meta">{e.when.get(..16).unwrap_or_default().replace('T', " ")}" · "{e.minutes}" "{t!(i18n, minutes)}
-                        {(!e.counted).then(|| view! { " · "<span class="tag">{t!(i18n, not_counted)}</span> })}</div>
-                </li>
+                <HistoryRow entry=e/>
             }).collect_view()}
         </ul>
+    }
+}
+
+/// One attendance in the history, with 确认签退 on a flagged one and 修改时间.
+#[component]
+fn HistoryRow(entry: Entry) -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let editing = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let check_in = RwSignal::new(to_local_input(&entry.when).unwrap_or_default());
+    let check_out = RwSignal::new(
+        entry
+            .check_out
+            .as_deref()
+            .and_then(to_local_input)
+            .unwrap_or_default(),
+    );
+    let id = StoredValue::new(entry.id.clone());
+    let done = move |result: Result<(), RecordError>| {
+        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
+        match result {
+            Ok(()) => {
+                _ = editing.try_set(false);
+                _ = error.try_set(None);
+                ctx.notify_changed();
+            }
+            Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+        }
+    };
+    let confirm = move |_| {
+        let store = ctx.store();
+        leptos::task::spawn_local(async move {
+            done(confirm_check_out(&store, &id.get_value()).await);
+        });
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let store = ctx.store();
+        let (a, b) = (check_in.get_untracked(), check_out.get_untracked());
+        leptos::task::spawn_local(async move {
+            done(edit_attendance_times(&store, &id.get_value(), &a, &b).await);
+        });
+    };
+    let needs_confirm = entry.flagged && !entry.counted;
+    view! {
+        <li data-testid="history-row">
+            <div class="row-title">{entry.title}</div>
+            <div class="row-meta">{entry.when.get(..16).unwrap_or_default().replace('T', " ")}" · "
+                <span data-testid="history-minutes">{entry.minutes}</span>" "{t!(i18n, minutes)}
+                {(!entry.counted).then(|| view! { " · "<span class="tag">{t!(i18n, not_counted)}</span> })}</div>
+            <div class="actions">
+                {needs_confirm.then(|| view! {
+                    <button data-testid="confirm-end" on:click=confirm>{t!(i18n, confirm_end)}</button>
+                })}
+                <button data-testid="edit-times" on:click=move |_| editing.update(|e| *e = !*e)>{t!(i18n, edit_times)}</button>
+            </div>
+            <Show when=move || editing.get()>
+                <form class="form" on:submit=save novalidate data-testid="times-form">
+                    <label>{t!(i18n, check_in_time)}
+                        <input type="datetime-local" name="check_in" bind:value=check_in/></label>
+                    <label>{t!(i18n, check_out_time)}
+                        <input type="datetime-local" name="check_out" bind:value=check_out/></label>
+                    <button class="primary" type="submit">{t!(i18n, save)}</button>
+                </form>
+            </Show>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+        </li>
     }
 }

@@ -181,3 +181,25 @@ pub async fn set_role(store: &Store, attendance_id: &str, role: &str) -> Result<
     .await
     .map(|_| ())
 }
+
+/// Edits an attendance's check-in / check-out (`datetime-local` values, China time; an
+/// empty check-out means still here). A refused edit writes nothing; an accepted one is a
+/// new revision, so the times before stay in the document's history.
+pub async fn edit_attendance_times(
+    store: &Store,
+    attendance_id: &str,
+    check_in: &str,
+    check_out: &str,
+) -> Result<(), RecordError> {
+    let doc = store.get(attendance_id).await?;
+    let edited = model::attendance::edit_times(&doc, check_in, check_out, &now())?;
+    save(store, edited).await.map(|_| ())
+}
+
+/// Confirms a missing check-out: the activity's end time counts as served.
+pub async fn confirm_check_out(store: &Store, attendance_id: &str) -> Result<(), RecordError> {
+    let doc = store.get(attendance_id).await?;
+    save(store, model::attendance::confirm_end(&doc, &now()))
+        .await
+        .map(|_| ())
+}

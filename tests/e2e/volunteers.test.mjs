@@ -77,3 +77,53 @@ test('team, volunteers, roster check-in and check-out, hours, reload', async () 
   assert.match(await page.getByTestId('attendance-history').textContent(), /村夜话·护河行动.*150 分钟/s);
   assert.deepEqual(errors, []);
 });
+
+test('a team is edited, a missing check-out is confirmed, times are corrected and a bad edit is refused', async () => {
+  const { page, errors } = phone;
+  await page.locator('nav.bottom-nav a', { hasText: '志愿者' }).tap();
+  await page.getByTestId('teams-link').tap();
+  const row = page.getByTestId('team-row').filter({ hasText: '护河志愿服务队' });
+  await row.getByTestId('team-edit').tap();
+  assert.equal(await page.locator('input[name=leader]').inputValue(), '钱队长');
+  await page.locator('input[name=team_name]').fill('护河护林志愿服务队');
+  await page.getByTestId('team-save').tap();
+  await page.getByTestId('team-row').filter({ hasText: '护河护林志愿服务队' }).waitFor();
+  await waitCount(page.getByTestId('team-row').filter({ hasText: '护河志愿服务队' }), 0);
+  await page.getByTestId('team-row').filter({ hasText: '护河护林志愿服务队' }).filter({ hasText: '钱队长' }).waitFor();
+
+  // A forum where 赵志愿 checks in and nobody checks out: closed at the forum's end, flagged.
+  await page.locator('nav.bottom-nav a', { hasText: '夜话' }).tap();
+  await page.getByTestId('new-forum').tap();
+  await page.locator('input[name=title]').fill('村夜话·忘了签退');
+  await page.locator('input[name=end]').fill('23:30'); // the page clock reads about 21:25
+  await page.getByRole('button', { name: '保存' }).tap();
+  await page.getByTestId('open-roster').tap();
+  await page.locator('[data-testid=roster-line]', { hasText: '赵志愿' }).getByTestId('check-in').tap();
+  await page.getByTestId('here-count').filter({ hasText: '在场 1' }).waitFor();
+
+  await page.locator('nav.bottom-nav a', { hasText: '志愿者' }).tap();
+  await page.getByTestId('volunteer-search').fill('赵志愿');
+  await waitCount(page.locator('[data-testid=volunteer-list] li'), 1);
+  await page.locator('[data-testid=volunteer-list] li a').tap();
+  const forgot = page.getByTestId('history-row').filter({ hasText: '村夜话·忘了签退' });
+  await forgot.filter({ hasText: '不计入' }).waitFor();
+  const minutes = Number(await forgot.getByTestId('history-minutes').textContent());
+  assert.ok(minutes > 0, `closed at the forum's end: ${minutes} min`);
+  await page.getByTestId('hours-month').filter({ hasText: '2.5' }).waitFor();
+  await forgot.getByTestId('confirm-end').tap();
+  await waitCount(forgot.filter({ hasText: '不计入' }), 0);
+  await page.getByTestId('hours-month').filter({ hasText: (2.5 + minutes / 60).toFixed(1) }).waitFor();
+
+  // Correct the times: 19:00–20:30 is 90 minutes; a check-out before the check-in is refused.
+  await forgot.getByTestId('edit-times').tap();
+  await forgot.locator('input[name=check_in]').fill('2026-11-22T19:00');
+  await forgot.locator('input[name=check_out]').fill('2026-11-22T18:00');
+  await forgot.getByRole('button', { name: '保存' }).tap();
+  await forgot.locator('.field-error', { hasText: '签退时间不能早于签到时间' }).waitFor();
+  assert.equal(Number(await forgot.getByTestId('history-minutes').textContent()), minutes, 'nothing changed');
+  await forgot.locator('input[name=check_out]').fill('2026-11-22T20:30');
+  await forgot.getByRole('button', { name: '保存' }).tap();
+  await forgot.getByTestId('history-minutes').filter({ hasText: /^90$/ }).waitFor();
+  await page.getByTestId('hours-month').filter({ hasText: '4.0' }).waitFor();
+  assert.deepEqual(errors, []);
+});

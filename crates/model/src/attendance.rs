@@ -3,7 +3,7 @@
 //! times. Also the Chinese mobile number rule for volunteers. Owns arithmetic and rules;
 //! never stores anything and never reads the clock.
 
-use crate::time::parse_millis;
+use crate::time::{from_local_input, parse_millis};
 use serde_json::Value;
 
 /// Minutes of service one attendance record is worth.
@@ -82,6 +82,50 @@ pub fn check_times(check_in: &str, check_out: Option<&str>) -> Result<(), Attend
     Ok(())
 }
 
+/// The attendance `doc` with check-in / check-out edited after the fact, from
+/// `datetime-local` inputs (China time); an empty check-out removes it (still here).
+/// Refuses a bad time or a check-out before the check-in and then changes nothing. An
+/// explicit check-out replaces a confirmed activity end. The store keeps the old values as
+/// the previous revision.
+pub fn edit_times(
+    doc: &Value,
+    check_in: &str,
+    check_out: &str,
+    updated_at: &str,
+) -> Result<Value, AttendanceError> {
+    let check_in = from_local_input(check_in).map_err(|_| AttendanceError::BadTime("check_in"))?;
+    let check_out = match check_out.trim() {
+        "" => None,
+        s => Some(from_local_input(s).map_err(|_| AttendanceError::BadTime("check_out"))?),
+    };
+    check_times(&check_in, check_out.as_deref())?;
+    let mut out = doc.clone();
+    out["check_in"] = Value::from(check_in);
+    match check_out {
+        Some(c) => {
+            out["check_out"] = Value::from(c);
+            if let Some(o) = out.as_object_mut() {
+                o.remove("end_confirmed");
+            }
+        }
+        None => {
+            if let Some(o) = out.as_object_mut() {
+                o.remove("check_out");
+            }
+        }
+    }
+    out["updated_at"] = Value::from(updated_at);
+    Ok(out)
+}
+
+/// The attendance `doc` with its missing check-out confirmed: the activity's end counts.
+pub fn confirm_end(doc: &Value, updated_at: &str) -> Value {
+    let mut out = doc.clone();
+    out["end_confirmed"] = Value::Bool(true);
+    out["updated_at"] = Value::from(updated_at);
+    out
+}
+
 /// A mainland Chinese mobile number: 11 digits starting 13–19. Spaces and dashes are
 /// ignored; returns the digits, or `None` if it is not one.
 pub fn normalize_mobile(input: &str) -> Option<String> {
@@ -98,6 +142,48 @@ pub fn normalize_mobile(input: &str) -> Option<String> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    const END: &str = "2026-11-22T21:00:00+08:00";
+
+    #[test]
+    fn edited_times_change_the_hours_and_a_bad_edit_changes_nothing() {
+        let doc = json!({"_id": "attendance:a:v", "check_in": "2026-11-22T19:00:00+08:00"});
+        let flagged = service(&doc, Some(END)).unwrap();
+        assert!(flagged.flagged && !flagged.counted);
+        let edited = edit_times(&doc, "2026-11-22T19:10", "2026-11-22T20:40", "t1").unwrap();
+        let s = service(&edited, Some(END)).unwrap();
+        assert_eq!((s.minutes, s.flagged, s.counted), (90, false, true));
+        assert_eq!(edited["updated_at"], "t1");
+        assert_eq!(
+            edit_times(&doc, "2026-11-22T19:10", "2026-11-22T19:00", "t"),
+            Err(AttendanceError::OutBeforeIn)
+        );
+        assert_eq!(
+            edit_times(&doc, "19:10", "", "t"),
+            Err(AttendanceError::BadTime("check_in"))
+        );
+        // Clearing the check-out: still here, flagged again at the end.
+        let cleared = edit_times(&edited, "2026-11-22T19:10", " ", "t2").unwrap();
+        assert!(cleared.get("check_out").is_none());
+        assert!(service(&cleared, Some(END)).unwrap().flagged);
+    }
+
+    #[test]
+    fn confirming_the_end_counts_a_missing_check_out() {
+        let doc = json!({"check_in": "2026-11-22T19:00:00+08:00"});
+        let s = service(&confirm_end(&doc, "t"), Some(END)).unwrap();
+        assert_eq!((s.minutes, s.flagged, s.counted), (120, true, true));
+        // An explicit check-out later replaces the confirmation.
+        let edited = edit_times(
+            &confirm_end(&doc, "t"),
+            "2026-11-22T19:00",
+            "2026-11-22T20:00",
+            "t",
+        )
+        .unwrap();
+        assert!(edited.get("end_confirmed").is_none());
+        assert_eq!(service(&edited, Some(END)).unwrap().minutes, 60);
+    }
 
     #[test]
     fn hours_normal_midnight_missing_and_edited() {

@@ -54,9 +54,42 @@ pub fn month_cst(s: &str) -> Option<String> {
     date_cst(s).map(|d| d[..7].to_owned())
 }
 
+/// An `<input type="datetime-local">` value (`YYYY-MM-DDTHH:MM`, China time) as RFC 3339.
+pub fn from_local_input(s: &str) -> Result<String, TimeError> {
+    let full = format!("{}:00+08:00", s.trim());
+    rfc3339_cst(parse_millis(&full)?)
+}
+
+/// An RFC 3339 time (any offset) as a `datetime-local` value in China time.
+pub fn to_local_input(s: &str) -> Option<String> {
+    let local = rfc3339_cst(parse_millis(s).ok()?).ok()?;
+    local.get(..16).map(str::to_owned)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_inputs_round_trip_in_china_time() {
+        assert_eq!(
+            from_local_input("2026-11-22T19:30").as_deref(),
+            Ok("2026-11-22T19:30:00+08:00")
+        );
+        // Written back in the one stored form, whatever separator the browser used.
+        assert_eq!(
+            from_local_input("2026-11-22 19:30").as_deref(),
+            Ok("2026-11-22T19:30:00+08:00")
+        );
+        assert!(from_local_input("19:30").is_err());
+        assert!(from_local_input("").is_err());
+        // A time recorded in UTC shows as village time.
+        assert_eq!(
+            to_local_input("2026-11-22T12:00:00Z").as_deref(),
+            Some("2026-11-22T20:00")
+        );
+        assert_eq!(to_local_input("nonsense"), None);
+    }
 
     #[test]
     fn formats_in_china_time_and_parses_back() {
