@@ -1,10 +1,12 @@
-//! 志愿者 tab: the station's volunteers, searched by name and filtered by team, with links
+//! 志愿者 tab: the station's volunteers, searched by name or pinyin initials
+//! (`model::names`) and filtered by team, with links
 //! to add a volunteer and to the teams. Reads through the store.
 
 use crate::app::use_app;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;
+use model::names::matches_name;
 use serde_json::Value;
 
 /// The volunteer list screen.
@@ -29,19 +31,13 @@ pub fn VolunteersPage() -> impl IntoView {
         }
     });
     let shown = move || {
-        let (q, t) = (query.get().trim().to_lowercase(), team.get());
+        let (q, t) = (query.get(), team.get());
         let mut v: Vec<Value> = data
             .get()
             .map(|(v, _)| v)
             .unwrap_or_default()
             .into_iter()
-            .filter(|v| {
-                v["name"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_lowercase()
-                    .contains(&q)
-            })
+            .filter(|v| matches_name(v["name"].as_str().unwrap_or_default(), &q))
             .filter(|v| {
                 t.is_empty()
                     || v["teams"]

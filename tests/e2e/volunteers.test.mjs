@@ -101,10 +101,10 @@ test('a team is edited, a missing check-out is confirmed, times are corrected an
   await page.locator('[data-testid=roster-line]', { hasText: '赵志愿' }).getByTestId('check-in').tap();
   await page.getByTestId('here-count').filter({ hasText: '在场 1' }).waitFor();
 
+  // Found by pinyin initials too (赵志愿 → zzy).
   await page.locator('nav.bottom-nav a', { hasText: '志愿者' }).tap();
-  await page.getByTestId('volunteer-search').fill('赵志愿');
-  await waitCount(page.locator('[data-testid=volunteer-list] li'), 1);
-  await page.locator('[data-testid=volunteer-list] li a').tap();
+  await page.getByTestId('volunteer-search').fill('zzy');
+  await page.locator('[data-testid=volunteer-list] li a', { hasText: '赵志愿' }).tap();
   const forgot = page.getByTestId('history-row').filter({ hasText: '村夜话·忘了签退' });
   await forgot.filter({ hasText: '不计入' }).waitFor();
   const minutes = Number(await forgot.getByTestId('history-minutes').textContent());

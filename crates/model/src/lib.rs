@@ -16,6 +16,7 @@ pub mod doc;
 pub mod filter;
 pub mod form;
 pub mod id;
+pub mod names;
 pub mod qr;
 pub mod rollup;
 pub mod stats;
