@@ -19,6 +19,9 @@ run: build
 test: setup
 	scripts/test.sh
 
+bench: setup
+	scripts/bench.sh
+
 fmt:
 	cargo fmt --all
 

@@ -35,6 +35,14 @@ start_pouchdb_server
 
 "$HUB" station add --data "$TMP/hub" --name "弱信号村新时代文明实践站" 330106099 >>"$TMP/hub.log" 2>&1
 echo flaky-pass | "$HUB" user add --data "$TMP/hub" --station 330106099 flaky >>"$TMP/hub.log" 2>&1
+if [ -n "${YEHUA_BENCH_SETUP:-}" ]; then # make bench: empty databases for each run
+  for i in $(seq -w 1 20); do
+    "$HUB" station add --data "$TMP/hub" --name "测试站$i" "bench$i" >>"$TMP/hub.log" 2>&1
+  done
+  echo bench-password | "$HUB" user add --data "$TMP/hub" --station bench01 --role admin bench \
+    >>"$TMP/hub.log" 2>&1
+  export YEHUA_BENCH_HUB="http://127.0.0.1:$HUB_PORT/couch"
+fi
 FLAKY_PORT="$(free_port)"
 node scripts/flaky-proxy.mjs "http://127.0.0.1:$HUB_PORT" "$FLAKY_PORT" "${FLAKY_SEED:-42}" 0.2 \
   >"$TMP/flaky.log" 2>&1 &

@@ -21,10 +21,10 @@ export async function freePort() {
   });
 }
 
-export async function startHub() {
+/** Starts a hub serving dist/ (the debug build unless `bin` names another binary). */
+export async function startHub(bin = join(root, 'target/debug/yehua-hub')) {
   const port = await freePort();
   const data = mkdtempSync(join(tmpdir(), 'yehua-e2e-'));
-  const bin = join(root, 'target/debug/yehua-hub');
   const proc = spawn(bin, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--app', join(root, 'dist')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -6,7 +6,7 @@
 //
 //   node tests/interop/bench-load.mjs HUB_BINARY [STATIONS=1000] [CONCURRENCY=100]
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -94,7 +94,10 @@ await Promise.all(Array.from({ length: CONC }, async () => {
 const seconds = (performance.now() - started) / 1000;
 latencies.sort((a, b) => a - b);
 const pct = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] * 10) / 10;
+// The hub's peak resident memory (Linux: VmHWM of the process).
+const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${hub.pid}/status`, 'utf8'));
 console.log(JSON.stringify({
+  hub_peak_rss_mb: peak ? Math.round(Number(peak[1]) / 102.4) / 10 : null,
   stations: STATIONS, concurrency: CONC, docs: STATIONS * 50, requests, errors,
   seconds: Math.round(seconds * 10) / 10, requests_per_s: Math.round(requests / seconds),
   docs_pushed_per_s: Math.round((STATIONS * 50) / seconds), p50_ms: pct(0.5), p99_ms: pct(0.99),

@@ -1,0 +1,63 @@
+// Turns the `BENCH {json}` lines of a `make bench` run into Markdown tables with the date,
+// the machine and the commit, prints them, and inserts them into BENCHMARKS.md as the
+// newest section (below the introduction).   Usage: node scripts/bench-report.mjs LINES_FILE
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { execSync } from 'node:child_process';
+
+const lines = readFileSync(process.argv[2], 'utf8')
+  .split('\n')
+  .filter((l) => l.includes('BENCH {'))
+  .map((l) => JSON.parse(l.slice(l.indexOf('BENCH {') + 6)));
+const kb = (n) => (n / 1024).toFixed(1);
+const commit = execSync('git rev-parse --short HEAD').toString().trim();
+const date = new Date().toISOString().slice(0, 10);
+const out = [];
+out.push(`## ${date} — \`make bench\` (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, commit ${commit})`, '');
+out.push('Medians of 5 runs; Yehua and PouchDB alternate in the same page. Budgets from issue 10.', '');
+
+const files = lines.filter((l) => l.figure === 'file' || l.figure === 'first load total');
+if (files.length) {
+  out.push('### First-load bytes (budget ≤ 150 KB brotli)', '', '| file | raw KB | gzip -9 KB | brotli -q 11 KB |', '|---|---|---|---|');
+  for (const f of files) out.push(`| ${f.file === '(all)' ? '**total**' : '`' + f.file + '`'} | ${kb(f.raw)} | ${kb(f.gzip)} | ${kb(f.brotli)} |`);
+  const total = files.find((f) => f.file === '(all)');
+  if (total) out.push('', `Total ${kb(total.brotli)} KB brotli: ${total.brotli <= 150 * 1024 ? 'within' : `**over budget by ${kb(total.brotli - 150 * 1024)} KB**`}.`);
+  out.push('');
+}
+
+const load = lines.filter((l) => l.network);
+if (load.length) {
+  out.push('### Load time (CPU 4× slower; budgets: cold start on Regular 3G ≤ 3 s, offline restart ≤ 1 s)', '', '| network | figure | median ms | runs |', '|---|---|---|---|');
+  for (const l of load) out.push(`| ${l.network} | ${l.figure} | ${l.median} | ${l.runs.join(', ')} |`);
+  out.push('');
+}
+
+const cmp = lines.filter((l) => 'pouchdb' in l && 'yehua' in l && typeof l.yehua === 'number');
+if (cmp.length) {
+  out.push('### IndexedDB and sync: Yehua vs PouchDB 9 (budgets: bulk write ≥ 10× PouchDB; sync ≥ 3× faster in ≤ 1/5 of the requests)', '',
+    '| figure | Yehua ms | PouchDB ms | PouchDB / Yehua | notes |', '|---|---|---|---|---|');
+  for (const l of cmp) {
+    let notes = '';
+    if (l.extra?.yehua?.requests !== undefined) {
+      const y = l.extra.yehua, p = l.extra.pouchdb;
+      notes = `requests ${y.requests} vs ${p.requests}; bytes out ${kb(y.bytes_out)} vs ${kb(p.bytes_out)} KB, in ${kb(y.bytes_in)} vs ${kb(p.bytes_in)} KB`;
+    } else if (l.extra?.records !== undefined) notes = `${l.extra.records} records`;
+    out.push(`| ${l.figure} | ${Math.round(l.yehua)} | ${Math.round(l.pouchdb)} | ${l.ratio.toFixed(2)}× | ${notes} |`);
+  }
+  out.push('');
+}
+
+const hub = lines.filter((l) => l.figure === 'hub load');
+if (hub.length) {
+  out.push('### Hub under simulated devices (release build, loopback)', '',
+    '| devices | concurrency | requests | errors | seconds | req/s | p50 ms | p99 ms | peak RSS MB |', '|---|---|---|---|---|---|---|---|---|');
+  for (const h of hub) out.push(`| ${h.stations} | ${h.concurrency} | ${h.requests} | ${h.errors} | ${h.seconds} | ${h.requests_per_s} | ${h.p50_ms} | ${h.p99_ms} | ${h.hub_peak_rss_mb} |`);
+  out.push('');
+}
+
+const section = out.join('\n');
+console.log(section);
+const path = 'BENCHMARKS.md';
+const doc = readFileSync(path, 'utf8');
+const at = doc.indexOf('\n## ');
+writeFileSync(path, at < 0 ? `${doc}\n${section}\n` : `${doc.slice(0, at + 1)}${section}\n${doc.slice(at + 1)}`);

@@ -1,0 +1,30 @@
+// First-load bytes: every file of the built dist/ raw, gzip -9 and brotli -q 11, and the
+// total a first visit downloads (everything the service worker precaches is fetched on a
+// first visit too, so the total is the whole folder). One `BENCH {json}` line per file and
+// one for the total.   Usage: node scripts/bench-size.mjs [DIST=dist]
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+
+const dist = process.argv[2] ?? 'dist';
+const files = [];
+(function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) walk(path);
+    else files.push(path);
+  }
+})(dist);
+
+const total = { raw: 0, gzip: 0, brotli: 0 };
+for (const path of files.sort()) {
+  const bytes = readFileSync(path);
+  const sizes = {
+    raw: bytes.length,
+    gzip: gzipSync(bytes, { level: 9 }).length,
+    brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+  };
+  for (const k of Object.keys(total)) total[k] += sizes[k];
+  console.log('BENCH ' + JSON.stringify({ figure: 'file', file: relative(dist, path), ...sizes }));
+}
+console.log('BENCH ' + JSON.stringify({ figure: 'first load total', file: '(all)', ...total }));

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# make bench: builds the release app and hub, measures first-load bytes, load time under
+# throttling, the IndexedDB store and sync against PouchDB in the same page, and the hub
+# under simulated devices; prints the tables and adds them to BENCHMARKS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+step() { printf '\n\033[1m== %s ==\033[0m\n' "$*" >&2; }
+LINES="$(mktemp)"
+trap 'rm -f "$LINES"' EXIT
+
+step "build (release app and hub)"
+trunk build --release
+cargo build --release -p yehua-hub --quiet
+
+step "first-load bytes"
+node scripts/bench-size.mjs dist | tee -a "$LINES"
+
+step "load time (throttled network, CPU 4x)"
+node scripts/bench-loadtime.mjs target/release/yehua-hub 5 | tee -a "$LINES"
+
+step "IndexedDB and sync: Yehua vs PouchDB (headless Chromium, release build)"
+YEHUA_HUB_BIN=target/release/yehua-hub YEHUA_BENCH_SETUP=1 scripts/sync-test-servers.sh \
+  cargo test --release --target wasm32-unknown-unknown -p yehua --features bench --test bench \
+  -- --nocapture 2>&1 | tee /dev/stderr | grep 'BENCH {' >>"$LINES"
+
+step "hub under simulated devices"
+for n in 100 1000; do
+  node tests/interop/bench-load.mjs target/release/yehua-hub "$n" 100 \
+    | sed 's/^{/BENCH {"figure":"hub load",/' | tee -a "$LINES"
+done
+
+step "report"
+node scripts/bench-report.mjs "$LINES"
