@@ -1,0 +1,83 @@
+// Which crates the wasm's code comes from: reads the function names of an unstripped
+// wasm (cargo's output before wasm-bindgen / wasm-opt, which keeps the "name" section),
+// attributes each function body's bytes to the crate in its (demangled) path, and prints
+// the largest crates. Sizes are of the unoptimised-by-wasm-opt code; shares carry over.
+//   Usage: node scripts/wasm-crates.mjs target/wasm32-unknown-unknown/release/yehua.wasm [TOP=25]
+import { readFileSync } from 'node:fs';
+
+const [path, topArg = '25'] = process.argv.slice(2);
+const buf = readFileSync(path);
+let pos = 8;
+const u32 = () => {
+  let result = 0, shift = 0, b;
+  do { b = buf[pos++]; result |= (b & 0x7f) << shift; shift += 7; } while (b & 0x80);
+  return result >>> 0;
+};
+let imports = 0;
+const bodies = [];
+const names = new Map();
+while (pos < buf.length) {
+  const id = buf[pos++];
+  const size = u32();
+  const end = pos + size;
+  if (id === 2) { // imports: count function imports (they come first in the index space)
+    for (let n = u32(); n > 0; n--) {
+      pos += u32(); pos += u32(); // module, field
+      const kind = buf[pos++];
+      if (kind === 0) { u32(); imports++; }
+      else if (kind === 1) { pos++; const f = u32(); u32(); if (f & 1) u32(); }
+      else if (kind === 2) { const f = u32(); u32(); if (f & 1) u32(); }
+      else if (kind === 3) { pos += 2; }
+      else if (kind === 4) { pos++; u32(); }
+    }
+  } else if (id === 10) {
+    for (let n = u32(); n > 0; n--) { const s = u32(); bodies.push(s); pos += s; }
+  } else if (id === 0) {
+    const nameLen = u32();
+    const name = buf.toString('utf8', pos, pos + nameLen);
+    pos += nameLen;
+    if (name === 'name') {
+      while (pos < end) {
+        const sub = buf[pos++];
+        const subSize = u32();
+        const subEnd = pos + subSize;
+        if (sub === 1) {
+          for (let n = u32(); n > 0; n--) { const idx = u32(); const l = u32(); names.set(idx, buf.toString('utf8', pos, pos + l)); pos += l; }
+        }
+        pos = subEnd;
+      }
+    }
+  }
+  pos = end;
+}
+if (names.size === 0) throw new Error('no name section: use the unstripped wasm from target/');
+// The crate of a mangled Rust symbol: legacy `_ZN<len><crate>...`, or the first path
+// segment of a demangled-looking name; generic instances are attributed to the crate
+// that owns the function (e.g. core, alloc), which is how twiggy's "garbage" view reads.
+function crateOf(name) {
+  let m = /^_ZN(\d+)(.*)$/.exec(name);
+  if (m) {
+    let seg = m[2].slice(0, Number(m[1]));
+    if (seg.startsWith('_$LT$')) {
+      // <Type as Trait>: the implementing type's crate; for a bare generic (<T as Trait>)
+      // or a reference, the trait's crate.
+      const inner = /_\$LT\$([A-Za-z0-9_]+)/.exec(seg);
+      const trait = /\$u20\$as\$u20\$([A-Za-z0-9_]+)/.exec(m[2]);
+      seg = inner && !/^[A-Z]$/.test(inner[1]) ? inner[1] : trait ? trait[1] : seg;
+    }
+    return seg.replace(/\.\.[\s\S]*$/, '');
+  }
+  m = /^([A-Za-z0-9_]+)::/.exec(name);
+  return m ? m[1] : name.startsWith('__') || /^[a-z_]+$/.test(name) ? '(runtime / C)' : '(other)';
+}
+const byCrate = new Map();
+let total = 0;
+bodies.forEach((size, i) => {
+  const name = names.get(i + imports) ?? '';
+  const c = crateOf(name);
+  byCrate.set(c, (byCrate.get(c) ?? 0) + size);
+  total += size;
+});
+const rows = [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg));
+console.log(`code: ${(total / 1024).toFixed(0)} KB in ${bodies.length} functions`);
+for (const [c, s] of rows) console.log(`${(s / 1024).toFixed(1).padStart(8)} KB ${(100 * s / total).toFixed(1).padStart(5)}%  ${c}`);
