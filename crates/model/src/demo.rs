@@ -5,6 +5,8 @@
 
 use crate::doc::{ActivityKind, ConcernCategory, ConcernStatus, Segment};
 use crate::id::{attendance_id, new_id, uuid_v7, DocType};
+use crate::survey::templates::{self, Template};
+use crate::survey::{Status, SATISFACTION_QUESTION};
 use crate::time::rfc3339_cst;
 use serde_json::{json, Value};
 
@@ -264,18 +266,26 @@ fn concern(g: &mut Gen, act: &str, at: i64, teams: &[String]) {
 }
 
 fn survey(g: &mut Gen, at: i64) {
-    let questions = json!([
-        {"id": "q1", "kind": "rating", "label": "您对本村夜话活动满意吗？", "required": true},
-        {"id": "q2", "kind": "single", "label": "您最希望夜话讲什么？", "required": true,
-            "options": ["政策解读", "农业技术", "健康知识", "法律常识"]},
-        {"id": "q3", "kind": "text", "label": "还有什么建议？", "required": false}
-    ]);
-    let body = json!({"title": "2026年村夜话满意度调查", "status": "open", "questions": questions});
+    let mut def = templates::survey(Template::Satisfaction);
+    def.status = Status::Open;
+    let body = def.to_doc();
     let survey = g.doc(DocType::Survey, at, None, body);
+    let topics = ["政策解读", "农业技术", "健康知识", "法律常识", "文艺活动"];
     for i in 0..g.cfg.responses {
-        let answers = json!({"q1": 3 + g.rng.below(3), "q2": *g.rng.pick(&["政策解读", "农业技术", "健康知识", "法律常识"]), "q3": ""});
+        let verdict = *g.rng.pick(&["满意", "满意", "满意", "基本满意", "不满意"]);
+        let mut answers = json!({
+            SATISFACTION_QUESTION: verdict,
+            "q1": 2 + g.rng.below(4),
+            "q2": [topics[g.rng.below(5)]],
+        });
+        if verdict == "不满意" {
+            answers["q3"] = json!("时间太晚了");
+        }
+        if g.rng.below(4) == 0 {
+            answers["q4"] = json!("希望多讲讲医保政策");
+        }
         let when = at + i as i64 * HOUR;
-        let body = json!({"survey_id": survey, "answers": answers,
+        let body = json!({"survey_id": survey, "survey_version": 1, "answers": answers,
             "collected_at": rfc3339_cst(when).unwrap_or_default(), "collector": g.cfg.cadre});
         g.doc(DocType::Response, when, None, body);
     }

@@ -20,6 +20,7 @@ pub mod names;
 pub mod qr;
 pub mod rollup;
 pub mod stats;
+pub mod survey;
 pub mod tables;
 pub mod time;
 pub mod validate;

@@ -83,6 +83,9 @@ fn field_zh(field: &str) -> &'static str {
         "check_out" => "签退时间",
         "name" => "姓名或名称",
         "phone" => "手机号码",
+        "questions" => "问卷题目",
+        "answers" => "答卷内容",
+        "survey_id" => "所属问卷",
         _ => "字段",
     }
 }
@@ -172,7 +175,18 @@ pub fn validate(doc: &Value) -> Result<DocType, ValidationError> {
                 Some(_) => return Err(ValidationError::Field("phone")),
             }
         }
-        DocType::Station | DocType::Survey | DocType::Response => {}
+        // A draft may still lack questions (`survey::check` guards opening), but its shape
+        // must be readable; a response must name its survey.
+        DocType::Survey => {
+            crate::survey::Survey::from_doc(doc)
+                .map_err(|_| ValidationError::Field("questions"))?;
+        }
+        DocType::Response => {
+            let r = crate::survey::Response::from_doc(doc)
+                .map_err(|_| ValidationError::Field("answers"))?;
+            non_empty(&r.survey_id, "survey_id")?;
+        }
+        DocType::Station => {}
     }
     Ok(ty)
 }

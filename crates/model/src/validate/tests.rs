@@ -115,3 +115,31 @@ fn volunteers_need_a_name_and_a_real_mobile_number() {
     v["name"] = json!(" ");
     assert_eq!(validate(&v), Err(ValidationError::Field("name")));
 }
+
+#[test]
+fn surveys_and_responses_must_be_readable() {
+    let meta = |id: &str, ty: &str| {
+        json!({"_id": id, "type": ty, "station": "330106001",
+            "created_at": "2026-11-01T08:00:00+08:00", "updated_at": "2026-11-01T08:00:00+08:00"})
+    };
+    let mut s = meta("survey:0192e3a4-0000-7000-8000-000000000001", "survey");
+    s["title"] = json!("草稿");
+    assert!(validate(&s).is_ok(), "a draft without questions is fine");
+    s["questions"] = json!([{"id": "q1", "kind": "slider", "label": "?"}]);
+    assert_eq!(validate(&s), Err(ValidationError::Field("questions")));
+    assert_eq!(
+        ValidationError::Field("questions").zh(),
+        "“问卷题目”未填写或格式不正确"
+    );
+    let mut r = meta("response:0192e3a4-0000-7000-8000-000000000002", "response");
+    r["answers"] = json!({"q1": 3});
+    assert_eq!(validate(&r), Err(ValidationError::Field("survey_id")));
+    r["answers"] = json!(["q1"]);
+    r["survey_id"] = json!("survey:0192e3a4-0000-7000-8000-000000000001");
+    assert_eq!(validate(&r), Err(ValidationError::Field("answers")));
+    r["answers"] = json!({"q1": 3});
+    r["survey_id"] = json!("");
+    assert_eq!(validate(&r), Err(ValidationError::Field("survey_id")));
+    r["survey_id"] = json!("survey:0192e3a4-0000-7000-8000-000000000001");
+    assert!(validate(&r).is_ok());
+}
