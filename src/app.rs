@@ -152,6 +152,9 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/volunteers/:id/card") view=pages::volunteer_card::VolunteerCardPage/>
                         <Route path=path!("/teams") view=pages::teams::TeamsPage/>
                         <Route path=path!("/surveys") view=pages::surveys::SurveysPage/>
+                        <Route path=path!("/surveys/:id") view=pages::survey_results::SurveyResultsPage/>
+                        <Route path=path!("/surveys/:id/edit") view=pages::survey_form::SurveyFormPage/>
+                        <Route path=path!("/surveys/:id/fill") view=pages::survey_fill::SurveyFillPage/>
                         <Route path=path!("/sync") view=pages::sync::SyncPage/>
                         <Route path=path!("/sync/conflicts") view=pages::conflicts::ConflictsPage/>
                         <Route path=path!("/sync/conflicts/:id") view=pages::conflict::ConflictPage/>

@@ -1,10 +1,13 @@
 //! Reusable widgets. Components render and raise events; they never open the store.
 
+pub mod answer_input;
 pub mod bottom_nav;
 pub mod concern_card;
+pub mod option_bars;
 pub mod pending_concerns;
 pub mod pwa_layer;
 pub mod qr_scanner;
+pub mod question_editor;
 pub mod stat_card;
 pub mod sync_badge;
 pub mod undo_delete;

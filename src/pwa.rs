@@ -9,10 +9,12 @@
 //! Architecture invariant: nothing here touches IndexedDB or documents; a failure here
 //! never stops the app from opening (every browser call degrades to "not available").
 
+mod download;
 mod install;
 mod storage;
 mod worker;
 
+pub use download::download_text;
 pub use install::InstallState;
 pub use storage::{format_bytes, StorageInfo};
 

@@ -6,6 +6,7 @@
 //! in `crates/model`. Must not render anything or hold UI state.
 
 pub mod people;
+pub mod surveys;
 
 use crate::profile::Profile;
 use crate::store::{Relation, Store, StoreError};
@@ -32,6 +33,18 @@ pub enum RecordError {
     /// Edited attendance times are refused.
     #[error(transparent)]
     Attendance(#[from] model::attendance::AttendanceError),
+    /// The survey definition is refused.
+    #[error(transparent)]
+    Survey(#[from] model::survey::check::SurveyError),
+    /// The survey cannot move to that status.
+    #[error(transparent)]
+    SurveyStatus(#[from] model::survey::edit::StatusError),
+    /// Only an open survey takes responses.
+    #[error("survey is not open")]
+    SurveyNotOpen,
+    /// Some answers are refused (question id and why), nothing written.
+    #[error("{} answers refused", .0.len())]
+    Answers(Vec<(String, model::survey::answer::AnswerError)>),
 }
 
 impl RecordError {
@@ -43,6 +56,11 @@ impl RecordError {
             (Self::Step(e), true) => e.zh(),
             (Self::Attendance(e), true) => e.zh(),
             (Self::EmptyConcern, true) => "请填写群众反映的问题".into(),
+            (Self::Survey(e), true) => e.zh(),
+            (Self::SurveyStatus(e), true) => e.zh(),
+            (Self::SurveyNotOpen, true) => "问卷未开放，不能填写".into(),
+            (Self::Answers(_), true) => "有题目需要修改，请看标红的提示".into(),
+            (Self::Answers(_), false) => "Some answers need fixing (marked in red).".into(),
             (Self::EmptyConcern, false) => "Write down what the villager asked for.".into(),
             (e, false) => e.to_string(),
         }

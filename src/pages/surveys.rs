@@ -1,16 +1,52 @@
-//! 问卷 tab: the station's surveys.
+//! 问卷 tab: the station's surveys (title, status, questions, version), and new ones — blank
+//! or from the two built-in templates (夜话满意度调查, 群众需求征集) — made as drafts and
+//! opened in the builder.
 
 use super::doc_list::{text, DocList};
+use crate::app::use_app;
 use crate::i18n::*;
+use crate::records::surveys;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use model::survey::templates::Template;
 use serde_json::Value;
 
 /// The survey list screen.
 #[component]
 pub fn SurveysPage() -> impl IntoView {
+    let ctx = use_app();
     let i18n = use_i18n();
+    let error = RwSignal::new(None::<String>);
+    let navigate = use_navigate();
+    let create = move |template: Option<Template>| {
+        let navigate = navigate.clone();
+        move |_| {
+            let Some(profile) = ctx.profile.get_untracked() else {
+                return;
+            };
+            let (store, navigate) = (ctx.store(), navigate.clone());
+            let zh = i18n.get_locale_untracked() == Locale::zh_CN;
+            spawn_local(async move {
+                match surveys::create(&store, &profile, template).await {
+                    Ok(id) => {
+                        ctx.notify_changed();
+                        navigate(&format!("/surveys/{id}/edit"), Default::default());
+                    }
+                    Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+                }
+            });
+        }
+    };
     view! {
         <h2>{t!(i18n, surveys_title)}</h2>
+        <div class="actions">
+            <button class="primary small" data-testid="new-survey" on:click=create(None)>{t!(i18n, sv_new_blank)}</button>
+            <button class="small" data-testid="template-satisfaction" on:click=create(Some(Template::Satisfaction))>{t!(i18n, sv_tpl_satisfaction)}</button>
+            <button class="small" data-testid="template-needs" on:click=create(Some(Template::Needs))>{t!(i18n, sv_tpl_needs)}</button>
+        </div>
+        <p class="field-error" role="alert">{move || error.get()}</p>
         <DocList doc_type="survey" row=survey_row testid="survey-list"/>
     }
 }
@@ -20,9 +56,22 @@ fn survey_row(doc: &Value) -> AnyView {
         .get("questions")
         .and_then(Value::as_array)
         .map_or(0, Vec::len);
+    let status = text(doc, "status");
+    let (href, title) = (format!("/surveys/{}", text(doc, "_id")), text(doc, "title"));
     view! {
-        <div class="row-title">{text(doc, "title")}</div>
-        <div class="row-meta">{text(doc, "status")}" · "{questions}" ?"</div>
+        <A href=href attr:class="row-link">
+            <div class="row-title">{title}</div>
+            <div class="row-meta"><span class=format!("badge status-{status}")>{status_text(&status)}</span>" · "{questions}" "{t!(use_i18n(), sv_questions)}</div>
+        </A>
     }
     .into_any()
+}
+
+fn status_text(status: &str) -> AnyView {
+    let i18n = use_i18n();
+    match status {
+        "open" => t!(i18n, sv_status_open).into_any(),
+        "closed" => t!(i18n, sv_status_closed).into_any(),
+        _ => t!(i18n, sv_status_draft).into_any(),
+    }
 }
