@@ -32,6 +32,13 @@ if (load.length) {
   out.push('');
 }
 
+const render = lines.filter((l) => l.activities !== undefined && !l.network);
+if (render.length) {
+  out.push('### Rendering: the activity list (CPU 4× slower)', '', '| figure | activities | median ms | runs | notes |', '|---|---|---|---|---|');
+  for (const l of render) out.push(`| ${l.figure} | ${l.activities} | ${l.median} | ${l.runs.join(', ')} | ${l.debounce_ms ? `includes the ${l.debounce_ms} ms typing debounce` : ''} |`);
+  out.push('');
+}
+
 const cmp = lines.filter((l) => 'pouchdb' in l && 'yehua' in l && typeof l.yehua === 'number');
 if (cmp.length) {
   out.push('### IndexedDB and sync: Yehua vs PouchDB 9 (budgets: bulk write ≥ 10× PouchDB; sync ≥ 3× faster in ≤ 1/5 of the requests)', '',

@@ -6,6 +6,10 @@ use crate::i18n::*;
 use crate::store::{Relation, Store, StoreError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+
+/// The most activities `?demo_activities=N` may ask for (the rendering benchmark uses 10,000).
+const MAX_DEMO_ACTIVITIES: usize = 20_000;
 
 /// The figures on the home screen.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -41,6 +45,13 @@ pub fn HomePage() -> impl IntoView {
         Signal::derive(move || figures.get().and_then(|r| r.ok()).map(|c| f(&c)))
     };
     let demo = RwSignal::new(None::<bool>);
+    // `make bench` measures the activity list with 10,000 activities: `/?demo_activities=N`
+    // sizes the demo data set (a trainer may use it too); the default is a year of one village.
+    let activities = use_query_map().with_untracked(|q| {
+        q.get("demo_activities")
+            .and_then(|n| n.parse::<usize>().ok())
+            .map(|n| n.clamp(1, MAX_DEMO_ACTIVITIES))
+    });
     let load_demo = move |_| {
         let store = ctx.store();
         let Some(profile) = ctx.profile.get_untracked() else {
@@ -48,10 +59,12 @@ pub fn HomePage() -> impl IntoView {
         };
         demo.set(Some(false));
         spawn_local(async move {
+            let defaults = model::demo::DemoConfig::default();
             let cfg = model::demo::DemoConfig {
                 station: profile.station_code,
                 cadre: profile.cadre_name,
-                ..Default::default()
+                activities: activities.unwrap_or(defaults.activities),
+                ..defaults
             };
             let docs = model::demo::generate(&cfg);
             match store.bulk_put(docs).await {
