@@ -1,7 +1,10 @@
 //! Reusable widgets. Components render and raise events; they never open the store.
 
 pub mod bottom_nav;
+pub mod chart;
 pub mod concern_card;
+pub mod dash_table;
+pub mod import_form;
 pub mod pending_concerns;
 pub mod pwa_layer;
 pub mod qr_scanner;
