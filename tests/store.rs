@@ -532,7 +532,10 @@ async fn all_records_streams_every_row_in_id_order_with_every_leaf() {
     // A batch starts strictly after `after`, also for an id that is not stored.
     let tail = store.all_records(Some("activity:00023"), 10).await.unwrap();
     assert_eq!(tail.len(), 1);
-    let gap = store.all_records(Some("activity:000225"), 10).await.unwrap();
+    let gap = store
+        .all_records(Some("activity:000225"), 10)
+        .await
+        .unwrap();
     assert_eq!(gap[0].id, "activity:00023");
 
     let wanted = vec![

@@ -29,11 +29,13 @@ pub fn DashTable(
                     pct(f.rating_percent()),
                     pct(f.survey_percent()),
                 );
+                // The attributes keep their own copies: the cells below take the strings.
+                let attrs = (hours.clone(), res.clone(), rating.clone(), survey.clone());
                 view! {
                     <tr data-testid="dash-row" data-month=r.month.clone() data-code=r.code.clone()
                         data-forums=f.forums data-villagers=f.villagers data-turnout=f.turnout
-                        data-hours=hours.clone() data-raised=f.raised data-resolved=f.resolved
-                        data-resolution=res.clone() data-rating=rating.clone() data-survey=survey.clone()>
+                        data-hours=attrs.0 data-raised=f.raised data-resolved=f.resolved
+                        data-resolution=attrs.1 data-rating=attrs.2 data-survey=attrs.3>
                         <th scope="row">{r.month.clone()}</th>
                         {group.then(|| view! { <td class="group">{r.name.clone()}</td> })}
                         <td>{f.forums}</td>

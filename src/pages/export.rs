@@ -40,7 +40,11 @@ pub fn ExportPage() -> impl IntoView {
             return;
         };
         let store = ctx.store();
-        let chosen = filter(&from.get_untracked(), &until.get_untracked(), &types.get_untracked());
+        let chosen = filter(
+            &from.get_untracked(),
+            &until.get_untracked(),
+            &types.get_untracked(),
+        );
         let zh = zh();
         progress.set(Some((0, 0)));
         error.set(None);
@@ -58,7 +62,11 @@ pub fn ExportPage() -> impl IntoView {
             }
             .await;
             _ = progress.try_set(None);
-            let mime = if out == Output::Json { files::JSON } else { files::CSV };
+            let mime = if out == Output::Json {
+                files::JSON
+            } else {
+                files::CSV
+            };
             match made.map_err(|e: ExportError| e.user_message(zh)) {
                 Ok(p) => {
                     if let Err(e) = files::download(&p.name, &p.bytes, mime) {

@@ -24,9 +24,10 @@ fn pct(p: Option<u64>) -> String {
 
 /// One figure card with its value in `data-value` for tests.
 fn card(label: String, value: String, testid: &'static str) -> impl IntoView {
+    let shown = value.clone();
     view! {
-        <div class="stat" data-testid=testid data-value=value.clone()>
-            <span class="value">{value}</span>
+        <div class="stat" data-testid=testid data-value=value>
+            <span class="value">{shown}</span>
             <span class="label">{label}</span>
         </div>
     }
@@ -72,7 +73,8 @@ pub fn StatsPage() -> impl IntoView {
     let figs = Signal::derive(move || {
         rows.with(|r| dashboard::figures(r, &group.get(), month.get().as_deref()))
     });
-    let series = Signal::derive(move || rows.with(|r| dashboard::series(r, &group.get(), CHART_MONTHS)));
+    let series =
+        Signal::derive(move || rows.with(|r| dashboard::series(r, &group.get(), CHART_MONTHS)));
     let points = move |f: fn(&Figures) -> u64| {
         Signal::derive(move || {
             series.with(|s| {

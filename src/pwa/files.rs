@@ -62,7 +62,7 @@ pub fn download(name: &str, bytes: &[u8], mime: &str) -> Result<(), PwaError> {
 
 fn share_data(name: &str, bytes: &[u8], mime: &str) -> Result<ShareData, PwaError> {
     let data = ShareData::new();
-    data.set_files(&js_sys::Array::of1(&file(name, bytes, mime)?));
+    data.set_files(&js_sys::Array::of1(&file(name, bytes, mime)?.into()));
     data.set_title(name);
     Ok(data)
 }

@@ -59,7 +59,11 @@ pub fn groups(rows: &[Row]) -> Vec<Group> {
             });
         }
     }
-    let rank = |l: &str| ["city", "county", "township", "village"].iter().position(|x| *x == l);
+    let rank = |l: &str| {
+        ["city", "county", "township", "village"]
+            .iter()
+            .position(|x| *x == l)
+    };
     out.sort_by(|a, b| {
         (rank(&a.level).unwrap_or(9), &a.code).cmp(&(rank(&b.level).unwrap_or(9), &b.code))
     });

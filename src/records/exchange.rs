@@ -79,7 +79,9 @@ impl ExportError {
         match (self, zh) {
             (Self::Store(e), _) => e.user_message(zh).to_owned(),
             (Self::Name(_), true) => "手机时间不正确，无法命名导出文件。".into(),
-            (Self::Name(_), false) => "The phone's clock is wrong; the file cannot be named.".into(),
+            (Self::Name(_), false) => {
+                "The phone's clock is wrong; the file cannot be named.".into()
+            }
         }
     }
 }
@@ -139,7 +141,11 @@ impl Table {
 /// `yehua-<station>-<what>-<yyyymmdd>.csv`, dated like the export file.
 pub fn csv_name(station: &str, what: &str, at: &str) -> Result<String, ExportError> {
     let json = exchange::file_name(station, at)?;
-    let date = json.trim_end_matches(".json").rsplit('-').next().unwrap_or("");
+    let date = json
+        .trim_end_matches(".json")
+        .rsplit('-')
+        .next()
+        .unwrap_or("");
     Ok(format!("yehua-{station}-{what}-{date}.csv"))
 }
 

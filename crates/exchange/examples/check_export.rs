@@ -26,7 +26,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let id = schema["$id"].as_str().unwrap_or("export.schema.json").to_owned();
+    let id = schema["$id"]
+        .as_str()
+        .unwrap_or("export.schema.json")
+        .to_owned();
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.enable_format_assertions();
