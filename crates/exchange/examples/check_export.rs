@@ -33,10 +33,11 @@ fn main() -> ExitCode {
     let mut schemas = boon::Schemas::new();
     let mut compiler = boon::Compiler::new();
     compiler.enable_format_assertions();
-    let index = match compiler
-        .add_resource(&id, schema)
-        .and_then(|()| compiler.compile(&id, &mut schemas))
-    {
+    if let Err(e) = compiler.add_resource(&id, schema) {
+        eprintln!("the schema cannot be added: {e:#}");
+        return ExitCode::FAILURE;
+    }
+    let index = match compiler.compile(&id, &mut schemas) {
         Ok(i) => i,
         Err(e) => {
             eprintln!("the schema does not compile: {e:#}");
