@@ -47,10 +47,12 @@ async function cards(page) {
     .evaluateAll((els) => Object.fromEntries(els.map((e) => [e.dataset.testid, e.dataset.value])));
 }
 
-/** Taps `testid` and saves the download it starts into the temporary folder. */
+/** Taps `testid` and saves the download it starts into the temporary folder (numbered:
+ * two exports on one day have the same name). */
+let downloads = 0;
 async function download(page, testid) {
   const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testid).tap()]);
-  const path = join(dir, dl.suggestedFilename());
+  const path = join(dir, `${++downloads}-${dl.suggestedFilename()}`);
   await dl.saveAs(path);
   return { name: dl.suggestedFilename(), path, bytes: readFileSync(path) };
 }
