@@ -6,9 +6,10 @@
 use crate::app::use_app;
 use crate::components::import_form::ImportForm;
 use crate::i18n::*;
+use crate::profile::Level;
 use crate::pwa::files;
 use crate::records::exchange::{
-    export_file, filter, read_all, table_file, ExportError, Prepared, Table,
+    export_file, filter, read_all, stations_present, table_file, ExportError, Prepared, Table,
 };
 use crate::records::now;
 use leptos::prelude::*;
@@ -35,6 +36,21 @@ pub fn ExportPage() -> impl IntoView {
     let done = RwSignal::new(None::<Prepared>);
     let error = RwSignal::new(None::<String>);
     let can_share = files::can_share_files(files::JSON);
+    // Headquarters holds several stations' records and exports one station per file.
+    let hq = ctx
+        .profile
+        .with_untracked(|p| p.as_ref().is_some_and(|p| p.level != Level::Village));
+    let station = RwSignal::new(None::<String>);
+    let stations = LocalResource::new(move || {
+        ctx.changed.track();
+        let store = ctx.store();
+        async move {
+            if !hq {
+                return Vec::new();
+            }
+            stations_present(&store).await.unwrap_or_default()
+        }
+    });
     let run = move |out: Output| {
         let Some(profile) = ctx.profile.get_untracked() else {
             return;
@@ -45,6 +61,9 @@ pub fn ExportPage() -> impl IntoView {
             &until.get_untracked(),
             &types.get_untracked(),
         );
+        let code = station
+            .get_untracked()
+            .unwrap_or_else(|| profile.station_code.clone());
         let zh = zh();
         progress.set(Some((0, 0)));
         error.set(None);
@@ -54,7 +73,7 @@ pub fn ExportPage() -> impl IntoView {
             };
             let made = async {
                 let records = read_all(&store, &report).await?;
-                let (station, at) = (profile.station_code.as_str(), now());
+                let (station, at) = (code.as_str(), now());
                 match out {
                     Output::Json => export_file(&records, station, &chosen, &at),
                     Output::Csv(t) => table_file(&records, station, &chosen, t, &at),
@@ -109,6 +128,20 @@ pub fn ExportPage() -> impl IntoView {
         <h2>{t!(i18n, x_export_title)}</h2>
         <p class="hint">{t!(i18n, x_export_explain)}</p>
         <section class="form" data-testid="export-form">
+            {move || {
+                let list = stations.get().unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <label>{t!(i18n, x_station)}
+                        <select data-testid="export-station" on:change=move |ev| station.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()))>
+                            <option value="" selected=move || station.with(Option::is_none)>{t!(i18n, x_station_pick)}</option>
+                            {list.into_iter().map(|code| {
+                                let (c, value) = (code.clone(), code.clone());
+                                view! { <option value=value selected=move || station.get().as_deref() == Some(c.as_str())>{code}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })
+            }}
             <label>{t!(i18n, x_from)}
                 <input type="date" data-testid="export-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/>
             </label>

@@ -51,6 +51,19 @@ pub fn winners(records: &[DocRecord]) -> Vec<Value> {
         .collect()
 }
 
+/// The station codes the stored documents carry (every leaf), sorted: what a
+/// headquarters phone, which holds several stations' records, may export.
+pub async fn stations_present(store: &Store) -> Result<Vec<String>, StoreError> {
+    let records = read_all(store, &|_, _| {}).await?;
+    let codes: BTreeSet<String> = records
+        .iter()
+        .flat_map(|r| r.bodies.values())
+        .filter_map(|b| b.get("station").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect();
+    Ok(codes.into_iter().collect())
+}
+
 /// A file ready to download or share.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Prepared {

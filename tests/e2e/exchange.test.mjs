@@ -3,7 +3,8 @@
 // docs/export.schema.json and exchange::parse by crates/exchange/examples/check_export)
 // and a CSV (BOM, one line per record); a township headquarters phone (B) refuses a cut-off
 // file and a file with one bad document without writing anything, imports the good file
-// (report: all new), imports it again (0 new, 0 updated), and shows the same figures.
+// (report: all new), imports it again (0 new, 0 updated), shows the same figures, and
+// exports the village's records again, revision for revision.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -220,5 +221,14 @@ test('export on a village phone, import at the township, the same dashboard', as
   await b.page.getByTestId('dash-group').selectOption(VILLAGE);
   assert.equal(await b.page.getByTestId('dash-group').inputValue(), VILLAGE);
   assert.deepEqual(await cards(b.page), cardsA);
+
+  // Headquarters exports the village again: the same records, every leaf.
+  await b.page.getByTestId('to-export').tap();
+  await b.page.getByTestId('export-station').selectOption(VILLAGE);
+  const again = await download(b.page, 'export-json');
+  assert.match(again.name, /^yehua-330106001-\d{8}\.json$/);
+  const reexported = JSON.parse(again.bytes.toString('utf8'));
+  const revs = (f) => f.docs.map((d) => `${d._id} ${d._rev}`).sort();
+  assert.deepEqual(revs(reexported), revs(file));
   assert.deepEqual(b.errors, []);
 });
