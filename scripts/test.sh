@@ -25,6 +25,8 @@ scripts/sync-test-servers.sh cargo test --target wasm32-unknown-unknown -p yehua
 step "build the app and the hub"
 trunk build --release
 cargo build -p yehua-hub --quiet
+# tests/e2e/exchange.test.mjs checks the downloaded export file with this (boon + parse).
+cargo build -p yehua-exchange --example check_export --quiet
 
 step "end-to-end tests (Playwright, Chromium 360x640)"
 node --test --test-concurrency=1 tests/e2e/

@@ -159,6 +159,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/sync/conflicts") view=pages::conflicts::ConflictsPage/>
                         <Route path=path!("/sync/conflicts/:id") view=pages::conflict::ConflictPage/>
                         <Route path=path!("/stats") view=pages::stats::StatsPage/>
+                        <Route path=path!("/stats/export") view=pages::export::ExportPage/>
                         <Route path=path!("/settings") view=pages::settings::SettingsPage/>
                     </Routes>
                 </main>

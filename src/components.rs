@@ -2,7 +2,10 @@
 
 pub mod answer_input;
 pub mod bottom_nav;
+pub mod chart;
 pub mod concern_card;
+pub mod dash_table;
+pub mod import_form;
 pub mod option_bars;
 pub mod pending_concerns;
 pub mod pwa_layer;

@@ -4,6 +4,7 @@
 pub mod concerns;
 pub mod conflict;
 pub mod conflicts;
+pub mod export;
 pub mod forum_detail;
 pub mod forum_form;
 pub mod forums;

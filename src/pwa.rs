@@ -1,5 +1,6 @@
-//! The installable-app glue: the service worker's life cycle (updates), the install prompt
-//! and the browser's storage (persistence, usage and quota, "storage full").
+//! The installable-app glue: the service worker's life cycle (updates), the install prompt,
+//! the browser's storage (persistence, usage and quota, "storage full") and files in and
+//! out of the browser ([`files`]: download, share, read a picked file).
 //!
 //! Owns [`PwaCtx`], the reactive state the update toast, the storage alert and 设置 read.
 //! [`init`] provides it and starts the browser side; it is called once, by `app::App`.
@@ -9,12 +10,11 @@
 //! Architecture invariant: nothing here touches IndexedDB or documents; a failure here
 //! never stops the app from opening (every browser call degrades to "not available").
 
-mod download;
+pub mod files;
 mod install;
 mod storage;
 mod worker;
 
-pub use download::download_text;
 pub use install::InstallState;
 pub use storage::{format_bytes, StorageInfo};
 

@@ -4,7 +4,12 @@
 //!
 //! Owns stamping documents (ids, `station`, times, `created_by`); the rules themselves live
 //! in `crates/model`. Must not render anything or hold UI state.
+//!
+//! [`people`]: teams, volunteers, attendance; [`exchange`]: export files, CSV tables and
+//! import for headquarters; [`dashboard`]: the 统计 figures through `model::rollup`.
 
+pub mod dashboard;
+pub mod exchange;
 pub mod people;
 pub mod surveys;
 

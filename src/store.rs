@@ -15,6 +15,7 @@ mod error;
 mod local;
 mod query;
 pub mod row;
+mod scan;
 mod schema;
 
 pub use conflicts::Conflicted;

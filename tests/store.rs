@@ -488,3 +488,66 @@ async fn a_pull_moves_the_pushed_mark_only_when_nothing_was_waiting() {
     store.put(activity(3)).await.unwrap();
     assert_eq!(store.count_changes_after(5).await.unwrap(), 1);
 }
+
+#[wasm_bindgen_test]
+async fn all_records_streams_every_row_in_id_order_with_every_leaf() {
+    let store = fresh("t_all_records").await;
+    assert!(store.all_records(None, 10).await.unwrap().is_empty());
+    assert_eq!(store.count_records().await.unwrap(), 0);
+    let docs: Vec<Value> = (0..25).map(activity).collect();
+    store.bulk_put(docs).await.unwrap();
+    // A tombstone and a conflicted record are streamed too, with all their leaves.
+    let rev = store.get("activity:00003").await.unwrap()["_rev"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    store.delete("activity:00003", &rev).await.unwrap();
+    let rival = json!({"_id": "activity:00007", "_rev": "1-0123456789abcdef0123456789abcdef",
+        "_revisions": {"start": 1, "ids": ["0123456789abcdef0123456789abcdef"]},
+        "type": "activity", "title": "另一部手机的版本"});
+    store.put_replicated(vec![rival]).await.unwrap();
+    assert_eq!(store.count_records().await.unwrap(), 25);
+
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    let mut batches = 0;
+    loop {
+        let batch = store.all_records(after.as_deref(), 10).await.unwrap();
+        batches += 1;
+        let n = batch.len();
+        after = batch.last().map(|r| r.id.clone());
+        seen.extend(batch);
+        if n < 10 {
+            break;
+        }
+    }
+    assert_eq!(batches, 3, "10 + 10 + 5");
+    let ids: Vec<&str> = seen.iter().map(|r| r.id.as_str()).collect();
+    let expected: Vec<String> = (0..25).map(|i| format!("activity:{i:05}")).collect();
+    assert_eq!(ids, expected, "every id once, in order");
+    assert!(seen[3].is_deleted(), "tombstones are included");
+    assert_eq!(seen[7].tree.leaves().len(), 2, "both leaves of a conflict");
+    assert_eq!(seen[7].bodies.len(), 2);
+    // A batch starts strictly after `after`, also for an id that is not stored.
+    let tail = store.all_records(Some("activity:00023"), 10).await.unwrap();
+    assert_eq!(tail.len(), 1);
+    let gap = store
+        .all_records(Some("activity:000225"), 10)
+        .await
+        .unwrap();
+    assert_eq!(gap[0].id, "activity:00023");
+
+    let wanted = vec![
+        "activity:00001".to_owned(),
+        "activity:00003".to_owned(),
+        "activity:nope".to_owned(),
+    ];
+    let got = store.get_records(&wanted).await.unwrap();
+    assert_eq!(got.len(), 2);
+    assert!(got["activity:00003"].is_deleted());
+    assert_eq!(
+        got["activity:00001"].winner_doc().unwrap()["title"],
+        "第1场夜话：生猪养殖技术"
+    );
+}

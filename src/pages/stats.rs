@@ -1,56 +1,188 @@
-//! 统计 tab: the totals headquarters asks for, computed on the phone by `model::stats`.
+//! 统计 tab, the dashboard: figures per month from `model::rollup` (through
+//! `records::dashboard`) for the phone's station, or at headquarters for every station in
+//! the store and each group above them; figure cards for a chosen group and month, a bar
+//! chart of 场次 and a trend line of 受众人次 over the last twelve months, the table with
+//! its CSV, and the way to 导出 / 导入.
 
 use crate::app::use_app;
-use crate::components::stat_card::StatCard;
+use crate::components::chart::{bar::BarChart, trend::TrendChart, Point};
+use crate::components::dash_table::DashTable;
 use crate::i18n::*;
-use crate::store::{PageQuery, Store, StoreError};
+use crate::pwa::files;
+use crate::records::dashboard::{self, Group};
+use crate::records::exchange::csv_name;
+use crate::records::now;
 use leptos::prelude::*;
-use model::stats::Totals;
+use model::rollup::Figures;
 
-/// Streams every activity, attendance and concern through `model::stats::Totals`.
-async fn totals(store: Store) -> Result<Totals, StoreError> {
-    let mut t = Totals::default();
-    for doc_type in ["activity", "attendance", "concern"] {
-        let mut q = PageQuery {
-            doc_type: doc_type.into(),
-            newest_first: true,
-            after: None,
-            limit: 500,
-        };
-        loop {
-            let page = store.page(&q).await?;
-            page.docs.iter().for_each(|d| t.add(d));
-            match page.next {
-                Some(next) => q.after = Some(next),
-                None => break,
-            }
-        }
-    }
-    Ok(t)
+/// Months on the charts.
+const CHART_MONTHS: usize = 12;
+
+fn pct(p: Option<u64>) -> String {
+    p.map(|p| format!("{p}%")).unwrap_or_else(|| "—".into())
 }
 
-/// The statistics screen.
+/// One figure card with its value in `data-value` for tests.
+fn card(label: String, value: String, testid: &'static str) -> impl IntoView {
+    let shown = value.clone();
+    view! {
+        <div class="stat" data-testid=testid data-value=value>
+            <span class="value">{shown}</span>
+            <span class="label">{label}</span>
+        </div>
+    }
+}
+
+/// The dashboard screen.
 #[component]
 pub fn StatsPage() -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
-    let figures = LocalResource::new(move || {
+    let zh = move || i18n.get_locale() == Locale::zh_CN;
+    let progress = RwSignal::new((0u32, 0u32));
+    let data = LocalResource::new(move || {
         ctx.changed.track();
-        totals(ctx.store())
+        let (store, profile) = (ctx.store(), ctx.profile.get());
+        async move {
+            let Some(profile) = profile else {
+                return Ok(Vec::new());
+            };
+            let report = move |read: u32, total: u32| {
+                _ = progress.try_set((read, total));
+            };
+            dashboard::load(&store, &profile, &report).await
+        }
     });
-    let get = move |f: fn(&Totals) -> u64| {
-        Signal::derive(move || figures.get().and_then(|r| r.ok()).map(|t| f(&t)))
+    let own = move || {
+        ctx.profile
+            .with(|p| p.as_ref().map(|p| p.station_code.clone()))
+            .unwrap_or_default()
+    };
+    let rows = Signal::derive(move || data.get().and_then(Result::ok).unwrap_or_default());
+    let groups = Signal::derive(move || rows.with(|r| dashboard::groups(r)));
+    let chosen_group = RwSignal::new(None::<String>);
+    let group = Signal::derive(move || {
+        chosen_group
+            .get()
+            .filter(|c| groups.with(|g| g.iter().any(|x| &x.code == c)))
+            .or_else(|| groups.with(|g| dashboard::default_group(g, &own())))
+            .unwrap_or_default()
+    });
+    let month = RwSignal::new(None::<String>);
+    let months = Signal::derive(move || rows.with(|r| dashboard::months(r, &group.get())));
+    let figs = Signal::derive(move || {
+        rows.with(|r| dashboard::figures(r, &group.get(), month.get().as_deref()))
+    });
+    let series =
+        Signal::derive(move || rows.with(|r| dashboard::series(r, &group.get(), CHART_MONTHS)));
+    let points = move |f: fn(&Figures) -> u64| {
+        Signal::derive(move || {
+            series.with(|s| {
+                s.iter()
+                    .map(|(m, fig)| Point {
+                        month: m.clone(),
+                        value: f(fig) as f64,
+                        text: f(fig).to_string(),
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+    };
+    let hq = Signal::derive(move || groups.with(|g| g.len() > 1));
+    let table = Signal::derive(move || {
+        let chosen = month.get();
+        rows.with(|r| dashboard::table_rows(r, chosen.as_deref()))
+    });
+    let csv_error = RwSignal::new(None::<String>);
+    let download_csv = move |_| {
+        let csv = model::rollup::to_csv(&table.get_untracked());
+        let result = csv_name(&own(), "dashboard", &now())
+            .map_err(|e| e.user_message(zh()))
+            .and_then(|name| {
+                files::download(&name, csv.as_bytes(), files::CSV).map_err(|e| e.to_string())
+            });
+        csv_error.set(result.err());
+    };
+    let group_label = move |g: &Group| {
+        let level = match g.level.as_str() {
+            "village" => t_string!(i18n, level_village),
+            "township" => t_string!(i18n, level_township),
+            "county" => t_string!(i18n, level_county),
+            "city" => t_string!(i18n, level_city),
+            _ => "",
+        };
+        format!("{} · {level}", g.name)
+    };
+    let fig = move |label: &'static str, value: fn(&Figures) -> String, testid: &'static str| {
+        move || card(label.to_owned(), figs.with(value), testid)
     };
     view! {
         <h2>{t!(i18n, stats_title)}</h2>
-        <div class="stats">
-            <StatCard label=Signal::derive(move || t_string!(i18n, stats_forums).to_string()) value=get(|t| t.forums) testid="stat-forums"/>
-            <StatCard label=Signal::derive(move || t_string!(i18n, stats_villagers).to_string()) value=get(|t| t.villagers) testid="stat-villagers"/>
-            <StatCard label=Signal::derive(move || t_string!(i18n, stats_volunteers).to_string()) value=get(|t| t.turnout) testid="stat-turnout"/>
-            <StatCard label=Signal::derive(move || t_string!(i18n, stats_hours).to_string()) value=get(|t| t.service_minutes / 60) testid="stat-hours"/>
-            <StatCard label=Signal::derive(move || t_string!(i18n, stats_concerns).to_string()) value=get(|t| t.concerns) testid="stat-concerns"/>
-            <StatCard label=Signal::derive(move || t_string!(i18n, stats_resolved).to_string()) value=get(|t| t.resolved) testid="stat-resolved"/>
-            <StatCard label=Signal::derive(move || t_string!(i18n, stats_satisfaction).to_string()) value=Signal::derive(move || figures.get().and_then(|r| r.ok()).and_then(|t| t.satisfaction_percent())) testid="stat-satisfaction"/>
-        </div>
+        <p class="actions">
+            <a href="/stats/export" class="button" data-testid="to-export">{t!(i18n, x_export_link)}</a>
+        </p>
+        {move || match data.get() {
+            None => {
+                let (read, total) = progress.get();
+                view! {
+                    <p>{t!(i18n, x_reading)}</p>
+                    <progress data-testid="dash-progress" max=total.max(1) value=read></progress>
+                }.into_any()
+            }
+            Some(Err(e)) => view! { <p class="error" role="alert">{e.user_message(zh())}</p> }.into_any(),
+            Some(Ok(r)) if r.is_empty() => view! { <p data-testid="dash-empty">{t!(i18n, x_dash_empty)}</p> }.into_any(),
+            Some(Ok(_)) => ().into_any(),
+        }}
+        <Show when=move || !rows.with(Vec::is_empty)>
+            <div class="form dash-filters">
+                <Show when=move || hq.get()>
+                    <label>{t!(i18n, x_group)}
+                        <select data-testid="dash-group" on:change=move |ev| chosen_group.set(Some(event_target_value(&ev)))>
+                            {move || groups.get().into_iter().map(|g| {
+                                let code = g.code.clone();
+                                let selected = move || group.get() == code;
+                                view! { <option value=g.code.clone() selected=selected>{group_label(&g)}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                </Show>
+                <label>{t!(i18n, x_month)}
+                    <select data-testid="dash-month" on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        month.set(Some(v).filter(|v| !v.is_empty()));
+                    }>
+                        <option value="" selected=move || month.get().is_none()>{t!(i18n, x_all_months)}</option>
+                        {move || months.get().into_iter().map(|m| {
+                            let value = m.clone();
+                            let selected = move || month.get().as_deref() == Some(value.as_str());
+                            view! { <option value=m.clone() selected=selected>{m.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <div class="stats" data-testid="dash-figures">
+                {fig(t_string!(i18n, stats_forums), |f| f.forums.to_string(), "fig-forums")}
+                {fig(t_string!(i18n, stats_villagers), |f| f.villagers.to_string(), "fig-villagers")}
+                {fig(t_string!(i18n, stats_volunteers), |f| f.turnout.to_string(), "fig-turnout")}
+                {fig(t_string!(i18n, stats_hours), |f| format!("{:.1}", f.service_hours()), "fig-hours")}
+                {fig(t_string!(i18n, stats_concerns), |f| f.raised.to_string(), "fig-raised")}
+                {fig(t_string!(i18n, stats_resolved), |f| f.resolved.to_string(), "fig-resolved")}
+                {fig(t_string!(i18n, x_col_resolution), |f| pct(f.resolution_percent()), "fig-resolution")}
+                {fig(t_string!(i18n, x_col_rating), |f| pct(f.rating_percent()), "fig-rating")}
+                {fig(t_string!(i18n, x_col_survey), |f| pct(f.survey_percent()), "fig-survey")}
+            </div>
+            <figure class="chart-box">
+                <figcaption>{t!(i18n, x_chart_forums)}</figcaption>
+                <BarChart points=points(|f| f.forums) label=Signal::derive(move || t_string!(i18n, x_col_forums).to_owned()) testid="chart-forums"/>
+            </figure>
+            <figure class="chart-box">
+                <figcaption>{t!(i18n, x_chart_villagers)}</figcaption>
+                <TrendChart points=points(|f| f.villagers) label=Signal::derive(move || t_string!(i18n, x_col_villagers).to_owned()) testid="chart-villagers"/>
+            </figure>
+            <h3>{t!(i18n, x_table_title)}</h3>
+            <DashTable rows=table show_group=hq/>
+            <button data-testid="dash-csv" on:click=download_csv>{t!(i18n, x_table_csv)}</button>
+            {move || csv_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        </Show>
     }
 }

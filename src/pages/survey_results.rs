@@ -7,7 +7,7 @@
 use crate::app::use_app;
 use crate::components::option_bars::OptionBars;
 use crate::i18n::*;
-use crate::pwa::download_text;
+use crate::pwa::files;
 use crate::records::surveys;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -132,7 +132,9 @@ pub fn SurveyResultsPage() -> impl IntoView {
                         s.id().unwrap_or_default().trim_start_matches("survey:"),
                         crate::records::today().replace('-', "")
                     );
-                    if let Err(e) = download_text(&name, "text/csv;charset=utf-8", &text) {
+                    if let Err(e) =
+                        files::download(&name, text.as_bytes(), "text/csv;charset=utf-8")
+                    {
                         leptos::logging::error!("yehua: csv download: {e}");
                     }
                 }

@@ -20,6 +20,11 @@
 //!   question `"satisfaction"`, the share that is 满意 or 基本满意; month of `collected_at`.
 //! - A document counts for its `station`; every station's figures are added to each
 //!   station above it. A station missing from the list is a group of its own.
+//!
+//! [`stations`] builds the list on a phone, which has no `stations` table (its rule is in
+//! that module's doc).
+
+pub mod stations;
 
 use crate::attendance::service;
 use crate::csv;

@@ -1,0 +1,197 @@
+//! 统计 → 导出: the export file for headquarters (dates, types, 导出 and, where the phone
+//! can share files, 分享), the CSV tables beside it, and the 导入 section
+//! (`components::import_form`). Reading, building and importing are `records::exchange`;
+//! the browser side of files is `pwa::files`.
+
+use crate::app::use_app;
+use crate::components::import_form::ImportForm;
+use crate::i18n::*;
+use crate::profile::Level;
+use crate::pwa::files;
+use crate::records::exchange::{
+    export_file, filter, read_all, stations_present, table_file, ExportError, Prepared, Table,
+};
+use crate::records::now;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use model::DocType;
+
+/// What a button makes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Json,
+    Csv(Table),
+}
+
+/// The export and import screen.
+#[component]
+pub fn ExportPage() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let zh = move || i18n.get_locale() == Locale::zh_CN;
+    let from = RwSignal::new(String::new());
+    let until = RwSignal::new(String::new());
+    let types = RwSignal::new(DocType::ALL.to_vec());
+    let progress = RwSignal::new(None::<(u32, u32)>);
+    let done = RwSignal::new(None::<Prepared>);
+    let error = RwSignal::new(None::<String>);
+    let can_share = files::can_share_files(files::JSON);
+    // Headquarters holds several stations' records and exports one station per file.
+    let hq = ctx
+        .profile
+        .with_untracked(|p| p.as_ref().is_some_and(|p| p.level != Level::Village));
+    let station = RwSignal::new(None::<String>);
+    let stations = LocalResource::new(move || {
+        ctx.changed.track();
+        let store = ctx.store();
+        async move {
+            if !hq {
+                return Vec::new();
+            }
+            stations_present(&store).await.unwrap_or_default()
+        }
+    });
+    let run = move |out: Output| {
+        let Some(profile) = ctx.profile.get_untracked() else {
+            return;
+        };
+        let store = ctx.store();
+        let chosen = filter(
+            &from.get_untracked(),
+            &until.get_untracked(),
+            &types.get_untracked(),
+        );
+        let code = station
+            .get_untracked()
+            .unwrap_or_else(|| profile.station_code.clone());
+        let zh = zh();
+        progress.set(Some((0, 0)));
+        error.set(None);
+        spawn_local(async move {
+            let report = move |read: u32, total: u32| {
+                _ = progress.try_set(Some((read, total)));
+            };
+            let made = async {
+                let records = read_all(&store, &report).await?;
+                let (station, at) = (code.as_str(), now());
+                match out {
+                    Output::Json => export_file(&records, station, &chosen, &at),
+                    Output::Csv(t) => table_file(&records, station, &chosen, t, &at),
+                }
+            }
+            .await;
+            _ = progress.try_set(None);
+            let mime = if out == Output::Json {
+                files::JSON
+            } else {
+                files::CSV
+            };
+            match made.map_err(|e: ExportError| e.user_message(zh)) {
+                Ok(p) => {
+                    if let Err(e) = files::download(&p.name, &p.bytes, mime) {
+                        _ = error.try_set(Some(e.to_string()));
+                    }
+                    _ = done.try_set(Some(p));
+                }
+                Err(e) => _ = error.try_set(Some(e)),
+            }
+        });
+    };
+    let share = move |_| {
+        let Some(p) = done.get_untracked() else {
+            return;
+        };
+        spawn_local(async move {
+            // A cancelled share sheet is not an error worth showing.
+            if let Err(e) = files::share(&p.name, &p.bytes, files::JSON).await {
+                leptos::logging::warn!("yehua: share: {e}");
+            }
+        });
+    };
+    let type_label = move |t: DocType| match t {
+        DocType::Station => t_string!(i18n, x_type_station),
+        DocType::Team => t_string!(i18n, x_type_team),
+        DocType::Volunteer => t_string!(i18n, x_type_volunteer),
+        DocType::Activity => t_string!(i18n, x_type_activity),
+        DocType::Concern => t_string!(i18n, x_type_concern),
+        DocType::Attendance => t_string!(i18n, x_type_attendance),
+        DocType::Survey => t_string!(i18n, x_type_survey),
+        DocType::Response => t_string!(i18n, x_type_response),
+    };
+    let csv_label = move |t: Table| match t {
+        Table::Activities => t_string!(i18n, x_csv_activities),
+        Table::Attendance => t_string!(i18n, x_csv_attendance),
+        Table::Concerns => t_string!(i18n, x_csv_concerns),
+    };
+    let busy = move || progress.with(Option::is_some);
+    view! {
+        <h2>{t!(i18n, x_export_title)}</h2>
+        <p class="hint">{t!(i18n, x_export_explain)}</p>
+        <section class="form" data-testid="export-form">
+            {move || {
+                let list = stations.get().unwrap_or_default();
+                (!list.is_empty()).then(|| view! {
+                    <label>{t!(i18n, x_station)}
+                        <select data-testid="export-station" on:change=move |ev| station.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()))>
+                            <option value="" selected=move || station.with(Option::is_none)>{t!(i18n, x_station_pick)}</option>
+                            {list.into_iter().map(|code| {
+                                let (c, value) = (code.clone(), code.clone());
+                                view! { <option value=value selected=move || station.get().as_deref() == Some(c.as_str())>{code}</option> }
+                            }).collect_view()}
+                        </select>
+                    </label>
+                })
+            }}
+            <label>{t!(i18n, x_from)}
+                <input type="date" data-testid="export-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/>
+            </label>
+            <label>{t!(i18n, x_until)}
+                <input type="date" data-testid="export-until" prop:value=until on:input=move |ev| until.set(event_target_value(&ev))/>
+            </label>
+            <fieldset class="types">
+                <legend>{t!(i18n, x_types)}</legend>
+                {DocType::ALL.into_iter().map(|t| view! {
+                    <label class="check">
+                        <input type="checkbox" data-testid=format!("export-type-{}", t.as_str())
+                            prop:checked=move || types.with(|ts| ts.contains(&t))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                types.update(|ts| {
+                                    ts.retain(|x| *x != t);
+                                    if on { ts.push(t) }
+                                });
+                            }/>
+                        {move || type_label(t)}
+                    </label>
+                }).collect_view()}
+            </fieldset>
+            <p class="hint">{t!(i18n, x_types_hint)}</p>
+            <div class="actions">
+                <button class="primary big" data-testid="export-json" disabled=busy on:click=move |_| run(Output::Json)>
+                    {t!(i18n, x_export_button)}
+                </button>
+                <Show when=move || can_share && done.with(|d| d.as_ref().is_some_and(|p| p.name.ends_with(".json")))>
+                    <button class="big" data-testid="export-share" on:click=share>{t!(i18n, x_share_button)}</button>
+                </Show>
+            </div>
+            <div class="actions csv">
+                {Table::ALL.into_iter().map(|t| view! {
+                    <button data-testid=format!("csv-{}", t.as_str()) disabled=busy on:click=move |_| run(Output::Csv(t))>
+                        {move || csv_label(t)}
+                    </button>
+                }).collect_view()}
+            </div>
+            {move || progress.get().map(|(read, total)| view! {
+                <p>{t!(i18n, x_reading)}" "{format!("{read} / {total}")}</p>
+                <progress data-testid="export-progress" max=total.max(1) value=read></progress>
+            })}
+            {move || done.get().map(|p| view! {
+                <p class="ok" data-testid="export-done" data-name=p.name.clone() data-count=p.count>
+                    {t!(i18n, x_export_done)}" "<strong>{p.name.clone()}</strong>" ("{p.count}")"
+                </p>
+            })}
+            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="export-error">{e}</p> })}
+        </section>
+        <ImportForm/>
+    }
+}

@@ -1,0 +1,284 @@
+//! Export and import for headquarters (issue 9): reading the whole store in batches,
+//! building the export file and the CSV tables beside it, and importing a file a station
+//! sent. Each is a function over [`Store`]; the file format, the choice of documents and
+//! the merge plan are `crates/exchange`, the tables `model::tables`.
+//!
+//! Import keeps the exchange invariant: nothing is written until the whole file passed
+//! `exchange::parse`, and the merge is one `Store::put_replicated` transaction (a
+//! replication with `new_edits: false`), so importing a file twice changes nothing.
+
+use crate::store::{Store, StoreError};
+use couch::DocRecord;
+use exchange::{ImportError, ImportReport};
+use model::DocType;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+/// Records read per IndexedDB transaction when streaming the whole store.
+pub const BATCH: u32 = 500;
+
+/// The version written into export files.
+pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Reads every stored record (tombstones and every leaf included) in id order, batch by
+/// batch, calling `progress(read, total)` after each batch.
+pub async fn read_all(
+    store: &Store,
+    progress: &dyn Fn(u32, u32),
+) -> Result<Vec<DocRecord>, StoreError> {
+    let total = store.count_records().await?;
+    progress(0, total);
+    let mut out: Vec<DocRecord> = Vec::with_capacity(total as usize);
+    loop {
+        let after = out.last().map(|r| r.id.clone());
+        let batch = store.all_records(after.as_deref(), BATCH).await?;
+        let full = batch.len() == BATCH as usize;
+        out.extend(batch);
+        let read = out.len() as u32;
+        progress(read, total.max(read));
+        if !full {
+            return Ok(out);
+        }
+    }
+}
+
+/// The winning bodies of the live records.
+pub fn winners(records: &[DocRecord]) -> Vec<Value> {
+    records
+        .iter()
+        .filter(|r| !r.is_deleted())
+        .filter_map(DocRecord::winner_doc)
+        .collect()
+}
+
+/// The station codes the stored documents carry (every leaf), sorted: what a
+/// headquarters phone, which holds several stations' records, may export.
+pub async fn stations_present(store: &Store) -> Result<Vec<String>, StoreError> {
+    let records = read_all(store, &|_, _| {}).await?;
+    let codes: BTreeSet<String> = records
+        .iter()
+        .flat_map(|r| r.bodies.values())
+        .filter_map(|b| b.get("station").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect();
+    Ok(codes.into_iter().collect())
+}
+
+/// A file ready to download or share.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prepared {
+    /// The file name.
+    pub name: String,
+    /// Its bytes.
+    pub bytes: Vec<u8>,
+    /// How many documents (export: leaf revisions) or table rows it holds.
+    pub count: usize,
+}
+
+/// Why an export could not be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ExportError {
+    /// Reading the store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The clock gave a time the file name cannot use (should not happen).
+    #[error(transparent)]
+    Name(#[from] exchange::file::NameError),
+}
+
+impl ExportError {
+    /// The message the cadre sees.
+    pub fn user_message(&self, zh: bool) -> String {
+        match (self, zh) {
+            (Self::Store(e), _) => e.user_message(zh).to_owned(),
+            (Self::Name(_), true) => "手机时间不正确，无法命名导出文件。".into(),
+            (Self::Name(_), false) => {
+                "The phone's clock is wrong; the file cannot be named.".into()
+            }
+        }
+    }
+}
+
+/// The export form as typed: local dates (`YYYY-MM-DD`, empty = open) and the types.
+pub fn filter(from: &str, until: &str, types: &[DocType]) -> exchange::Filter {
+    let date = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    exchange::Filter {
+        from: date(from),
+        until: date(until),
+        types: types.to_vec(),
+    }
+}
+
+/// Builds `yehua-<station>-<yyyymmdd>.json` from the records, exported at `at`.
+pub fn export_file(
+    records: &[DocRecord],
+    station: &str,
+    filter: &exchange::Filter,
+    at: &str,
+) -> Result<Prepared, ExportError> {
+    let file = exchange::build(station, at, APP_VERSION, filter, records);
+    let name = exchange::file_name(station, at)?;
+    let bytes = serde_json::to_vec(&file).expect("an export file always serializes");
+    Ok(Prepared {
+        name,
+        count: file.docs.len(),
+        bytes,
+    })
+}
+
+/// The CSV tables beside an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Table {
+    /// Activities (`model::tables::activities_csv`).
+    Activities,
+    /// Attendance with counted hours.
+    Attendance,
+    /// Concerns with their status.
+    Concerns,
+}
+
+impl Table {
+    /// All tables, in the order of the buttons.
+    pub const ALL: [Table; 3] = [Table::Activities, Table::Attendance, Table::Concerns];
+
+    /// The name used in the file name and in test ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Table::Activities => "activities",
+            Table::Attendance => "attendance",
+            Table::Concerns => "concerns",
+        }
+    }
+}
+
+/// `yehua-<station>-<what>-<yyyymmdd>.csv`, dated like the export file.
+pub fn csv_name(station: &str, what: &str, at: &str) -> Result<String, ExportError> {
+    let json = exchange::file_name(station, at)?;
+    let date = json
+        .trim_end_matches(".json")
+        .rsplit('-')
+        .next()
+        .unwrap_or("");
+    Ok(format!("yehua-{station}-{what}-{date}.csv"))
+}
+
+/// One CSV table of the station's live records, with the export's date rule applied to
+/// each winning body (so a table holds what the JSON file of the same dates holds).
+pub fn table_file(
+    records: &[DocRecord],
+    station: &str,
+    filter: &exchange::Filter,
+    table: Table,
+    at: &str,
+) -> Result<Prepared, ExportError> {
+    let docs: Vec<Value> = winners(records)
+        .into_iter()
+        .filter(|d| d.get("station").and_then(Value::as_str) == Some(station))
+        .filter(|d| {
+            let id = d.get("_id").and_then(Value::as_str).unwrap_or_default();
+            exchange::export::id_type(id).is_some_and(|t| filter.wants_body(t, d))
+        })
+        .collect();
+    let (csv, ty) = match table {
+        Table::Activities => (model::tables::activities_csv(&docs), "activity"),
+        Table::Attendance => (model::tables::attendance_csv(&docs), "attendance"),
+        Table::Concerns => (model::tables::concerns_csv(&docs), "concern"),
+    };
+    Ok(Prepared {
+        name: csv_name(station, table.as_str(), at)?,
+        count: docs.iter().filter(|d| d["type"] == ty).count(),
+        bytes: csv.into_bytes(),
+    })
+}
+
+/// Why an import wrote nothing (or, for `Refused`, not everything).
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ImportFailure {
+    /// The browser could not read the picked file; nothing was written.
+    #[error("the file could not be read: {0}")]
+    Unreadable(String),
+    /// The file is not a valid export file; nothing was written.
+    #[error(transparent)]
+    File(#[from] ImportError),
+    /// The store failed; the transaction was rolled back, nothing was written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// The store refused some documents the plan accepted (a write in between).
+    #[error("{0} documents were refused by the store")]
+    Refused(usize),
+}
+
+impl ImportFailure {
+    /// The message the cadre sees.
+    pub fn user_message(&self, zh: bool) -> String {
+        match (self, zh) {
+            (Self::Unreadable(_), true) => "无法读取所选文件，请重新选择。".into(),
+            (Self::Unreadable(e), false) => format!("The file could not be read: {e}"),
+            (Self::File(e), true) => e.zh(),
+            (Self::File(e), false) => e.to_string(),
+            (Self::Store(e), _) => e.user_message(zh).to_owned(),
+            (Self::Refused(n), true) => format!("有 {n} 条记录未能写入，请重新导入。"),
+            (Self::Refused(n), false) => format!("{n} records could not be written; import again."),
+        }
+    }
+
+    /// A stable name for tests (`exchange`'s code for file problems).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Unreadable(_) => "unreadable",
+            Self::File(e) => e.code(),
+            Self::Store(_) => "store",
+            Self::Refused(_) => "refused",
+        }
+    }
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    /// The station the file came from.
+    pub station: String,
+    /// New / updated / unchanged / conflicts.
+    pub report: ImportReport,
+}
+
+/// Imports an export file: validates all of it, plans the merge against the stored
+/// records, then writes the revisions of the records that change in one transaction.
+pub async fn import(store: &Store, bytes: &[u8]) -> Result<Imported, ImportFailure> {
+    let file = exchange::parse(bytes)?;
+    let ids: Vec<String> = file
+        .docs
+        .iter()
+        .filter_map(|d| d.get("_id").and_then(Value::as_str).map(str::to_owned))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let existing = store.get_records(&ids).await?;
+    let plan = exchange::plan(&file, |id| existing.get(id).cloned())?;
+    let changed: BTreeSet<&str> = plan.changed.iter().map(|r| r.id.as_str()).collect();
+    let docs: Vec<Value> = file
+        .docs
+        .iter()
+        .filter(|d| {
+            d.get("_id")
+                .and_then(Value::as_str)
+                .is_some_and(|id| changed.contains(id))
+        })
+        .cloned()
+        .collect();
+    if !docs.is_empty() {
+        let refused = store
+            .put_replicated(docs)
+            .await?
+            .iter()
+            .filter(|r| r.is_err())
+            .count();
+        if refused > 0 {
+            return Err(ImportFailure::Refused(refused));
+        }
+    }
+    Ok(Imported {
+        station: file.station,
+        report: plan.report,
+    })
+}
