@@ -295,11 +295,18 @@ impl SyncService {
         for db in dbs {
             let station = db.trim_start_matches("station_").to_owned();
             let remote = Remote::new(&format!("{}/{db}", settings.server));
-            let report = Replicator::new(store.clone(), remote)
+            let replicator = Replicator::new(store.clone(), remote)
                 .only_station(Some(station))
-                .on_progress(Some(progress.clone()))
-                .sync()
-                .await?;
+                .on_progress(Some(progress.clone()));
+            // Headquarters reads the stations below it and writes only its own database
+            // (the hub's access rule): other stations are pulled, never pushed, so records
+            // an HQ phone imported from a file never meet a 403. The own database, synced
+            // last, walks every local change and so leaves nothing counted as pending.
+            let report = if db == own {
+                replicator.sync().await?
+            } else {
+                replicator.pull().await?
+            };
             total.sent += report.sent;
             total.received += report.received;
             total.conflicts += report.conflicts;
