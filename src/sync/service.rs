@@ -287,7 +287,7 @@ impl SyncService {
                 .into_iter()
                 .filter(|d| d.starts_with("station_") && *d != own)
                 .collect();
-            dbs.push(own);
+            dbs.push(own.clone());
         }
         let state = self.state;
         let progress: OnProgress = Rc::new(move |p| state.update(|s| s.progress = Some(p)));
