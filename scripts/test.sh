@@ -20,7 +20,9 @@ step "browser tests (IndexedDB and sync in headless Chromium, against a hub and 
 # tests/sync.rs needs a live hub and pouchdb-server: the launcher starts both on free
 # 127.0.0.1 ports, exports their URLs for the test build, and stops them afterwards.
 cargo build -p yehua-hub --quiet
-scripts/sync-test-servers.sh cargo test --target wasm32-unknown-unknown -p yehua
+# The runner's default allows a whole test file 20 s; tests/store.rs writes 10,000 documents
+# and tests/sync.rs replicates thousands on a 2-core machine, so allow 10 minutes per file.
+WASM_BINDGEN_TEST_TIMEOUT=600 scripts/sync-test-servers.sh cargo test --target wasm32-unknown-unknown -p yehua
 
 step "build the app and the hub"
 trunk build --release
