@@ -1,7 +1,7 @@
 // Shared end-to-end harness: starts the real hub serving the built app (dist/) on a free
 // 127.0.0.1 port with a temporary data folder, and launches Debian's Chromium through
 // playwright-core at a 360x640 phone viewport. No browser is ever downloaded.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,10 +21,15 @@ export async function freePort() {
   });
 }
 
-/** Starts a hub serving dist/ (the debug build unless `bin` names another binary). */
-export async function startHub(bin = join(root, 'target/debug/yehua-hub')) {
+/** Starts a hub serving dist/ (the debug build unless `bin` names another binary).
+ * `setup(admin)` runs before the hub starts; `admin(args, stdin)` runs a `yehua-hub`
+ * command on the hub's data folder (stations, users). */
+export async function startHub(bin = join(root, 'target/debug/yehua-hub'), { setup } = {}) {
   const port = await freePort();
   const data = mkdtempSync(join(tmpdir(), 'yehua-e2e-'));
+  if (setup) {
+    await setup((args, input) => execFileSync(bin, [...args, '--data', data], { input: input ?? '', stdio: ['pipe', 'ignore', 'inherit'] }));
+  }
   const proc = spawn(bin, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--app', join(root, 'dist')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -90,4 +95,38 @@ export async function waitCount(locator, n, ms = 15_000) {
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`expected ${n} elements, found ${count}: ${locator}`);
+}
+
+/** Taps the bottom navigation's tab `name`. */
+export const tab = (page, name) => page.locator('nav.bottom-nav a', { hasText: name }).tap();
+
+/** How many sync runs the 同步 screen counts. */
+export async function syncRuns(page) {
+  return Number(await page.getByTestId('sync-figures').getAttribute('data-runs'));
+}
+
+/** Waits until the 同步 screen counts at least `n` runs. */
+export async function waitSyncRuns(page, n, ms = 60_000) {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if ((await syncRuns(page)) >= n) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`sync runs stayed below ${n}`);
+}
+
+/** Signs in on the 同步 screen. */
+export async function signIn(page, password = 'yehua-demo', user = 'demo') {
+  await tab(page, '同步');
+  await page.getByTestId('login-user').fill(user);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').tap();
+}
+
+/** On the 同步 screen: 立即同步, then wait for that run to finish. */
+export async function syncNow(page) {
+  await tab(page, '同步');
+  const before = await syncRuns(page);
+  await page.getByTestId('sync-now').tap();
+  await waitSyncRuns(page, before + 1);
 }

@@ -6,7 +6,10 @@
 // say so in Chinese and keep every record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone, setupProfile, waitCount } from './harness.mjs';
+import {
+  startHub, launchPhone, setupProfile, waitCount, tab, signIn, syncNow,
+  syncRuns as runs, waitSyncRuns as waitRuns,
+} from './harness.mjs';
 
 let hub;
 const phones = [];
@@ -36,35 +39,6 @@ async function phone(station = '330106001') {
 }
 
 const badge = (page) => page.getByTestId('sync-badge');
-const tab = (page, name) => page.locator('nav.bottom-nav a', { hasText: name }).tap();
-
-async function runs(page) {
-  return Number(await page.getByTestId('sync-figures').getAttribute('data-runs'));
-}
-
-async function waitRuns(page, n, ms = 60_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if ((await runs(page)) >= n) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`sync runs stayed below ${n}`);
-}
-
-async function signIn(page, password = 'yehua-demo') {
-  await tab(page, '同步');
-  await page.getByTestId('login-user').fill('demo');
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').tap();
-}
-
-/** On the 同步 screen: 立即同步, then wait for that run to finish. */
-async function syncNow(page) {
-  await tab(page, '同步');
-  const before = await runs(page);
-  await page.getByTestId('sync-now').tap();
-  await waitRuns(page, before + 1);
-}
 
 async function newForum(page, title) {
   await tab(page, '夜话');
