@@ -31,7 +31,10 @@ try {
   await page.goto(`${hub.url}/?demo_activities=${N}`);
   await setupProfile(page);
   const t = performance.now();
-  await page.getByTestId('load-demo').tap();
+  // Generating and writing ~75,000 documents keeps the page busy for a while: click from a
+  // timer so no DevTools call waits on the handler.
+  await page.getByTestId('load-demo').waitFor();
+  await page.evaluate(() => setTimeout(() => document.querySelector('[data-testid=load-demo]').click(), 0));
   await page.getByText('示例数据已载入').waitFor({ timeout: 900_000 });
   const activities = Number(await page.getByTestId('count-activities').locator('.value').textContent());
   if (activities !== N) throw new Error(`expected ${N} activities, the home screen counts ${activities}`);
