@@ -36,8 +36,8 @@ try {
   await page.getByTestId('load-demo').waitFor();
   await page.evaluate(() => setTimeout(() => document.querySelector('[data-testid=load-demo]').click(), 0));
   await page.getByText('示例数据已载入').waitFor({ timeout: 900_000 });
-  const activities = Number(await page.getByTestId('count-activities').locator('.value').textContent());
-  if (activities !== N) throw new Error(`expected ${N} activities, the home screen counts ${activities}`);
+  // The home screen recounts after the write: wait for it to show all N.
+  await page.waitForFunction((n) => document.querySelector('[data-testid=count-activities] .value')?.textContent === String(n), N, { timeout: 300_000 });
   console.error(`loaded ${N} activities in ${Math.round(performance.now() - t)} ms`);
 
   const cdp = await context.newCDPSession(page);
