@@ -57,7 +57,9 @@ export async function pouch_page(name) {
 export async function pouch_attendance(name, activity) {
   const db = new PouchDB(name);
   const s = t();
-  const r = await db.allDocs({ startkey: 'attendance:' + activity + ':', endkey: 'attendance:' + activity + ':\ufff0', include_docs: true });
+  // Attendance ids hold the activity's uuid (`attendance:<uuid>:<uuid>`, model::id).
+  const tail = activity.slice(activity.indexOf(':') + 1);
+  const r = await db.allDocs({ startkey: 'attendance:' + tail + ':', endkey: 'attendance:' + tail + ':\ufff0', include_docs: true });
   const ms = t() - s;
   await db.close();
   return [ms, r.rows.length];
