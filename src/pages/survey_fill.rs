@@ -52,10 +52,11 @@ pub fn SurveyFillPage() -> impl IntoView {
     }
     {
         let (store, id) = (ctx.store(), id.clone());
+        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match surveys::load(&store, &id).await {
                 Ok(s) => _ = survey.try_set(Some(s)),
-                Err(e) => _ = message.try_set(Some(e.user_message(true))),
+                Err(e) => _ = message.try_set(Some(e.user_message(zh))),
             }
         });
     }
@@ -88,12 +89,12 @@ pub fn SurveyFillPage() -> impl IntoView {
                             navigate(&format!("/surveys/{id}"), Default::default());
                         }
                     }
-                    Err(RecordError::Answers(list)) => {
-                        _ = errors.try_set(list);
-                        _ = message
-                            .try_set(Some(RecordError::Answers(Vec::new()).user_message(zh)));
+                    Err(e) => {
+                        _ = message.try_set(Some(e.user_message(zh)));
+                        if let RecordError::Answers(list) = e {
+                            _ = errors.try_set(list);
+                        }
                     }
-                    Err(e) => _ = message.try_set(Some(e.user_message(zh))),
                 }
             });
         }

@@ -65,10 +65,11 @@ pub fn SurveyResultsPage() -> impl IntoView {
         let id = id.clone();
         move || {
             let (store, id) = (ctx.store(), id.clone());
+            let zh = i18n.get_locale_untracked() == Locale::zh_CN;
             spawn_local(async move {
                 match surveys::load(&store, &id).await {
                     Ok(s) => _ = survey.try_set(Some(s)),
-                    Err(e) => _ = message.try_set(Some(e.user_message(true))),
+                    Err(e) => _ = message.try_set(Some(e.user_message(zh))),
                 }
                 if let Ok(rs) = surveys::responses(&store, &id).await {
                     let t = surveys::activity_titles(&store, &rs)
@@ -80,12 +81,9 @@ pub fn SurveyResultsPage() -> impl IntoView {
             });
         }
     };
-    Effect::new({
-        let load = load.clone();
-        move |_| {
-            ctx.changed.track();
-            load();
-        }
+    Effect::new(move |_| {
+        ctx.changed.track();
+        load();
     });
     let set_status = {
         let id = id.clone();
@@ -124,6 +122,7 @@ pub fn SurveyResultsPage() -> impl IntoView {
             return;
         };
         let store = ctx.store();
+        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match surveys::csv(&store, &s).await {
                 Ok(text) => {
@@ -136,9 +135,10 @@ pub fn SurveyResultsPage() -> impl IntoView {
                         files::download(&name, text.as_bytes(), "text/csv;charset=utf-8")
                     {
                         leptos::logging::error!("yehua: csv download: {e}");
+                        _ = message.try_set(Some(t_string!(i18n, sv_download_failed).to_owned()));
                     }
                 }
-                Err(e) => _ = message.try_set(Some(e.user_message(true).to_owned())),
+                Err(e) => _ = message.try_set(Some(e.user_message(zh).to_owned())),
             }
         });
     };

@@ -280,6 +280,11 @@ impl Survey {
         out
     }
 
+    /// Whether `r` answered this survey (any response counts for a survey not yet stored).
+    pub fn owns(&self, r: &Response) -> bool {
+        self.id().is_none_or(|id| r.survey_id == id)
+    }
+
     /// Whether this is the satisfaction template headquarters counts.
     pub fn is_satisfaction(&self) -> bool {
         self.template.as_deref() == Some(SATISFACTION_TEMPLATE)

@@ -40,10 +40,7 @@ pub fn responses_csv(
     let columns = survey.all_questions();
     let mut header: Vec<&str> = FIXED_HEADER.to_vec();
     header.extend(columns.iter().map(|q| q.label.as_str()));
-    let mut mine: Vec<&Response> = responses
-        .iter()
-        .filter(|r| survey.id().is_none_or(|id| r.survey_id == id))
-        .collect();
+    let mut mine: Vec<&Response> = responses.iter().filter(|r| survey.owns(r)).collect();
     mine.sort_by(|a, b| a.collected_at.cmp(&b.collected_at));
     let rows: Vec<Vec<String>> = mine
         .iter()

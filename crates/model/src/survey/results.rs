@@ -101,17 +101,15 @@ pub fn stars(n: u64) -> String {
 /// Counts `responses` (any survey, any version: the others are skipped) for `version`.
 pub fn results(survey: &Survey, version: u32, responses: &[Response], filter: &Filter) -> Results {
     let questions = survey.questions_of(version).unwrap_or_default();
-    let mine: Vec<&Response> = responses
+    let mut mine: Vec<&Response> = responses
         .iter()
-        .filter(|r| Some(r.survey_id.as_str()) == survey.id() || survey.id().is_none())
-        .filter(|r| r.survey_version == version && filter.keeps(r))
+        .filter(|r| survey.owns(r) && r.survey_version == version && filter.keeps(r))
         .collect();
-    let mut sorted = mine.clone();
-    sorted.sort_by(|a, b| a.collected_at.cmp(&b.collected_at));
+    mine.sort_by(|a, b| a.collected_at.cmp(&b.collected_at));
     let figures = questions
         .iter()
         .map(|q| {
-            let answers: Vec<&Value> = sorted.iter().filter_map(|r| r.answers.get(&q.id)).collect();
+            let answers: Vec<&Value> = mine.iter().filter_map(|r| r.answers.get(&q.id)).collect();
             let answered = answers.len() as u64;
             let bar = |label: String, count: u64| OptionCount {
                 label,
