@@ -130,3 +130,12 @@ export async function syncNow(page) {
   await page.getByTestId('sync-now').tap();
   await waitSyncRuns(page, before + 1);
 }
+
+/** Saves a new forum titled `title` from the 夜话 tab and waits for its page. */
+export async function newForum(page, title) {
+  await tab(page, '夜话');
+  await page.getByTestId('new-forum').tap();
+  await page.locator('input[name=title]').fill(title);
+  await page.getByRole('button', { name: '保存' }).tap();
+  await page.locator('[data-testid=activity] h2', { hasText: title }).waitFor();
+}

@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, launchPhone, setupProfile, tab, signIn, syncNow, waitSyncRuns } from './harness.mjs';
+import {
+  startHub, launchPhone, setupProfile, tab, signIn, syncNow, waitSyncRuns, newForum,
+} from './harness.mjs';
 
 const HQ_PASSWORD = 'zhen-password-2026';
 let hub, dir;
@@ -29,14 +31,6 @@ after(async () => {
   await hub?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function newForum(page, title) {
-  await tab(page, '夜话');
-  await page.getByTestId('new-forum').tap();
-  await page.locator('input[name=title]').fill(title);
-  await page.getByRole('button', { name: '保存' }).tap();
-  await page.locator('[data-testid=activity] h2', { hasText: title }).waitFor();
-}
 
 const figure = async (page, testid) => {
   await tab(page, '同步');

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startHub, launchPhone, setupProfile, waitCount, tab, signIn, syncNow,
+  startHub, launchPhone, setupProfile, waitCount, tab, signIn, syncNow, newForum,
   syncRuns as runs, waitSyncRuns as waitRuns,
 } from './harness.mjs';
 
@@ -39,14 +39,6 @@ async function phone(station = '330106001') {
 }
 
 const badge = (page) => page.getByTestId('sync-badge');
-
-async function newForum(page, title) {
-  await tab(page, '夜话');
-  await page.getByTestId('new-forum').tap();
-  await page.locator('input[name=title]').fill(title);
-  await page.getByRole('button', { name: '保存' }).tap();
-  await page.locator('[data-testid=activity] h2', { hasText: title }).waitFor();
-}
 
 async function openForum(page, title) {
   await tab(page, '夜话');
