@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, launchPhone, setupProfile, waitCount } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, activityCount } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
@@ -100,7 +100,7 @@ test('export on a village phone, import at the township, the same dashboard', as
   await a.context.setOffline(true);
   await a.page.getByTestId('load-demo').tap();
   await a.page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
-  const activities = await homeCount(a.page, 'count-activities');
+  const activities = await activityCount(a.page);
 
   const rowsA = await dashboardRows(a.page, VILLAGE);
   assert.ok(rowsA.length >= 12, `a year of months: ${rowsA.length}`);

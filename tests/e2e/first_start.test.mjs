@@ -2,7 +2,7 @@
 // reload keeps the profile, the offline indicator follows the network.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone } from './harness.mjs';
+import { startHub, launchPhone, activityCount } from './harness.mjs';
 
 let hub, phone;
 before(async () => {
@@ -63,7 +63,7 @@ test('demo data fills the lists and the language switch persists', async () => {
   await page.goto(hub.url + '/');
   await page.getByTestId('load-demo').tap();
   await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
-  const activities = Number(await page.locator('[data-testid=count-activities] .value').textContent());
+  const activities = await activityCount(page);
   assert.ok(activities > 50, `activities: ${activities}`);
 
   await page.locator('nav.bottom-nav a', { hasText: '夜话' }).tap();

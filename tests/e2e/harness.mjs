@@ -139,3 +139,13 @@ export async function newForum(page, title) {
   await page.getByRole('button', { name: '保存' }).tap();
   await page.locator('[data-testid=activity] h2', { hasText: title }).waitFor();
 }
+
+/**
+ * The home screen's activity count, once it is loaded and not zero. The count is recounted
+ * after "示例数据已载入" shows, so reading it at once can see the old figure.
+ */
+export async function activityCount(page) {
+  const value = page.locator('[data-testid=count-activities] .value');
+  await value.filter({ hasText: /^[1-9]\d*$/ }).waitFor({ timeout: 30_000 });
+  return Number(await value.textContent());
+}

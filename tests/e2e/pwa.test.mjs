@@ -13,7 +13,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { freePort } from './harness.mjs';
+import { freePort, activityCount } from './harness.mjs';
 import { listFiles, writeWorker } from '../../scripts/precache.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -40,12 +40,6 @@ async function launchPhone() {
   return { browser: context, context, page, errors };
 }
 
-/** The home screen's activity count, once it is loaded and not zero. */
-async function activityCount(page) {
-  const value = page.locator('[data-testid=count-activities] .value');
-  await value.filter({ hasText: /^[1-9]\d*$/ }).waitFor({ timeout: 30_000 });
-  return Number(await value.textContent());
-}
 
 /** Starts the hub on `port` serving `served`; resolves once it answers. */
 async function startHub() {
