@@ -3,6 +3,8 @@
 // 1.6 Mbit/s) and the CPU slowed 4×, on a fresh profile (nothing cached).
 // "Interactive" = the first screen (the first-start form) is rendered AND a tap on 保存 has
 // been handled (its field errors shown): the app is on screen and answering.
+// "First paint" = the browser's first contentful paint (index.html's splash), from the
+// Performance API: what the cadre sees while the app downloads.
 // Then the second start, offline, from the service worker (same throttled CPU).
 // Median of RUNS (5). One `BENCH {json}` line per figure.
 //   Usage: node scripts/bench-loadtime.mjs HUB_BINARY [RUNS=5]
@@ -34,7 +36,7 @@ async function interactive(page, t0) {
 
 try {
   for (const [name, net] of Object.entries(profiles)) {
-    const cold = [], paint = [], offline = [];
+    const cold = [], paint = [], offline = [], splash = [];
     for (let run = 0; run < RUNS; run++) {
       const context = await browser.newContext({
         viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN',
@@ -50,6 +52,7 @@ try {
       const [p, i] = await interactive(page, t0);
       paint.push(p);
       cold.push(i);
+      splash.push(await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0].startTime));
       // Second start offline: the service worker answers everything.
       await page.evaluate(async () => { await navigator.serviceWorker.ready; });
       await context.setOffline(true);
@@ -59,6 +62,7 @@ try {
       await context.close();
     }
     const line = (figure, v) => console.log('BENCH ' + JSON.stringify({ figure, network: name, cpu: '4x', unit: 'ms', median: Math.round(median(v)), runs: v.map(Math.round) }));
+    line('first paint (splash), first visit', splash);
     line('first screen painted, first visit', paint);
     line('interactive, first visit', cold);
     line('interactive, second start offline', offline);

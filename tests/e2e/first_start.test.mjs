@@ -77,3 +77,28 @@ test('demo data fills the lists and the language switch persists', async () => {
   await page.locator('nav.bottom-nav a', { hasText: 'Forums' }).waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('a first visit paints the splash before the app arrives, and the app replaces it', async () => {
+  // A fresh phone whose app download never finishes (as on a failing 3G link): the first
+  // paint is the splash from index.html, in Chinese first, not a blank page.
+  const context = await phone.browser.newContext({
+    viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, locale: 'zh-CN', serviceWorkers: 'block',
+  });
+  try {
+    const page = await context.newPage();
+    await page.route('**/*.wasm', (route) => route.abort());
+    await page.goto(hub.url + '/');
+    const splash = page.locator('#splash');
+    await splash.getByText('正在打开夜话').waitFor();
+    assert.ok(await splash.isVisible(), 'the splash is on screen');
+    assert.match(await splash.textContent(), /Opening Yehua/);
+
+    // The download arrives: the app removes the splash and shows its first screen.
+    await page.unroute('**/*.wasm');
+    await page.reload();
+    await page.getByText('首次使用：填写站点信息').waitFor();
+    assert.equal(await page.locator('#splash').count(), 0, 'the splash is gone');
+  } finally {
+    await context.close();
+  }
+});
