@@ -16,6 +16,10 @@ pub use locales::i18n;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+/// How big each replication batch is: pure, so `cargo test` covers it natively.
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "sync/batch.rs"]
+pub mod batch;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]

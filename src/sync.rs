@@ -3,9 +3,10 @@
 //!
 //! Terms:
 //! - *source* / *target*: push copies local → remote, pull remote → local.
-//! - *batch*: at most [`DEFAULT_BATCH_SIZE`] changes read from the source's feed, whose
-//!   missing revisions are copied in one request (`_bulk_docs`) or one IndexedDB
-//!   transaction (pull), after which a checkpoint is written.
+//! - *batch*: changes read from the source's feed (100 at first, then as many as the link
+//!   carries in about 1.5 s, see [`batch`]), whose missing revisions are copied in one
+//!   request (`_bulk_docs`) or one IndexedDB transaction (pull), after which a checkpoint
+//!   is written.
 //! - *checkpoint*: the source sequence up to which everything reached the target, kept on
 //!   both peers (see [`checkpoint`]); a dropped link resumes from the last one.
 //! - *replication id*: MD5 of (local database, remote URL, direction).
@@ -20,6 +21,7 @@
 //! Architecture invariant: at most one replication runs at a time in a page (a second
 //! call gets [`SyncError::Busy`]); a failure leaves every local record in place.
 
+pub mod batch;
 pub mod checkpoint;
 mod error;
 mod pull;
@@ -32,15 +34,9 @@ pub use error::SyncError;
 pub use remote::{login, logout, Remote, Traffic};
 
 use crate::store::Store;
+use batch::BatchSize;
 use std::cell::Cell;
 use std::rc::Rc;
-
-/// Changes per batch. 100 documents of Yehua's size (0.3–1.5 KB of JSON each) make a
-/// `_bulk_docs` or `_bulk_get` body of roughly 50–150 KB: a few seconds on a weak 2G/3G
-/// signal, so a dropped link re-sends at most that much and a checkpoint lands every few
-/// seconds, while the per-request round trip (often 0.5–1 s in villages) is shared by
-/// 100 documents. It is also PouchDB's default, which CouchDB servers are tuned for.
-pub const DEFAULT_BATCH_SIZE: u32 = 100;
 
 /// Which way a replication copies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,7 +132,7 @@ pub type OnProgress = Rc<dyn Fn(Progress)>;
 pub struct Replicator {
     store: Store,
     remote: Remote,
-    batch_size: u32,
+    batch: BatchSize,
     max_batches: Option<u32>,
     station: Option<String>,
     on_progress: Option<OnProgress>,
@@ -147,19 +143,19 @@ impl std::fmt::Debug for Replicator {
         f.debug_struct("Replicator")
             .field("store", &self.store.name())
             .field("remote", &self.remote.url())
-            .field("batch_size", &self.batch_size)
+            .field("batch", &self.batch)
             .field("station", &self.station)
             .finish_non_exhaustive()
     }
 }
 
 impl Replicator {
-    /// A replicator between `store` and `remote` with the default batch size.
+    /// A replicator between `store` and `remote`; batches follow the link ([`batch`]).
     pub fn new(store: Store, remote: Remote) -> Self {
         Self {
             store,
             remote,
-            batch_size: DEFAULT_BATCH_SIZE,
+            batch: BatchSize::adaptive(),
             max_batches: None,
             station: None,
             on_progress: None,
@@ -203,9 +199,9 @@ impl Replicator {
         }
     }
 
-    /// Sets the number of changes per batch (at least 1).
+    /// Fixes the number of changes per batch (at least 1) instead of following the link.
     pub fn batch_size(mut self, n: u32) -> Self {
-        self.batch_size = n.max(1);
+        self.batch = BatchSize::fixed(n);
         self
     }
 

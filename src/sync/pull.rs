@@ -14,21 +14,23 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
     let mut report = SyncReport::default();
     let mark_key = r.mark_key();
     let mut looked = 0u64;
+    let mut size = r.batch;
     loop {
         if !r.batches_left(report.batches) {
             return Ok(report);
         }
+        let started = js_sys::Date::now();
+        let limit = size.get();
         let path = format!(
-            "_changes?style=all_docs&since={}&limit={}",
+            "_changes?style=all_docs&since={}&limit={limit}",
             String::from(js_sys::encode_uri_component(&since.as_query())),
-            r.batch_size
         );
         let feed: ChangesResponse = r.remote.get(&path).await?;
         if feed.results.is_empty() {
             report.complete = true;
             return Ok(report);
         }
-        let done = feed.results.len() < r.batch_size as usize || feed.pending == Some(0);
+        let done = feed.results.len() < limit as usize || feed.pending == Some(0);
         let mut wanted: BTreeMap<String, Vec<RevId>> = BTreeMap::new();
         for row in &feed.results {
             let revs = wanted.entry(row.id.clone()).or_default();
@@ -92,6 +94,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
         looked += feed.results.len() as u64;
         r.report_progress(Direction::Pull, looked, feed.pending.map(|p| p + looked));
         since = feed.last_seq;
+        size.record(feed.results.len() as u32, js_sys::Date::now() - started);
         if done {
             report.complete = true;
             return Ok(report);

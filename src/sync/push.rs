@@ -17,11 +17,14 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
     let mut looked = 0u64;
     let mark_key = r.mark_key();
     let mark: u64 = r.store.get_local(&mark_key).await?.unwrap_or(0);
+    let mut size = r.batch;
     loop {
         if !r.batches_left(report.batches) {
             return Ok(report);
         }
-        let changes = r.store.changes_since(since, r.batch_size).await?;
+        let started = js_sys::Date::now();
+        let changes = r.store.changes_since(since, size.get()).await?;
+        let read = changes.len() as u32;
         let Some(last) = changes.last().map(|c| c.seq) else {
             report.complete = true;
             return Ok(report);
@@ -91,6 +94,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
         // The feed is read until it answers empty: a short batch does not prove the end
         // (a change entry whose document was rewritten meanwhile is skipped).
         since = last;
+        size.record(read, js_sys::Date::now() - started);
     }
 }
 

@@ -12,6 +12,8 @@ use web_sys::{AbortController, Request, RequestCredentials, RequestInit, Request
 
 /// How long one request may take, body included, before it counts as a dropped link.
 /// Long enough for a 100-document batch (~100 KB) at a few KB/s on a weak 2G signal.
+/// Batches only grow on a link that moved the last one fast (`sync::batch`); if that link
+/// then fails, the run fails and the next one starts small again.
 const REQUEST_TIMEOUT_MS: u32 = 60_000;
 
 /// Requests and bytes exchanged with a remote (shared by clones).
