@@ -166,7 +166,7 @@ pub fn SurveyFillPage() -> impl IntoView {
         <div class="survey-fill" class:kiosk-mode=kiosk data-testid="survey-fill">
             <h2>{move || survey.with(|s| s.as_ref().map(|s| s.title.clone()))}</h2>
             {move || activity_title.get().map(|t| view! {
-                <p class="notice" data-testid="fill-activity">{t!(i18n, sv_collecting_for)}<strong>{t}</strong></p>
+                <p class="notice" data-testid="fill-activity">{t!(i18n, sv_collecting_for)}" "<strong>{t}</strong></p>
             })}
             <Show when=move || !thanks.get() fallback=move || view! {
                 <div class="thanks" data-testid="thanks">
