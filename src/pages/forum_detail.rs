@@ -1,10 +1,12 @@
-//! One activity (`/forums/:id`): its details and agenda, the concerns raised at it with a
-//! one-step form to add another (text + category + optional villager), the concerns earlier
+//! One activity (`/forums/:id`): its details and agenda, its satisfaction survey (the
+//! 满意度调查 button and figure, `components::forum_survey`), the concerns raised at it with
+//! a one-step form to add another (text + category + optional villager), the concerns earlier
 //! forums left open, edit, and delete with undo.
 
 use super::forums::kind_label;
 use crate::app::use_app;
 use crate::components::concern_card::{category_label, ConcernCard};
+use crate::components::forum_survey::ForumSurvey;
 use crate::components::pending_concerns::PendingConcerns;
 use crate::components::undo_delete::UndoDelete;
 use crate::i18n::*;
@@ -54,6 +56,7 @@ pub fn ForumDetailPage() -> impl IntoView {
             Some(Ok(d)) => view! { <Details doc=d on_delete=move |_| remove.run(())/> }.into_any(),
         }}
         <Show when=move || deleted.with(Option::is_none)>
+            <ForumSurvey activity_id=this.clone()/>
             <AddConcern activity_id=this.clone()/>
             <ActivityConcerns activity_id=this.clone()/>
         </Show>

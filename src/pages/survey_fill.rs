@@ -2,7 +2,9 @@
 //! (show-if rules applied as the villager answers), progress "3 / 8", errors at their
 //! question, 提交 through `records::surveys::submit`. In kiosk mode the phone passes from
 //! hand to hand: after each submit a thank-you screen and a fresh form; the navigation is
-//! hidden and leaving needs a long press. Works offline like every screen.
+//! hidden and leaving needs a long press. With `?activity=<id>` (a forum handing its
+//! satisfaction survey round) every response carries that activity, the forum's title is
+//! shown above the form, and leaving goes back to the forum. Works offline like every screen.
 
 use crate::app::use_app;
 use crate::components::answer_input::AnswerInput;
@@ -39,7 +41,16 @@ pub fn SurveyFillPage() -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
-    let kiosk = use_query_map().with_untracked(|q| q.get("kiosk").is_some_and(|v| v == "1"));
+    let (kiosk, activity) = use_query_map().with_untracked(|q| {
+        let kiosk = q.get("kiosk").is_some_and(|v| v == "1");
+        (kiosk, q.get("activity").filter(|a| !a.is_empty()))
+    });
+    // Where submitting (outside kiosk mode) and leaving kiosk mode go back to.
+    let back = match &activity {
+        Some(a) => format!("/forums/{a}"),
+        None => format!("/surveys/{id}"),
+    };
+    let activity_title = RwSignal::new(None::<String>);
     let survey = RwSignal::new(None::<Survey>);
     let answers = RwSignal::new(Map::<String, Value>::new());
     let errors = RwSignal::new(Vec::<(String, AnswerError)>::new());
@@ -60,23 +71,34 @@ pub fn SurveyFillPage() -> impl IntoView {
             }
         });
     }
+    if let Some(a) = activity.clone() {
+        let store = ctx.store();
+        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
+        spawn_local(async move {
+            match surveys::activity_title(&store, &a).await {
+                Ok(t) => _ = activity_title.try_set(Some(t)),
+                Err(e) => _ = message.try_set(Some(e.user_message(zh).to_owned())),
+            }
+        });
+    }
     let navigate = use_navigate();
     let submit = {
-        let (navigate, id) = (navigate.clone(), id.clone());
+        let (navigate, back, activity) = (navigate.clone(), back.clone(), activity.clone());
         move |_| {
             let (Some(profile), Some(s)) = (ctx.profile.get_untracked(), survey.get_untracked())
             else {
                 return;
             };
-            let (store, a, navigate, id) = (
+            let (store, a, navigate, back, activity) = (
                 ctx.store(),
                 answers.get_untracked(),
                 navigate.clone(),
-                id.clone(),
+                back.clone(),
+                activity.clone(),
             );
             let zh = i18n.get_locale_untracked() == Locale::zh_CN;
             spawn_local(async move {
-                match surveys::submit(&store, &profile, &s, &a).await {
+                match surveys::submit(&store, &profile, &s, activity.as_deref(), &a).await {
                     Ok(_) => {
                         ctx.notify_changed();
                         _ = errors.try_set(Vec::new());
@@ -86,7 +108,7 @@ pub fn SurveyFillPage() -> impl IntoView {
                             collected.try_update(|n| *n += 1);
                             _ = thanks.try_set(true);
                         } else {
-                            navigate(&format!("/surveys/{id}"), Default::default());
+                            navigate(&back, Default::default());
                         }
                     }
                     Err(e) => {
@@ -102,11 +124,11 @@ pub fn SurveyFillPage() -> impl IntoView {
     // Long press to leave kiosk mode: a timer armed on press, cancelled on release.
     let hold = StoredValue::new_local(None::<gloo_timers::callback::Timeout>);
     let press = {
-        let (navigate, id) = (navigate.clone(), id.clone());
+        let navigate = navigate.clone();
         move |_| {
-            let (navigate, id) = (navigate.clone(), id.clone());
+            let (navigate, back) = (navigate.clone(), back.clone());
             let t = gloo_timers::callback::Timeout::new(LONG_PRESS_MS, move || {
-                navigate(&format!("/surveys/{id}"), Default::default())
+                navigate(&back, Default::default())
             });
             hold.set_value(Some(t));
         }
@@ -143,6 +165,9 @@ pub fn SurveyFillPage() -> impl IntoView {
     view! {
         <div class="survey-fill" class:kiosk-mode=kiosk data-testid="survey-fill">
             <h2>{move || survey.with(|s| s.as_ref().map(|s| s.title.clone()))}</h2>
+            {move || activity_title.get().map(|t| view! {
+                <p class="notice" data-testid="fill-activity">{t!(i18n, sv_collecting_for)}" "<strong>{t}</strong></p>
+            })}
             <Show when=move || !thanks.get() fallback=move || view! {
                 <div class="thanks" data-testid="thanks">
                     <p class="thanks-big">{t!(i18n, sv_thanks)}</p>

@@ -1,7 +1,8 @@
 //! One survey (`/surveys/:id`): its status and version, the lifecycle buttons (编辑, 开放,
 //! 结束, 填写, 轮流填写), and its results — per question counts, percentages and bars,
 //! rating and number averages, text answers, the satisfaction rate of the satisfaction
-//! template — filtered by activity and date, with the responses CSV. Sums are
+//! template — filtered by activity (from the start with `?activity=<id>`, the forum page's
+//! link) and date, with the responses CSV. Sums are
 //! `model::survey::results`'; this screen only draws them.
 
 use crate::app::use_app;
@@ -54,12 +55,18 @@ pub fn SurveyResultsPage() -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
-    let new_version = use_query_map().with_untracked(|q| q.get("new_version").is_some());
+    let (new_version, activity) = use_query_map().with_untracked(|q| {
+        let a = q.get("activity").filter(|a| !a.is_empty());
+        (q.get("new_version").is_some(), a)
+    });
     let survey = RwSignal::new(None::<Survey>);
     let all = RwSignal::new(Vec::<Response>::new());
     let titles = RwSignal::new(HashMap::<String, String>::new());
     let version = RwSignal::new(None::<u32>);
-    let filter = RwSignal::new(Filter::default());
+    let filter = RwSignal::new(Filter {
+        activity_id: activity,
+        ..Filter::default()
+    });
     let message = RwSignal::new(None::<String>);
     let load = {
         let id = id.clone();
@@ -196,7 +203,11 @@ pub fn SurveyResultsPage() -> impl IntoView {
                 <label>{t!(i18n, sv_activity)}
                     <select name="filter_activity" on:change=move |ev| { let v = event_target_value(&ev); filter.update(|f| f.activity_id = Some(v).filter(|v| !v.is_empty())) }>
                         <option value="">{t!(i18n, sv_all)}</option>
-                        {move || activity_ids().into_iter().map(|a| { let t = titles.with(|t| t.get(&a).cloned().unwrap_or_else(|| a.clone())); view! { <option value=a>{t}</option> } }).collect_view()}
+                        {move || activity_ids().into_iter().map(|a| {
+                            let t = titles.with(|t| t.get(&a).cloned().unwrap_or_else(|| a.clone()));
+                            let on = filter.with_untracked(|f| f.activity_id.as_ref() == Some(&a));
+                            view! { <option value=a selected=on>{t}</option> }
+                        }).collect_view()}
                     </select>
                 </label>
                 <label>{t!(i18n, sv_from)}<input type="date" name="from" on:change=set_date(true)/></label>

@@ -1,14 +1,16 @@
 //! Operations on surveys and responses: create a draft (blank or from a template), save the
 //! builder's edits (a new version once responses exist), move the lifecycle, write one
-//! response, read a survey's responses, and make the responses CSV. Each is one function
-//! over [`Store`] that returns after IndexedDB committed; the rules are `model::survey`'s.
+//! response (at an activity), read a survey's responses, find or make the satisfaction
+//! survey a forum hands round and read the forum's figure, and make the responses CSV.
+//! Each is one function over [`Store`] that returns after IndexedDB committed; the rules
+//! are `model::survey`'s.
 
 use super::{new_base, now, RecordError};
 use crate::profile::Profile;
 use crate::store::{Relation, Store, StoreError};
 use model::id::DocType;
 use model::survey::templates::{self, Template};
-use model::survey::{answer, edit, Question, Response, Status, Survey};
+use model::survey::{answer, edit, forum, Question, Response, Status, Survey};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 
@@ -24,7 +26,16 @@ pub async fn create(
     profile: &Profile,
     template: Option<Template>,
 ) -> Result<String, RecordError> {
-    let survey = template.map(templates::survey).unwrap_or_default();
+    insert(
+        store,
+        profile,
+        template.map(templates::survey).unwrap_or_default(),
+    )
+    .await
+}
+
+/// Stores `survey` as a new document of this station; returns its id.
+async fn insert(store: &Store, profile: &Profile, survey: Survey) -> Result<String, RecordError> {
     let mut doc = new_base(DocType::Survey, profile);
     let id = doc["_id"].as_str().unwrap_or_default().to_owned();
     if let (Some(d), Value::Object(body)) = (doc.as_object_mut(), survey.to_doc()) {
@@ -33,6 +44,51 @@ pub async fn create(
     }
     store.put(doc).await?;
     Ok(id)
+}
+
+/// Every survey in the store.
+pub async fn all(store: &Store) -> Result<Vec<Survey>, StoreError> {
+    let docs = store.all_of_type("survey", u32::MAX).await?;
+    Ok(docs
+        .iter()
+        .filter_map(|d| Survey::from_doc(d).ok())
+        .collect())
+}
+
+/// The open satisfaction survey forum `activity_id` hands round (`model::survey::forum::pick`);
+/// with none, one is made from the template and stored already open, in one write. Returns
+/// its id once IndexedDB committed. The survey is not linked to the forum: each response
+/// carries the forum instead, so the next forum reuses it.
+pub async fn for_forum(
+    store: &Store,
+    profile: &Profile,
+    activity_id: &str,
+) -> Result<String, RecordError> {
+    let surveys = all(store).await?;
+    if let Some(id) = forum::pick(&surveys, activity_id).and_then(Survey::id) {
+        return Ok(id.to_owned());
+    }
+    let mut survey = templates::survey(Template::Satisfaction);
+    edit::set_status(&mut survey, Status::Open)?;
+    insert(store, profile, survey).await
+}
+
+/// Forum `activity_id`'s satisfaction figure, from the responses of every satisfaction
+/// survey; `None` before its first response.
+pub async fn forum_figure(
+    store: &Store,
+    activity_id: &str,
+) -> Result<Option<forum::ForumFigure>, StoreError> {
+    let surveys: Vec<Survey> = all(store)
+        .await?
+        .into_iter()
+        .filter(Survey::is_satisfaction)
+        .collect();
+    let mut rs = Vec::new();
+    for id in surveys.iter().filter_map(Survey::id) {
+        rs.extend(responses(store, id).await?);
+    }
+    Ok(forum::figure(&surveys, &rs, activity_id))
 }
 
 /// What the builder edits besides the questions.
@@ -79,13 +135,15 @@ async fn write(store: &Store, survey: Survey) -> Result<(), RecordError> {
     Ok(())
 }
 
-/// Writes one villager's response to the current version of an open survey. Answers are
-/// checked first (every refused question comes back with its error, nothing written);
-/// questions hidden by a show-if rule are not saved. Returns the response id.
+/// Writes one villager's response to the current version of an open survey, collected at
+/// `activity` (a forum handing the survey round) or else at the survey's own activity.
+/// Answers are checked first (every refused question comes back with its error, nothing
+/// written); questions hidden by a show-if rule are not saved. Returns the response id.
 pub async fn submit(
     store: &Store,
     profile: &Profile,
     survey: &Survey,
+    activity: Option<&str>,
     answers: &Map<String, Value>,
 ) -> Result<String, RecordError> {
     if survey.status != Status::Open {
@@ -96,7 +154,7 @@ pub async fn submit(
     let id = doc["_id"].as_str().unwrap_or_default().to_owned();
     let at = now();
     let fields = json!({"survey_id": survey.id(), "survey_version": survey.version,
-        "activity_id": survey.activity_id, "answers": clean, "collected_at": at,
+        "activity_id": activity.or(survey.activity_id.as_deref()), "answers": clean, "collected_at": at,
         "collector": profile.cadre_name, "updated_at": at});
     if let (Some(d), Value::Object(f)) = (doc.as_object_mut(), fields) {
         d.extend(f.into_iter().filter(|(_, v)| !v.is_null()));
@@ -127,14 +185,18 @@ pub async fn activity_titles(
         if titles.contains_key(a) {
             continue;
         }
-        let title = match store.get(a).await {
-            Ok(doc) => doc["title"].as_str().unwrap_or(a).to_owned(),
-            Err(StoreError::NotFound(_)) => a.to_owned(),
-            Err(e) => return Err(e),
-        };
-        titles.insert(a.to_owned(), title);
+        titles.insert(a.to_owned(), activity_title(store, a).await?);
     }
     Ok(titles)
+}
+
+/// The title of activity `id` (the id itself when the activity is not on this phone).
+pub async fn activity_title(store: &Store, id: &str) -> Result<String, StoreError> {
+    match store.get(id).await {
+        Ok(doc) => Ok(doc["title"].as_str().unwrap_or(id).to_owned()),
+        Err(StoreError::NotFound(_)) => Ok(id.to_owned()),
+        Err(e) => Err(e),
+    }
 }
 
 /// The responses CSV of survey `survey` (UTF-8 with BOM, Chinese headers).

@@ -3,7 +3,8 @@
 //! rules live in submodules: `check` (a definition that can be opened), `answer` (show-if,
 //! required and range checks on one response), `edit` (builder operations), `results`
 //! (counts, percentages, averages, the satisfaction rate), `csv` (all responses as a
-//! spreadsheet) and `templates` (夜话满意度调查, 群众需求征集). Never touches storage.
+//! spreadsheet), `templates` (夜话满意度调查, 群众需求征集) and `forum` (which satisfaction
+//! survey a forum hands round, and the forum's satisfaction figure). Never touches storage.
 //!
 //! Wire shapes (DESIGN.md "Data: documents"):
 //! - survey: `title`, `description`, `activity_id?`, `status` (`draft`/`open`/`closed`),
@@ -23,6 +24,7 @@ pub mod answer;
 pub mod check;
 pub mod csv;
 pub mod edit;
+pub mod forum;
 pub mod results;
 pub mod templates;
 

@@ -98,6 +98,16 @@ pub fn stars(n: u64) -> String {
     "★".repeat(n as usize)
 }
 
+/// How many answered 满意 or 基本满意: the part of the satisfaction rate, read from the bars
+/// of the satisfaction question.
+pub fn satisfied(q: &QuestionResult) -> u64 {
+    q.options
+        .iter()
+        .filter(|o| SATISFACTION_OPTIONS[..2].contains(&o.label.as_str()))
+        .map(|o| o.count)
+        .sum()
+}
+
 /// Counts `responses` (any survey, any version: the others are skipped) for `version`.
 pub fn results(survey: &Survey, version: u32, responses: &[Response], filter: &Filter) -> Results {
     let questions = survey.questions_of(version).unwrap_or_default();
@@ -169,15 +179,7 @@ pub fn results(survey: &Survey, version: u32, responses: &[Response], filter: &F
         figures
             .iter()
             .find(|f| f.id == SATISFACTION_QUESTION)
-            .and_then(|f| {
-                let happy: u64 = f
-                    .options
-                    .iter()
-                    .filter(|o| SATISFACTION_OPTIONS[..2].contains(&o.label.as_str()))
-                    .map(|o| o.count)
-                    .sum();
-                percent(happy, f.answered)
-            })
+            .and_then(|f| percent(satisfied(f), f.answered))
     } else {
         None
     };
