@@ -139,7 +139,11 @@ async fn round_trip(remote_for: impl AsyncFn() -> Remote, label: &str) {
         pushed.batches,
         pulled.batches
     );
-    assert_eq!(push_requests, 3 * pushed.batches + 1, "{label}: push requests");
+    assert_eq!(
+        push_requests,
+        3 * pushed.batches + 1,
+        "{label}: push requests"
+    );
     // Nothing waits to be sent: the pusher's mark moved with its pushes, the puller's
     // with its pulls (the documents it wrote are on the server already).
     for store in [&src, &dst] {
