@@ -17,7 +17,7 @@ use indexed_db_futures::transaction::{
 };
 use indexed_db_futures::KeyRange;
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How a batch writes each document.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -115,9 +115,11 @@ impl Store {
         let seq_before = seq;
         let ids: Vec<String> = docs.iter().map(doc_id).collect();
         let mut batch: HashMap<String, (DocRecord, Option<f64>)> = HashMap::new();
+        // One read per distinct id, all issued before the first is awaited.
+        let mut asked = HashSet::new();
         let mut pending = Vec::new();
         for id in &ids {
-            if !id.is_empty() && !batch.contains_key(id) && !pending.iter().any(|(p, _)| p == id) {
+            if !id.is_empty() && asked.insert(id.as_str()) {
                 pending.push((id.clone(), rows.get::<DocRow, _, _>(id.as_str()).serde()?));
             }
         }

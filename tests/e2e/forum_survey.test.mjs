@@ -3,21 +3,11 @@
 // three villagers answer 满意 / 基本满意 / 不满意, the forum page shows 3 responses and 67 %,
 // its link opens the results filtered to the forum, a reload keeps the figure, and a second
 // tap (and a second forum) reuses the same survey, each forum counting only its own responses.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone, setupProfile, newForum, tab, waitCount } from './harness.mjs';
+import { newForum, tab, waitCount, phoneWithProfile } from './harness.mjs';
 
-let hub, phone;
-before(async () => {
-  hub = await startHub();
-  phone = await launchPhone();
-  await phone.page.goto(hub.url + '/');
-  await setupProfile(phone.page);
-});
-after(async () => {
-  await phone?.browser.close();
-  await hub?.stop();
-});
+const setup = phoneWithProfile();
 
 const question = (page, label) => page.locator('[data-testid=answer]', { hasText: label });
 
@@ -67,7 +57,7 @@ async function expectFigure(page, responses, percent) {
 }
 
 test('满意度调查 from a forum: three villagers in kiosk mode, figure on the forum, reload, reuse', async () => {
-  const { page, context, errors } = phone;
+  const { page, context, errors } = setup.phone;
   await context.setOffline(true);
   const title = '村夜话·秋收总结';
   await newForum(page, title);

@@ -2,26 +2,16 @@
 // concerns taken round the loop (派单 → 办结 → 评价), reload keeps everything, a draft
 // survives a reload mid-typing, open concerns show on the next forum, Chinese search,
 // delete with undo.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone, setupProfile, waitCount } from './harness.mjs';
+import { waitCount, phoneWithProfile } from './harness.mjs';
 
-let hub, phone;
-before(async () => {
-  hub = await startHub();
-  phone = await launchPhone();
-  await phone.page.goto(hub.url + '/');
-  await setupProfile(phone.page);
-});
-after(async () => {
-  await phone?.browser.close();
-  await hub?.stop();
-});
+const setup = phoneWithProfile();
 
 const concerns = '[data-testid=activity-concerns] [data-testid=concern]';
 
 test('a forum with four segments and three concerns round the loop survives a reload', async () => {
-  const { page, context, errors } = phone;
+  const { page, context, errors } = setup.phone;
   await context.setOffline(true);
   await page.locator('nav.bottom-nav a', { hasText: '夜话' }).tap();
   await page.getByTestId('new-forum').tap();
@@ -77,8 +67,8 @@ test('a forum with four segments and three concerns round the loop survives a re
 });
 
 test('a draft survives a reload and the next forum lists what is still open', async () => {
-  const { page, errors } = phone;
-  await page.goto(hub.url + '/forums/new');
+  const { page, errors } = setup.phone;
+  await page.goto(setup.hub.url + '/forums/new');
   await page.locator('input[name=title]').fill('半截草稿');
   await page.getByTestId('draft-status').filter({ hasText: '草稿已自动保存在本机' }).waitFor();
   await page.reload();
@@ -93,8 +83,8 @@ test('a draft survives a reload and the next forum lists what is still open', as
 });
 
 test('search finds a forum by a Chinese word in its place; delete can be undone', async () => {
-  const { page, errors } = phone;
-  await page.goto(hub.url + '/forums');
+  const { page, errors } = setup.phone;
+  await page.goto(setup.hub.url + '/forums');
   const rows = page.locator('[data-testid=activity-list] li');
   await waitCount(rows, 1);
   await page.getByTestId('forum-search').fill('祠堂');

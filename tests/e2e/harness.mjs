@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const root = new URL('../../', import.meta.url).pathname;
 
@@ -148,4 +149,23 @@ export async function activityCount(page) {
   const value = page.locator('[data-testid=count-activities] .value');
   await value.filter({ hasText: /^[1-9]\d*$/ }).waitFor({ timeout: 30_000 });
   return Number(await value.textContent());
+}
+
+/**
+ * Registers the file's before/after hooks: a hub and one phone with the first-start profile
+ * filled in. Returns the object whose `hub` and `phone` the hooks fill.
+ */
+export function phoneWithProfile() {
+  const setup = {};
+  before(async () => {
+    setup.hub = await startHub();
+    setup.phone = await launchPhone();
+    await setup.phone.page.goto(setup.hub.url + '/');
+    await setupProfile(setup.phone.page);
+  });
+  after(async () => {
+    await setup.phone?.browser.close();
+    await setup.hub?.stop();
+  });
+  return setup;
 }

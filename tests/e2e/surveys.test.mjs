@@ -2,22 +2,12 @@
 // kinds and a show-if rule (refusals first: no title, no questions, one option, min > max),
 // open it, fill five responses in kiosk mode, check the results against what was entered,
 // download the CSV (BOM, header, rows), edit after responses (a new version), reload.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { startHub, launchPhone, setupProfile, waitCount } from './harness.mjs';
+import { waitCount, phoneWithProfile } from './harness.mjs';
 
-let hub, phone;
-before(async () => {
-  hub = await startHub();
-  phone = await launchPhone();
-  await phone.page.goto(hub.url + '/');
-  await setupProfile(phone.page);
-});
-after(async () => {
-  await phone?.browser.close();
-  await hub?.stop();
-});
+const setup = phoneWithProfile();
 
 const card = (page, i) => page.locator('[data-testid=question-card]').nth(i);
 const question = (page, label) => page.locator('[data-testid=answer]', { hasText: label });
@@ -61,7 +51,7 @@ async function submitKiosk(page, n) {
 }
 
 test('build, open, fill five in kiosk mode, results, CSV, new version, reload', async () => {
-  const { page, context, errors } = phone;
+  const { page, context, errors } = setup.phone;
   await context.setOffline(true);
   await page.locator('nav.bottom-nav a', { hasText: '问卷' }).tap();
   await page.getByTestId('new-survey').tap();
