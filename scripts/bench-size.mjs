@@ -12,7 +12,8 @@ const files = [];
   for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) walk(path);
-    else files.push(path);
+    // NAME.br and NAME.gz are the hub's encodings of NAME (scripts/precompress.mjs).
+    else if (!/\.(br|gz)$/.test(name)) files.push(path);
   }
 })(dist);
 

@@ -1,5 +1,5 @@
-// Writes the service worker for one build: run by Trunk as a post_build hook (Trunk.toml),
-// when the build's files are complete in TRUNK_STAGING_DIR, or by hand on a built folder:
+// Writes the service worker for one build: run by scripts/post-build.mjs (Trunk's
+// post_build hook) when the build's files are complete in TRUNK_STAGING_DIR, or by hand:
 //   node scripts/precache.mjs [DIR]        (DIR defaults to $TRUNK_STAGING_DIR, then dist)
 // It lists every file in DIR (except sw.js itself), hashes their names and bytes into the
 // cache VERSION, and writes DIR/sw.js = the two constants + public/sw.js. Because the list
@@ -7,11 +7,15 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { ENCODINGS } from './precompress.mjs';
 
 const WORKER = 'sw.js';
 const SKIP = new Set([WORKER]);
 
-/** Every file under `dir`, as '/'-separated paths relative to it, sorted. */
+/**
+ * Every file under `dir`, as '/'-separated paths relative to it, sorted; the compressed
+ * copies (`NAME.br`, `NAME.gz`) are other encodings of a listed file, not files of their own.
+ */
 export function listFiles(dir) {
   const out = [];
   const walk = (d) => {
@@ -22,7 +26,9 @@ export function listFiles(dir) {
     }
   };
   walk(dir);
-  return out.filter((f) => !SKIP.has(f) && !f.startsWith('.')).sort();
+  return out
+    .filter((f) => !SKIP.has(f) && !f.startsWith('.') && !ENCODINGS.some((e) => f.endsWith(e)))
+    .sort();
 }
 
 /** The cache version: 16 hex digits of SHA-256 over each file's name and bytes. */

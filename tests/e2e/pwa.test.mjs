@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { freePort, activityCount } from './harness.mjs';
 import { listFiles, writeWorker } from '../../scripts/precache.mjs';
+import { postBuild } from '../../scripts/post-build.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const built = process.env.YEHUA_DIST || join(root, 'dist');
@@ -219,10 +220,11 @@ test('a new build shows the update toast; accepting reloads once into it, data a
   await new Promise((r) => setTimeout(r, 1000));
   await page.getByTestId('draft-status').filter({ hasText: '草稿已自动保存在本机' }).waitFor();
 
-  // "The next build": a changed asset and the worker regenerated from the files.
+  // "The next build": a changed asset, then what Trunk's post_build hook does: the worker
+  // regenerated from the files and the compressed copies the hub sends.
   const index = join(served, 'index.html');
   writeFileSync(index, readFileSync(index, 'utf8').replace('</head>', '<meta name="yehua-build" content="2"></head>'));
-  const next = writeWorker(served);
+  const next = postBuild(served);
   assert.notEqual(next.version, before.version);
 
   // The browser checks for a new worker on navigation; the old version keeps serving.

@@ -17,6 +17,7 @@ use std::sync::Arc;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The demo station created on first start.
 pub const DEMO_STATION: &str = "330106001";
@@ -91,10 +92,25 @@ pub fn router(hub: Arc<Hub>, cfg: &ServeConfig) -> Router {
 pub fn app_router(app: &Path, connect_src: &[String]) -> Router {
     let index = app.join("index.html");
     let csp = Arc::new(security::Csp::app(index.clone(), connect_src.to_vec()));
-    let files = ServeDir::new(app).fallback(ServeFile::new(index));
+    // The build writes NAME.br and NAME.gz beside each text file (scripts/precompress.mjs):
+    // sent as they are, they are smaller than compressing on the fly and cost no CPU.
+    let files = ServeDir::new(app)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(
+            ServeFile::new(index)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
     let root = app.to_path_buf();
     Router::new()
         .fallback_service(files)
+        // The answer depends on Accept-Encoding (a .br or .gz copy, or the file), so a cache
+        // between the hub and the phone must key on it.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::VARY,
+            HeaderValue::from_static("accept-encoding"),
+        ))
         .layer(middleware::from_fn(move |req, next| {
             missing_file_is_404(root.clone(), req, next)
         }))

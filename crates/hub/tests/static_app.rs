@@ -48,3 +48,81 @@ fn routes_fall_back_to_index_but_missing_files_are_404() {
         "public, max-age=31536000, immutable"
     );
 }
+
+/// One raw HTTP/1.1 GET (no client decoding anything): the head and the body bytes.
+fn raw_get(addr: SocketAddr, path: &str, accept: Option<&str>) -> (String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).unwrap();
+    let accept = accept.map_or(String::new(), |a| format!("Accept-Encoding: {a}\r\n"));
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: hub\r\n{accept}Connection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut all = Vec::new();
+    s.read_to_end(&mut all).unwrap();
+    let end = all.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8(all[..end].to_vec())
+        .unwrap()
+        .to_lowercase();
+    (head, all[end + 4..].to_vec())
+}
+
+#[test]
+fn the_builds_compressed_copies_are_sent_as_they_are() {
+    // scripts/precompress.mjs writes NAME.br and NAME.gz beside each text file; the hub
+    // (with its on-the-fly compression layer in front) must send those bytes unchanged to a
+    // browser that accepts the encoding, and the file itself to one that accepts none.
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::write(app.join("index.html"), "<!doctype html><title>夜话</title>").unwrap();
+    let wasm = "yehua-0123abcd_bg.wasm";
+    let raw = vec![7u8; 4096];
+    std::fs::write(app.join(wasm), &raw).unwrap();
+    std::fs::write(app.join(format!("{wasm}.br")), b"brotli copy").unwrap();
+    std::fs::write(app.join(format!("{wasm}.gz")), b"gzip copy").unwrap();
+
+    let store = hub::store::Store::open(&dir.path().join("data")).unwrap();
+    let cfg = hub::serve::ServeConfig {
+        data: dir.path().join("data"),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        app: Some(app.clone()),
+        cors_origins: vec![],
+        connect_src: vec![],
+        api: Default::default(),
+    };
+    let router = hub::serve::router(hub::couch::Hub::new(store, cfg.api.clone()), &cfg);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    rt.spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+
+    let path = format!("/{wasm}");
+    let (head, body) = raw_get(addr, &path, Some("gzip, deflate, br"));
+    assert!(head.contains("content-encoding: br"), "{head}");
+    assert_eq!(body, b"brotli copy");
+    assert!(head.contains("content-type: application/wasm"), "{head}");
+    assert!(
+        head.contains("immutable"),
+        "hashed assets stay immutable: {head}"
+    );
+    assert!(head.contains("vary: accept-encoding"), "{head}");
+
+    let (head, body) = raw_get(addr, &path, Some("gzip"));
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert_eq!(body, b"gzip copy");
+
+    let (head, body) = raw_get(addr, &path, None);
+    assert!(!head.contains("content-encoding"), "{head}");
+    assert_eq!(body, raw);
+}
