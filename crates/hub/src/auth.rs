@@ -1,5 +1,6 @@
 //! Who is asking and what they may do: argon2id password hashes, session tokens, the
-//! login rate limit, a short cache of verified Basic credentials, and the access rule
+//! login rate limit, a short cache of verified Basic credentials and the queue that bounds
+//! how many argon2 checks run at once ([`PasswordChecks`]), and the access rule
 //! (a cadre reads and writes only `station_<own code>`; an `hq` user reads every station
 //! at or below theirs and writes none; an admin does everything). Never logs or returns
 //! a password, a hash or a token. Knows nothing of HTTP beyond the `Basic` header format.
@@ -11,6 +12,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -225,7 +227,7 @@ impl LoginLimiter {
 
 /// Remembers recently verified Basic credentials (as a salted SHA-256, in memory only),
 /// because a replicator sends them on every request and argon2 is slow by design.
-pub struct BasicCache {
+struct BasicCache {
     salt: [u8; 32],
     entries: Mutex<HashMap<String, (String, Instant)>>,
 }
@@ -267,6 +269,75 @@ impl BasicCache {
             map.clear();
         }
         map.insert(user.to_owned(), (d, Instant::now()));
+    }
+}
+
+/// Password checks for logins. argon2 runs at most `permits` at a time (each check takes
+/// ~19 MiB and a core for a moment): a thousand phones coming back online together queue
+/// instead of taking gigabytes. Recently verified Basic credentials skip argon2, and a
+/// check that waited for its permit looks at that cache again, so a burst with the same
+/// credentials runs argon2 about once.
+pub struct PasswordChecks {
+    cache: BasicCache,
+    gate: tokio::sync::Semaphore,
+    runs: AtomicU64,
+}
+
+/// A password check could not run (its blocking task failed or the queue was closed).
+#[derive(Debug, thiserror::Error)]
+#[error("the password check could not run: {0}")]
+pub struct CheckFailed(String);
+
+impl PasswordChecks {
+    /// At most `permits` (at least 1) argon2 checks at once.
+    pub fn new(permits: usize) -> Self {
+        Self {
+            cache: BasicCache::default(),
+            gate: tokio::sync::Semaphore::new(permits.max(1)),
+            runs: AtomicU64::new(0),
+        }
+    }
+
+    /// True if `password` matches `hash` (None: no such user; argon2 runs anyway on a dummy
+    /// hash, so a wrong name costs as long as a wrong password).
+    pub async fn check(
+        &self,
+        name: &str,
+        password: &str,
+        hash: Option<String>,
+    ) -> Result<bool, CheckFailed> {
+        let known = hash.is_some();
+        if known && self.cache.hit(name, password) {
+            return Ok(true);
+        }
+        let _permit = self
+            .gate
+            .acquire()
+            .await
+            .map_err(|e| CheckFailed(e.to_string()))?;
+        if known && self.cache.hit(name, password) {
+            return Ok(true);
+        }
+        self.runs.fetch_add(1, Ordering::Relaxed);
+        let pw = password.to_owned();
+        let ok = tokio::task::spawn_blocking(move || match hash {
+            Some(h) => verify_password(&pw, &h),
+            None => {
+                verify_dummy(&pw);
+                false
+            }
+        })
+        .await
+        .map_err(|e| CheckFailed(e.to_string()))?;
+        if ok {
+            self.cache.insert(name, password);
+        }
+        Ok(ok)
+    }
+
+    /// How many times argon2 has run.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
     }
 }
 

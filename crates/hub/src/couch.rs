@@ -11,7 +11,7 @@ pub mod params;
 pub mod replication;
 pub mod server;
 
-use crate::auth::{BasicCache, LoginLimiter, Principal, Role};
+use crate::auth::{LoginLimiter, PasswordChecks, Principal, Role};
 use crate::store::{accounts, Store, StoreError};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
@@ -21,7 +21,6 @@ pub use error::CouchError;
 use params::Query;
 use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::Semaphore;
 
@@ -58,10 +57,8 @@ pub struct Hub {
     /// Limits.
     pub config: ApiConfig,
     limiter: LoginLimiter,
-    basic: BasicCache,
+    passwords: PasswordChecks,
     longpolls: Arc<Semaphore>,
-    password_checks: Semaphore,
-    argon2_runs: AtomicU64,
 }
 
 /// A request, read and decoded.
@@ -165,11 +162,9 @@ impl Hub {
         Arc::new(Self {
             store,
             longpolls: Arc::new(Semaphore::new(config.max_longpolls)),
-            password_checks: Semaphore::new(config.max_password_checks.max(1)),
-            argon2_runs: AtomicU64::new(0),
+            passwords: PasswordChecks::new(config.max_password_checks),
             config,
             limiter: LoginLimiter::default(),
-            basic: BasicCache::default(),
         })
     }
 
@@ -330,7 +325,11 @@ impl Hub {
             .read(move |tx| accounts::user_get(tx, &owned))
             .await?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
-        let ok = self.check_password(name, &password, hash).await?;
+        let ok = self
+            .passwords
+            .check(name, &password, hash)
+            .await
+            .map_err(|e| StoreError::Task(e.to_string()))?;
         match user {
             Some(u) if ok => {
                 self.limiter.succeeded(name, peer);
@@ -348,49 +347,9 @@ impl Hub {
 }
 
 impl Hub {
-    /// True if `password` matches `hash` (None: no such user; argon2 runs anyway, so a
-    /// wrong name costs as long as a wrong password). Recently verified credentials
-    /// skip argon2. Checks queue for one of [`ApiConfig::max_password_checks`] permits and
-    /// look at the cache again once they have one: a burst of requests with the same
-    /// credentials runs argon2 about once, not once per request.
-    async fn check_password(
-        &self,
-        name: &str,
-        password: &str,
-        hash: Option<String>,
-    ) -> Result<bool, CouchError> {
-        let known = hash.is_some();
-        if known && self.basic.hit(name, password) {
-            return Ok(true);
-        }
-        let _permit = self
-            .password_checks
-            .acquire()
-            .await
-            .map_err(|e| StoreError::Task(e.to_string()))?;
-        if known && self.basic.hit(name, password) {
-            return Ok(true);
-        }
-        self.argon2_runs.fetch_add(1, Ordering::Relaxed);
-        let pw = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || match hash {
-            Some(h) => crate::auth::verify_password(&pw, &h),
-            None => {
-                crate::auth::verify_dummy(&pw);
-                false
-            }
-        })
-        .await
-        .map_err(|e| StoreError::Task(e.to_string()))?;
-        if ok {
-            self.basic.insert(name, password);
-        }
-        Ok(ok)
-    }
-
     /// How many times argon2 has run since start (the password-check tests count them).
     pub fn argon2_runs(&self) -> u64 {
-        self.argon2_runs.load(Ordering::Relaxed)
+        self.passwords.runs()
     }
 }
 
