@@ -3,17 +3,9 @@
 
 use std::net::SocketAddr;
 
-#[test]
-fn routes_fall_back_to_index_but_missing_files_are_404() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("index.html"),
-        "<!doctype html><title>夜话</title>",
-    )
-    .unwrap();
-    std::fs::write(dir.path().join("yehua-0123abcd.js"), "export {}").unwrap();
+/// Serves `router` on a free loopback port; the runtime must live as long as the test.
+fn serve(router: axum::Router) -> (tokio::runtime::Runtime, SocketAddr) {
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let router = hub::serve::app_router(dir.path(), &[]);
     let listener = rt
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .unwrap();
@@ -26,6 +18,19 @@ fn routes_fall_back_to_index_but_missing_files_are_404() {
         .await
         .unwrap();
     });
+    (rt, addr)
+}
+
+#[test]
+fn routes_fall_back_to_index_but_missing_files_are_404() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("index.html"),
+        "<!doctype html><title>夜话</title>",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("yehua-0123abcd.js"), "export {}").unwrap();
+    let (_rt, addr) = serve(hub::serve::app_router(dir.path(), &[]));
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .build()
@@ -93,19 +98,7 @@ fn the_builds_compressed_copies_are_sent_as_they_are() {
         api: Default::default(),
     };
     let router = hub::serve::router(hub::couch::Hub::new(store, cfg.api.clone()), &cfg);
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let listener = rt
-        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
-        .unwrap();
-    let addr = listener.local_addr().unwrap();
-    rt.spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
-    });
+    let (_rt, addr) = serve(router);
 
     let path = format!("/{wasm}");
     let (head, body) = raw_get(addr, &path, Some("gzip, deflate, br"));
