@@ -28,6 +28,7 @@ pub mod stations;
 
 use crate::attendance::service;
 use crate::csv;
+use crate::survey::{is_satisfied, SATISFACTION_QUESTION, SATISFACTION_TEMPLATE};
 use crate::time::month_cst;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -143,7 +144,7 @@ pub fn per_station_month<'a>(docs: impl IntoIterator<Item = &'a Value>) -> Stati
                 let month = s(d, "start").and_then(month_cst);
                 activities.insert(id, (month, s(d, "end")));
             }
-            (Some("survey"), Some(id)) if s(d, "template") == Some("satisfaction") => {
+            (Some("survey"), Some(id)) if s(d, "template") == Some(SATISFACTION_TEMPLATE) => {
                 satisfaction_surveys.insert(id);
             }
             _ => {}
@@ -181,12 +182,15 @@ pub fn per_station_month<'a>(docs: impl IntoIterator<Item = &'a Value>) -> Stati
             Some("concern") => concern(d, station, &mut out),
             Some("response") => {
                 let ours = s(d, "survey_id").is_some_and(|id| satisfaction_surveys.contains(id));
-                let answer = d.pointer("/answers/satisfaction").and_then(Value::as_str);
+                let answer = d
+                    .get("answers")
+                    .and_then(|a| a.get(SATISFACTION_QUESTION))
+                    .and_then(Value::as_str);
                 if let (true, Some(answer)) = (ours, answer.filter(|a| !a.is_empty())) {
                     if let Some(f) = at(&mut out, station, s(d, "collected_at").and_then(month_cst))
                     {
                         f.survey_answers += 1;
-                        f.survey_satisfied += u64::from(matches!(answer, "满意" | "基本满意"));
+                        f.survey_satisfied += u64::from(is_satisfied(answer));
                     }
                 }
             }

@@ -38,6 +38,12 @@ pub const SATISFACTION_QUESTION: &str = "satisfaction";
 /// The answers counted as satisfied (满意 + 基本满意), and the third.
 pub const SATISFACTION_OPTIONS: [&str; 3] = ["满意", "基本满意", "不满意"];
 
+/// Whether `answer` to the satisfaction question counts as satisfied (满意 or 基本满意): the
+/// one rule behind the survey results' rate, a forum's figure and the HQ roll-up.
+pub fn is_satisfied(answer: &str) -> bool {
+    SATISFACTION_OPTIONS[..2].contains(&answer)
+}
+
 /// What kind of question.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -9,7 +9,7 @@
 //! each option picked, so its percentages may add up to more than 100. The date filter
 //! uses the local date (UTC+8) of `collected_at`, both ends inclusive.
 
-use super::{Kind, Response, Survey, SATISFACTION_OPTIONS, SATISFACTION_QUESTION};
+use super::{is_satisfied, Kind, Response, Survey, SATISFACTION_QUESTION};
 use crate::time::date_cst;
 use serde_json::Value;
 
@@ -103,7 +103,7 @@ pub fn stars(n: u64) -> String {
 pub fn satisfied(q: &QuestionResult) -> u64 {
     q.options
         .iter()
-        .filter(|o| SATISFACTION_OPTIONS[..2].contains(&o.label.as_str()))
+        .filter(|o| is_satisfied(&o.label))
         .map(|o| o.count)
         .sum()
 }
