@@ -2,30 +2,25 @@
 // total a first visit downloads (everything the service worker precaches is fetched on a
 // first visit too, so the total is the whole folder). One `BENCH {json}` line per file and
 // one for the total.   Usage: node scripts/bench-size.mjs [DIST=dist]
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
+import { builtFiles } from './precompress.mjs';
 
 const dist = process.argv[2] ?? 'dist';
-const files = [];
-(function walk(dir) {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path);
-    // NAME.br and NAME.gz are the hub's encodings of NAME (scripts/precompress.mjs).
-    else if (!/\.(br|gz)$/.test(name)) files.push(path);
-  }
-})(dist);
+// NAME.br and NAME.gz are the hub's encodings of NAME, measured below as the brotli and
+// gzip columns, so builtFiles leaves them out.
+const files = builtFiles(dist);
 
 const total = { raw: 0, gzip: 0, brotli: 0 };
-for (const path of files.sort()) {
-  const bytes = readFileSync(path);
+for (const file of files) {
+  const bytes = readFileSync(join(dist, file));
   const sizes = {
     raw: bytes.length,
     gzip: gzipSync(bytes, { level: 9 }).length,
     brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
   };
   for (const k of Object.keys(total)) total[k] += sizes[k];
-  console.log('BENCH ' + JSON.stringify({ figure: 'file', file: relative(dist, path), ...sizes }));
+  console.log('BENCH ' + JSON.stringify({ figure: 'file', file, ...sizes }));
 }
 console.log('BENCH ' + JSON.stringify({ figure: 'first load total', file: '(all)', ...total }));

@@ -5,30 +5,16 @@
 // cache VERSION, and writes DIR/sw.js = the two constants + public/sw.js. Because the list
 // is read from the finished build, it can neither go stale nor miss a file.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
-import { ENCODINGS } from './precompress.mjs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { builtFiles } from './precompress.mjs';
 
 const WORKER = 'sw.js';
 const SKIP = new Set([WORKER]);
 
-/**
- * Every file under `dir`, as '/'-separated paths relative to it, sorted; the compressed
- * copies (`NAME.br`, `NAME.gz`) are other encodings of a listed file, not files of their own.
- */
+/** Every file of the build in `dir` but the worker itself (see `builtFiles`). */
 export function listFiles(dir) {
-  const out = [];
-  const walk = (d) => {
-    for (const name of readdirSync(d)) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else out.push(relative(dir, path).split(sep).join('/'));
-    }
-  };
-  walk(dir);
-  return out
-    .filter((f) => !SKIP.has(f) && !f.startsWith('.') && !ENCODINGS.some((e) => f.endsWith(e)))
-    .sort();
+  return builtFiles(dir).filter((f) => !SKIP.has(f) && !f.startsWith('.'));
 }
 
 /** The cache version: 16 hex digits of SHA-256 over each file's name and bytes. */

@@ -5,7 +5,7 @@
 // the file is not written. Run by scripts/post-build.mjs after the service worker is written
 // (sw.js is compressed too), or by hand:   node scripts/precompress.mjs [DIR=dist]
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const TEXT = /\.(wasm|js|css|html|svg|webmanifest)$/;
@@ -13,30 +13,40 @@ const TEXT = /\.(wasm|js|css|html|svg|webmanifest)$/;
 /** The encodings written beside each file. */
 export const ENCODINGS = ['.br', '.gz'];
 
-/** Compresses every text file under `dir`; returns how many copies it wrote. */
-export function precompress(dir) {
-  let written = 0;
+/**
+ * Every file of the build in `dir`, as '/'-separated paths relative to it, sorted; the
+ * compressed copies (`NAME.br`, `NAME.gz`) are other encodings of a listed file, not files
+ * of their own, so they are left out.
+ */
+export function builtFiles(dir) {
+  const out = [];
   const walk = (d) => {
     for (const name of readdirSync(d)) {
       const path = join(d, name);
-      if (statSync(path).isDirectory()) {
-        walk(path);
-        continue;
-      }
-      if (!TEXT.test(name)) continue;
-      const bytes = readFileSync(path);
-      const copies = {
-        '.br': brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
-        '.gz': gzipSync(bytes, { level: 9 }),
-      };
-      for (const [ext, packed] of Object.entries(copies)) {
-        if (packed.length >= bytes.length) continue;
-        writeFileSync(path + ext, packed);
-        written++;
-      }
+      if (statSync(path).isDirectory()) walk(path);
+      else out.push(relative(dir, path).split(sep).join('/'));
     }
   };
   walk(dir);
+  return out.filter((f) => !ENCODINGS.some((e) => f.endsWith(e))).sort();
+}
+
+/** Compresses every text file under `dir`; returns how many copies it wrote. */
+export function precompress(dir) {
+  let written = 0;
+  for (const file of builtFiles(dir).filter((f) => TEXT.test(f))) {
+    const path = join(dir, file);
+    const bytes = readFileSync(path);
+    const copies = {
+      '.br': brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length } }),
+      '.gz': gzipSync(bytes, { level: 9 }),
+    };
+    for (const [ext, packed] of Object.entries(copies)) {
+      if (packed.length >= bytes.length) continue;
+      writeFileSync(path + ext, packed);
+      written++;
+    }
+  }
   return written;
 }
 
