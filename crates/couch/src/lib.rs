@@ -14,6 +14,6 @@ mod tree;
 pub mod wire;
 
 pub use canonical::canonical_json;
-pub use record::{DocError, DocRecord, MergeOutcome, Revisions};
+pub use record::{DocError, DocRecord, MergeOutcome, Revisions, MAX_DEPTH};
 pub use rev::{new_rev, RevId, RevParseError};
 pub use tree::{Leaf, RevTree, DEFAULT_REVS_LIMIT};

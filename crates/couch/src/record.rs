@@ -50,6 +50,26 @@ pub enum DocError {
     /// A top-level field starts with `_` but is not CouchDB metadata.
     #[error("field `{0}` is reserved: top-level names must not start with _")]
     ReservedField(String),
+    /// The body nests objects and arrays deeper than [`MAX_DEPTH`].
+    #[error("document nests deeper than {MAX_DEPTH} levels")]
+    TooDeep,
+}
+
+/// The deepest nesting of objects and arrays a document body may have. Far beyond any
+/// real record, and low enough that a stored record (which wraps each body a few levels
+/// deeper) always reads back within serde_json's recursion limit of 128.
+pub const MAX_DEPTH: usize = 64;
+
+/// How deeply `v` nests objects and arrays (a scalar is 0), stopping once past `cap`.
+fn depth(v: &Value, cap: usize) -> usize {
+    if cap == 0 {
+        return 1;
+    }
+    match v {
+        Value::Array(a) => 1 + a.iter().map(|x| depth(x, cap - 1)).max().unwrap_or(0),
+        Value::Object(o) => 1 + o.values().map(|x| depth(x, cap - 1)).max().unwrap_or(0),
+        _ => 0,
+    }
 }
 
 /// What merging a replicated revision did.
@@ -73,12 +93,27 @@ pub struct Revisions {
 }
 
 impl Revisions {
-    /// The path as revision ids, newest first.
-    pub fn to_path(&self) -> Vec<RevId> {
+    /// The path as revision ids, newest first, at most [`DEFAULT_REVS_LIMIT`] of them
+    /// (older ones would be stemmed at once). Every hash must be a non-empty string, as in
+    /// `_rev`, and the generations must stay positive.
+    pub fn to_path(&self) -> Result<Vec<RevId>, DocError> {
+        if self.start < self.ids.len() as u64 || self.start > crate::rev::MAX_GENERATION {
+            return Err(DocError::BadRevisions(format!(
+                "start {} with {} ids",
+                self.start,
+                self.ids.len()
+            )));
+        }
         self.ids
             .iter()
+            .take(DEFAULT_REVS_LIMIT)
             .enumerate()
-            .map(|(i, h)| RevId::new(self.start.saturating_sub(i as u64), h.clone()))
+            .map(|(i, h)| {
+                if h.is_empty() {
+                    return Err(DocError::BadRevisions("an empty revision hash".into()));
+                }
+                Ok(RevId::new(self.start - i as u64, h.clone()))
+            })
             .collect()
     }
 }
@@ -137,6 +172,32 @@ impl DocRecord {
     /// Merges a replicated revision (`new_edits: false`): `_rev` with its optional
     /// `_revisions` ancestry. Merging a known revision changes nothing.
     pub fn put_replicated(&mut self, doc: Value) -> Result<MergeOutcome, DocError> {
+        let outcome = self.merge_replicated(doc)?;
+        if outcome != MergeOutcome::AlreadyPresent {
+            self.finish();
+        }
+        Ok(outcome)
+    }
+
+    /// [`DocRecord::put_replicated`] for many revisions of this document at once: each is
+    /// merged, then the tree is stemmed and the bodies pruned once, so K revisions cost
+    /// about K merges, not K passes over a growing tree. Stops at the first bad revision
+    /// (the record may then hold part of the batch: callers discard it).
+    pub fn put_replicated_all(
+        &mut self,
+        docs: impl IntoIterator<Item = Value>,
+    ) -> Result<Vec<MergeOutcome>, DocError> {
+        let outcomes = docs
+            .into_iter()
+            .map(|doc| self.merge_replicated(doc))
+            .collect::<Result<Vec<_>, _>>()?;
+        if outcomes.iter().any(|o| *o != MergeOutcome::AlreadyPresent) {
+            self.finish();
+        }
+        Ok(outcomes)
+    }
+
+    fn merge_replicated(&mut self, doc: Value) -> Result<MergeOutcome, DocError> {
         let rev: RevId = match doc.get("_rev") {
             Some(Value::String(s)) => s.parse()?,
             _ => return Err(DocError::MissingRev),
@@ -146,8 +207,8 @@ impl DocRecord {
             Some(v) => {
                 let revs: Revisions = serde_json::from_value(v.clone())
                     .map_err(|e| DocError::BadRevisions(e.to_string()))?;
-                let path = revs.to_path();
-                if path.first() != Some(&rev) || revs.start < revs.ids.len() as u64 {
+                let path = revs.to_path()?;
+                if path.first() != Some(&rev) {
                     return Err(DocError::BadRevisions(rev.to_string()));
                 }
                 path
@@ -160,7 +221,6 @@ impl DocRecord {
         let extends = path[1..].iter().any(|r| self.tree.is_leaf(r)) || self.tree.is_empty();
         self.tree.merge(&path, deleted);
         self.bodies.insert(rev.to_string(), body);
-        self.finish();
         Ok(if extends {
             MergeOutcome::Extended
         } else {
@@ -182,11 +242,7 @@ impl DocRecord {
     /// The leaf `rev` as a full document, if it is a leaf of this record.
     pub fn doc_at(&self, rev: &RevId) -> Option<Value> {
         let body = self.bodies.get(&rev.to_string())?;
-        let deleted = self
-            .tree
-            .leaves()
-            .iter()
-            .any(|l| &l.rev == rev && l.deleted);
+        let deleted = self.tree.is_deleted_leaf(rev);
         let mut out = Map::new();
         out.insert("_id".into(), Value::String(self.id.clone()));
         out.insert("_rev".into(), Value::String(rev.to_string()));
@@ -246,6 +302,9 @@ impl DocRecord {
         {
             return Err(DocError::ReservedField(k.clone()));
         }
+        if map.values().any(|v| depth(v, MAX_DEPTH) >= MAX_DEPTH) {
+            return Err(DocError::TooDeep);
+        }
         let deleted = map.get("_deleted") == Some(&Value::Bool(true));
         map.retain(|k, _| !k.starts_with('_'));
         Ok((Value::Object(map), deleted))
@@ -257,7 +316,7 @@ impl DocRecord {
     }
 
     fn prune_bodies(&mut self) {
-        let leaves: Vec<String> = self
+        let leaves: std::collections::BTreeSet<String> = self
             .tree
             .leaves()
             .into_iter()

@@ -2,10 +2,16 @@
 //! known) and, for leaves, whether it is deleted. A revision's parent never changes (its
 //! hash covers the parent), so merging is a union and its result does not depend on the
 //! order or the number of times paths are merged.
+//!
+//! Cost: beside the nodes the tree keeps how many children each revision has (rebuilt
+//! when a stored tree is read, never stored), so a leaf test is a lookup and merging a
+//! path of length P costs O(P log N); [`RevTree::leaves`], [`RevTree::winner`] and
+//! [`RevTree::stem`] are one pass over the N nodes. Merging K revisions and stemming once
+//! is therefore O((K·P + N) log N), never quadratic in K.
 
 use crate::rev::RevId;
-use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::{BTreeMap, VecDeque};
 
 /// CouchDB's default `_revs_limit`.
 pub const DEFAULT_REVS_LIMIT: usize = 1000;
@@ -30,17 +36,39 @@ pub struct Leaf {
     pub deleted: bool,
 }
 
-/// The revision tree of one document.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+/// The revision tree of one document. Serialized as the map of nodes only.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RevTree {
     nodes: BTreeMap<RevId, Node>,
+    /// How many nodes name each revision as their parent (absent: none, a leaf).
+    children: BTreeMap<RevId, u32>,
+}
+
+impl Serialize for RevTree {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.nodes.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RevTree {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let nodes = BTreeMap::<RevId, Node>::deserialize(d)?;
+        Ok(Self::from_nodes(nodes))
+    }
 }
 
 impl RevTree {
     /// An empty tree (a document never written).
     pub fn new() -> Self {
         Self::default()
+    }
+
+    fn from_nodes(nodes: BTreeMap<RevId, Node>) -> Self {
+        let mut children: BTreeMap<RevId, u32> = BTreeMap::new();
+        for p in nodes.values().filter_map(|n| n.parent.as_ref()) {
+            *children.entry(p.clone()).or_default() += 1;
+        }
+        Self { nodes, children }
     }
 
     /// True if no revision is known.
@@ -58,30 +86,36 @@ impl RevTree {
     /// `new_edits: false` does. The generations in a path must decrease by one.
     pub fn merge(&mut self, path: &[RevId], deleted: bool) {
         for (i, rev) in path.iter().enumerate() {
-            let parent = path.get(i + 1).cloned();
-            let node = self.nodes.entry(rev.clone()).or_insert(Node {
-                parent: None,
-                deleted: false,
-            });
-            if node.parent.is_none() {
-                node.parent = parent;
+            if !self.nodes.contains_key(rev) {
+                let node = Node {
+                    parent: None,
+                    deleted: false,
+                };
+                self.nodes.insert(rev.clone(), node);
             }
+            let Some(node) = self.nodes.get_mut(rev) else {
+                continue;
+            };
             if i == 0 && deleted {
                 node.deleted = true;
+            }
+            if let (None, Some(p)) = (&node.parent, path.get(i + 1)) {
+                node.parent = Some(p.clone());
+                match self.children.get_mut(p) {
+                    Some(n) => *n += 1,
+                    None => {
+                        self.children.insert(p.clone(), 1);
+                    }
+                }
             }
         }
     }
 
     /// The leaves, in revision order.
     pub fn leaves(&self) -> Vec<Leaf> {
-        let parents: BTreeSet<&RevId> = self
-            .nodes
-            .values()
-            .filter_map(|n| n.parent.as_ref())
-            .collect();
         self.nodes
             .iter()
-            .filter(|(rev, _)| !parents.contains(rev))
+            .filter(|(rev, _)| !self.children.contains_key(*rev))
             .map(|(rev, n)| Leaf {
                 rev: rev.clone(),
                 deleted: n.deleted,
@@ -91,7 +125,12 @@ impl RevTree {
 
     /// True if `rev` is a leaf.
     pub fn is_leaf(&self, rev: &RevId) -> bool {
-        self.contains(rev) && !self.nodes.values().any(|n| n.parent.as_ref() == Some(rev))
+        self.contains(rev) && !self.children.contains_key(rev)
+    }
+
+    /// True if `rev` is a deleted leaf.
+    pub fn is_deleted_leaf(&self, rev: &RevId) -> bool {
+        self.is_leaf(rev) && self.nodes.get(rev).is_some_and(|n| n.deleted)
     }
 
     /// The winning revision, by CouchDB's rule: non-deleted leaves before deleted ones,
@@ -147,19 +186,47 @@ impl RevTree {
     }
 
     /// Keeps at most `limit` revisions of every leaf's ancestry and forgets the rest.
-    /// Leaves are never dropped.
+    /// Leaves are never dropped. One pass: a breadth-first walk up from every leaf at
+    /// once gives each revision its distance to the nearest leaf below it.
     pub fn stem(&mut self, limit: usize) {
         let limit = limit.max(1);
-        let mut keep: BTreeSet<RevId> = BTreeSet::new();
-        for leaf in self.leaves() {
-            keep.extend(self.path(&leaf.rev).into_iter().take(limit));
+        if self.nodes.len() <= limit {
+            return;
         }
-        self.nodes.retain(|rev, _| keep.contains(rev));
-        for node in self.nodes.values_mut() {
+        let mut near: BTreeMap<&RevId, usize> = BTreeMap::new();
+        let mut queue: VecDeque<(&RevId, usize)> = VecDeque::new();
+        for (rev, _) in self
+            .nodes
+            .iter()
+            .filter(|(r, _)| !self.children.contains_key(*r))
+        {
+            near.insert(rev, 0);
+            queue.push_back((rev, 0));
+        }
+        while let Some((rev, d)) = queue.pop_front() {
+            if d + 1 >= limit {
+                continue;
+            }
+            let Some(parent) = self.nodes.get(rev).and_then(|n| n.parent.as_ref()) else {
+                continue;
+            };
+            if !near.contains_key(parent) {
+                near.insert(parent, d + 1);
+                queue.push_back((parent, d + 1));
+            }
+        }
+        if near.len() == self.nodes.len() {
+            return;
+        }
+        let keep: std::collections::BTreeSet<RevId> = near.into_keys().cloned().collect();
+        let mut nodes = std::mem::take(&mut self.nodes);
+        nodes.retain(|rev, _| keep.contains(rev));
+        for node in nodes.values_mut() {
             if node.parent.as_ref().is_some_and(|p| !keep.contains(p)) {
                 node.parent = None;
             }
         }
+        *self = Self::from_nodes(nodes);
     }
 
     /// The number of known revisions.
