@@ -2,7 +2,7 @@
 // wasm (cargo's output before wasm-bindgen / wasm-opt, which keeps the "name" section),
 // attributes each function body's bytes to the crate in its (demangled) path, and prints
 // the largest crates. Sizes are of the unoptimised-by-wasm-opt code; shares carry over.
-//   Usage: node scripts/wasm-crates.mjs target/wasm32-unknown-unknown/release/yehua.wasm [TOP=25]
+//   Usage: node scripts/wasm-crates.mjs target/wasm32-unknown-unknown/wasm-release/yehua.wasm [TOP=25]
 import { readFileSync } from 'node:fs';
 
 const [path, topArg = '25'] = process.argv.slice(2);
