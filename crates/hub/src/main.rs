@@ -4,7 +4,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use hub::couch::ApiConfig;
-use hub::serve::ServeConfig;
+use hub::serve::{ConnLimits, ServeConfig};
 use hub::store::{accounts::Station, Store};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -39,6 +39,15 @@ enum Command {
         /// The largest request body accepted, in bytes.
         #[arg(long, default_value_t = ApiConfig::default().max_body)]
         max_body: usize,
+        /// Seconds a client has to send a request's headers; an idle kept-alive
+        /// connection is closed after as long.
+        #[arg(long, default_value_t = ConnLimits::default().header_timeout.as_secs(),
+              value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout: u64,
+        /// Connections served at once (lowered to fit the open-file limit); more wait.
+        #[arg(long, default_value_t = ConnLimits::default().max_connections,
+              value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+        max_connections: usize,
     },
     /// Manage stations.
     Station {
@@ -154,6 +163,8 @@ fn main() -> ExitCode {
             cors_origins,
             connect_src,
             max_body,
+            header_timeout,
+            max_connections,
         } => {
             let cfg = ServeConfig {
                 data,
@@ -164,6 +175,10 @@ fn main() -> ExitCode {
                 api: ApiConfig {
                     max_body,
                     ..ApiConfig::default()
+                },
+                conn: ConnLimits {
+                    header_timeout: std::time::Duration::from_secs(header_timeout),
+                    max_connections,
                 },
             };
             let rt = match tokio::runtime::Runtime::new() {

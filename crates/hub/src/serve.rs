@@ -1,7 +1,12 @@
 //! The HTTP listener: the CouchDB-compatible API under `/couch/` and the built app at
 //! `/` — hashed assets immutable, `index.html` and the service worker never cached,
 //! brotli/gzip compression, security headers. On a fresh data folder it creates the demo
-//! station and user. Owns wiring only: the API is `couch`, storage is `store`.
+//! station and user. Owns wiring only: the API is `couch`, storage is `store`, sockets and
+//! connection limits are `serve/listen.rs`.
+
+pub mod listen;
+
+pub use listen::{serve_on, ConnLimits};
 
 use crate::couch::{ApiConfig, Hub};
 use crate::security;
@@ -60,6 +65,8 @@ pub struct ServeConfig {
     pub connect_src: Vec<String>,
     /// API limits.
     pub api: ApiConfig,
+    /// Connection limits: the header deadline and the cap on open connections.
+    pub conn: ConnLimits,
 }
 
 /// The whole router: API under `/couch`, the app (if any) everywhere else.
@@ -201,11 +208,23 @@ pub async fn run(cfg: ServeConfig) -> Result<(), ServeError> {
         None => println!("yehua-hub: serving the API on http://{addr}/"),
     }
     println!("yehua-hub: sync API at http://{addr}/couch/");
-    let app = router(hub, &cfg).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| ServeError::Listen(addr, e))
+    // More descriptors, more connections: `serve_on` fits the cap to the limit in force.
+    let conn = match listen::raise_open_file_limit() {
+        Ok(open_files) => cfg.conn.fitted(open_files),
+        Err(e) => {
+            eprintln!("yehua-hub: cannot raise the open-file limit: {e}");
+            cfg.conn.clone()
+        }
+    };
+    println!(
+        "yehua-hub: at most {} connections at once; request headers within {} s",
+        conn.max_connections,
+        conn.header_timeout.as_secs_f64()
+    );
+    let app = router(hub, &cfg);
+    serve_on(listener, app, &conn, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
 }

@@ -11,12 +11,8 @@ fn serve(router: axum::Router) -> (tokio::runtime::Runtime, SocketAddr) {
         .unwrap();
     let addr = listener.local_addr().unwrap();
     rt.spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
+        let limits = hub::serve::ConnLimits::default();
+        hub::serve::serve_on(listener, router, &limits, std::future::pending()).await;
     });
     (rt, addr)
 }
@@ -96,6 +92,7 @@ fn the_builds_compressed_copies_are_sent_as_they_are() {
         cors_origins: vec![],
         connect_src: vec![],
         api: Default::default(),
+        conn: Default::default(),
     };
     let router = hub::serve::router(hub::couch::Hub::new(store, cfg.api.clone()), &cfg);
     let (_rt, addr) = serve(router);

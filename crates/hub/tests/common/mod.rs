@@ -5,10 +5,9 @@
 
 use base64::Engine as _;
 use hub::couch::{ApiConfig, Hub};
-use hub::serve::ServeConfig;
+use hub::serve::{ConnLimits, ServeConfig};
 use hub::store::{accounts::Station, Store};
 use serde_json::Value;
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// A running hub.
@@ -35,6 +34,11 @@ pub fn start() -> TestHub {
 
 /// [`start`] with API limits.
 pub fn start_with(api: ApiConfig) -> TestHub {
+    start_limited(api, ConnLimits::default())
+}
+
+/// [`start`] with API and connection limits.
+pub fn start_limited(api: ApiConfig, conn: ConnLimits) -> TestHub {
     let dir = tempfile::tempdir().expect("temp dir");
     let store = Store::open(dir.path()).expect("store");
     for (code, parent, level) in [
@@ -68,6 +72,7 @@ pub fn start_with(api: ApiConfig) -> TestHub {
         cors_origins: vec!["http://app.example".into()],
         connect_src: vec![],
         api: api.clone(),
+        conn,
     };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -80,13 +85,9 @@ pub fn start_with(api: ApiConfig) -> TestHub {
         .block_on(tokio::net::TcpListener::bind(cfg.listen))
         .unwrap();
     let addr = listener.local_addr().unwrap();
+    // The server `yehua-hub serve` runs: the same accept loop and limits.
     rt.spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap();
+        hub::serve::serve_on(listener, router, &cfg.conn, std::future::pending()).await;
     });
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
