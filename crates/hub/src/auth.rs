@@ -1,6 +1,6 @@
 //! Who is asking and what they may do: argon2id password hashes, session tokens, the
-//! login rate limit, a short cache of verified Basic credentials and the queue that bounds
-//! how many argon2 checks run at once ([`PasswordChecks`]), and the access rule
+//! login limit ([`limiter`]), a short cache of verified Basic credentials and the queue
+//! that bounds how many argon2 checks run at once ([`passwords`]), and the access rule
 //! (a cadre reads and writes only `station_<own code>`; an `hq` user reads every station
 //! at or below theirs and writes none; an admin does everything). Never logs or returns
 //! a password, a hash or a token. Knows nothing of HTTP beyond the `Basic` header format.
@@ -10,23 +10,24 @@ use argon2::password_hash::{PasswordHash, SaltString};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::net::IpAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+pub mod limiter;
+pub mod passwords;
+
+pub use limiter::{Attempt, LoginLimiter, Refused};
+pub use passwords::PasswordChecks;
 
 /// Every station database is named `station_<code>`.
 pub const STATION_DB_PREFIX: &str = "station_";
 /// How long a login session lasts. Long, because a cadre may be offline for days and
 /// must still be able to sync when the village gets signal.
 pub const SESSION_TTL: Duration = Duration::from_secs(14 * 24 * 3600);
-/// Failed logins allowed per user and address within [`LOGIN_WINDOW`].
-pub const LOGIN_FAILURES_ALLOWED: u32 = 10;
-/// The window over which failed logins are counted.
-pub const LOGIN_WINDOW: Duration = Duration::from_secs(10 * 60);
-/// How long verified Basic credentials are trusted without re-running argon2.
-const BASIC_CACHE_TTL: Duration = Duration::from_secs(5 * 60);
+/// The longest login name accepted; a longer one is refused before it is counted, stored
+/// or logged.
+pub const MAX_NAME_LEN: usize = 256;
+/// The longest password accepted (argon2 hashes all of it).
+pub const MAX_PASSWORD_LEN: usize = 1024;
 
 /// A user's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,7 +169,7 @@ pub fn token_hash(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -184,161 +185,6 @@ pub fn parse_basic(header: &str) -> Option<(String, String)> {
     let text = String::from_utf8(raw).ok()?;
     let (name, password) = text.split_once(':')?;
     Some((name.to_owned(), password.to_owned()))
-}
-
-/// Counts failed logins per (user, address) and refuses more than
-/// [`LOGIN_FAILURES_ALLOWED`] per [`LOGIN_WINDOW`].
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<(String, IpAddr), (u32, Instant)>>,
-}
-
-impl LoginLimiter {
-    /// False if this user from this address has failed too often lately.
-    pub fn allowed(&self, user: &str, addr: IpAddr) -> bool {
-        let map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        match map.get(&(user.to_owned(), addr)) {
-            Some((n, since)) => *n < LOGIN_FAILURES_ALLOWED || since.elapsed() > LOGIN_WINDOW,
-            None => true,
-        }
-    }
-
-    /// Records a failed attempt.
-    pub fn failed(&self, user: &str, addr: IpAddr) {
-        let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        if map.len() > 100_000 {
-            map.retain(|_, (_, since)| since.elapsed() <= LOGIN_WINDOW);
-        }
-        let entry = map
-            .entry((user.to_owned(), addr))
-            .or_insert((0, Instant::now()));
-        if entry.1.elapsed() > LOGIN_WINDOW {
-            *entry = (0, Instant::now());
-        }
-        entry.0 += 1;
-    }
-
-    /// Forgets the failures after a successful login.
-    pub fn succeeded(&self, user: &str, addr: IpAddr) {
-        let mut map = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        map.remove(&(user.to_owned(), addr));
-    }
-}
-
-/// Remembers recently verified Basic credentials (as a salted SHA-256, in memory only),
-/// because a replicator sends them on every request and argon2 is slow by design.
-struct BasicCache {
-    salt: [u8; 32],
-    entries: Mutex<HashMap<String, (String, Instant)>>,
-}
-
-impl Default for BasicCache {
-    fn default() -> Self {
-        let mut salt = [0u8; 32];
-        OsRng.fill_bytes(&mut salt);
-        Self {
-            salt,
-            entries: Mutex::default(),
-        }
-    }
-}
-
-impl BasicCache {
-    fn digest(&self, user: &str, password: &str) -> String {
-        let mut h = Sha256::new();
-        h.update(self.salt);
-        h.update(user.as_bytes());
-        h.update([0]);
-        h.update(password.as_bytes());
-        hex(&h.finalize())
-    }
-
-    /// True if these credentials were verified within the cache lifetime.
-    pub fn hit(&self, user: &str, password: &str) -> bool {
-        let d = self.digest(user, password);
-        let map = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        map.get(user)
-            .is_some_and(|(h, at)| *h == d && at.elapsed() < BASIC_CACHE_TTL)
-    }
-
-    /// Remembers credentials that argon2 just verified.
-    pub fn insert(&self, user: &str, password: &str) {
-        let d = self.digest(user, password);
-        let mut map = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        if map.len() > 10_000 {
-            map.clear();
-        }
-        map.insert(user.to_owned(), (d, Instant::now()));
-    }
-}
-
-/// Password checks for logins. argon2 runs at most `permits` at a time (each check takes
-/// ~19 MiB and a core for a moment): a thousand phones coming back online together queue
-/// instead of taking gigabytes. Recently verified Basic credentials skip argon2, and a
-/// check that waited for its permit looks at that cache again, so a burst with the same
-/// credentials runs argon2 about once.
-pub struct PasswordChecks {
-    cache: BasicCache,
-    gate: tokio::sync::Semaphore,
-    runs: AtomicU64,
-}
-
-/// A password check could not run (its blocking task failed or the queue was closed).
-#[derive(Debug, thiserror::Error)]
-#[error("the password check could not run: {0}")]
-pub struct CheckFailed(String);
-
-impl PasswordChecks {
-    /// At most `permits` (at least 1) argon2 checks at once.
-    pub fn new(permits: usize) -> Self {
-        Self {
-            cache: BasicCache::default(),
-            gate: tokio::sync::Semaphore::new(permits.max(1)),
-            runs: AtomicU64::new(0),
-        }
-    }
-
-    /// True if `password` matches `hash` (None: no such user; argon2 runs anyway on a dummy
-    /// hash, so a wrong name costs as long as a wrong password).
-    pub async fn check(
-        &self,
-        name: &str,
-        password: &str,
-        hash: Option<String>,
-    ) -> Result<bool, CheckFailed> {
-        let known = hash.is_some();
-        if known && self.cache.hit(name, password) {
-            return Ok(true);
-        }
-        let _permit = self
-            .gate
-            .acquire()
-            .await
-            .map_err(|e| CheckFailed(e.to_string()))?;
-        if known && self.cache.hit(name, password) {
-            return Ok(true);
-        }
-        self.runs.fetch_add(1, Ordering::Relaxed);
-        let pw = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || match hash {
-            Some(h) => verify_password(&pw, &h),
-            None => {
-                verify_dummy(&pw);
-                false
-            }
-        })
-        .await
-        .map_err(|e| CheckFailed(e.to_string()))?;
-        if ok {
-            self.cache.insert(name, password);
-        }
-        Ok(ok)
-    }
-
-    /// How many times argon2 has run.
-    pub fn runs(&self) -> u64 {
-        self.runs.load(Ordering::Relaxed)
-    }
 }
 
 #[cfg(test)]
@@ -379,19 +225,5 @@ mod tests {
         );
         assert_eq!(parse_basic("Bearer x"), None);
         assert_eq!(parse_basic("Basic !!!"), None);
-    }
-
-    #[test]
-    fn limiter_blocks_after_failures() {
-        let l = LoginLimiter::default();
-        let ip: IpAddr = "127.0.0.1".parse().unwrap();
-        for _ in 0..LOGIN_FAILURES_ALLOWED {
-            assert!(l.allowed("a", ip));
-            l.failed("a", ip);
-        }
-        assert!(!l.allowed("a", ip));
-        assert!(l.allowed("b", ip), "another user is not blocked");
-        l.succeeded("a", ip);
-        assert!(l.allowed("a", ip));
     }
 }

@@ -1,27 +1,35 @@
-//! The CouchDB-compatible API under `/couch/`: one axum handler reads the request (with
-//! a body size limit), works out who is asking, and routes by path segments to the
-//! handlers in [`server`], [`docs`], [`local`] and [`replication`]. Routing by hand keeps every
-//! failure — unknown path, wrong method, bad query — a CouchDB `{"error","reason"}` body.
-//! Revision logic is crates/couch's; storage is `store`'s; this module owns HTTP only.
+//! The CouchDB-compatible API under `/couch/`: one axum handler works out who is asking
+//! from the headers alone, then reads the body (small for anyone not signed in, with a
+//! size limit and an idle timeout for everyone; `application/json` for writes), and
+//! routes by path segments to the handlers in [`server`], [`docs`], [`local`] and
+//! [`replication`]. Routing by hand keeps every failure — unknown path, wrong method, bad
+//! query — a CouchDB `{"error","reason"}` body. Revision logic is crates/couch's; storage
+//! is `store`'s; this module owns HTTP only.
 
+pub mod answer;
+pub mod client;
 pub mod docs;
 pub mod error;
 pub mod local;
 pub mod params;
 pub mod replication;
+mod request;
 pub mod server;
+pub mod writes;
 
-use crate::auth::{LoginLimiter, PasswordChecks, Principal, Role};
+use crate::auth::{LoginLimiter, PasswordChecks, Principal, Refused, Role};
 use crate::store::{accounts, Store, StoreError};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderMap, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 pub use error::CouchError;
-use params::Query;
+pub use request::Req;
+use request::{is_json, read_body};
 use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::sync::Semaphore;
 
 /// The name of the session cookie, as CouchDB calls it.
@@ -38,6 +46,14 @@ pub struct ApiConfig {
     /// core for a moment; a thousand phones signing in together must queue, not take
     /// gigabytes (the load benchmark's 1.9 GB peak before this limit existed).
     pub max_password_checks: usize,
+    /// The largest body accepted from someone not signed in (only `_session` takes one).
+    pub anonymous_body: usize,
+    /// How long a body may pause between two pieces before the request is dropped (408).
+    pub body_timeout: Duration,
+    /// The largest answer listing documents, in bytes (larger: 413).
+    pub max_answer: usize,
+    /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Default for ApiConfig {
@@ -46,9 +62,19 @@ impl Default for ApiConfig {
             max_body: 8 * 1024 * 1024,
             max_longpolls: 2048,
             max_password_checks: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            anonymous_body: 16 * 1024,
+            body_timeout: Duration::from_secs(30),
+            max_answer: 64 * 1024 * 1024,
+            trusted_proxies: Vec::new(),
         }
     }
 }
+
+/// The most items one `_bulk_get`, `keys` or `open_revs` may list (after repeats are
+/// removed), and the most revisions of one document one `_bulk_docs` may carry.
+pub const MAX_ITEMS: usize = 10_000;
+/// The most revisions of one document a `_bulk_docs` request may carry.
+pub const MAX_REVS_PER_DOC: usize = 1_000;
 
 /// The API's shared state.
 pub struct Hub {
@@ -59,82 +85,6 @@ pub struct Hub {
     limiter: LoginLimiter,
     passwords: PasswordChecks,
     longpolls: Arc<Semaphore>,
-}
-
-/// A request, read and decoded.
-pub struct Req {
-    /// GET, PUT, ... (HEAD is answered as GET).
-    pub method: Method,
-    /// Path segments after `/couch/`, percent-decoded.
-    pub segments: Vec<String>,
-    /// The query string.
-    pub query: Query,
-    /// Headers.
-    pub headers: HeaderMap,
-    /// The body.
-    pub body: Bytes,
-    /// The peer's address (for the login rate limit).
-    pub peer: IpAddr,
-}
-
-impl Req {
-    /// Builds a request from its parts; `path` is below `/couch` (e.g. `/db/_changes`).
-    pub fn new(
-        method: Method,
-        path: &str,
-        query: Option<&str>,
-        headers: HeaderMap,
-        body: Bytes,
-        peer: IpAddr,
-    ) -> Result<Self, CouchError> {
-        let mut segments: Vec<String> = path
-            .split('/')
-            .skip_while(|s| s.is_empty())
-            .map(|s| {
-                percent_encoding::percent_decode_str(s)
-                    .decode_utf8()
-                    .map(|c| c.into_owned())
-                    .map_err(|_| CouchError::BadRequest("path is not UTF-8".into()))
-            })
-            .collect::<Result<_, _>>()?;
-        if segments.last().is_some_and(String::is_empty) {
-            segments.pop();
-        }
-        Ok(Self {
-            method: if method == Method::HEAD {
-                Method::GET
-            } else {
-                method
-            },
-            segments,
-            query: Query::parse(query.unwrap_or_default())?,
-            headers,
-            body,
-            peer,
-        })
-    }
-
-    /// The body as JSON.
-    pub fn json(&self) -> Result<Value, CouchError> {
-        if self.body.is_empty() {
-            return Err(CouchError::BadRequest(
-                "Request body is empty; JSON expected".into(),
-            ));
-        }
-        Ok(serde_json::from_slice(&self.body)?)
-    }
-
-    /// The value of cookie `name`.
-    pub fn cookie(&self, name: &str) -> Option<String> {
-        self.headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|kv| kv.trim().split_once('='))
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.to_owned())
-    }
 }
 
 /// A JSON response with `status`.
@@ -168,39 +118,64 @@ impl Hub {
         })
     }
 
-    /// The axum handler: reads the body within the limit and dispatches.
+    /// The axum handler: who is asking (from the headers), then the body, then the answer.
     pub async fn handle(State(hub): State<Arc<Hub>>, req: Request) -> Response {
         let peer = req
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
             .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
         let (parts, body) = req.into_parts();
-        let too_big = parts
-            .headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
-            .is_some_and(|n| n > hub.config.max_body);
-        if too_big {
-            return CouchError::TooLarge.into_response();
-        }
-        let bytes = match axum::body::to_bytes(Body::new(body), hub.config.max_body).await {
-            Ok(b) => b,
-            Err(_) => return CouchError::TooLarge.into_response(),
-        };
+        let client = client::resolve(peer, &parts.headers, &hub.config.trusted_proxies);
         let path = parts.uri.path();
         let path = path.strip_prefix("/couch").unwrap_or(path);
-        let req = match Req::new(
+        let mut req = match Req::new(
             parts.method,
             path,
             parts.uri.query(),
             parts.headers,
-            bytes,
-            peer,
+            Bytes::new(),
+            client.addr,
         ) {
             Ok(r) => r,
             Err(e) => return e.into_response(),
         };
-        hub.dispatch(req).await
+        req.https = client.https;
+        let mut res = match hub.prepare(&mut req, body).await {
+            Ok(()) => hub.dispatch(req).await,
+            Err(e) => e.into_response(),
+        };
+        // Answers depend on who asked: no shared cache may keep them.
+        res.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, must-revalidate"),
+        );
+        res
+    }
+
+    /// Authenticates `req` from its headers, then reads `body` into it: at most
+    /// `anonymous_body` bytes for anyone not signed in, `max_body` for the rest, each piece
+    /// within `body_timeout` of the last; a write's body must be JSON.
+    async fn prepare(self: &Arc<Self>, req: &mut Req, body: Body) -> Result<(), CouchError> {
+        req.who = self.who(req).await?;
+        let limit = if req.who.is_some() {
+            self.config.max_body
+        } else {
+            self.config.anonymous_body
+        };
+        let announced = req
+            .headers
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+        if announced.is_some_and(|n| n > limit) {
+            return Err(CouchError::TooLarge);
+        }
+        req.body = read_body(body, limit, self.config.body_timeout).await?;
+        let session = req.segments.len() == 1 && req.segments[0] == "_session";
+        let writes = matches!(req.method, Method::POST | Method::PUT);
+        if writes && !session && !req.body.is_empty() && !is_json(&req.headers) {
+            return Err(CouchError::BadContentType);
+        }
+        Ok(())
     }
 
     /// Answers one request.
@@ -218,14 +193,13 @@ impl Hub {
             ["_session"] => server::session(self, req).await,
             ["_all_dbs"] => {
                 only(req, &[Method::GET], "GET")?;
-                let who = self.require(req).await?;
-                server::all_dbs(self, &who).await
+                server::all_dbs(self, req.require()?).await
             }
             [db, ..] if db.starts_with('_') => Err(CouchError::NotFound("missing".into())),
             [db] => server::database(self, req, db).await,
             [db, "_changes"] => replication::changes(self, req, db).await,
             [db, "_revs_diff"] => replication::revs_diff(self, req, db).await,
-            [db, "_bulk_docs"] => replication::bulk_docs(self, req, db).await,
+            [db, "_bulk_docs"] => writes::bulk_docs(self, req, db).await,
             [db, "_bulk_get"] => replication::bulk_get(self, req, db).await,
             [db, "_all_docs"] => docs::all_docs(self, req, db).await,
             [db, "_security"] => server::security(self, req, db).await,
@@ -242,39 +216,8 @@ impl Hub {
         }
     }
 
-    /// The caller, or 401 if anonymous.
-    pub async fn require(self: &Arc<Self>, req: &Req) -> Result<Principal, CouchError> {
-        self.who(req).await?.map(|(p, _)| p).ok_or_else(|| {
-            CouchError::Unauthorized("You are not authorized to access this db.".into())
-        })
-    }
-
-    /// The caller if they may read `db`; 401 if anonymous, 403 if not theirs.
-    pub async fn reader(self: &Arc<Self>, req: &Req, db: &str) -> Result<Principal, CouchError> {
-        let who = self.require(req).await?;
-        if who.can_read(db) {
-            Ok(who)
-        } else {
-            Err(CouchError::Forbidden(format!(
-                "You are not allowed to access database {db}."
-            )))
-        }
-    }
-
-    /// The caller if they may write `db`; 401 if anonymous, 403 if not allowed.
-    pub async fn writer(self: &Arc<Self>, req: &Req, db: &str) -> Result<Principal, CouchError> {
-        let who = self.reader(req, db).await?;
-        if who.can_write(db) {
-            Ok(who)
-        } else {
-            Err(CouchError::Forbidden(format!(
-                "You may read but not change database {db}."
-            )))
-        }
-    }
-
     /// Who is asking: the session cookie if valid, else Basic credentials (checked
-    /// against the rate limit), else nobody. Wrong Basic credentials are a 401.
+    /// against the login limit), else nobody. Wrong Basic credentials are a 401.
     pub async fn who(
         self: &Arc<Self>,
         req: &Req,
@@ -306,37 +249,60 @@ impl Hub {
         Ok(Some((p, AuthMethod::Basic)))
     }
 
-    /// Checks a name and password (rate limited per user and address).
+    /// Checks a name and password: refused before argon2 if either is over its length
+    /// limit or the login limit says wait; requests with the same credentials share one
+    /// check.
     pub async fn login(
         self: &Arc<Self>,
         name: &str,
         password: String,
         peer: IpAddr,
     ) -> Result<Principal, CouchError> {
-        if !self.limiter.allowed(name, peer) {
-            return Err(CouchError::TooManyRequests(
-                "Too many failed logins for this user from this address; wait and try again."
-                    .into(),
-            ));
+        if name.len() > crate::auth::MAX_NAME_LEN || password.len() > crate::auth::MAX_PASSWORD_LEN
+        {
+            return Err(CouchError::BadRequest(format!(
+                "name (at most {} bytes) or password (at most {} bytes) is too long",
+                crate::auth::MAX_NAME_LEN,
+                crate::auth::MAX_PASSWORD_LEN
+            )));
         }
         let owned = name.to_owned();
         let user = self
             .store
             .read(move |tx| accounts::user_get(tx, &owned))
             .await?;
+        let verified = |u: accounts::UserRow| async move {
+            Ok::<_, CouchError>(self.store.read(move |tx| principal_of(tx, u)).await?)
+        };
+        if let Some(u) = user
+            .clone()
+            .filter(|_| self.passwords.cached(name, &password))
+        {
+            return verified(u).await;
+        }
+        let _flight = self.passwords.flight(name, &password).await;
+        if let Some(u) = user
+            .clone()
+            .filter(|_| self.passwords.cached(name, &password))
+        {
+            return verified(u).await;
+        }
+        let attempt = self.limiter.begin(name, peer).map_err(|e| match e {
+            Refused::SlowDown(_) | Refused::Busy => CouchError::TooManyRequests(e.to_string()),
+        })?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let ok = self
             .passwords
-            .check(name, &password, hash)
+            .verify(name, &password, hash)
             .await
             .map_err(|e| StoreError::Task(e.to_string()))?;
         match user {
             Some(u) if ok => {
-                self.limiter.succeeded(name, peer);
-                Ok(self.store.read(move |tx| principal_of(tx, u)).await?)
+                attempt.succeeded();
+                verified(u).await
             }
             _ => {
-                self.limiter.failed(name, peer);
+                attempt.failed();
                 eprintln!("yehua-hub: failed login for user {name:?} from {peer}");
                 Err(CouchError::Unauthorized(
                     "Name or password is incorrect.".into(),

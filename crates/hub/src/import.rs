@@ -5,8 +5,8 @@
 //! report; validation and merging belong to crates/exchange and crates/couch.
 
 use crate::admin::station_db;
-use crate::couch::docs::replicate;
 use crate::couch::error::CouchError;
+use crate::couch::writes::replicate;
 use crate::store::docs as q;
 use crate::store::{Store, StoreError};
 use couch::DocRecord;

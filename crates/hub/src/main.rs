@@ -48,6 +48,14 @@ enum Command {
         #[arg(long, default_value_t = ConnLimits::default().max_connections,
               value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
         max_connections: usize,
+        /// The address of a reverse proxy in front of the hub (repeatable): its
+        /// X-Forwarded-For names the client for the login limit, and its
+        /// X-Forwarded-Proto: https makes the session cookie Secure.
+        #[arg(long = "trusted-proxy")]
+        trusted_proxies: Vec<std::net::IpAddr>,
+        /// The largest answer listing documents (_bulk_get, _all_docs, _changes), in bytes.
+        #[arg(long, default_value_t = ApiConfig::default().max_answer)]
+        max_answer: usize,
     },
     /// Manage stations.
     Station {
@@ -165,6 +173,8 @@ fn main() -> ExitCode {
             max_body,
             header_timeout,
             max_connections,
+            trusted_proxies,
+            max_answer,
         } => {
             let cfg = ServeConfig {
                 data,
@@ -174,6 +184,8 @@ fn main() -> ExitCode {
                 connect_src,
                 api: ApiConfig {
                     max_body,
+                    max_answer,
+                    trusted_proxies,
                     ..ApiConfig::default()
                 },
                 conn: ConnLimits {

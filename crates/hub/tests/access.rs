@@ -52,11 +52,18 @@ fn hq_reads_below_and_writes_nothing() {
         &json!({"docs": []}),
     );
     assert_eq!(r.status, 403);
-    // A pull keeps its checkpoint on the source too.
+    // hq reads a station's checkpoints but writes none, and cannot delete a cadre's
+    // (replicators take the 403 on a source checkpoint as read-only access).
+    let cp = format!("{}/_local/cp", db("330101"));
+    assert_eq!(h.put(&cp, "a", &json!({"seq": 5})).status, 201);
+    assert_eq!(h.get(&cp, "hq").body["seq"], 5);
+    let r = h.put(&cp, "hq", &json!({"_rev": "0-1", "seq": 0}));
+    assert_eq!((r.status, &r.body["error"]), (403, &json!("forbidden")));
+    assert_eq!(h.delete(&format!("{cp}?rev=0-1"), "hq").status, 403);
     assert_eq!(
-        h.put(&format!("{}/_local/cp", db("330101")), "hq", &json!({}))
-            .status,
-        201
+        h.get(&cp, "a").body["seq"],
+        5,
+        "the cadre's checkpoint is untouched"
     );
     assert_eq!(
         h.put(&format!("{}/z", db("330102")), "admin", &json!({}))

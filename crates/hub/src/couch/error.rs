@@ -44,6 +44,15 @@ pub enum CouchError {
     /// The request body is larger than the limit.
     #[error("the request entity is too large")]
     TooLarge,
+    /// The answer would be larger than the limit (`_bulk_get`, `keys`, `_changes`, …).
+    #[error("The answer would pass {0} bytes; ask for fewer documents at a time.")]
+    AnswerTooLarge(usize),
+    /// A write whose body is not `application/json` (CouchDB's 415).
+    #[error("Content-Type must be application/json")]
+    BadContentType,
+    /// The client stopped sending its body.
+    #[error("The request body stopped arriving; send it again.")]
+    BodyTimeout,
     /// Too many failed logins, or too many open long-polls.
     #[error("{0}")]
     TooManyRequests(String),
@@ -90,7 +99,9 @@ impl CouchError {
             CouchError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             CouchError::Conflict => StatusCode::CONFLICT,
             CouchError::FileExists => StatusCode::PRECONDITION_FAILED,
-            CouchError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            CouchError::TooLarge | CouchError::AnswerTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            CouchError::BadContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            CouchError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             CouchError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             CouchError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -108,7 +119,9 @@ impl CouchError {
             CouchError::MethodNotAllowed(_) => "method_not_allowed",
             CouchError::Conflict => "conflict",
             CouchError::FileExists => "file_exists",
-            CouchError::TooLarge => "too_large",
+            CouchError::TooLarge | CouchError::AnswerTooLarge(_) => "too_large",
+            CouchError::BadContentType => "bad_content_type",
+            CouchError::BodyTimeout => "request_timeout",
             CouchError::TooManyRequests(_) => "too_many_requests",
             CouchError::Store(_) => "internal_server_error",
         }

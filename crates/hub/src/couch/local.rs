@@ -11,15 +11,22 @@ use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
 /// `GET/PUT/DELETE /{db}/_local/{id}`: checkpoints and other unreplicated documents,
-/// with revisions `0-N`. Readers may write them (a pull keeps its checkpoint on both
-/// sides); they never enter the changes feed.
+/// with revisions `0-N`; read by readers, written by writers; they never enter the
+/// changes feed.
 pub async fn local(hub: &Arc<Hub>, req: &Req, db: &str, id: &str) -> Result<Response, CouchError> {
     only(
         req,
         &[Method::GET, Method::PUT, Method::DELETE],
         "GET,PUT,DELETE",
     )?;
-    hub.reader(req, db).await?;
+    // Anyone who may read a station reads its checkpoints; only those who may write it
+    // write them (hq's pull keeps its checkpoint on the phone: replicators take a 403
+    // on a source checkpoint as read-only access).
+    if req.method == Method::GET {
+        req.reader(db)?;
+    } else {
+        req.writer(db)?;
+    }
     if id.is_empty() {
         return Err(CouchError::IllegalDocId(
             "Document id must not be empty".into(),

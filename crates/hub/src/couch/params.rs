@@ -118,11 +118,13 @@ pub fn parse_since(raw: Option<&str>, now: u64) -> Result<u64, CouchError> {
     }
     // CouchDB's opaque sequences start with the integer; PouchDB echoes ours as is.
     let digits = raw.split('-').next().unwrap_or_default();
-    digits.parse().map_err(|_| {
-        CouchError::BadRequest(format!(
+    match digits.parse::<u64>() {
+        // SQLite's integers are signed: a larger sequence never existed here.
+        Ok(n) if n <= i64::MAX as u64 => Ok(n),
+        _ => Err(CouchError::BadRequest(format!(
             "Malformed sequence supplied in 'since' parameter: {raw:?}"
-        ))
-    })
+        ))),
+    }
 }
 
 #[cfg(test)]
@@ -147,6 +149,11 @@ mod tests {
         assert_eq!(parse_since(q.get("since"), 9).unwrap(), 5);
         assert_eq!(parse_since(Some("now"), 9).unwrap(), 9);
         assert!(parse_since(Some("abc"), 9).is_err());
+        assert!(parse_since(Some("18446744073709551615"), 9).is_err());
+        assert_eq!(
+            parse_since(Some("9223372036854775807"), 9).unwrap(),
+            i64::MAX as u64
+        );
         assert!(q.bool("include_docs", false).unwrap());
         assert!(q.u64("limit").is_err());
         assert_eq!(q.json("keys").unwrap(), Some(serde_json::json!(["a"])));

@@ -1,15 +1,18 @@
-//! The replication endpoints: `_changes` (normal and long-poll), `_revs_diff`,
-//! `_bulk_docs` (`new_edits` true and false) and `_bulk_get`. Each request's writes are
-//! one transaction; long-polls wait on the store's change notifications, bounded by a
+//! The replication endpoints that read: `_changes` (normal and long-poll), `_revs_diff`
+//! and `_bulk_get` (`_bulk_docs` is in `writes`). Answers are written row by row within
+//! the answer cap while the records are read, so memory follows the answer, not the
+//! request; `_bulk_get` answers each distinct item once and lists at most
+//! [`MAX_ITEMS`]. Long-polls wait on the store's change notifications, bounded by a
 //! timeout and by a limit on how many may wait at once.
 
-use super::docs::{edit, open_db, replicate, shaped};
+use super::answer::{check_items, dedup, Rows, Shape};
+use super::docs::open_db;
 use super::params::parse_since;
-use super::{json, only, CouchError, Hub, Req};
+use super::{json, only, CouchError, Hub, Req, MAX_ITEMS};
 use crate::store::docs as q;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
-use couch::wire::{BulkDocsRequest, RevsDiffEntry, RevsDiffRequest};
+use couch::wire::{RevsDiffEntry, RevsDiffRequest};
 use couch::{DocRecord, RevId};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -102,15 +105,20 @@ fn string_list(v: Value, what: &str) -> Result<Vec<String>, CouchError> {
 /// `GET/POST /{db}/_changes`.
 pub async fn changes(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
     only(req, &[Method::GET, Method::POST], "GET,POST")?;
-    hub.reader(req, db).await?;
+    req.reader(db)?;
     let cq = Arc::new(changes_query(req)?);
+    let shape = Shape {
+        revs: false,
+        ..Shape::of(req)?
+    };
     let mut feed = hub.store.subscribe(db);
     let mut since: Option<u64> = None;
     let mut permit = None;
     let deadline = tokio::time::Instant::now() + cq.timeout;
     loop {
-        let (name, query, from) = (db.to_owned(), Arc::clone(&cq), since);
-        let (rows, last_seq, pending, start) = hub
+        let (name, query, from, cap) =
+            (db.to_owned(), Arc::clone(&cq), since, hub.config.max_answer);
+        let (rows, read, last_seq, pending, start) = hub
             .store
             .read(move |tx| {
                 let d = open_db(tx, &name)?;
@@ -118,30 +126,27 @@ pub async fn changes(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, Co
                     Some(s) => s,
                     None => parse_since(query.since.as_deref(), d.update_seq)?,
                 };
-                let rows = q::changes(tx, &d, start, query.limit, query.doc_ids.as_deref())?;
-                let full = rows.len() as u64 == query.limit;
-                let last = match rows.last() {
-                    Some((seq, _)) if full => *seq,
+                let ids = query.doc_ids.as_deref();
+                let mut rows = Rows::new(r#"{"results":["#, cap);
+                let (read, last_read) = q::changes(tx, &d, start, query.limit, ids, |seq, rec| {
+                    rows.push(&change_row(seq, &rec, &query, shape))
+                })?;
+                let full = read == query.limit;
+                let last = match last_read {
+                    Some(seq) if full => seq,
                     _ => d.update_seq.max(start),
                 };
                 let pending = if full {
-                    q::changes_pending(tx, &d, last, query.doc_ids.as_deref())?
+                    q::changes_pending(tx, &d, last, ids)?
                 } else {
                     0
                 };
-                Ok::<_, CouchError>((rows, last, pending, start))
+                Ok::<_, CouchError>((rows, read, last, pending, start))
             })
             .await?;
         since = Some(start);
-        if !rows.is_empty() || !cq.longpoll || tokio::time::Instant::now() >= deadline {
-            let results: Vec<Value> = rows
-                .iter()
-                .map(|(seq, rec)| change_row(req, *seq, rec, &cq))
-                .collect::<Result<_, _>>()?;
-            return Ok(json(
-                StatusCode::OK,
-                json!({"results": results, "last_seq": last_seq, "pending": pending}),
-            ));
+        if read > 0 || !cq.longpoll || tokio::time::Instant::now() >= deadline {
+            return Ok(rows.finish(&format!(r#"],"last_seq":{last_seq},"pending":{pending}}}"#)));
         }
         if permit.is_none() {
             permit = Some(
@@ -159,14 +164,9 @@ pub async fn changes(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, Co
     }
 }
 
-fn change_row(
-    req: &Req,
-    seq: u64,
-    rec: &DocRecord,
-    cq: &ChangesQuery,
-) -> Result<Value, CouchError> {
+fn change_row(seq: u64, rec: &DocRecord, cq: &ChangesQuery, shape: Shape) -> Value {
     let Some(winner) = rec.tree.winner() else {
-        return Ok(json!({"seq": seq, "id": rec.id, "changes": []}));
+        return json!({"seq": seq, "id": rec.id, "changes": []});
     };
     let mut revs = vec![json!({"rev": winner.rev.to_string()})];
     if cq.all_docs {
@@ -181,15 +181,15 @@ fn change_row(
         row["deleted"] = json!(true);
     }
     if cq.include_docs {
-        row["doc"] = shaped(req, rec, &winner.rev, false)?.unwrap_or(Value::Null);
+        row["doc"] = shape.doc(rec, &winner.rev).unwrap_or(Value::Null);
     }
-    Ok(row)
+    row
 }
 
 /// `POST /{db}/_revs_diff`.
 pub async fn revs_diff(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
     only(req, &[Method::POST], "POST")?;
-    hub.reader(req, db).await?;
+    req.reader(db)?;
     let body: RevsDiffRequest = serde_json::from_value(req.json()?).map_err(|_| {
         CouchError::BadRequest(
             "_revs_diff body must map document ids to arrays of revisions".into(),
@@ -242,52 +242,6 @@ pub async fn revs_diff(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, 
     ))
 }
 
-/// `POST /{db}/_bulk_docs`: all documents in one transaction. Conflicts are reported per
-/// document; a malformed document fails the whole request with 400 and writes nothing.
-pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
-    only(req, &[Method::POST], "POST")?;
-    hub.writer(req, db).await?;
-    let body: BulkDocsRequest = serde_json::from_value(req.json()?).map_err(|_| {
-        CouchError::BadRequest(
-            "_bulk_docs body must be {\"docs\": [...], \"new_edits\": bool}".into(),
-        )
-    })?;
-    let name = db.to_owned();
-    let (results, seq, name) = hub
-        .store
-        .write(move |tx| {
-            let mut d = open_db(tx, &name)?;
-            let mut results = Vec::new();
-            for mut doc in body.docs {
-                if !doc.is_object() {
-                    return Err(CouchError::BadRequest(
-                        "Document must be a JSON object".into(),
-                    ));
-                }
-                if body.new_edits {
-                    if doc.get("_id").is_none() {
-                        doc["_id"] = json!(crate::auth::new_uuid());
-                    }
-                    let id = doc["_id"].clone();
-                    match edit(tx, &mut d, doc) {
-                        Ok(rev) => {
-                            results.push(json!({"ok": true, "id": id, "rev": rev.to_string()}))
-                        }
-                        Err(CouchError::Conflict) => results.push(json!({
-                            "id": id, "error": "conflict", "reason": "Document update conflict."})),
-                        Err(e) => return Err(e),
-                    }
-                } else {
-                    replicate(tx, &mut d, doc)?;
-                }
-            }
-            Ok((results, d.update_seq, d.name))
-        })
-        .await?;
-    hub.store.notify(&name, seq);
-    Ok(json(StatusCode::CREATED, Value::Array(results)))
-}
-
 #[derive(Deserialize)]
 struct BulkGetBody {
     docs: Vec<BulkGetItem>,
@@ -300,56 +254,60 @@ struct BulkGetItem {
     rev: Option<String>,
 }
 
-/// `POST /{db}/_bulk_get`.
+/// `POST /{db}/_bulk_get`: each distinct `{id, rev}` once, at most [`MAX_ITEMS`] of
+/// them, within the answer cap.
 pub async fn bulk_get(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
     only(req, &[Method::POST], "POST")?;
-    hub.reader(req, db).await?;
+    req.reader(db)?;
     let body: BulkGetBody = serde_json::from_value(req.json()?).map_err(|_| {
         CouchError::BadRequest("_bulk_get body must be {\"docs\": [{\"id\", \"rev\"}]}".into())
     })?;
-    let revs = req.query.bool("revs", false)?;
-    let name = db.to_owned();
-    let ids: Vec<String> = body.docs.iter().map(|i| i.id.clone()).collect();
-    let records = hub
-        .store
+    let items = dedup(body.docs, |i| (i.id.clone(), i.rev.clone()));
+    check_items(items.len(), MAX_ITEMS, "_bulk_get")?;
+    let shape = Shape::of(req)?;
+    let (name, cap) = (db.to_owned(), hub.config.max_answer);
+    hub.store
         .read(move |tx| {
             let d = open_db(tx, &name)?;
-            let mut found = BTreeMap::new();
-            for id in ids {
-                if let std::collections::btree_map::Entry::Vacant(slot) = found.entry(id) {
-                    let rec = q::doc_load(tx, &d, slot.key())?;
-                    slot.insert(rec);
+            let mut rows = Rows::new(r#"{"results":["#, cap);
+            // The revisions of one document usually come together: read it once for them.
+            let mut last: Option<(String, Option<DocRecord>)> = None;
+            for item in items {
+                if last.as_ref().is_none_or(|(id, _)| *id != item.id) {
+                    last = Some((item.id.clone(), q::doc_load(tx, &d, &item.id)?));
                 }
+                let rec = last.as_ref().and_then(|(_, r)| r.as_ref());
+                let entry = bulk_get_entry(&item, rec, shape);
+                rows.push(&json!({"id": item.id, "docs": [entry]}))?;
             }
-            Ok::<_, CouchError>(found)
+            Ok::<_, CouchError>(rows.finish("]}"))
         })
-        .await?;
-    let mut results = Vec::with_capacity(body.docs.len());
-    for item in body.docs {
-        let rec = records.get(&item.id).and_then(Option::as_ref);
-        let error = |reason: &str| {
-            json!({"error": {"id": item.id, "rev": item.rev.clone().unwrap_or_else(|| "undefined".into()),
-                "error": "not_found", "reason": reason}})
-        };
-        let entry = match (rec, &item.rev) {
-            (None, _) => error("missing"),
-            (Some(rec), Some(rev)) => match rev.parse::<RevId>() {
-                Ok(rev) => match shaped(req, rec, &rev, revs)? {
-                    Some(doc) => json!({"ok": doc}),
-                    None => error("missing"),
-                },
-                Err(_) => json!({"error": {"id": item.id, "rev": rev, "error": "bad_request",
-                    "reason": "Invalid rev format"}}),
-            },
-            (Some(rec), None) => match rec.tree.winner() {
-                Some(w) => match shaped(req, rec, &w.rev, revs)? {
-                    Some(doc) => json!({"ok": doc}),
-                    None => error("missing"),
-                },
-                None => error("missing"),
-            },
-        };
-        results.push(json!({"id": item.id, "docs": [entry]}));
+        .await
+}
+
+fn bulk_get_entry(item: &BulkGetItem, rec: Option<&DocRecord>, shape: Shape) -> Value {
+    let error = |reason: &str| {
+        json!({"error": {"id": item.id, "rev": item.rev.clone().unwrap_or_else(|| "undefined".into()),
+            "error": "not_found", "reason": reason}})
+    };
+    let Some(rec) = rec else {
+        return error("missing");
+    };
+    let rev = match &item.rev {
+        Some(rev) => match rev.parse::<RevId>() {
+            Ok(rev) => rev,
+            Err(_) => {
+                return json!({"error": {"id": item.id, "rev": rev, "error": "bad_request",
+                    "reason": "Invalid rev format"}})
+            }
+        },
+        None => match rec.tree.winner() {
+            Some(w) => w.rev,
+            None => return error("missing"),
+        },
+    };
+    match shape.doc(rec, &rev) {
+        Some(doc) => json!({"ok": doc}),
+        None => error("missing"),
     }
-    Ok(json(StatusCode::OK, json!({"results": results})))
 }

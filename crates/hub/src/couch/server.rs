@@ -31,8 +31,7 @@ pub fn welcome() -> Response {
 pub async fn session(hub: &Arc<Hub>, req: &Req) -> Result<Response, CouchError> {
     match req.method {
         Method::GET => {
-            let who = hub.who(req).await?;
-            let (ctx, method) = match &who {
+            let (ctx, method) = match &req.who {
                 Some((p, m)) => (
                     json!({"name": p.name, "roles": p.roles(), "station": p.station}),
                     Some(match m {
@@ -60,7 +59,7 @@ pub async fn session(hub: &Arc<Hub>, req: &Req) -> Result<Response, CouchError> 
                     .await?;
             }
             let mut res = json(StatusCode::OK, json!({"ok": true}));
-            set_cookie(&mut res, "", 0);
+            set_cookie(&mut res, "", 0, req.https);
             Ok(res)
         }
         _ => Err(CouchError::MethodNotAllowed("GET,POST,DELETE")),
@@ -105,13 +104,17 @@ async fn login(hub: &Arc<Hub>, req: &Req) -> Result<Response, CouchError> {
         StatusCode::OK,
         json!({"ok": true, "name": who.name, "roles": who.roles(), "station": who.station}),
     );
-    set_cookie(&mut res, &token, SESSION_TTL.as_secs());
+    set_cookie(&mut res, &token, SESSION_TTL.as_secs(), req.https);
     Ok(res)
 }
 
-fn set_cookie(res: &mut Response, token: &str, max_age: u64) {
-    let cookie =
-        format!("{COOKIE}={token}; Path=/couch; Max-Age={max_age}; HttpOnly; SameSite=Strict");
+/// Sets the session cookie; `Secure` when the client came over HTTPS (through a trusted
+/// proxy), so the browser never sends it over plain HTTP.
+fn set_cookie(res: &mut Response, token: &str, max_age: u64, secure: bool) {
+    let secure = if secure { "; Secure" } else { "" };
+    let cookie = format!(
+        "{COOKIE}={token}; Path=/couch; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}"
+    );
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -129,7 +132,7 @@ pub async fn database(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, C
     check_db_name(db)?;
     match req.method {
         Method::GET => {
-            hub.reader(req, db).await?;
+            req.reader(db)?;
             let name = db.to_owned();
             let info = hub
                 .store
@@ -154,7 +157,7 @@ pub async fn database(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, C
             Ok(json(StatusCode::OK, info))
         }
         Method::PUT => {
-            admin(hub, req).await?;
+            admin(req)?;
             let name = db.to_owned();
             let created = hub.store.write(move |tx| q::db_create(tx, &name)).await?;
             if created {
@@ -164,7 +167,7 @@ pub async fn database(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, C
             }
         }
         Method::DELETE => {
-            admin(hub, req).await?;
+            admin(req)?;
             let name = db.to_owned();
             if hub.store.write(move |tx| q::db_delete(tx, &name)).await? {
                 Ok(json(StatusCode::OK, json!({"ok": true})))
@@ -177,8 +180,8 @@ pub async fn database(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, C
     }
 }
 
-async fn admin(hub: &Arc<Hub>, req: &Req) -> Result<(), CouchError> {
-    if hub.require(req).await?.is_admin() {
+fn admin(req: &Req) -> Result<(), CouchError> {
+    if req.require()?.is_admin() {
         Ok(())
     } else {
         Err(CouchError::Forbidden(
@@ -192,9 +195,9 @@ async fn admin(hub: &Arc<Hub>, req: &Req) -> Result<(), CouchError> {
 pub async fn security(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
     only(req, &[Method::GET, Method::PUT], "GET,PUT")?;
     if req.method == Method::PUT {
-        admin(hub, req).await?;
+        admin(req)?;
     } else {
-        hub.reader(req, db).await?;
+        req.reader(db)?;
     }
     let body = if req.method == Method::PUT {
         let v = req.json()?;
@@ -231,7 +234,7 @@ pub async fn ensure_full_commit(
     db: &str,
 ) -> Result<Response, CouchError> {
     only(req, &[Method::POST], "POST")?;
-    hub.reader(req, db).await?;
+    req.reader(db)?;
     let name = db.to_owned();
     hub.store
         .read(move |tx| q::db_get(tx, &name)?.ok_or(CouchError::NoDb))

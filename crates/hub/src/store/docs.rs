@@ -4,6 +4,10 @@
 //! sequence. The changes feed is the `(db, seq)` index: like CouchDB's by-seq tree it
 //! holds each document once, at its latest change. Callers pass the transaction; this
 //! module never opens one and knows nothing of HTTP or access rules.
+//!
+//! A stored record that no longer reads (written before a check existed) is logged and
+//! skipped by every scan — the changes feed, `_all_docs`, the report — so one bad row
+//! never makes a station's feed or a county's report fail.
 
 use super::{now_secs, StoreError};
 use couch::DocRecord;
@@ -126,31 +130,61 @@ pub fn doc_save(c: &Connection, db: &mut Db, record: &DocRecord) -> Result<u64, 
     Ok(seq)
 }
 
+/// Reads a stored record, or logs why it cannot be read and gives None.
+fn readable(db: &Db, id: &str, text: &str) -> Option<DocRecord> {
+    match serde_json::from_str(text) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            eprintln!(
+                "yehua-hub: skipping unreadable stored record {:?} in {}: {e}",
+                id.chars().take(200).collect::<String>(),
+                db.name
+            );
+            None
+        }
+    }
+}
+
 /// Documents changed after `since`, in sequence order, at most `limit`, optionally only
-/// those with an id in `doc_ids`: `(seq, record)` pairs.
-pub fn changes(
+/// those with an id in `doc_ids`: `f` gets each `(seq, record)` as it is read. Returns
+/// how many rows were read (unreadable ones included, so the caller's paging holds) and
+/// the sequence of the last.
+pub fn changes<E: From<StoreError>>(
     c: &Connection,
     db: &Db,
     since: u64,
     limit: u64,
     doc_ids: Option<&[String]>,
-) -> Result<Vec<(u64, DocRecord)>, StoreError> {
+    mut f: impl FnMut(u64, DocRecord) -> Result<(), E>,
+) -> Result<(u64, Option<u64>), E> {
     let ids = doc_ids.map(|ids| Value::from(ids.to_vec()).to_string());
-    let mut stmt = c.prepare_cached(
-        "SELECT seq, record FROM docs WHERE db = ?1 AND seq > ?2
+    let mut stmt = c
+        .prepare_cached(
+            "SELECT seq, id, record FROM docs WHERE db = ?1 AND seq > ?2
            AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))
          ORDER BY seq LIMIT ?4",
-    )?;
-    let rows = stmt.query_map(
-        params![db.id, since as i64, ids, limit.min(i64::MAX as u64) as i64],
-        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)),
-    )?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (seq, text) = row?;
-        out.push((seq, serde_json::from_str(&text)?));
+        )
+        .map_err(StoreError::from)?;
+    let mut rows = stmt
+        .query(params![
+            db.id,
+            since.min(i64::MAX as u64) as i64,
+            ids,
+            limit.min(i64::MAX as u64) as i64
+        ])
+        .map_err(StoreError::from)?;
+    let (mut n, mut last) = (0, None);
+    while let Some(row) = rows.next().map_err(StoreError::from)? {
+        let seq = row.get::<_, i64>(0).map_err(StoreError::from)? as u64;
+        let id: String = row.get(1).map_err(StoreError::from)?;
+        let text: String = row.get(2).map_err(StoreError::from)?;
+        n += 1;
+        last = Some(seq);
+        if let Some(rec) = readable(db, &id, &text) {
+            f(seq, rec)?;
+        }
     }
-    Ok(out)
+    Ok((n, last))
 }
 
 /// How many documents (optionally only of `doc_ids`) changed after `since`.
@@ -164,7 +198,7 @@ pub fn changes_pending(
     Ok(c.query_row(
         "SELECT COUNT(*) FROM docs WHERE db = ?1 AND seq > ?2
            AND (?3 IS NULL OR id IN (SELECT value FROM json_each(?3)))",
-        params![db.id, since as i64, ids],
+        params![db.id, since.min(i64::MAX as u64) as i64, ids],
         |r| r.get::<_, i64>(0),
     )? as u64)
 }
@@ -186,8 +220,13 @@ pub struct IdRange {
     pub limit: u64,
 }
 
-/// Live (not deleted) documents in id order within `range`.
-pub fn all_docs(c: &Connection, db: &Db, range: &IdRange) -> Result<Vec<DocRecord>, StoreError> {
+/// Live (not deleted) documents in id order within `range`, each given to `f` as read.
+pub fn all_docs<E: From<StoreError>>(
+    c: &Connection,
+    db: &Db,
+    range: &IdRange,
+    mut f: impl FnMut(DocRecord) -> Result<(), E>,
+) -> Result<(), E> {
     let (lo, hi) = if range.descending {
         (range.end.clone(), range.start.clone())
     } else {
@@ -201,26 +240,28 @@ pub fn all_docs(c: &Connection, db: &Db, range: &IdRange) -> Result<Vec<DocRecor
     };
     let order = if range.descending { "DESC" } else { "ASC" };
     let sql = format!(
-        "SELECT record FROM docs WHERE db = ?1 AND deleted = 0
+        "SELECT id, record FROM docs WHERE db = ?1 AND deleted = 0
            AND (?2 IS NULL OR id {lo_op} ?2) AND (?3 IS NULL OR id {hi_op} ?3)
          ORDER BY id {order} LIMIT ?4 OFFSET ?5"
     );
-    let mut stmt = c.prepare_cached(&sql)?;
-    let rows = stmt.query_map(
-        params![
+    let mut stmt = c.prepare_cached(&sql).map_err(StoreError::from)?;
+    let mut rows = stmt
+        .query(params![
             db.id,
             lo,
             hi,
             range.limit.min(i64::MAX as u64) as i64,
             range.skip.min(i64::MAX as u64) as i64
-        ],
-        |r| r.get::<_, String>(0),
-    )?;
-    let mut out = Vec::new();
-    for text in rows {
-        out.push(serde_json::from_str(&text?)?);
+        ])
+        .map_err(StoreError::from)?;
+    while let Some(row) = rows.next().map_err(StoreError::from)? {
+        let id: String = row.get(0).map_err(StoreError::from)?;
+        let text: String = row.get(1).map_err(StoreError::from)?;
+        if let Some(rec) = readable(db, &id, &text) {
+            f(rec)?;
+        }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The `_local` document `id` (without the `_local/` prefix): its revision number and body.
@@ -262,12 +303,14 @@ pub fn local_delete(c: &Connection, db: &Db, id: &str) -> Result<(), StoreError>
 
 /// The winning revision of every live (not deleted) document, as full documents.
 pub fn live_winners(c: &Connection, db: &Db) -> Result<Vec<Value>, StoreError> {
-    let mut stmt = c.prepare_cached("SELECT record FROM docs WHERE db = ?1 AND deleted = 0")?;
-    let rows = stmt.query_map([db.id], |r| r.get::<_, String>(0))?;
+    let mut stmt = c.prepare_cached("SELECT id, record FROM docs WHERE db = ?1 AND deleted = 0")?;
+    let rows = stmt.query_map([db.id], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+    })?;
     let mut out = Vec::new();
-    for text in rows {
-        let record: DocRecord = serde_json::from_str(&text?)?;
-        out.extend(record.winner_doc());
+    for row in rows {
+        let (id, text) = row?;
+        out.extend(readable(db, &id, &text).and_then(|r| r.winner_doc()));
     }
     Ok(out)
 }

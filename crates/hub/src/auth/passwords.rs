@@ -1,0 +1,143 @@
+//! Password checks for logins, bounded three ways: argon2 runs at most `permits` at a time
+//! (each check takes ~19 MiB and a core for a moment), recently verified Basic
+//! credentials skip argon2 (a replicator sends them on every request), and requests
+//! carrying the same credentials wait for one check instead of each running their own (a
+//! thousand phones coming back online together cost one argon2 per account, and a flood
+//! repeating one guess takes one permit, not all of them). Keeps only salted SHA-256
+//! digests of credentials, in memory. Knows nothing of HTTP, users or the login limit.
+
+use super::{hex, verify_dummy, verify_password};
+use argon2::password_hash::rand_core::{OsRng, RngCore};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+use tokio::sync::OwnedMutexGuard;
+
+/// How long verified Basic credentials are trusted without re-running argon2.
+const CACHE_TTL: Duration = Duration::from_secs(5 * 60);
+/// Cached credentials kept at most (then the cache starts over).
+const CACHE_MAX: usize = 10_000;
+
+/// See the module documentation.
+pub struct PasswordChecks {
+    salt: [u8; 32],
+    cache: Mutex<HashMap<String, (String, Instant)>>,
+    flights: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    gate: tokio::sync::Semaphore,
+    runs: AtomicU64,
+}
+
+/// A password check could not run (its blocking task failed or the queue was closed).
+#[derive(Debug, thiserror::Error)]
+#[error("the password check could not run: {0}")]
+pub struct CheckFailed(String);
+
+/// Held while one set of credentials is being checked; others with the same wait.
+pub struct Flight {
+    flights: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    key: String,
+    guard: Option<OwnedMutexGuard<()>>,
+}
+
+impl Drop for Flight {
+    fn drop(&mut self) {
+        self.guard.take();
+        let mut map = self.flights.lock().unwrap_or_else(PoisonError::into_inner);
+        if map
+            .get(&self.key)
+            .is_some_and(|m| Arc::strong_count(m) == 1)
+        {
+            map.remove(&self.key);
+        }
+    }
+}
+
+impl PasswordChecks {
+    /// At most `permits` (at least 1) argon2 checks at once.
+    pub fn new(permits: usize) -> Self {
+        let mut salt = [0u8; 32];
+        OsRng.fill_bytes(&mut salt);
+        Self {
+            salt,
+            cache: Mutex::default(),
+            flights: Arc::default(),
+            gate: tokio::sync::Semaphore::new(permits.max(1)),
+            runs: AtomicU64::new(0),
+        }
+    }
+
+    fn digest(&self, user: &str, password: &str) -> String {
+        let mut h = Sha256::new();
+        h.update(self.salt);
+        h.update(user.as_bytes());
+        h.update([0]);
+        h.update(password.as_bytes());
+        hex(&h.finalize())
+    }
+
+    /// True if these credentials were verified within the cache lifetime.
+    pub fn cached(&self, user: &str, password: &str) -> bool {
+        let d = self.digest(user, password);
+        let map = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+        map.get(user)
+            .is_some_and(|(h, at)| *h == d && at.elapsed() < CACHE_TTL)
+    }
+
+    /// Waits until no other request is checking these same credentials.
+    pub async fn flight(&self, user: &str, password: &str) -> Flight {
+        let key = self.digest(user, password);
+        let lock = {
+            let mut map = self.flights.lock().unwrap_or_else(PoisonError::into_inner);
+            Arc::clone(map.entry(key.clone()).or_default())
+        };
+        let guard = lock.lock_owned().await;
+        Flight {
+            flights: Arc::clone(&self.flights),
+            key,
+            guard: Some(guard),
+        }
+    }
+
+    /// Runs argon2 when a permit is free: true if `password` matches `hash` (None: no such
+    /// user; argon2 runs anyway on a dummy hash, so a wrong name costs as long as a wrong
+    /// password). A match is remembered for [`PasswordChecks::cached`].
+    pub async fn verify(
+        &self,
+        user: &str,
+        password: &str,
+        hash: Option<String>,
+    ) -> Result<bool, CheckFailed> {
+        let _permit = self
+            .gate
+            .acquire()
+            .await
+            .map_err(|e| CheckFailed(e.to_string()))?;
+        self.runs.fetch_add(1, Ordering::Relaxed);
+        let pw = password.to_owned();
+        let ok = tokio::task::spawn_blocking(move || match hash {
+            Some(h) => verify_password(&pw, &h),
+            None => {
+                verify_dummy(&pw);
+                false
+            }
+        })
+        .await
+        .map_err(|e| CheckFailed(e.to_string()))?;
+        if ok {
+            let d = self.digest(user, password);
+            let mut map = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
+            if map.len() > CACHE_MAX {
+                map.clear();
+            }
+            map.insert(user.to_owned(), (d, Instant::now()));
+        }
+        Ok(ok)
+    }
+
+    /// How many times argon2 has run.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
+    }
+}

@@ -1,0 +1,165 @@
+//! Every document write: a local edit ([`edit`], `new_edits: true`), a replicated
+//! revision ([`replicate`], `new_edits: false`) and `_bulk_docs`, which groups its
+//! documents by id so each record is loaded once, merged (all of a document's revisions
+//! in one pass of crates/couch), and saved once with one new sequence. A request may carry
+//! at most [`MAX_REVS_PER_DOC`] revisions of one document. All inside the caller's
+//! transaction, so a request's writes commit together. Revision logic is crates/couch's.
+
+use super::docs::open_db;
+use super::params::check_doc_id;
+use super::{json, only, CouchError, Hub, Req, MAX_REVS_PER_DOC};
+use crate::store::docs::{self as q, Db};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use couch::wire::BulkDocsRequest;
+use couch::{DocRecord, MergeOutcome, RevId};
+use rusqlite::Connection;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Applies a local edit (`new_edits: true`) of `doc`; returns the new revision.
+pub fn edit(tx: &Connection, db: &mut Db, doc: Value) -> Result<RevId, CouchError> {
+    let id = doc_id(&doc)?;
+    let mut record = q::doc_load(tx, db, &id)?.unwrap_or_else(|| DocRecord::new(id));
+    let rev = record.update(doc)?;
+    q::doc_save(tx, db, &record)?;
+    Ok(rev)
+}
+
+/// Merges a replicated revision (`new_edits: false`) of `doc`.
+pub fn replicate(tx: &Connection, db: &mut Db, doc: Value) -> Result<(), CouchError> {
+    let id = doc_id(&doc)?;
+    let mut record = q::doc_load(tx, db, &id)?.unwrap_or_else(|| DocRecord::new(id));
+    if record.put_replicated(doc)? != MergeOutcome::AlreadyPresent {
+        q::doc_save(tx, db, &record)?;
+    }
+    Ok(())
+}
+
+fn doc_id(doc: &Value) -> Result<String, CouchError> {
+    match doc.get("_id") {
+        Some(Value::String(id)) => {
+            check_doc_id(id)?;
+            Ok(id.clone())
+        }
+        None if doc.is_object() => Err(CouchError::IllegalDocId(
+            "Document id must not be empty".into(),
+        )),
+        None => Err(CouchError::BadRequest(
+            "Document must be a JSON object".into(),
+        )),
+        Some(_) => Err(CouchError::IllegalDocId(
+            "Document id must be a string".into(),
+        )),
+    }
+}
+
+/// A request's documents grouped by id, in the order each id first appears.
+#[derive(Default)]
+struct Groups {
+    order: Vec<(String, Vec<Value>)>,
+    index: HashMap<String, usize>,
+}
+
+impl Groups {
+    fn add(&mut self, id: String, doc: Value) -> Result<(), CouchError> {
+        let i = *self.index.entry(id.clone()).or_insert_with(|| {
+            self.order.push((id, Vec::new()));
+            self.order.len() - 1
+        });
+        let (id, docs) = &mut self.order[i];
+        if docs.len() == MAX_REVS_PER_DOC {
+            return Err(CouchError::BadRequest(format!(
+                "more than {MAX_REVS_PER_DOC} revisions of document {id:?} in one request"
+            )));
+        }
+        docs.push(doc);
+        Ok(())
+    }
+}
+
+/// `POST /{db}/_bulk_docs`: all documents in one transaction. Conflicts are reported per
+/// document; a malformed document fails the whole request with 400 and writes nothing.
+pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
+    only(req, &[Method::POST], "POST")?;
+    req.writer(db)?;
+    let body: BulkDocsRequest = serde_json::from_value(req.json()?).map_err(|_| {
+        CouchError::BadRequest(
+            "_bulk_docs body must be {\"docs\": [...], \"new_edits\": bool}".into(),
+        )
+    })?;
+    let new_edits = body.new_edits;
+    let mut groups = Groups::default();
+    let mut ids = Vec::with_capacity(body.docs.len());
+    for mut doc in body.docs {
+        if !doc.is_object() {
+            return Err(CouchError::BadRequest(
+                "Document must be a JSON object".into(),
+            ));
+        }
+        if new_edits && doc.get("_id").is_none() {
+            doc["_id"] = json!(crate::auth::new_uuid());
+        }
+        let id = doc_id(&doc)?;
+        ids.push(id.clone());
+        groups.add(id, doc)?;
+    }
+    let name = db.to_owned();
+    let (results, seq, name) = hub
+        .store
+        .write(move |tx| {
+            let mut d = open_db(tx, &name)?;
+            let mut revs: HashMap<String, Vec<Result<RevId, CouchError>>> = HashMap::new();
+            for (id, docs) in groups.order {
+                let mut record =
+                    q::doc_load(tx, &d, &id)?.unwrap_or_else(|| DocRecord::new(id.clone()));
+                let changed = if new_edits {
+                    let mut out = Vec::with_capacity(docs.len());
+                    for doc in docs {
+                        match record.update(doc) {
+                            Err(couch::DocError::Conflict) => out.push(Err(CouchError::Conflict)),
+                            other => out.push(Ok(other?)),
+                        }
+                    }
+                    let changed = out.iter().any(Result::is_ok);
+                    revs.insert(id, out);
+                    changed
+                } else {
+                    let outcomes = record.put_replicated_all(docs)?;
+                    outcomes.iter().any(|o| *o != MergeOutcome::AlreadyPresent)
+                };
+                if changed {
+                    q::doc_save(tx, &mut d, &record)?;
+                }
+            }
+            Ok::<_, CouchError>((answers(ids, revs), d.update_seq, d.name))
+        })
+        .await?;
+    hub.store.notify(&name, seq);
+    Ok(json(StatusCode::CREATED, Value::Array(results)))
+}
+
+/// One answer per document with `new_edits: true`, in request order (none otherwise).
+fn answers(
+    ids: Vec<String>,
+    mut revs: HashMap<String, Vec<Result<RevId, CouchError>>>,
+) -> Vec<Value> {
+    if revs.is_empty() {
+        return Vec::new();
+    }
+    for list in revs.values_mut() {
+        list.reverse();
+    }
+    ids.into_iter()
+        .filter_map(|id| {
+            let r = revs.get_mut(&id)?.pop()?;
+            Some(match r {
+                Ok(rev) => json!({"ok": true, "id": id, "rev": rev.to_string()}),
+                Err(_) => {
+                    json!({"id": id, "error": "conflict", "reason": "Document update conflict."})
+                }
+            })
+        })
+        .collect()
+}
