@@ -17,7 +17,7 @@ mod request;
 pub mod server;
 pub mod writes;
 
-use crate::auth::{LoginLimiter, PasswordChecks, Principal, Refused, Role};
+use crate::auth::{LoginLimiter, PasswordChecks, Principal, Role};
 use crate::store::{accounts, Store, StoreError};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Request, State};
@@ -287,9 +287,11 @@ impl Hub {
         {
             return verified(u).await;
         }
-        let attempt = self.limiter.begin(name, peer).map_err(|e| match e {
-            Refused::SlowDown(_) | Refused::Busy => CouchError::TooManyRequests(e.to_string()),
-        })?;
+        let _turn = self.passwords.address_turn(peer).await;
+        let attempt = self
+            .limiter
+            .begin(name, peer)
+            .map_err(|e| CouchError::TooManyRequests(e.to_string()))?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let ok = self
             .passwords

@@ -453,3 +453,22 @@ fn cookies_are_secure_behind_https_and_answers_private() {
         Some("private, must-revalidate")
     );
 }
+
+#[test]
+fn many_real_accounts_from_one_address_all_get_in() {
+    // A township's phones behind one carrier address, arriving together: they queue for
+    // argon2 a few at a time, and none is refused.
+    let h = start_with(ApiConfig::default());
+    let names: Vec<String> = (0..12).map(|i| format!("cadre{i}")).collect();
+    for n in &names {
+        hub::admin::add_user(&h.hub.store, n, "330101", "cadre", PW).unwrap();
+    }
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let calls: Vec<_> = names
+            .iter()
+            .map(|n| s.spawn(|| h.get(&db("330101"), n).status))
+            .collect();
+        calls.into_iter().map(|c| c.join().unwrap()).collect()
+    });
+    assert_eq!(statuses, vec![200; 12]);
+}

@@ -7,9 +7,9 @@
 //! The rule: [`FREE_FAILURES`] failures within [`LOGIN_WINDOW`] cost nothing; after
 //! that each further attempt must wait twice as long as the last (1 s, 2 s, 4 s, … up to
 //! [`MAX_DELAY`]), so guessing slows to a crawl while the real user, from their own
-//! address, is never refused. An address may have at most [`MAX_IN_FLIGHT`] checks
-//! running at once and [`ADDRESS_FAILURES`] failures across names before the same delays
-//! apply to it. A refused attempt never reaches argon2. Knows nothing of HTTP.
+//! address, is never refused. An address may have [`ADDRESS_FAILURES`] failures across
+//! names before the same delays apply to it (how many checks one address runs at once is
+//! bounded by `passwords`). A refused attempt never reaches argon2. Knows nothing of HTTP.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -20,8 +20,6 @@ use std::time::{Duration, Instant};
 pub const FREE_FAILURES: u32 = 10;
 /// Failures per address, across every name, before attempts are slowed.
 pub const ADDRESS_FAILURES: u32 = 50;
-/// Password checks one address may have running at once.
-pub const MAX_IN_FLIGHT: u32 = 4;
 /// A key's failures are forgotten this long after its last one.
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(10 * 60);
 /// The longest wait between two attempts.
@@ -29,16 +27,10 @@ pub const MAX_DELAY: Duration = Duration::from_secs(5 * 60);
 /// Entries kept before the stale ones are swept.
 const SWEEP_AT: usize = 100_000;
 
-/// Why an attempt may not run now.
+/// Too many recent failures: an attempt may start again after this long.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum Refused {
-    /// Too many recent failures: try again after this long.
-    #[error("too many failed logins; try again in {} s", .0.as_secs().max(1))]
-    SlowDown(Duration),
-    /// Too many checks from this address are running.
-    #[error("too many logins at once from this address; try again in a moment")]
-    Busy,
-}
+#[error("too many failed logins; try again in {} s", .0.as_secs().max(1))]
+pub struct Refused(pub Duration);
 
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -113,14 +105,11 @@ impl LoginLimiter {
         let by_user = s.users.get(&key).copied().unwrap_or(Entry::new(now));
         let by_addr = fresh(by_addr, now);
         let by_user = fresh(by_user, now);
-        if by_addr.in_flight >= MAX_IN_FLIGHT {
-            return Err(Refused::Busy);
-        }
         if let Some(w) = by_user
             .wait(FREE_FAILURES, now)
             .max(by_addr.wait(ADDRESS_FAILURES, now))
         {
-            return Err(Refused::SlowDown(w));
+            return Err(Refused(w));
         }
         s.users.insert(key.clone(), by_user.started(now));
         s.addresses.insert(addr, by_addr.started(now));
@@ -201,7 +190,7 @@ mod tests {
         for _ in 0..FREE_FAILURES {
             l.begin("u", a).unwrap().failed();
         }
-        assert!(matches!(l.begin("u", a), Err(Refused::SlowDown(_))));
+        assert!(l.begin("u", a).is_err());
         assert!(
             l.begin("v", a).is_ok(),
             "another name from the address is not slowed"
@@ -216,14 +205,17 @@ mod tests {
     fn attempts_in_flight_count_before_they_finish() {
         let l = LoginLimiter::default();
         let a = ip("10.0.0.1");
-        let running: Vec<Attempt> = (0..MAX_IN_FLIGHT)
+        let running: Vec<Attempt> = (0..FREE_FAILURES)
             .map(|_| l.begin("u", a).unwrap())
             .collect();
-        assert_eq!(l.begin("w", a).err(), Some(Refused::Busy));
+        assert!(
+            l.begin("u", a).is_err(),
+            "attempts running count as failures"
+        );
         drop(running);
-        // Dropped unfinished: counted as failures.
+        // Dropped unfinished (the client hung up): counted as failures.
         let s = l.state.lock().unwrap();
-        assert_eq!(s.users[&("u".to_owned(), a)].failures, MAX_IN_FLIGHT);
+        assert_eq!(s.users[&("u".to_owned(), a)].failures, FREE_FAILURES);
     }
 
     #[test]

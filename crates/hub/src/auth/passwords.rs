@@ -1,5 +1,7 @@
-//! Password checks for logins, bounded three ways: argon2 runs at most `permits` at a time
-//! (each check takes ~19 MiB and a core for a moment), recently verified Basic
+//! Password checks for logins, bounded four ways: argon2 runs at most `permits` at a time
+//! (each check takes ~19 MiB and a core for a moment), one client address queues at most
+//! [`PER_ADDRESS`] checks for those permits at once (a flood from one address cannot
+//! starve a login from another), recently verified Basic
 //! credentials skip argon2 (a replicator sends them on every request), and requests
 //! carrying the same credentials wait for one check instead of each running their own (a
 //! thousand phones coming back online together cost one argon2 per account, and a flood
@@ -10,21 +12,28 @@ use super::{hex, verify_dummy, verify_password};
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::hash::Hash;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
-use tokio::sync::OwnedMutexGuard;
+use tokio::sync::OwnedSemaphorePermit;
 
 /// How long verified Basic credentials are trusted without re-running argon2.
 const CACHE_TTL: Duration = Duration::from_secs(5 * 60);
 /// Cached credentials kept at most (then the cache starts over).
 const CACHE_MAX: usize = 10_000;
+/// Checks one client address may have waiting for or holding argon2 permits.
+pub const PER_ADDRESS: usize = 4;
+
+type Gates<K> = Arc<Mutex<HashMap<K, Arc<tokio::sync::Semaphore>>>>;
 
 /// See the module documentation.
 pub struct PasswordChecks {
     salt: [u8; 32],
     cache: Mutex<HashMap<String, (String, Instant)>>,
-    flights: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    flights: Gates<String>,
+    addresses: Gates<IpAddr>,
     gate: tokio::sync::Semaphore,
     runs: AtomicU64,
 }
@@ -34,23 +43,42 @@ pub struct PasswordChecks {
 #[error("the password check could not run: {0}")]
 pub struct CheckFailed(String);
 
-/// Held while one set of credentials is being checked; others with the same wait.
-pub struct Flight {
-    flights: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
-    key: String,
-    guard: Option<OwnedMutexGuard<()>>,
+/// A turn in a keyed queue (one set of credentials, or one address); the key's entry
+/// is removed when nobody holds or waits for it.
+pub struct Turn<K: Eq + Hash> {
+    gates: Gates<K>,
+    key: K,
+    permit: Option<OwnedSemaphorePermit>,
 }
 
-impl Drop for Flight {
+impl<K: Eq + Hash> Drop for Turn<K> {
     fn drop(&mut self) {
-        self.guard.take();
-        let mut map = self.flights.lock().unwrap_or_else(PoisonError::into_inner);
+        self.permit.take();
+        let mut map = self.gates.lock().unwrap_or_else(PoisonError::into_inner);
         if map
             .get(&self.key)
-            .is_some_and(|m| Arc::strong_count(m) == 1)
+            .is_some_and(|g| Arc::strong_count(g) == 1)
         {
             map.remove(&self.key);
         }
+    }
+}
+
+/// Waits for a turn under `key` in `gates`, where `permits` may hold one at once.
+async fn turn<K: Eq + Hash + Clone>(gates: &Gates<K>, key: K, permits: usize) -> Turn<K> {
+    let gate = {
+        let mut map = gates.lock().unwrap_or_else(PoisonError::into_inner);
+        let g = map
+            .entry(key.clone())
+            .or_insert_with(|| Arc::new(tokio::sync::Semaphore::new(permits)));
+        Arc::clone(g)
+    };
+    // The semaphore is never closed, so acquiring cannot fail.
+    let permit = gate.acquire_owned().await.ok();
+    Turn {
+        gates: Arc::clone(gates),
+        key,
+        permit,
     }
 }
 
@@ -63,6 +91,7 @@ impl PasswordChecks {
             salt,
             cache: Mutex::default(),
             flights: Arc::default(),
+            addresses: Arc::default(),
             gate: tokio::sync::Semaphore::new(permits.max(1)),
             runs: AtomicU64::new(0),
         }
@@ -86,18 +115,13 @@ impl PasswordChecks {
     }
 
     /// Waits until no other request is checking these same credentials.
-    pub async fn flight(&self, user: &str, password: &str) -> Flight {
-        let key = self.digest(user, password);
-        let lock = {
-            let mut map = self.flights.lock().unwrap_or_else(PoisonError::into_inner);
-            Arc::clone(map.entry(key.clone()).or_default())
-        };
-        let guard = lock.lock_owned().await;
-        Flight {
-            flights: Arc::clone(&self.flights),
-            key,
-            guard: Some(guard),
-        }
+    pub async fn flight(&self, user: &str, password: &str) -> Turn<String> {
+        turn(&self.flights, self.digest(user, password), 1).await
+    }
+
+    /// Waits until `addr` has fewer than [`PER_ADDRESS`] checks queued or running.
+    pub async fn address_turn(&self, addr: IpAddr) -> Turn<IpAddr> {
+        turn(&self.addresses, addr, PER_ADDRESS).await
     }
 
     /// Runs argon2 when a permit is free: true if `password` matches `hash` (None: no such
