@@ -54,11 +54,11 @@ if (cmp.length) {
   out.push('');
 }
 
-const hub = lines.filter((l) => l.figure === 'hub load');
+const hub = lines.filter((l) => l.figure?.startsWith('hub load'));
 if (hub.length) {
   out.push('### Hub under simulated devices (release build, loopback)', '',
-    '| devices | concurrency | requests | errors | seconds | req/s | p50 ms | p99 ms | peak RSS MB |', '|---|---|---|---|---|---|---|---|---|');
-  for (const h of hub) out.push(`| ${h.stations} | ${h.concurrency} | ${h.requests} | ${h.errors} | ${h.seconds} | ${h.requests_per_s} | ${h.p50_ms} | ${h.p99_ms} | ${h.hub_peak_rss_mb} |`);
+    '| devices | accounts | concurrency | requests | errors | seconds | req/s | p50 ms | p99 ms | peak RSS MB |', '|---|---|---|---|---|---|---|---|---|---|');
+  for (const h of hub) out.push(`| ${h.stations} | ${h.accounts ?? 1} | ${h.concurrency} | ${h.requests} | ${h.errors} | ${h.seconds} | ${h.requests_per_s} | ${h.p50_ms} | ${h.p99_ms} | ${h.hub_peak_rss_mb} |`);
   out.push('');
 }
 

@@ -34,6 +34,9 @@ for n in 100 1000; do
   node tests/interop/bench-load.mjs target/release/yehua-hub "$n" 100 \
     | sed 's/^{/BENCH {"figure":"hub load",/' | tee -a "$LINES"
 done
+# 1,000 phones, each its own cadre account, arriving together: 1,000 argon2 checks.
+node tests/interop/bench-load.mjs target/release/yehua-hub 1000 1000 distinct \
+  | sed 's/^{/BENCH {"figure":"hub load, distinct accounts",/' | tee -a "$LINES"
 
 step "report"
 node scripts/bench-report.mjs "$LINES"

@@ -4,14 +4,19 @@
 // back (_changes style=all_docs, _bulk_get revs=true). Prints throughput, p50/p99
 // latency and errors as one JSON line.
 //
-//   node tests/interop/bench-load.mjs HUB_BINARY [STATIONS=1000] [CONCURRENCY=100]
+// With ACCOUNTS=distinct, every station signs in as its own cadre (created before the
+// clock starts), so the hub checks STATIONS different passwords with argon2 as the
+// phones arrive together; otherwise one admin account does everything (the credentials
+// cache answers after the first check).
+//
+//   node tests/interop/bench-load.mjs HUB_BINARY [STATIONS=1000] [CONCURRENCY=100] [ACCOUNTS=shared|distinct]
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
-const [bin, stations = '1000', concurrency = '100'] = process.argv.slice(2);
+const [bin, stations = '1000', concurrency = '100', accounts = 'shared'] = process.argv.slice(2);
 if (!bin) throw new Error('usage: bench-load.mjs HUB_BINARY [STATIONS] [CONCURRENCY]');
 const STATIONS = Number(stations);
 const CONC = Number(concurrency);
@@ -26,6 +31,14 @@ const run = (args, input) => {
 };
 run(['station', 'add', '1', '--name', '总部', '--level', 'county', '--data', data]);
 run(['user', 'add', 'bench', '--station', '1', '--role', 'admin', '--data', data], 'bench-password\n');
+const DISTINCT = accounts === 'distinct';
+const code = (n) => String(1000000 + n);
+if (DISTINCT) {
+  for (let n = 0; n < STATIONS; n++) {
+    run(['station', 'add', code(n), '--name', `村${n}`, '--parent', '1', '--data', data]);
+    run(['user', 'add', `cadre${n}`, '--station', code(n), '--role', 'cadre', '--data', data], `pw-${n}-secret\n`);
+  }
+}
 
 const hub = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--app', join(dir, 'app')]);
 const base = await new Promise((resolve, reject) => {
@@ -37,13 +50,14 @@ const base = await new Promise((resolve, reject) => {
   });
   hub.once('exit', () => reject(new Error('hub exited: ' + out)));
 });
-const auth = 'Basic ' + Buffer.from('bench:bench-password').toString('base64');
+const basic = (user, pw) => 'Basic ' + Buffer.from(`${user}:${pw}`).toString('base64');
+const admin = basic('bench', 'bench-password');
 const latencies = [];
 const byKind = {};
 let errors = 0;
 let requests = 0;
 
-async function call(method, path, body) {
+async function call(method, path, body, auth = admin) {
   const t = performance.now();
   requests++;
   const res = await fetch(base + '/couch/' + path, {
@@ -63,8 +77,10 @@ async function call(method, path, body) {
 const md5 = (s) => createHash('md5').update(s).digest('hex');
 
 async function station(n) {
-  const db = `station_${1000000 + n}`;
-  await call('PUT', db);
+  const db = `station_${code(n)}`;
+  const auth = DISTINCT ? basic(`cadre${n}`, `pw-${n}-secret`) : admin;
+  const as = (method, path, body) => call(method, path, body, auth);
+  if (!DISTINCT) await call('PUT', db);
   const docs = [];
   for (let i = 0; i < 50; i++) {
     const h1 = md5(`${n}-${i}-1`);
@@ -76,16 +92,23 @@ async function station(n) {
   }
   const diff = {};
   for (const d of docs) diff[d._id] = [d._rev];
-  await call('POST', `${db}/_revs_diff`, diff);
-  await call('POST', `${db}/_bulk_docs`, { docs, new_edits: false });
-  await call('PUT', `${db}/_local/push`, { last_seq: 50 });
-  const changes = await call('GET', `${db}/_changes?style=all_docs&since=0&limit=100`);
+  await as('POST', `${db}/_revs_diff`, diff);
+  await as('POST', `${db}/_bulk_docs`, { docs, new_edits: false });
+  await as('PUT', `${db}/_local/push`, { last_seq: 50 });
+  const changes = await as('GET', `${db}/_changes?style=all_docs&since=0&limit=100`);
   const wanted = changes.results.map((r) => ({ id: r.id, rev: r.changes[0].rev }));
-  const got = await call('POST', `${db}/_bulk_get?revs=true`, { docs: wanted });
+  const got = await as('POST', `${db}/_bulk_get?revs=true`, { docs: wanted });
   if (got.results.length !== 50) errors++;
-  await call('PUT', `${db}/_local/pull`, { last_seq: changes.last_seq });
+  await as('PUT', `${db}/_local/pull`, { last_seq: changes.last_seq });
 }
 
+if (DISTINCT) {
+  // The databases exist before the phones arrive (an admin makes them, untimed).
+  for (let n = 0; n < STATIONS; n++) {
+    const res = await fetch(`${base}/couch/station_${code(n)}`, { method: 'PUT', headers: { authorization: admin } });
+    if (res.status !== 201) throw new Error(`PUT station_${code(n)}: ${res.status}`);
+  }
+}
 const started = performance.now();
 let next = 0;
 await Promise.all(Array.from({ length: CONC }, async () => {
@@ -98,7 +121,7 @@ const pct = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floo
 const peak = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${hub.pid}/status`, 'utf8'));
 console.log(JSON.stringify({
   hub_peak_rss_mb: peak ? Math.round(Number(peak[1]) / 102.4) / 10 : null,
-  stations: STATIONS, concurrency: CONC, docs: STATIONS * 50, requests, errors,
+  stations: STATIONS, concurrency: CONC, accounts: DISTINCT ? STATIONS : 1, docs: STATIONS * 50, requests, errors,
   seconds: Math.round(seconds * 10) / 10, requests_per_s: Math.round(requests / seconds),
   docs_pushed_per_s: Math.round((STATIONS * 50) / seconds), p50_ms: pct(0.5), p99_ms: pct(0.99),
 }));
