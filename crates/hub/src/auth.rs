@@ -99,6 +99,15 @@ impl Principal {
         }
     }
 
+    /// May this user write `_local` documents (checkpoints) in database `db`? Those who may
+    /// write it, and hq in its own station's database (which no cadre uses), so that an
+    /// hq phone's sync with its own database keeps its checkpoints there; never in the
+    /// stations below it.
+    pub fn can_write_local(&self, db: &str) -> bool {
+        self.can_write(db)
+            || (self.role == Role::Hq && station_code(db) == Some(self.station.as_str()))
+    }
+
     /// Is this user an administrator (may create and delete databases)?
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
@@ -208,6 +217,7 @@ mod tests {
         assert!(!cadre.can_read("other"));
         let hq = who(Role::Hq, "10", &["10", "1", "2"]);
         assert!(hq.can_read("station_2") && !hq.can_write("station_2"));
+        assert!(!hq.can_write_local("station_2") && hq.can_write_local("station_10"));
         assert!(!hq.can_read("station_3"));
         let admin = who(Role::Admin, "10", &[]);
         assert!(admin.can_read("anything") && admin.can_write("station_3"));

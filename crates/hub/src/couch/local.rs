@@ -20,12 +20,14 @@ pub async fn local(hub: &Arc<Hub>, req: &Req, db: &str, id: &str) -> Result<Resp
         "GET,PUT,DELETE",
     )?;
     // Anyone who may read a station reads its checkpoints; only those who may write it
-    // write them (hq's pull keeps its checkpoint on the phone: replicators take a 403
-    // on a source checkpoint as read-only access).
-    if req.method == Method::GET {
-        req.reader(db)?;
-    } else {
-        req.writer(db)?;
+    // write them, and hq in its own station's database (`Principal::can_write_local`):
+    // hq's pull from a station below keeps its checkpoint on the phone (replicators take
+    // a 403 on a source checkpoint as read-only access).
+    let who = req.reader(db)?;
+    if req.method != Method::GET && !who.can_write_local(db) {
+        return Err(CouchError::Forbidden(format!(
+            "You may read but not change database {db}."
+        )));
     }
     if id.is_empty() {
         return Err(CouchError::IllegalDocId(
