@@ -9,7 +9,8 @@
 #   YEHUA_SYNC_POUCH  pouchdb-server (in memory, admin party), http://127.0.0.1:Q
 #   YEHUA_SYNC_FLAKY  the same hub behind scripts/flaky-proxy.mjs (20% of requests dropped
 #                     or cut mid-body, seed $FLAKY_SEED or 42), http://127.0.0.1:R/couch;
-#                     station 330106099, user flaky / flaky-pass
+#                     stations 330106099 and 330106098 (tests/pipeline.rs), users flaky
+#                     and flaky2 / flaky-pass
 #   WASM_BINDGEN_TEST_ADDRESS  a fixed address for the test page, so that its origin can
 #                     be given to the hub as the one CORS origin it allows.
 set -euo pipefail
@@ -35,6 +36,8 @@ start_pouchdb_server
 
 "$HUB" station add --data "$TMP/hub" --name "弱信号村新时代文明实践站" 330106099 >>"$TMP/hub.log" 2>&1
 echo flaky-pass | "$HUB" user add --data "$TMP/hub" --station 330106099 flaky >>"$TMP/hub.log" 2>&1
+"$HUB" station add --data "$TMP/hub" --name "弱信号村二站" 330106098 >>"$TMP/hub.log" 2>&1
+echo flaky-pass | "$HUB" user add --data "$TMP/hub" --station 330106098 flaky2 >>"$TMP/hub.log" 2>&1
 if [ -n "${YEHUA_BENCH_SETUP:-}" ]; then # make bench: empty databases for each run
   for i in $(seq -w 1 20); do
     "$HUB" station add --data "$TMP/hub" --name "测试站$i" "bench$i" >>"$TMP/hub.log" 2>&1

@@ -4,9 +4,10 @@
 //! Terms:
 //! - *source* / *target*: push copies local → remote, pull remote → local.
 //! - *batch*: changes read from the source's feed (100 at first, then as many as the link
-//!   carries in about 1.5 s, see [`batch`]), whose missing revisions are copied in one
-//!   request (`_bulk_docs`) or one IndexedDB transaction (pull), after which a checkpoint
-//!   is written.
+//!   carries in a few round trips' time, measured from the batches themselves, see
+//!   [`batch`]), whose missing revisions are copied in one request (`_bulk_docs`) or one
+//!   IndexedDB transaction (pull). A push checkpoints after each batch; a pull every few
+//!   seconds and at its end (see `pull`).
 //! - *checkpoint*: the source sequence up to which everything reached the target, kept on
 //!   both peers (see [`checkpoint`]); a dropped link resumes from the last one.
 //! - *replication id*: MD5 of (local database, remote URL, direction).
@@ -14,8 +15,9 @@
 //! Push, per batch: local `changes` since the checkpoint → `POST _revs_diff` → the missing
 //! leaves with their `_revisions` → `POST _bulk_docs` (`new_edits: false`) → checkpoint.
 //! Pull, per batch: `GET _changes?style=all_docs&since=..&limit=..` → `_revs_diff` against
-//! the store → `POST _bulk_get?revs=true` → `Store::put_replicated` (one transaction) →
-//! checkpoint. Winners and conflicts come out of `couch::DocRecord` on both sides, so
+//! the store (skipped when the store began empty) → `POST _bulk_get?revs=true` →
+//! `Store::put_replicated` (one transaction), with the next batch's `_changes` already on
+//! the link; a checkpoint every few seconds and at the end. Winners and conflicts come out of `couch::DocRecord` on both sides, so
 //! every peer agrees. Nothing here decides a winner.
 //!
 //! Architecture invariant: at most one replication runs at a time in a page (a second

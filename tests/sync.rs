@@ -5,93 +5,15 @@
 //! test here fails (it never skips).
 #![cfg(target_arch = "wasm32")]
 
-use couch::DocRecord;
+mod common;
+
+use common::*;
 use serde_json::{json, Value};
 use wasm_bindgen_test::*;
 use yehua::store::Store;
-use yehua::sync::{login, logout, Remote, Replicator, SyncError, SyncReport};
+use yehua::sync::{login, logout, Remote, Replicator, SyncError};
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const DEMO_STATION_DB: &str = "station_330106001";
-
-// `option_env!` (not `env!`) so that the crate still builds for clippy without servers;
-// a test run without them fails here, loudly.
-fn hub() -> &'static str {
-    match option_env!("YEHUA_SYNC_HUB") {
-        Some(url) => url,
-        None => panic!("YEHUA_SYNC_HUB is not set: run through scripts/sync-test-servers.sh"),
-    }
-}
-
-fn flaky() -> &'static str {
-    match option_env!("YEHUA_SYNC_FLAKY") {
-        Some(url) => url,
-        None => panic!("YEHUA_SYNC_FLAKY is not set: run through scripts/sync-test-servers.sh"),
-    }
-}
-
-fn pouch() -> &'static str {
-    match option_env!("YEHUA_SYNC_POUCH") {
-        Some(url) => url,
-        None => panic!("YEHUA_SYNC_POUCH is not set: run through scripts/sync-test-servers.sh"),
-    }
-}
-
-async fn fresh(name: &str) -> Store {
-    Store::delete_database(name).await.unwrap();
-    Store::open_named(name, yehua::store::SCHEMA_VERSION)
-        .await
-        .unwrap()
-}
-
-async fn hub_remote() -> Remote {
-    login(hub(), "demo", "yehua-demo").await.unwrap();
-    Remote::new(&format!("{}/{DEMO_STATION_DB}", hub()))
-}
-
-async fn pouch_remote(db: &str) -> Remote {
-    let remote = Remote::new(&format!("{}/{db}", pouch()));
-    remote.ensure_exists().await.unwrap();
-    remote
-}
-
-/// A store holding the demo data; returns it with every document id.
-async fn demo_store(name: &str) -> (Store, Vec<String>) {
-    let store = fresh(name).await;
-    let docs = model::demo::generate(&Default::default());
-    let ids: Vec<String> = docs
-        .iter()
-        .map(|d| d["_id"].as_str().unwrap().to_owned())
-        .collect();
-    for r in store.bulk_put(docs).await.unwrap() {
-        r.unwrap();
-    }
-    (store, ids)
-}
-
-async fn record(store: &Store, id: &str) -> DocRecord {
-    store
-        .get_record(id)
-        .await
-        .unwrap()
-        .unwrap_or_else(|| panic!("{id} missing from {}", store.name()))
-}
-
-/// Every document of `ids` has the same winner, winning body and leaves in both stores.
-async fn assert_same_docs(a: &Store, b: &Store, ids: &[String]) {
-    for id in ids {
-        let (ra, rb) = (record(a, id).await, record(b, id).await);
-        assert_eq!(ra.winner_rev(), rb.winner_rev(), "{id}: winner");
-        assert_eq!(ra.tree.leaves(), rb.tree.leaves(), "{id}: leaves");
-        assert_eq!(ra.winner_doc(), rb.winner_doc(), "{id}: winning body");
-        assert_eq!(ra.tree.conflicts(), rb.tree.conflicts(), "{id}: conflicts");
-    }
-}
-
-fn now() -> f64 {
-    js_sys::Date::now()
-}
 
 /// Push the demo data from one phone, pull it into a second, compare, then sync again
 /// and see nothing move.
@@ -168,24 +90,6 @@ async fn round_trip(remote_for: impl AsyncFn() -> Remote, label: &str) {
         );
         assert!(again.complete);
     }
-}
-
-/// Runs `f` until a run completes, as the sync service's retries would; returns the
-/// completed run's report, the sum of all runs, and how many failed.
-async fn until_complete(
-    label: &str,
-    f: impl AsyncFn() -> Result<SyncReport, SyncError>,
-) -> (SyncReport, u64, u32) {
-    let (mut moved, mut failures) = (0, 0);
-    for _ in 0..300 {
-        match f().await {
-            Ok(r) if r.complete => return (r.clone(), moved + r.sent + r.received, failures),
-            Ok(r) => moved += r.sent + r.received,
-            Err(e) if e.is_retryable() => failures += 1,
-            Err(e) => panic!("{label}: not retryable: {e}"),
-        }
-    }
-    panic!("{label}: never completed");
 }
 
 /// The link drops or cuts 20% of requests (scripts/flaky-proxy.mjs, seeded). Pushing
@@ -374,37 +278,7 @@ async fn two_phones_editing_one_record_agree_on_the_winner_and_the_conflict() {
 async fn a_second_replication_at_once_is_refused() {
     let store = fresh("t_sync_busy").await;
     let r = Replicator::new(store.clone(), pouch_remote("busy").await);
-    let (first, second) = futures_join(r.push(), r.push()).await;
+    let (first, second) = futures::future::join(r.push(), r.push()).await;
     assert!(first.is_ok(), "{first:?}");
     assert_eq!(second.unwrap_err(), SyncError::Busy);
-}
-
-/// Polls both futures to completion, the first one first (a tiny `join`).
-async fn futures_join<A: std::future::Future, B: std::future::Future>(
-    a: A,
-    b: B,
-) -> (A::Output, B::Output) {
-    use std::pin::pin;
-    use std::task::Poll;
-    let (mut a, mut b) = (pin!(a), pin!(b));
-    let (mut ra, mut rb) = (None, None);
-    std::future::poll_fn(|cx| {
-        if ra.is_none() {
-            if let Poll::Ready(v) = a.as_mut().poll(cx) {
-                ra = Some(v);
-            }
-        }
-        if rb.is_none() {
-            if let Poll::Ready(v) = b.as_mut().poll(cx) {
-                rb = Some(v);
-            }
-        }
-        if ra.is_some() && rb.is_some() {
-            Poll::Ready(())
-        } else {
-            Poll::Pending
-        }
-    })
-    .await;
-    (ra.unwrap(), rb.unwrap())
 }

@@ -1,5 +1,6 @@
 //! Push: local changes → remote, batch by batch, checkpointed after each batch.
 
+use super::batch::Measured;
 use super::checkpoint::Checkpointer;
 use super::{warn, Direction, Replicator, SyncError, SyncReport};
 use couch::wire::{BulkDocsRequest, BulkDocsResult, RevsDiffRequest, RevsDiffResponse, Seq};
@@ -18,6 +19,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
     let mark_key = r.mark_key();
     let mark: u64 = r.store.get_local(&mark_key).await?.unwrap_or(0);
     let mut size = r.batch;
+    r.remote.take_exchanges();
     loop {
         if !r.batches_left(report.batches) {
             return Ok(report);
@@ -94,7 +96,11 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
         // The feed is read until it answers empty: a short batch does not prove the end
         // (a change entry whose document was rewritten meanwhile is skipped).
         since = last;
-        size.record(read, js_sys::Date::now() - started);
+        size.record(&Measured {
+            changes: read,
+            ms: js_sys::Date::now() - started,
+            exchanges: &r.remote.take_exchanges(),
+        });
     }
 }
 

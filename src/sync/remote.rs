@@ -2,9 +2,10 @@
 //! cookie), JSON in and out, a timeout per request, and traffic figures. Knows the
 //! CouchDB endpoints by path only; the protocol's order of calls is in `push`/`pull`.
 
+use super::batch::Exchange;
 use super::SyncError;
 use serde::{de::DeserializeOwned, Serialize};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -16,12 +17,15 @@ use web_sys::{AbortController, Request, RequestCredentials, RequestInit, Request
 /// then fails, the run fails and the next one starts small again.
 const REQUEST_TIMEOUT_MS: u32 = 60_000;
 
-/// Requests and bytes exchanged with a remote (shared by clones).
+/// Requests and bytes exchanged with a remote (shared by clones), and each request's
+/// bytes and time since the replicator last took them (the batch-size rule learns the
+/// link from them).
 #[derive(Debug, Default)]
 pub struct Traffic {
     requests: Cell<u32>,
     sent: Cell<u64>,
     received: Cell<u64>,
+    exchanges: RefCell<Vec<Exchange>>,
 }
 
 /// A remote CouchDB-compatible database, e.g. `https://hq.example/couch/station_330106001`.
@@ -53,6 +57,11 @@ impl Remote {
     /// Request and response body bytes so far (UTF-8 text as sent and received).
     pub fn bytes(&self) -> (u64, u64) {
         (self.traffic.sent.get(), self.traffic.received.get())
+    }
+
+    /// The requests finished since the last call: bytes both ways and milliseconds each.
+    pub(crate) fn take_exchanges(&self) -> Vec<Exchange> {
+        self.traffic.exchanges.take()
     }
 
     /// Creates the database if it does not exist (PouchDB's `create_target`). The hub
@@ -142,15 +151,23 @@ impl Remote {
             format!("{}/{path}", self.url)
         };
         self.traffic.requests.set(self.traffic.requests.get() + 1);
-        if let Some(b) = body {
-            self.traffic
-                .sent
-                .set(self.traffic.sent.get() + b.len() as u64);
-        }
+        let sent = body.map_or(0, |b| b.len() as u64);
+        self.traffic.sent.set(self.traffic.sent.get() + sent);
+        let started = js_sys::Date::now();
         let (status, text) = fetch_text(method, &url, body).await?;
         self.traffic
             .received
             .set(self.traffic.received.get() + text.len() as u64);
+        let mut exchanges = self.traffic.exchanges.borrow_mut();
+        if exchanges.len() >= 64 {
+            // Nobody is measuring batches on this remote now: keep only the latest.
+            exchanges.remove(0);
+        }
+        exchanges.push(Exchange {
+            bytes: sent + text.len() as u64,
+            ms: js_sys::Date::now() - started,
+        });
+        drop(exchanges);
         Ok((status, text))
     }
 }
