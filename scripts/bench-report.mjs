@@ -54,6 +54,14 @@ if (cmp.length) {
   out.push('');
 }
 
+const firstSync = lines.filter((l) => l.figure === 'first sync, Regular 3G, CPU 4x');
+if (firstSync.length) {
+  out.push("### A new phone's first sync, Regular 3G (300 ms, 750/250 kbit/s), CPU 4× (budgets: 910 records ≤ 5 s; 10,000 ≤ 40 s in ≤ 1/10 of PouchDB's requests)", '',
+    '| records | median ms | runs | requests | PouchDB requests | KB in (compressed) |', '|---|---|---|---|---|---|');
+  for (const l of firstSync) out.push(`| ${l.records} | ${l.median} | ${l.runs.join(', ')} | ${l.requests} | ${l.pouchdb_requests} | ${l.kb_in} |`);
+  out.push('');
+}
+
 const hub = lines.filter((l) => l.figure?.startsWith('hub load'));
 if (hub.length) {
   out.push('### Hub under simulated devices (release build, loopback)', '',

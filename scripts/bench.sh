@@ -20,6 +20,9 @@ node scripts/bench-size.mjs dist | tee -a "$LINES"
 step "load time (throttled network, CPU 4x)"
 node scripts/bench-loadtime.mjs target/release/yehua-hub 5 | tee -a "$LINES"
 
+step "a new phone's first sync over Regular 3G, CPU 4x (910 and ~10,000 records)"
+node scripts/bench-sync3g.mjs target/release/yehua-hub 5 | tee -a "$LINES"
+
 step "rendering: the activity list with 10,000 activities (CPU 4x)"
 node scripts/bench-render.mjs target/release/yehua-hub 5 10000 | tee -a "$LINES"
 

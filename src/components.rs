@@ -14,4 +14,5 @@ pub mod qr_scanner;
 pub mod question_editor;
 pub mod stat_card;
 pub mod sync_badge;
+pub mod sync_progress;
 pub mod undo_delete;

@@ -124,6 +124,8 @@ pub struct Progress {
     /// How many there are in all, when known (push: the local changes waiting; pull: what
     /// the server says is pending).
     pub total: Option<u64>,
+    /// Milliseconds since this direction started.
+    pub elapsed_ms: u64,
 }
 
 /// Called after each batch.
@@ -191,12 +193,14 @@ impl Replicator {
         format!("pushed:{}", self.replication_id(Direction::Push))
     }
 
-    fn report_progress(&self, direction: Direction, done: u64, total: Option<u64>) {
+    /// Reports where a direction that started at `began` (`Date::now()`) is.
+    fn report_progress(&self, direction: Direction, done: u64, total: Option<u64>, began: f64) {
         if let Some(f) = &self.on_progress {
             f(Progress {
                 direction,
                 done,
                 total,
+                elapsed_ms: (js_sys::Date::now() - began).max(0.0) as u64,
             });
         }
     }

@@ -3,6 +3,7 @@
 //! Everything goes through `sync::service`; this screen never fetches by itself.
 
 use crate::components::stat_card::StatCard;
+use crate::components::sync_progress::SyncProgress;
 use crate::i18n::*;
 use crate::sync::service::{default_server, use_sync};
 use crate::sync::SyncError;
@@ -54,6 +55,7 @@ pub fn SyncPage() -> impl IntoView {
                 testid="sync-conflicts"
             />
         </div>
+        <SyncProgress/>
         <p data-testid="sync-last">
             {t!(i18n, sync_last_ok)} "："
             {move || state.with(|s| s.last.as_ref().map(|l| l.at.replace('T', " ").chars().take(16).collect::<String>()))

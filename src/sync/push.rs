@@ -1,4 +1,5 @@
-//! Push: local changes → remote, batch by batch, checkpointed after each batch.
+//! Push: local changes → remote, batch by batch, checkpointed after each batch. A phone
+//! with no records at all asks the remote nothing.
 
 use super::batch::Measured;
 use super::checkpoint::Checkpointer;
@@ -8,6 +9,14 @@ use couch::{DocRecord, RevId};
 use std::collections::HashMap;
 
 pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
+    // A phone that holds nothing (a new or reinstalled one before its first pull) has
+    // nothing to push: no round trip for a checkpoint.
+    if r.store.count_changes_after(0).await? == 0 {
+        return Ok(SyncReport {
+            complete: true,
+            ..SyncReport::default()
+        });
+    }
     let id = r.replication_id(Direction::Push);
     let (mut checkpointer, since) = Checkpointer::start(&r.store, &r.remote, id).await?;
     // The local feed's sequences are integers; anything else (a corrupted record)
@@ -19,6 +28,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
     let mark_key = r.mark_key();
     let mark: u64 = r.store.get_local(&mark_key).await?.unwrap_or(0);
     let mut size = r.batch;
+    let began = js_sys::Date::now();
     r.remote.take_exchanges();
     loop {
         if !r.batches_left(report.batches) {
@@ -92,7 +102,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
             r.store.put_local(&mark_key, &last).await?;
         }
         report.batches += 1;
-        r.report_progress(Direction::Push, looked, Some(total.max(looked)));
+        r.report_progress(Direction::Push, looked, Some(total.max(looked)), began);
         // The feed is read until it answers empty: a short batch does not prove the end
         // (a change entry whose document was rewritten meanwhile is skipped).
         since = last;

@@ -57,6 +57,17 @@ pub enum Indicator {
     Synced,
 }
 
+/// Seconds the running direction still needs at its rate so far, once that rate means
+/// something (some records done, a second passed, a total known); rounded up.
+pub fn eta_secs(done: u64, total: Option<u64>, elapsed_ms: u64) -> Option<u64> {
+    let total = total?;
+    if done == 0 || done >= total || elapsed_ms < 1_000 {
+        return None;
+    }
+    let left_ms = u128::from(total - done) * u128::from(elapsed_ms) / u128::from(done);
+    Some(left_ms.div_ceil(1_000) as u64)
+}
+
 /// Derives the indicator: a running sync shows first, then the reasons it cannot run
 /// (offline, login), then a failure, then what is waiting.
 pub fn indicator(s: &Status) -> Indicator {
@@ -172,5 +183,15 @@ mod tests {
             ..s
         };
         assert_eq!(indicator(&zero), Indicator::Syncing(None));
+    }
+
+    #[test]
+    fn the_estimate_follows_the_rate_once_it_is_known() {
+        assert_eq!(eta_secs(300, Some(900), 3_000), Some(6));
+        assert_eq!(eta_secs(1, Some(1_000), 1_000), Some(999));
+        assert_eq!(eta_secs(300, Some(900), 500), None, "too early to say");
+        assert_eq!(eta_secs(0, Some(900), 5_000), None, "no rate yet");
+        assert_eq!(eta_secs(900, Some(900), 5_000), None, "done");
+        assert_eq!(eta_secs(300, None, 5_000), None, "no total");
     }
 }

@@ -2,7 +2,8 @@
 // the real hub that serves the app. Sign-in, the header indicator, sync on `online`, a
 // forum that travels between phones, offline edits on both that become one conflict,
 // resolved on one phone and cleared on the other; a reload in the middle of a large pull
-// resumes from the checkpoint; wrong password, an expired session and a foreign station
+// resumes from the checkpoint; a first sync over a 3G-like link shows records done of
+// the total and how long it still needs; wrong password, an expired session and a foreign station
 // say so in Chinese and keep every record.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -159,6 +160,28 @@ test('a reload in the middle of a large pull resumes from the checkpoint', async
   // Every activity arrived, none twice (120 demo + the forum of the first test).
   await b.page.locator('[data-testid=count-activities] .value', { hasText: /^121$/ }).waitFor();
   assert.deepEqual([...a.errors, ...b.errors], []);
+});
+
+test('a first sync over a slow link says how far it is and how long it still needs', async () => {
+  const e = await phone();
+  // Regular 3G as Chromium's throttling has it; the app itself is already loaded.
+  const cdp = await e.context.newCDPSession(e.page);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false, latency: 300, downloadThroughput: (750 * 1000) / 8, uploadThroughput: (250 * 1000) / 8,
+  });
+  await signIn(e.page);
+  const run = e.page.getByTestId('sync-run-progress');
+  await run.waitFor({ timeout: 60_000 });
+  const total = Number(await run.getAttribute('data-total'));
+  assert.ok(total >= 900, `the total comes from the hub's feed: ${total}`);
+  await run.filter({ hasText: '正在接收' }).filter({ hasText: `/ ${total} 条` }).waitFor({ timeout: 60_000 });
+  await e.page.getByTestId('sync-eta').filter({ hasText: /约剩 \d+ 秒/ }).waitFor({ timeout: 60_000 });
+  await badge(e.page).filter({ hasText: '已同步' }).waitFor({ timeout: 120_000 });
+  assert.equal(await run.count(), 0, 'the progress goes once the run is over');
+  await tab(e.page, '首页');
+  await e.page.locator('[data-testid=count-activities] .value', { hasText: /^121$/ }).waitFor();
+  assert.deepEqual(e.errors, []);
 });
 
 test('a wrong password, an expired session and a foreign station say so and keep every record', async () => {
