@@ -35,6 +35,7 @@ const DISTINCT = accounts === 'distinct';
 const code = (n) => String(1000000 + n);
 if (DISTINCT) {
   for (let n = 0; n < STATIONS; n++) {
+    // `station add` creates the station's database too.
     run(['station', 'add', code(n), '--name', `村${n}`, '--parent', '1', '--data', data]);
     run(['user', 'add', `cadre${n}`, '--station', code(n), '--role', 'cadre', '--data', data], `pw-${n}-secret\n`);
   }
@@ -102,13 +103,6 @@ async function station(n) {
   await as('PUT', `${db}/_local/pull`, { last_seq: changes.last_seq });
 }
 
-if (DISTINCT) {
-  // The databases exist before the phones arrive (an admin makes them, untimed).
-  for (let n = 0; n < STATIONS; n++) {
-    const res = await fetch(`${base}/couch/station_${code(n)}`, { method: 'PUT', headers: { authorization: admin } });
-    if (res.status !== 201) throw new Error(`PUT station_${code(n)}: ${res.status}`);
-  }
-}
 const started = performance.now();
 let next = 0;
 await Promise.all(Array.from({ length: CONC }, async () => {

@@ -29,35 +29,8 @@ fn send(
     headers: &[(&str, &str)],
     body: &str,
 ) -> (u16, Vec<(String, String)>, Value) {
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .http_status_as_error(false)
-        .build()
-        .into();
-    let mut b = ureq::http::Request::builder()
-        .method(method)
-        .uri(format!("{}{path}", h.base));
-    for (k, v) in headers {
-        b = b.header(*k, *v);
-    }
-    let mut res = agent
-        .run(b.body(body.to_owned()).unwrap())
-        .expect("request");
-    let heads = res
-        .headers()
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
-        .collect();
-    let text = res
-        .body_mut()
-        .with_config()
-        .limit(256 * 1024 * 1024)
-        .read_to_string()
-        .unwrap_or_default();
-    (
-        res.status().as_u16(),
-        heads,
-        serde_json::from_str(&text).unwrap_or(Value::Null),
-    )
+    let r = h.send(method, path, headers, body);
+    (r.status, r.headers, r.body)
 }
 
 fn header<'a>(heads: &'a [(String, String)], name: &str) -> Option<&'a str> {

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{mpsc, Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::OwnedSemaphorePermit;
 
@@ -28,6 +28,58 @@ pub const PER_ADDRESS: usize = 4;
 
 type Gates<K> = Arc<Mutex<HashMap<K, Arc<tokio::sync::Semaphore>>>>;
 
+/// Threads that run argon2, one per permit. Each keeps the ~19 MiB argon2 needs in its
+/// own allocator arena between checks, so a burst of logins costs permits × 19 MiB.
+/// (Run on the runtime's blocking pool instead, every thread that had once run argon2
+/// kept its 19 MiB: 277 MiB of hub memory after 20 distinct accounts signed in.)
+struct Workers {
+    jobs: Mutex<mpsc::Sender<Job>>,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+impl Workers {
+    fn new(n: usize) -> Self {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Arc::new(Mutex::new(rx));
+        for i in 0..n {
+            let rx = Arc::clone(&rx);
+            let started = std::thread::Builder::new()
+                .name(format!("argon2-{i}"))
+                .spawn(move || loop {
+                    let job = rx.lock().unwrap_or_else(PoisonError::into_inner).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => break,
+                    }
+                });
+            if let Err(e) = started {
+                eprintln!("yehua-hub: cannot start password-check thread {i}: {e}");
+            }
+        }
+        Self {
+            jobs: Mutex::new(tx),
+        }
+    }
+
+    /// Runs `f` on a worker; fails if no worker took it or it did not finish.
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, CheckFailed> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(f());
+        });
+        self.jobs
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .send(job)
+            .map_err(|e| CheckFailed(e.to_string()))?;
+        rx.await.map_err(|e| CheckFailed(e.to_string()))
+    }
+}
+
 /// See the module documentation.
 pub struct PasswordChecks {
     salt: [u8; 32],
@@ -35,6 +87,7 @@ pub struct PasswordChecks {
     flights: Gates<String>,
     addresses: Gates<IpAddr>,
     gate: tokio::sync::Semaphore,
+    workers: Workers,
     runs: AtomicU64,
 }
 
@@ -93,6 +146,7 @@ impl PasswordChecks {
             flights: Arc::default(),
             addresses: Arc::default(),
             gate: tokio::sync::Semaphore::new(permits.max(1)),
+            workers: Workers::new(permits.max(1)),
             runs: AtomicU64::new(0),
         }
     }
@@ -140,15 +194,16 @@ impl PasswordChecks {
             .map_err(|e| CheckFailed(e.to_string()))?;
         self.runs.fetch_add(1, Ordering::Relaxed);
         let pw = password.to_owned();
-        let ok = tokio::task::spawn_blocking(move || match hash {
-            Some(h) => verify_password(&pw, &h),
-            None => {
-                verify_dummy(&pw);
-                false
-            }
-        })
-        .await
-        .map_err(|e| CheckFailed(e.to_string()))?;
+        let ok = self
+            .workers
+            .run(move || match hash {
+                Some(h) => verify_password(&pw, &h),
+                None => {
+                    verify_dummy(&pw);
+                    false
+                }
+            })
+            .await?;
         if ok {
             let d = self.digest(user, password);
             let mut map = self.cache.lock().unwrap_or_else(PoisonError::into_inner);

@@ -134,6 +134,20 @@ pub fn basic_pw(user: &str, pw: &str) -> String {
 impl TestHub {
     /// Sends a request; `auth` is a full Authorization or Cookie header value.
     pub fn req(&self, method: &str, path: &str, auth: Option<&str>, body: Option<&str>) -> Res {
+        let mut headers = vec![("Content-Type", "application/json")];
+        if let Some(a) = auth {
+            let name = if a.starts_with("AuthSession=") {
+                "Cookie"
+            } else {
+                "Authorization"
+            };
+            headers.push((name, a));
+        }
+        self.send(method, path, &headers, body.unwrap_or(""))
+    }
+
+    /// Sends a request with exactly these headers.
+    pub fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Res {
         const URI: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
             .add(b' ')
             .add(b'"')
@@ -149,15 +163,10 @@ impl TestHub {
             percent_encoding::utf8_percent_encode(path, URI)
         );
         let mut b = ureq::http::Request::builder().method(method).uri(&url);
-        if let Some(a) = auth {
-            if a.starts_with("AuthSession=") {
-                b = b.header("Cookie", a);
-            } else {
-                b = b.header("Authorization", a);
-            }
+        for (k, v) in headers {
+            b = b.header(*k, *v);
         }
-        b = b.header("Content-Type", "application/json");
-        let request = b.body(body.unwrap_or("").to_owned()).unwrap();
+        let request = b.body(body.to_owned()).unwrap();
         let mut res = self.agent.run(request).expect("request");
         let status = res.status().as_u16();
         let headers = res
