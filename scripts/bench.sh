@@ -30,7 +30,7 @@ step "IndexedDB and sync: Yehua vs PouchDB (headless Chromium, release build)"
 WASM_BINDGEN_TEST_TIMEOUT=3600 YEHUA_HUB_BIN=target/release/yehua-hub YEHUA_BENCH_SETUP=1 \
   scripts/sync-test-servers.sh \
   cargo test --profile wasm-release --target wasm32-unknown-unknown -p yehua --features bench --test bench \
-  -- --nocapture 2>&1 | tee /dev/stderr | grep 'BENCH {' >>"$LINES"
+  -- --nocapture 2>&1 | tee -a /dev/stderr | grep 'BENCH {' >>"$LINES"
 
 step "hub under simulated devices"
 for n in 100 1000; do
