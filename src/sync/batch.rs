@@ -53,7 +53,10 @@ pub struct Exchange {
 /// One finished batch as the replicator measured it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Measured<'a> {
-    /// Changes the batch carried (a short one ends the feed).
+    /// Changes the batch asked for (a pipelined pull asks before the batch ahead of it is
+    /// measured, so this can be less than the size now in force).
+    pub requested: u32,
+    /// Changes the batch carried (fewer than asked: the feed's end).
     pub changes: u32,
     /// Milliseconds the whole batch took.
     pub ms: f64,
@@ -164,9 +167,11 @@ impl BatchSize {
         self.link
     }
 
-    /// Records a finished batch and sizes the next one. A short batch (the feed's end)
-    /// teaches the link's figures but cannot show that a larger one would fit, so it
-    /// only ever shrinks the size.
+    /// Records a finished batch and sizes the next one. A short batch (fewer changes than
+    /// it asked for: the feed's end) teaches the link's figures but cannot show that a
+    /// larger one would fit, so it only ever shrinks the size. Growth is counted from the
+    /// larger of the size in force and the size the batch asked for, so a pipelined pull,
+    /// whose batches ask one step behind, ramps up as fast as a plain one.
     pub fn record(&mut self, m: &Measured<'_>) {
         self.link.learn(m);
         let (Some(rtt), Some(per)) = (self.link.rtt_ms, self.link.ms_per_change) else {
@@ -180,10 +185,10 @@ impl BatchSize {
             want = want.min(MAX_SECONDS * 1000.0 * bw / size.max(1.0));
         }
         let mut next = want.clamp(0.0, f64::from(u32::MAX)) as u32;
-        if m.changes < self.current {
+        if m.changes < m.requested {
             next = next.min(self.current);
         }
-        next = next.min(self.current.saturating_mul(GROWTH));
+        next = next.min(self.current.max(m.requested).saturating_mul(GROWTH));
         self.current = next.clamp(self.min, self.max);
     }
 }
@@ -231,6 +236,7 @@ mod tests {
             let n = b.get().min(left);
             let (ex, t) = batch(link, n);
             b.record(&Measured {
+                requested: n,
                 changes: n,
                 ms: t,
                 exchanges: &ex,
@@ -331,6 +337,7 @@ mod tests {
         let mut b = BatchSize::adaptive();
         let (ex, t) = batch(LAN, 30);
         b.record(&Measured {
+            requested: START,
             changes: 30,
             ms: t,
             exchanges: &ex,
@@ -345,6 +352,7 @@ mod tests {
         for link in [LAN, EDGE] {
             let (ex, t) = batch(link, 50);
             b.record(&Measured {
+                requested: 50,
                 changes: 50,
                 ms: t,
                 exchanges: &ex,
@@ -352,5 +360,25 @@ mod tests {
         }
         assert_eq!(b.get(), 50);
         assert_eq!(BatchSize::fixed(0).get(), 1);
+    }
+
+    #[test]
+    fn a_pipelined_pull_ramps_up_as_fast_as_a_plain_one() {
+        // Batch k+1 is asked for before batch k is measured.
+        let mut b = BatchSize::adaptive();
+        let mut asked = vec![b.get(), b.get()];
+        for k in 0..4 {
+            let n = asked[k];
+            let (ex, t) = batch(REGULAR_3G, n);
+            b.record(&Measured {
+                requested: n,
+                changes: n,
+                ms: t,
+                exchanges: &ex,
+            });
+            asked.push(b.get());
+        }
+        assert_eq!(&asked[..3], &[START, START, 400]);
+        assert!(asked[3] >= 1_000, "{asked:?}");
     }
 }

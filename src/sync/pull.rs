@@ -68,6 +68,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
         let total = feed.pending.map(|p| p + looked);
         r.report_progress(Direction::Pull, looked, total, began);
         size.record(&Measured {
+            requested: limit,
             changes: feed.results.len() as u32,
             ms: js_sys::Date::now() - started,
             exchanges: &r.remote.take_exchanges(),

@@ -35,7 +35,8 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
             return Ok(report);
         }
         let started = js_sys::Date::now();
-        let changes = r.store.changes_since(since, size.get()).await?;
+        let requested = size.get();
+        let changes = r.store.changes_since(since, requested).await?;
         let read = changes.len() as u32;
         let Some(last) = changes.last().map(|c| c.seq) else {
             report.complete = true;
@@ -107,6 +108,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
         // (a change entry whose document was rewritten meanwhile is skipped).
         since = last;
         size.record(&Measured {
+            requested,
             changes: read,
             ms: js_sys::Date::now() - started,
             exchanges: &r.remote.take_exchanges(),

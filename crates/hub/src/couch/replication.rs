@@ -190,11 +190,8 @@ fn change_row(seq: u64, rec: &DocRecord, cq: &ChangesQuery, shape: Shape) -> Val
 pub async fn revs_diff(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
     only(req, &[Method::POST], "POST")?;
     req.reader(db)?;
-    let body: RevsDiffRequest = serde_json::from_value(req.json()?).map_err(|_| {
-        CouchError::BadRequest(
-            "_revs_diff body must map document ids to arrays of revisions".into(),
-        )
-    })?;
+    let body: RevsDiffRequest =
+        req.json_as("_revs_diff body must map document ids to arrays of revisions")?;
     let mut asked: Vec<(String, Vec<RevId>)> = Vec::with_capacity(body.len());
     for (id, revs) in body {
         let revs = revs
@@ -259,9 +256,7 @@ struct BulkGetItem {
 pub async fn bulk_get(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
     only(req, &[Method::POST], "POST")?;
     req.reader(db)?;
-    let body: BulkGetBody = serde_json::from_value(req.json()?).map_err(|_| {
-        CouchError::BadRequest("_bulk_get body must be {\"docs\": [{\"id\", \"rev\"}]}".into())
-    })?;
+    let body: BulkGetBody = req.json_as(r#"_bulk_get body must be {"docs": [{"id", "rev"}]}"#)?;
     let items = dedup(body.docs, |i| (i.id.clone(), i.rev.clone()));
     check_items(items.len(), MAX_ITEMS, "_bulk_get")?;
     let shape = Shape::of(req)?;

@@ -113,6 +113,12 @@ impl Req {
         Ok(serde_json::from_slice(&self.body)?)
     }
 
+    /// The body as a `T`: 400 if it is not JSON, or `shape` (what it must look like) if it
+    /// is JSON of another shape.
+    pub fn json_as<T: serde::de::DeserializeOwned>(&self, shape: &str) -> Result<T, CouchError> {
+        serde_json::from_value(self.json()?).map_err(|_| CouchError::BadRequest(shape.to_owned()))
+    }
+
     /// The value of cookie `name`.
     pub fn cookie(&self, name: &str) -> Option<String> {
         self.headers

@@ -84,11 +84,8 @@ impl Groups {
 pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
     only(req, &[Method::POST], "POST")?;
     req.writer(db)?;
-    let body: BulkDocsRequest = serde_json::from_value(req.json()?).map_err(|_| {
-        CouchError::BadRequest(
-            "_bulk_docs body must be {\"docs\": [...], \"new_edits\": bool}".into(),
-        )
-    })?;
+    let body: BulkDocsRequest =
+        req.json_as(r#"_bulk_docs body must be {"docs": [...], "new_edits": bool}"#)?;
     let new_edits = body.new_edits;
     let mut groups = Groups::default();
     let mut ids = Vec::with_capacity(body.docs.len());
