@@ -17,6 +17,9 @@ pub enum SyncError {
     /// The server could not be reached (offline, DNS, refused, timed out, cut mid-body).
     #[error("server unreachable: {0}")]
     Unreachable(String),
+    /// 429: too many attempts (the hub slows sign-ins after repeated wrong passwords).
+    #[error("too many requests: {0}")]
+    TooManyAttempts(String),
     /// The phone's storage is full; the batch was rolled back.
     #[error("local storage quota exceeded: {0}")]
     Quota(String),
@@ -39,14 +42,18 @@ impl SyncError {
         match status {
             401 => Self::Unauthorized(text),
             403 => Self::Forbidden(text),
-            408 | 429 | 502..=504 => Self::Unreachable(text),
+            429 => Self::TooManyAttempts(text),
+            408 | 502..=504 => Self::Unreachable(text),
             _ => Self::Protocol(text),
         }
     }
 
     /// Whether retrying later (with backoff) may succeed without the cadre doing anything.
     pub fn is_retryable(&self) -> bool {
-        matches!(self, Self::Unreachable(_) | Self::Protocol(_) | Self::Busy)
+        matches!(
+            self,
+            Self::Unreachable(_) | Self::TooManyAttempts(_) | Self::Protocol(_) | Self::Busy
+        )
     }
 
     /// The message shown to the cadre, in Chinese or English.
@@ -58,6 +65,8 @@ impl SyncError {
             (Self::Forbidden(_), false) => "This account may not sync this station. Ask your administrator for access.",
             (Self::Unreachable(_), true) => "连不上服务器，可能是网络信号不好。记录已保存在本机，有信号后会自动同步。",
             (Self::Unreachable(_), false) => "The server cannot be reached. Records are kept on this phone and will sync when there is a signal.",
+            (Self::TooManyAttempts(_), true) => "尝试太频繁：多次输错密码后，服务器会让下一次登录稍等片刻。请过一会儿再试；本机记录都已保存。",
+            (Self::TooManyAttempts(_), false) => "Too many attempts: after repeated wrong passwords the server makes the next sign-in wait a little. Try again shortly; every record is kept on this phone.",
             (Self::Quota(_), true) => "手机存储空间已满，未能接收服务器上的数据。请清理手机空间后重试。",
             (Self::Quota(_), false) => "Phone storage is full; nothing more could be received. Free some space and try again.",
             (Self::Protocol(_), true) => "服务器返回了无法识别的数据，同步已暂停，稍后会自动重试。",

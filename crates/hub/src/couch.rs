@@ -291,7 +291,7 @@ impl Hub {
         let attempt = self
             .limiter
             .begin(name, peer)
-            .map_err(|e| CouchError::TooManyRequests(e.to_string()))?;
+            .map_err(|e| CouchError::SlowDown(e.0.as_secs().max(1)))?;
         let hash = user.as_ref().map(|u| u.password_hash.clone());
         let ok = self
             .passwords

@@ -230,6 +230,17 @@ fn parallel_guesses_are_counted_before_argon2_and_the_user_still_gets_in() {
         .0
     };
     assert_eq!(at("6.6.6.6"), 429);
+    let heads = [
+        ("authorization", auth.as_str()),
+        ("x-forwarded-for", "6.6.6.6"),
+    ];
+    let slowed = h.send("GET", &db("330102"), &heads, "");
+    let wait: u64 = slowed
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .unwrap();
+    assert!((1..=300).contains(&wait), "{wait}");
     assert_eq!(at("10.1.2.3"), 200);
 }
 

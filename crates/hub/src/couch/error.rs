@@ -56,6 +56,10 @@ pub enum CouchError {
     /// Too many failed logins, or too many open long-polls.
     #[error("{0}")]
     TooManyRequests(String),
+    /// Too many failed logins: the next attempt may start after this many seconds (sent as
+    /// `Retry-After`).
+    #[error("Too many failed logins; try again in {0} s.")]
+    SlowDown(u64),
     /// The store failed.
     #[error("{0}")]
     Store(#[from] StoreError),
@@ -102,7 +106,9 @@ impl CouchError {
             CouchError::TooLarge | CouchError::AnswerTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             CouchError::BadContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             CouchError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
-            CouchError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            CouchError::TooManyRequests(_) | CouchError::SlowDown(_) => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
             CouchError::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -122,7 +128,7 @@ impl CouchError {
             CouchError::TooLarge | CouchError::AnswerTooLarge(_) => "too_large",
             CouchError::BadContentType => "bad_content_type",
             CouchError::BodyTimeout => "request_timeout",
-            CouchError::TooManyRequests(_) => "too_many_requests",
+            CouchError::TooManyRequests(_) | CouchError::SlowDown(_) => "too_many_requests",
             CouchError::Store(_) => "internal_server_error",
         }
     }
@@ -146,6 +152,11 @@ impl IntoResponse for CouchError {
         if let CouchError::Store(e) = &self {
             eprintln!("yehua-hub: storage error: {e}");
         }
-        (self.status(), axum::Json(self.body())).into_response()
+        let mut res = (self.status(), axum::Json(self.body())).into_response();
+        if let CouchError::SlowDown(secs) = self {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        res
     }
 }
