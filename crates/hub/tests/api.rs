@@ -115,6 +115,22 @@ fn documents_revisions_and_conflicts() {
     let r = h.get(&format!("{d}/doc1?conflicts=true"), "a");
     assert_eq!(r.body["_rev"], "2-ffff");
     assert_eq!(r.body["_conflicts"], json!([rev2]));
+    // Listings shape their documents the same way (never with `_revisions`).
+    let r = h.get(
+        &format!("{d}/_all_docs?include_docs=true&conflicts=true&revs=true"),
+        "a",
+    );
+    let doc = &r.body["rows"][0]["doc"];
+    assert_eq!(
+        (&doc["_rev"], &doc["_conflicts"]),
+        (&json!("2-ffff"), &json!([rev2]))
+    );
+    assert!(doc.get("_revisions").is_none());
+    let r = h.get(
+        &format!("{d}/_changes?include_docs=true&conflicts=true"),
+        "a",
+    );
+    assert_eq!(r.body["results"][0]["doc"]["_conflicts"], json!([rev2]));
     let r = h.get(&format!("{d}/doc1?open_revs=all&revs=true"), "a");
     assert_eq!(r.body.as_array().unwrap().len(), 2);
     let r = h.get(&format!("{d}/doc1?open_revs=[\"2-ffff\",\"9-nope\"]"), "a");

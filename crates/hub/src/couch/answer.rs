@@ -32,6 +32,15 @@ impl Shape {
         })
     }
 
+    /// These options for a listing (`_all_docs`, `_changes` with `include_docs`), whose
+    /// documents never carry `_revisions`.
+    pub fn listed(self) -> Self {
+        Self {
+            revs: false,
+            ..self
+        }
+    }
+
     /// The leaf `rev` of `record` shaped so, or None if it is not a leaf.
     pub fn doc(&self, record: &DocRecord, rev: &RevId) -> Option<Value> {
         let mut doc = if self.revs {

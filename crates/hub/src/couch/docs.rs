@@ -221,7 +221,7 @@ pub async fn all_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, C
         limit: req.query.u64("limit")?.unwrap_or(u64::MAX),
     };
     let include_docs = req.query.bool("include_docs", false)?;
-    let shape = Shape::default();
+    let shape = Shape::of(req)?.listed();
     let (name, cap, offset) = (db.to_owned(), hub.config.max_answer, range.skip);
     hub.store
         .read(move |tx| {

@@ -107,10 +107,7 @@ pub async fn changes(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, Co
     only(req, &[Method::GET, Method::POST], "GET,POST")?;
     req.reader(db)?;
     let cq = Arc::new(changes_query(req)?);
-    let shape = Shape {
-        revs: false,
-        ..Shape::of(req)?
-    };
+    let shape = Shape::of(req)?.listed();
     let mut feed = hub.store.subscribe(db);
     let mut since: Option<u64> = None;
     let mut permit = None;
