@@ -55,11 +55,13 @@ fn doc_id(doc: &Value) -> Result<String, CouchError> {
     }
 }
 
-/// A request's documents grouped by id, in the order each id first appears.
+/// A request's documents grouped by id, in the order each id first appears; each keeps
+/// its place in the request (for the answer).
 #[derive(Default)]
 struct Groups {
-    order: Vec<(String, Vec<Value>)>,
+    order: Vec<(String, Vec<(usize, Value)>)>,
     index: HashMap<String, usize>,
+    count: usize,
 }
 
 impl Groups {
@@ -74,7 +76,8 @@ impl Groups {
                 "more than {MAX_REVS_PER_DOC} revisions of document {id:?} in one request"
             )));
         }
-        docs.push(doc);
+        docs.push((self.count, doc));
+        self.count += 1;
         Ok(())
     }
 }
@@ -88,7 +91,6 @@ pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, 
         req.json_as(r#"_bulk_docs body must be {"docs": [...], "new_edits": bool}"#)?;
     let new_edits = body.new_edits;
     let mut groups = Groups::default();
-    let mut ids = Vec::with_capacity(body.docs.len());
     for mut doc in body.docs {
         if !doc.is_object() {
             return Err(CouchError::BadRequest(
@@ -98,31 +100,33 @@ pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, 
         if new_edits && doc.get("_id").is_none() {
             doc["_id"] = json!(crate::auth::new_uuid());
         }
-        let id = doc_id(&doc)?;
-        ids.push(id.clone());
-        groups.add(id, doc)?;
+        groups.add(doc_id(&doc)?, doc)?;
     }
     let name = db.to_owned();
     let (results, seq, name) = hub
         .store
         .write(move |tx| {
             let mut d = open_db(tx, &name)?;
-            let mut revs: HashMap<String, Vec<Result<RevId, CouchError>>> = HashMap::new();
+            // With new_edits, one answer per document in request order; none otherwise.
+            let mut answers = vec![Value::Null; if new_edits { groups.count } else { 0 }];
             for (id, docs) in groups.order {
                 let mut record =
                     q::doc_load(tx, &d, &id)?.unwrap_or_else(|| DocRecord::new(id.clone()));
                 let changed = if new_edits {
-                    let mut out = Vec::with_capacity(docs.len());
-                    for doc in docs {
-                        match record.update(doc) {
-                            Err(couch::DocError::Conflict) => out.push(Err(CouchError::Conflict)),
-                            other => out.push(Ok(other?)),
-                        }
+                    let mut changed = false;
+                    for (at, doc) in docs {
+                        answers[at] = match record.update(doc) {
+                            Err(couch::DocError::Conflict) => json!({"id": id, "error": "conflict",
+                                "reason": "Document update conflict."}),
+                            other => {
+                                changed = true;
+                                json!({"ok": true, "id": id, "rev": other?.to_string()})
+                            }
+                        };
                     }
-                    let changed = out.iter().any(Result::is_ok);
-                    revs.insert(id, out);
                     changed
                 } else {
+                    let docs = docs.into_iter().map(|(_, doc)| doc);
                     let outcomes = record.put_replicated_all(docs)?;
                     outcomes.iter().any(|o| *o != MergeOutcome::AlreadyPresent)
                 };
@@ -130,33 +134,9 @@ pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, 
                     q::doc_save(tx, &mut d, &record)?;
                 }
             }
-            Ok::<_, CouchError>((answers(ids, revs), d.update_seq, d.name))
+            Ok::<_, CouchError>((answers, d.update_seq, d.name))
         })
         .await?;
     hub.store.notify(&name, seq);
     Ok(json(StatusCode::CREATED, Value::Array(results)))
-}
-
-/// One answer per document with `new_edits: true`, in request order (none otherwise).
-fn answers(
-    ids: Vec<String>,
-    mut revs: HashMap<String, Vec<Result<RevId, CouchError>>>,
-) -> Vec<Value> {
-    if revs.is_empty() {
-        return Vec::new();
-    }
-    for list in revs.values_mut() {
-        list.reverse();
-    }
-    ids.into_iter()
-        .filter_map(|id| {
-            let r = revs.get_mut(&id)?.pop()?;
-            Some(match r {
-                Ok(rev) => json!({"ok": true, "id": id, "rev": rev.to_string()}),
-                Err(_) => {
-                    json!({"id": id, "error": "conflict", "reason": "Document update conflict."})
-                }
-            })
-        })
-        .collect()
 }
