@@ -71,7 +71,7 @@ impl Default for ApiConfig {
 }
 
 /// The most items one `_bulk_get`, `keys` or `open_revs` may list (after repeats are
-/// removed), and the most revisions of one document one `_bulk_docs` may carry.
+/// removed).
 pub const MAX_ITEMS: usize = 10_000;
 /// The most revisions of one document a `_bulk_docs` request may carry.
 pub const MAX_REVS_PER_DOC: usize = 1_000;
@@ -274,17 +274,17 @@ impl Hub {
         let verified = |u: accounts::UserRow| async move {
             Ok::<_, CouchError>(self.store.read(move |tx| principal_of(tx, u)).await?)
         };
-        if let Some(u) = user
-            .clone()
-            .filter(|_| self.passwords.cached(name, &password))
-        {
+        // Verified lately: no check. Otherwise wait for any check of these same
+        // credentials already running, and look again.
+        let cached = || {
+            user.clone()
+                .filter(|_| self.passwords.cached(name, &password))
+        };
+        if let Some(u) = cached() {
             return verified(u).await;
         }
         let _flight = self.passwords.flight(name, &password).await;
-        if let Some(u) = user
-            .clone()
-            .filter(|_| self.passwords.cached(name, &password))
-        {
+        if let Some(u) = cached() {
             return verified(u).await;
         }
         let _turn = self.passwords.address_turn(peer).await;

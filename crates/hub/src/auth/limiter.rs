@@ -131,6 +131,10 @@ impl LoginLimiter {
                 e.failures += 1;
                 e.last = now;
             }
+            // Forgotten once nothing is owed: others' attempts still running keep it.
+            if ok && e.in_flight == 0 {
+                s.users.remove(key);
+            }
         }
         if let Some(e) = s.addresses.get_mut(&key.1) {
             e.in_flight = e.in_flight.saturating_sub(1);
@@ -138,9 +142,6 @@ impl LoginLimiter {
                 e.failures += 1;
                 e.last = now;
             }
-        }
-        if ok {
-            s.users.remove(key);
         }
     }
 }
