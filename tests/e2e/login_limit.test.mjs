@@ -1,25 +1,14 @@
 // The hub slows sign-ins after repeated wrong passwords (issue 16): the phone says so in
 // plain words — not "cannot reach the server" — and the right password still works once
 // the short wait is over. Its own hub, so no other test's sign-ins are slowed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone, setupProfile, signIn } from './harness.mjs';
+import { phoneWithProfile, signIn } from './harness.mjs';
 
-let hub;
-const phones = [];
-before(async () => {
-  hub = await startHub();
-});
-after(async () => {
-  for (const p of phones) await p.browser.close();
-  await hub?.stop();
-});
+const setup = phoneWithProfile();
 
 test('after ten wrong passwords the phone says to wait, then the right one gets in', async () => {
-  const p = await launchPhone();
-  phones.push(p);
-  await p.page.goto(hub.url + '/');
-  await setupProfile(p.page);
+  const p = setup.phone;
   const error = p.page.getByTestId('login-error');
   // One sign-in attempt, finished: the form empties the password field when it has the
   // answer. Returns the message shown.
