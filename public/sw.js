@@ -4,11 +4,15 @@
 // dist/sw.js as two generated constants followed by this text:
 //   VERSION  — a hash of every built file's name and bytes, so any change to the build
 //              changes the worker's bytes and the browser installs it as an update;
-//   PRECACHE — exactly the files of that build (hashed JS/WASM/CSS, index.html, manifest,
-//              icons), relative to the worker's scope.
+//   PRECACHE — exactly the files of that build (hashed JS/WASM/CSS and the split build's
+//              chunks, index.html, manifest, icons), relative to the worker's scope, each
+//              `{ path, integrity, immutable }`.
 // Rules this worker keeps:
 // - Install caches the whole list into a cache named for the version, all or nothing
-//   (cache.addAll), bypassing the HTTP cache, so a version's files are never mixed.
+//   (cache.addAll), each file checked against its integrity, so a version's files are
+//   never mixed. A content-hashed file never changes under its name, so it is taken from
+//   the HTTP cache when the page already downloaded it (each byte crosses the network
+//   once); every other file bypasses the HTTP cache.
 // - It answers only from its own version's cache; activate deletes every older version.
 // - A new version waits until the page asks it to take over (the update toast), so an
 //   open page never runs old code against new files.
@@ -26,7 +30,12 @@ const API = new URL('couch/', SCOPE).pathname;
 self.addEventListener('install', (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      cache.addAll(PRECACHE.map((path) => new Request(new URL(path, SCOPE).href, { cache: 'reload' }))),
+      cache.addAll(
+        PRECACHE.map(
+          ({ path, integrity, immutable }) =>
+            new Request(new URL(path, SCOPE).href, { integrity, cache: immutable ? 'default' : 'reload' }),
+        ),
+      ),
     ),
   );
 });

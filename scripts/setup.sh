@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, idempotently, every tool Yehua's build and tests need on Debian 12:
-# the wasm32 target, trunk, wasm-bindgen-cli (the version in Cargo.lock), Chromium and
+# the wasm32 target, trunk, wasm-bindgen-cli (the version in Cargo.lock), wasm-split-cli, Chromium and
 # chromedriver (Debian packages), and the npm tools (wasm-opt from `binaryen`,
 # playwright-core, PouchDB). Nothing here downloads a browser or a binary of its own.
 set -euo pipefail
@@ -36,6 +36,15 @@ fi
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (the version in Cargo.lock)"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+# The split build's splitter (scripts/split.mjs). Its output must suit this wasm-bindgen:
+# bump the two together.
+WASM_SPLIT_VERSION=0.2.4
+# (The binary has no --version; cargo's list of installed crates says which it is.)
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  log "installing wasm-split-cli $WASM_SPLIT_VERSION"
+  cargo install wasm_split_cli_support --locked --version "$WASM_SPLIT_VERSION" --features build-binary --force
 fi
 
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.yehua-lock; then

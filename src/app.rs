@@ -4,6 +4,7 @@
 //! online flag and a `changed` counter that lists watch to reload after a write.
 //! Architecture invariant: this is the only place the store is opened.
 
+use crate::chunks::{lazy, Screen};
 use crate::components::{bottom_nav::BottomNav, sync_badge::SyncBadge};
 use crate::i18n::*;
 use crate::pages;
@@ -56,16 +57,16 @@ enum Boot {
 /// The root component.
 #[component]
 pub fn App() -> impl IntoView {
-    crate::pwa::init();
+    let pwa = crate::pwa::init();
     view! {
         <I18nContextProvider>
-            <Boot/>
+            <Boot pwa/>
         </I18nContextProvider>
     }
 }
 
 #[component]
-fn Boot() -> impl IntoView {
+fn Boot(pwa: crate::pwa::PwaCtx) -> impl IntoView {
     let i18n = use_i18n();
     let boot = RwSignal::new_local(Boot::Opening);
     let online = RwSignal::new(navigator_online());
@@ -83,6 +84,10 @@ fn Boot() -> impl IntoView {
                 boot.set(Boot::Failed(e));
             }
         }
+        // The first screen is rendered in the microtasks after `set`; a timer runs after
+        // them. Then the worker may download the rest of the app.
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        pwa.start_worker();
     });
     move || match boot.get() {
         Boot::Opening => {
@@ -139,28 +144,28 @@ fn Shell() -> impl IntoView {
                 <main class="page">
                     <Routes fallback=|| view! { <pages::home::HomePage/> }>
                         <Route path=path!("/") view=pages::home::HomePage/>
-                        <Route path=path!("/forums") view=pages::forums::ForumsPage/>
-                        <Route path=path!("/forums/new") view=pages::forum_form::ForumFormPage/>
-                        <Route path=path!("/forums/:id") view=pages::forum_detail::ForumDetailPage/>
-                        <Route path=path!("/forums/:id/edit") view=pages::forum_form::ForumFormPage/>
-                        <Route path=path!("/concerns") view=pages::concerns::ConcernsPage/>
-                        <Route path=path!("/forums/:id/roster") view=pages::roster::RosterPage/>
-                        <Route path=path!("/volunteers") view=pages::volunteers::VolunteersPage/>
-                        <Route path=path!("/volunteers/new") view=pages::volunteer_form::VolunteerFormPage/>
-                        <Route path=path!("/volunteers/:id") view=pages::volunteer_detail::VolunteerDetailPage/>
-                        <Route path=path!("/volunteers/:id/edit") view=pages::volunteer_form::VolunteerFormPage/>
-                        <Route path=path!("/volunteers/:id/card") view=pages::volunteer_card::VolunteerCardPage/>
-                        <Route path=path!("/teams") view=pages::teams::TeamsPage/>
-                        <Route path=path!("/surveys") view=pages::surveys::SurveysPage/>
-                        <Route path=path!("/surveys/:id") view=pages::survey_results::SurveyResultsPage/>
-                        <Route path=path!("/surveys/:id/edit") view=pages::survey_form::SurveyFormPage/>
-                        <Route path=path!("/surveys/:id/fill") view=pages::survey_fill::SurveyFillPage/>
-                        <Route path=path!("/sync") view=pages::sync::SyncPage/>
-                        <Route path=path!("/sync/conflicts") view=pages::conflicts::ConflictsPage/>
-                        <Route path=path!("/sync/conflicts/:id") view=pages::conflict::ConflictPage/>
-                        <Route path=path!("/stats") view=pages::stats::StatsPage/>
-                        <Route path=path!("/stats/export") view=pages::export::ExportPage/>
-                        <Route path=path!("/settings") view=pages::settings::SettingsPage/>
+                        <Route path=path!("/forums") view=lazy(Screen::Forums)/>
+                        <Route path=path!("/forums/new") view=lazy(Screen::ForumForm)/>
+                        <Route path=path!("/forums/:id") view=lazy(Screen::ForumDetail)/>
+                        <Route path=path!("/forums/:id/edit") view=lazy(Screen::ForumForm)/>
+                        <Route path=path!("/concerns") view=lazy(Screen::Concerns)/>
+                        <Route path=path!("/forums/:id/roster") view=lazy(Screen::Roster)/>
+                        <Route path=path!("/volunteers") view=lazy(Screen::Volunteers)/>
+                        <Route path=path!("/volunteers/new") view=lazy(Screen::VolunteerForm)/>
+                        <Route path=path!("/volunteers/:id") view=lazy(Screen::VolunteerDetail)/>
+                        <Route path=path!("/volunteers/:id/edit") view=lazy(Screen::VolunteerForm)/>
+                        <Route path=path!("/volunteers/:id/card") view=lazy(Screen::VolunteerCard)/>
+                        <Route path=path!("/teams") view=lazy(Screen::Teams)/>
+                        <Route path=path!("/surveys") view=lazy(Screen::Surveys)/>
+                        <Route path=path!("/surveys/:id") view=lazy(Screen::SurveyResults)/>
+                        <Route path=path!("/surveys/:id/edit") view=lazy(Screen::SurveyForm)/>
+                        <Route path=path!("/surveys/:id/fill") view=lazy(Screen::SurveyFill)/>
+                        <Route path=path!("/sync") view=lazy(Screen::Sync)/>
+                        <Route path=path!("/sync/conflicts") view=lazy(Screen::Conflicts)/>
+                        <Route path=path!("/sync/conflicts/:id") view=lazy(Screen::Conflict)/>
+                        <Route path=path!("/stats") view=lazy(Screen::Stats)/>
+                        <Route path=path!("/stats/export") view=lazy(Screen::Export)/>
+                        <Route path=path!("/settings") view=lazy(Screen::Settings)/>
                     </Routes>
                 </main>
                 <BottomNav/>

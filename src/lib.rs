@@ -21,6 +21,8 @@ pub mod app;
 #[path = "sync/batch.rs"]
 pub mod batch;
 #[cfg(target_arch = "wasm32")]
+pub mod chunks;
+#[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;

@@ -60,8 +60,11 @@ pub struct PwaCtx {
     persist_asked: StoredValue<bool>,
 }
 
-/// Provides [`PwaCtx`] and starts the browser side: registers the service worker, listens
-/// for the install prompt and reads whether storage is persistent.
+/// Provides [`PwaCtx`] and starts the browser side: listens for the install prompt and
+/// reads whether storage is persistent. The service worker is registered later, by
+/// [`PwaCtx::start_worker`] once the first screen is up, so that its precaching (the
+/// whole app, chunks included) never competes with the first screen for a slow link, and
+/// takes the files the page already downloaded from the HTTP cache.
 pub fn init() -> PwaCtx {
     let ctx = PwaCtx {
         update_ready: RwSignal::new(false),
@@ -71,7 +74,6 @@ pub fn init() -> PwaCtx {
         persist_asked: StoredValue::new(false),
     };
     provide_context(ctx);
-    worker::start(ctx.update_ready);
     install::start(ctx.install);
     spawn_local(async move {
         if let Ok(p) = storage::persisted().await {
@@ -87,6 +89,12 @@ pub fn use_pwa() -> PwaCtx {
 }
 
 impl PwaCtx {
+    /// Registers the service worker and watches for new versions: called once, when the
+    /// first screen is shown.
+    pub fn start_worker(&self) {
+        worker::start(self.update_ready);
+    }
+
     /// Accepts the waiting version: it takes over and the page reloads once.
     pub fn apply_update(&self) {
         worker::apply_update();

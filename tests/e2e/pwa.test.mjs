@@ -4,8 +4,9 @@
 // shows the update toast, which reloads once into the new version with the data intact.
 //
 // The hub serves a temporary copy of the built app (dist/, or $YEHUA_DIST), so that the
-// update test can turn it into "the next build" in place: it changes index.html and runs
-// scripts/precache.mjs on the copy, exactly as Trunk's post_build hook does on a real build.
+// update test can turn it into "the next build" in place: it changes index.html and
+// finishes the copy (worker, compressed copies, check) exactly as Trunk's post_build hook
+// does on a real build after splitting.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -15,7 +16,8 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { freePort, activityCount } from './harness.mjs';
 import { listFiles, writeWorker } from '../../scripts/precache.mjs';
-import { postBuild } from '../../scripts/post-build.mjs';
+import { finish } from '../../scripts/post-build.mjs';
+import { integrity } from '../../scripts/split.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const built = process.env.YEHUA_DIST || join(root, 'dist');
@@ -122,12 +124,21 @@ after(async () => {
 
 test('precache list is exactly the built files, version from their content', () => {
   const { version, precache } = servedWorker();
-  assert.deepEqual(precache, listFiles(served), 'every built file but sw.js, nothing else');
+  const paths = precache.map((e) => e.path);
+  assert.deepEqual(paths, listFiles(served), 'every built file but sw.js, nothing else');
   for (const must of ['index.html', 'manifest.webmanifest', 'icon-192.png', 'icon-512.png', 'icon-maskable-512.png']) {
-    assert.ok(precache.includes(must), must);
+    assert.ok(paths.includes(must), must);
   }
-  assert.ok(precache.some((f) => /^yehua-[0-9a-f]+_bg\.wasm$/.test(f)), 'the hashed wasm');
-  assert.ok(precache.some((f) => /^main-[0-9a-f]+\.css$/.test(f)), 'the hashed css');
+  assert.ok(paths.some((f) => /^yehua-[0-9a-f]+_bg\.wasm$/.test(f)), 'the first module');
+  assert.ok(paths.some((f) => /^split-[0-9a-f]+\.js$/.test(f)), 'the chunk loader');
+  for (const chunk of ['forums', 'people', 'surveys', 'sync', 'records']) {
+    assert.ok(paths.some((f) => new RegExp(`^split_${chunk}-[0-9a-f]+\\.wasm$`).test(f)), `the ${chunk} chunk`);
+  }
+  assert.ok(paths.some((f) => /^main-[0-9a-f]+\.css$/.test(f)), 'the hashed css');
+  for (const { path, integrity: sri, immutable } of precache) {
+    assert.equal(sri, integrity(readFileSync(join(served, path))), `${path}: its integrity`);
+    assert.equal(immutable, /-[0-9a-f]{16}(_bg)?\.(wasm|js|css)$/.test(path), `${path}: taken from the HTTP cache only if hashed`);
+  }
   // Same files, same version; a regenerated worker is byte-identical.
   const again = mkdtempSync(join(tmpdir(), 'yehua-pwa-gen-'));
   try {
@@ -153,7 +164,7 @@ test('installable: manifest and icons pass, the worker precaches the build and n
 
   assert.equal(await controlled(page), url + '/sw.js');
   const { version, precache } = servedWorker();
-  const expected = precache.map((f) => '/' + f).sort();
+  const expected = precache.map((e) => '/' + e.path).sort();
   await page.evaluate(() => fetch('/couch/').catch(() => null));
   assert.deepEqual(await cacheContents(page), { ['yehua-' + version]: expected });
 
@@ -224,7 +235,7 @@ test('a new build shows the update toast; accepting reloads once into it, data a
   // regenerated from the files and the compressed copies the hub sends.
   const index = join(served, 'index.html');
   writeFileSync(index, readFileSync(index, 'utf8').replace('</head>', '<meta name="yehua-build" content="2"></head>'));
-  const next = postBuild(served);
+  const next = finish(served);
   assert.notEqual(next.version, before.version);
 
   // The browser checks for a new worker on navigation; the old version keeps serving.

@@ -1,0 +1,287 @@
+//! The split points: which screens load with the first screen and which arrive later.
+//!
+//! With the `split` feature (the release build, `trunk build --release`), each [`Chunk`]'s
+//! screens are compiled into their own wasm module, fetched the first time one of them is
+//! opened (and precached by the service worker right after the first screen). Without it
+//! (browser tests, `cargo test --target wasm32-unknown-unknown`) everything is in one
+//! module and [`preload`] is a no-op, so the same code runs either way.
+//!
+//! What stays in the first module: boot, the store, the profile form, the home screen, the
+//! header and the bottom bar (src/app.rs). Everything a route reaches goes through
+//! [`LazyScreen`]; a chunk that cannot be fetched shows 页面未能下载 with 重试, never a
+//! blank page. Owns the chunk boundaries; must not hold any screen's logic.
+
+use crate::i18n::*;
+use crate::pages;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::cell::Cell;
+
+/// A chunk of the app that is downloaded when first used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Chunk {
+    /// 夜话 forums, their roster and the concerns raised.
+    Forums,
+    /// Volunteers, their cards and teams.
+    People,
+    /// Surveys: editing, filling in, results.
+    Surveys,
+    /// The sync screen and conflicts.
+    Sync,
+    /// Statistics, export and settings (import).
+    Records,
+}
+
+impl Chunk {
+    /// Every chunk, in the order the service worker's warm-up preloads them.
+    pub const ALL: [Chunk; 5] = [
+        Chunk::Forums,
+        Chunk::People,
+        Chunk::Surveys,
+        Chunk::Sync,
+        Chunk::Records,
+    ];
+
+    fn bit(self) -> u32 {
+        1 << self as u32
+    }
+}
+
+/// A screen behind a route, other than the first screen's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    Forums,
+    ForumForm,
+    ForumDetail,
+    Roster,
+    Concerns,
+    Volunteers,
+    VolunteerForm,
+    VolunteerDetail,
+    VolunteerCard,
+    Teams,
+    Surveys,
+    SurveyResults,
+    SurveyForm,
+    SurveyFill,
+    Sync,
+    Conflicts,
+    Conflict,
+    Stats,
+    Export,
+    Settings,
+}
+
+impl Screen {
+    /// The chunk the screen is compiled into.
+    pub fn chunk(self) -> Chunk {
+        use Screen::*;
+        match self {
+            Forums | ForumForm | ForumDetail | Roster | Concerns => Chunk::Forums,
+            Volunteers | VolunteerForm | VolunteerDetail | VolunteerCard | Teams => Chunk::People,
+            Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
+            Sync | Conflicts | Conflict => Chunk::Sync,
+            Stats | Export | Settings => Chunk::Records,
+        }
+    }
+}
+
+/// A chunk could not be downloaded (no signal on a first visit, or the server is gone).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("a part of the app could not be downloaded")]
+pub struct ChunkError;
+
+#[cfg(feature = "split")]
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
+        ChunkError
+    }
+}
+
+thread_local! {
+    /// The chunks known to be loaded (one bit per [`Chunk`]).
+    static LOADED: Cell<u32> = const { Cell::new(0) };
+}
+
+fn is_loaded(chunk: Chunk) -> bool {
+    !cfg!(feature = "split") || LOADED.with(|l| l.get() & chunk.bit() != 0)
+}
+
+/// Downloads and links `chunk` unless it is already; a failure is not remembered, so
+/// the next call tries again.
+pub async fn preload(chunk: Chunk) -> Result<(), ChunkError> {
+    if is_loaded(chunk) {
+        return Ok(());
+    }
+    #[cfg(feature = "split")]
+    match chunk {
+        Chunk::Forums => split::preload_forums().await?,
+        Chunk::People => split::preload_people().await?,
+        Chunk::Surveys => split::preload_surveys().await?,
+        Chunk::Sync => split::preload_sync().await?,
+        Chunk::Records => split::preload_records().await?,
+    }
+    LOADED.with(|l| l.set(l.get() | chunk.bit()));
+    Ok(())
+}
+
+/// Renders `screen`, whose chunk must be loaded.
+fn render(screen: Screen) -> AnyView {
+    #[cfg(feature = "split")]
+    {
+        use futures::FutureExt;
+        // The chunk is loaded, so each wrapper's load step is already done and the
+        // future is ready on its first poll.
+        let view = match screen.chunk() {
+            Chunk::Forums => split::forums(screen).now_or_never(),
+            Chunk::People => split::people(screen).now_or_never(),
+            Chunk::Surveys => split::surveys(screen).now_or_never(),
+            Chunk::Sync => split::sync(screen).now_or_never(),
+            Chunk::Records => split::records(screen).now_or_never(),
+        };
+        match view {
+            Some(Ok(view)) => view,
+            _ => unreachable!("render is only called once the chunk is loaded"),
+        }
+    }
+    #[cfg(not(feature = "split"))]
+    match screen.chunk() {
+        Chunk::Forums => forums_screens(screen),
+        Chunk::People => people_screens(screen),
+        Chunk::Surveys => surveys_screens(screen),
+        Chunk::Sync => sync_screens(screen),
+        Chunk::Records => records_screens(screen),
+    }
+}
+
+/// The screens of each chunk: the only place a screen's component is named. Each
+/// function names only its own chunk's screens, so the splitter puts them (and what only
+/// they use) in that chunk's module.
+fn forums_screens(screen: Screen) -> AnyView {
+    use pages::*;
+    match screen {
+        Screen::ForumForm => view! { <forum_form::ForumFormPage/> }.into_any(),
+        Screen::ForumDetail => view! { <forum_detail::ForumDetailPage/> }.into_any(),
+        Screen::Roster => view! { <roster::RosterPage/> }.into_any(),
+        Screen::Concerns => view! { <concerns::ConcernsPage/> }.into_any(),
+        _ => view! { <forums::ForumsPage/> }.into_any(),
+    }
+}
+
+fn people_screens(screen: Screen) -> AnyView {
+    use pages::*;
+    match screen {
+        Screen::VolunteerForm => view! { <volunteer_form::VolunteerFormPage/> }.into_any(),
+        Screen::VolunteerDetail => view! { <volunteer_detail::VolunteerDetailPage/> }.into_any(),
+        Screen::VolunteerCard => view! { <volunteer_card::VolunteerCardPage/> }.into_any(),
+        Screen::Teams => view! { <teams::TeamsPage/> }.into_any(),
+        _ => view! { <volunteers::VolunteersPage/> }.into_any(),
+    }
+}
+
+fn surveys_screens(screen: Screen) -> AnyView {
+    use pages::*;
+    match screen {
+        Screen::SurveyResults => view! { <survey_results::SurveyResultsPage/> }.into_any(),
+        Screen::SurveyForm => view! { <survey_form::SurveyFormPage/> }.into_any(),
+        Screen::SurveyFill => view! { <survey_fill::SurveyFillPage/> }.into_any(),
+        _ => view! { <surveys::SurveysPage/> }.into_any(),
+    }
+}
+
+fn sync_screens(screen: Screen) -> AnyView {
+    use pages::*;
+    match screen {
+        Screen::Conflicts => view! { <conflicts::ConflictsPage/> }.into_any(),
+        Screen::Conflict => view! { <conflict::ConflictPage/> }.into_any(),
+        _ => view! { <sync::SyncPage/> }.into_any(),
+    }
+}
+
+fn records_screens(screen: Screen) -> AnyView {
+    use pages::*;
+    match screen {
+        Screen::Export => view! { <export::ExportPage/> }.into_any(),
+        Screen::Settings => view! { <settings::SettingsPage/> }.into_any(),
+        _ => view! { <stats::StatsPage/> }.into_any(),
+    }
+}
+
+/// One split point per chunk, each reaching only its own `*_screens` function.
+#[cfg(feature = "split")]
+mod split {
+    use super::*;
+    use leptos::prelude::AnyView;
+    use leptos::wasm_split::wasm_split;
+
+    macro_rules! split_point {
+        ($module:ident, $preload:ident, $screens:ident) => {
+            #[wasm_split($module, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
+            pub fn $module(screen: Screen) -> Result<AnyView, ChunkError> {
+                Ok($screens(screen))
+            }
+        };
+    }
+    split_point!(forums, preload_forums, forums_screens);
+    split_point!(people, preload_people, people_screens);
+    split_point!(surveys, preload_surveys, surveys_screens);
+    split_point!(sync, preload_sync, sync_screens);
+    split_point!(records, preload_records, records_screens);
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum State {
+    Loading,
+    Failed,
+    Ready,
+}
+
+/// A route's screen: shown at once when its chunk is here, else after it is fetched;
+/// when fetching fails, a message and 重试.
+#[component]
+pub fn LazyScreen(screen: Screen) -> impl IntoView {
+    let i18n = use_i18n();
+    let chunk = screen.chunk();
+    let state = RwSignal::new(if is_loaded(chunk) {
+        State::Ready
+    } else {
+        State::Loading
+    });
+    let fetch = move || {
+        state.set(State::Loading);
+        spawn_local(async move {
+            let next = match preload(chunk).await {
+                Ok(()) => State::Ready,
+                Err(e) => {
+                    leptos::logging::warn!("yehua: {chunk:?} chunk: {e}");
+                    State::Failed
+                }
+            };
+            _ = state.try_set(next);
+        });
+    };
+    if state.get_untracked() == State::Loading {
+        fetch();
+    }
+    move || {
+        match state.get() {
+        State::Ready => render(screen),
+        State::Loading => view! {
+            <p class="chunk-loading" role="status" data-testid="chunk-loading">{t!(i18n, chunk_loading)}</p>
+        }
+        .into_any(),
+        State::Failed => view! {
+            <div class="chunk-failed" role="alert" data-testid="chunk-failed">
+                <p>{t!(i18n, chunk_failed)}</p>
+                <button class="primary" data-testid="chunk-retry" on:click=move |_| fetch()>{t!(i18n, retry)}</button>
+            </div>
+        }
+        .into_any(),
+    }
+    }
+}
+
+/// The route view for `screen`.
+pub fn lazy(screen: Screen) -> impl Fn() -> AnyView + Clone + Send + Sync + 'static {
+    move || view! { <LazyScreen screen=screen/> }.into_any()
+}
