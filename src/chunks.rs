@@ -26,21 +26,14 @@ pub enum Chunk {
     People,
     /// Surveys: editing, filling in, results.
     Surveys,
-    /// The sync screen and conflicts.
-    Sync,
-    /// Statistics, export and settings (import).
-    Records,
+    /// The desk work: sync and conflicts, statistics, export, settings (import); and the
+    /// replication engine (src/sync/engine.rs), which the sync service loads at start.
+    Office,
 }
 
 impl Chunk {
     /// Every chunk, in the order the service worker's warm-up preloads them.
-    pub const ALL: [Chunk; 5] = [
-        Chunk::Forums,
-        Chunk::People,
-        Chunk::Surveys,
-        Chunk::Sync,
-        Chunk::Records,
-    ];
+    pub const ALL: [Chunk; 4] = [Chunk::Forums, Chunk::People, Chunk::Surveys, Chunk::Office];
 
     fn bit(self) -> u32 {
         1 << self as u32
@@ -80,8 +73,7 @@ impl Screen {
             Forums | ForumForm | ForumDetail | Roster | Concerns => Chunk::Forums,
             Volunteers | VolunteerForm | VolunteerDetail | VolunteerCard | Teams => Chunk::People,
             Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
-            Sync | Conflicts | Conflict => Chunk::Sync,
-            Stats | Export | Settings => Chunk::Records,
+            Sync | Conflicts | Conflict | Stats | Export | Settings => Chunk::Office,
         }
     }
 }
@@ -97,6 +89,21 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkError {
         ChunkError
     }
 }
+
+/// Calls a function marked as a split point with
+/// `#[cfg_attr(feature = "split", leptos::wasm_split::wasm_split(…, fallible))]`: under the
+/// `split` feature it is async (its chunk may need downloading), otherwise a plain call.
+/// Either way the result is the function's `Result<_, ChunkError>`.
+macro_rules! load {
+    ($call:expr) => {{
+        #[cfg(feature = "split")]
+        let result = $call.await;
+        #[cfg(not(feature = "split"))]
+        let result = $call;
+        result
+    }};
+}
+pub(crate) use load;
 
 thread_local! {
     /// The chunks known to be loaded (one bit per [`Chunk`]).
@@ -118,8 +125,7 @@ pub async fn preload(chunk: Chunk) -> Result<(), ChunkError> {
         Chunk::Forums => split::preload_forums().await?,
         Chunk::People => split::preload_people().await?,
         Chunk::Surveys => split::preload_surveys().await?,
-        Chunk::Sync => split::preload_sync().await?,
-        Chunk::Records => split::preload_records().await?,
+        Chunk::Office => split::preload_office().await?,
     }
     LOADED.with(|l| l.set(l.get() | chunk.bit()));
     Ok(())
@@ -136,8 +142,7 @@ fn render(screen: Screen) -> AnyView {
             Chunk::Forums => split::forums(screen).now_or_never(),
             Chunk::People => split::people(screen).now_or_never(),
             Chunk::Surveys => split::surveys(screen).now_or_never(),
-            Chunk::Sync => split::sync(screen).now_or_never(),
-            Chunk::Records => split::records(screen).now_or_never(),
+            Chunk::Office => split::office(screen).now_or_never(),
         };
         match view {
             Some(Ok(view)) => view,
@@ -149,8 +154,7 @@ fn render(screen: Screen) -> AnyView {
         Chunk::Forums => forums_screens(screen),
         Chunk::People => people_screens(screen),
         Chunk::Surveys => surveys_screens(screen),
-        Chunk::Sync => sync_screens(screen),
-        Chunk::Records => records_screens(screen),
+        Chunk::Office => office_screens(screen),
     }
 }
 
@@ -189,21 +193,15 @@ fn surveys_screens(screen: Screen) -> AnyView {
     }
 }
 
-fn sync_screens(screen: Screen) -> AnyView {
+fn office_screens(screen: Screen) -> AnyView {
     use pages::*;
     match screen {
         Screen::Conflicts => view! { <conflicts::ConflictsPage/> }.into_any(),
         Screen::Conflict => view! { <conflict::ConflictPage/> }.into_any(),
-        _ => view! { <sync::SyncPage/> }.into_any(),
-    }
-}
-
-fn records_screens(screen: Screen) -> AnyView {
-    use pages::*;
-    match screen {
+        Screen::Stats => view! { <stats::StatsPage/> }.into_any(),
         Screen::Export => view! { <export::ExportPage/> }.into_any(),
         Screen::Settings => view! { <settings::SettingsPage/> }.into_any(),
-        _ => view! { <stats::StatsPage/> }.into_any(),
+        _ => view! { <sync::SyncPage/> }.into_any(),
     }
 }
 
@@ -225,8 +223,7 @@ mod split {
     split_point!(forums, preload_forums, forums_screens);
     split_point!(people, preload_people, people_screens);
     split_point!(surveys, preload_surveys, surveys_screens);
-    split_point!(sync, preload_sync, sync_screens);
-    split_point!(records, preload_records, records_screens);
+    split_point!(office, preload_office, office_screens);
 }
 
 #[derive(Clone, Copy, PartialEq)]

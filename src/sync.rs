@@ -25,6 +25,7 @@
 
 pub mod batch;
 pub mod checkpoint;
+mod engine;
 mod error;
 mod pull;
 mod push;

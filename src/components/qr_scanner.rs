@@ -2,6 +2,7 @@
 //! `BarcodeDetector` where it exists, otherwise frames drawn to a canvas and read by
 //! `model::qr::decode_luma` in Rust. Raises the volunteer id; never writes anything.
 
+use crate::chunks::{load, ChunkError};
 use crate::i18n::*;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -81,7 +82,10 @@ async fn scan_loop(video: HtmlVideoElement, running: StoredValue<bool>, on_scan:
         TimeoutFuture::new(FRAME_MS).await;
         let text = match &detector {
             Some(d) => detect_native(d, &video).await,
-            None => canvas.as_ref().and_then(|c| detect_rust(c, &video)),
+            None => match &canvas {
+                Some(c) => detect_rust(c, &video).await,
+                None => None,
+            },
         };
         if let Some(id) = text.as_deref().and_then(model::qr::volunteer_of) {
             if id != last {
@@ -127,7 +131,7 @@ async fn detect_native(detector: &JsValue, video: &HtmlVideoElement) -> Option<S
     })
 }
 
-fn detect_rust(canvas: &HtmlCanvasElement, video: &HtmlVideoElement) -> Option<String> {
+async fn detect_rust(canvas: &HtmlCanvasElement, video: &HtmlVideoElement) -> Option<String> {
     let (w, h) = (video.video_width(), video.video_height());
     if w == 0 || h == 0 {
         return None;
@@ -151,5 +155,18 @@ fn detect_rust(canvas: &HtmlCanvasElement, video: &HtmlVideoElement) -> Option<S
         .chunks_exact(4)
         .map(|p| ((p[0] as u16 * 77 + p[1] as u16 * 150 + p[2] as u16 * 29) >> 8) as u8)
         .collect();
-    model::qr::decode_luma(w as usize, h as usize, &luma)
+    // A frame whose decoder could not be downloaded is skipped; the next one tries again.
+    load!(decode_frame(w as usize, h as usize, luma))
+        .ok()
+        .flatten()
+}
+
+/// The Rust decoder (rqrr, with its 64 KB table that does not compress), only needed
+/// where `BarcodeDetector` is missing: its own chunk in the split build.
+#[cfg_attr(
+    feature = "split",
+    leptos::wasm_split::wasm_split(qr, wasm_split_path = ::leptos::wasm_split, fallible)
+)]
+fn decode_frame(w: usize, h: usize, luma: Vec<u8>) -> Result<Option<String>, ChunkError> {
+    Ok(model::qr::decode_luma(w, h, &luma))
 }

@@ -6,17 +6,15 @@
 //! a run asks for one more run after it. Each run replicates every station database the
 //! user may access (a village cadre: their own; headquarters: the ones `_all_dbs` lists),
 //! pushing each station's own documents and pulling everything, the phone's own station
-//! last so its "pending" mark ends current.
+//! last so its "pending" mark ends current (the run itself is [`super::engine`]).
 //!
 //! Owns the sync settings (server address and user name — never the password) and the
 //! last run's figures, both local records. Must not decide winners or touch IndexedDB
-//! directly: it drives [`Replicator`] and reads counts through [`Store`].
+//! directly: it drives the engine and reads counts through the store.
 
 use super::schedule::{retry_delay_ms, Status, SAVE_DEBOUNCE_MS};
-use super::{login, logout, OnProgress, Progress, Remote, Replicator, SyncError, SyncReport};
+use super::{engine, login, logout, OnProgress, Progress, SyncError, SyncReport};
 use crate::app::AppCtx;
-use crate::profile::{Level, Profile};
-use crate::store::Store;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -225,7 +223,7 @@ impl SyncService {
             self.settings.get_untracked(),
             self.app.profile.get_untracked(),
         ) {
-            (Some(s), Some(p)) => own_replicator(&store, &s, &p).pending().await.ok(),
+            (Some(s), Some(p)) => engine::pending(store.clone(), s, p).await.ok(),
             // Never synced: everything is only here.
             _ => store.count_changes_after(0).await.ok(),
         };
@@ -248,7 +246,9 @@ impl SyncService {
             s.progress = None;
             s.retry_in_ms = None;
         });
-        let result = self.replicate_all(&settings, &profile).await;
+        let state = self.state;
+        let progress: OnProgress = Rc::new(move |p| state.update(|s| s.progress = Some(p)));
+        let result = engine::replicate_all(self.app.store(), settings, profile, progress).await;
         let received = result.as_ref().map(|r| r.received).unwrap_or(0);
         match result {
             Ok(report) => self.succeeded(report).await,
@@ -271,50 +271,6 @@ impl SyncService {
         if again == Some(true) {
             self.trigger();
         }
-    }
-
-    async fn replicate_all(
-        &self,
-        settings: &SyncSettings,
-        profile: &Profile,
-    ) -> Result<SyncReport, SyncError> {
-        let store = self.app.store();
-        let own = station_db(&profile.station_code);
-        let mut dbs = vec![own.clone()];
-        if profile.level != Level::Village {
-            let all = super::remote::all_dbs(&settings.server).await?;
-            dbs = all
-                .into_iter()
-                .filter(|d| d.starts_with("station_") && *d != own)
-                .collect();
-            dbs.push(own.clone());
-        }
-        let state = self.state;
-        let progress: OnProgress = Rc::new(move |p| state.update(|s| s.progress = Some(p)));
-        let mut total = SyncReport::default();
-        for db in dbs {
-            let station = db.trim_start_matches("station_").to_owned();
-            let remote = Remote::new(&format!("{}/{db}", settings.server));
-            let replicator = Replicator::new(store.clone(), remote)
-                .only_station(Some(station))
-                .on_progress(Some(progress.clone()));
-            // Headquarters reads the stations below it and writes only its own database
-            // (the hub's access rule): other stations are pulled, never pushed, so records
-            // an HQ phone imported from a file never meet a 403. The own database, synced
-            // last, walks every local change and so leaves nothing counted as pending.
-            let report = if db == own {
-                replicator.sync().await?
-            } else {
-                replicator.pull().await?
-            };
-            total.sent += report.sent;
-            total.received += report.received;
-            total.conflicts += report.conflicts;
-            total.doc_errors += report.doc_errors;
-            total.batches += report.batches;
-        }
-        total.complete = true;
-        Ok(total)
     }
 
     async fn succeeded(&self, report: SyncReport) {
@@ -362,13 +318,4 @@ impl SyncService {
 /// `station_<code>`: one remote database per village station (DESIGN.md, "Sync").
 pub fn station_db(code: &str) -> String {
     format!("station_{code}")
-}
-
-fn own_replicator(store: &Store, settings: &SyncSettings, profile: &Profile) -> Replicator {
-    let db = station_db(&profile.station_code);
-    Replicator::new(
-        store.clone(),
-        Remote::new(&format!("{}/{db}", settings.server)),
-    )
-    .only_station(Some(profile.station_code.clone()))
 }

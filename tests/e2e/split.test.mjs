@@ -1,0 +1,135 @@
+// The split build (issue 17), in Chromium at 360x640 against the real hub serving dist/:
+// - after one visit, with the network and the hub gone, every route of the router opens
+//   and shows its own content (so no chunk is missing from the worker's precache);
+// - a screen whose chunk cannot be fetched says so in Chinese with 重试, and opens after
+//   重试 once the network is back; nothing throws.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startHub, launchPhone, setupProfile } from './harness.mjs';
+
+const root = new URL('../../', import.meta.url).pathname;
+const zh = JSON.parse(readFileSync(root + 'locales/zh-CN.json', 'utf8'));
+
+/** Every route the router declares (src/app.rs), in its order. */
+function routerPaths() {
+  const app = readFileSync(root + 'src/app.rs', 'utf8');
+  return [...app.matchAll(/<Route path=path!\("([^"]+)"\)/g)].map((m) => m[1]);
+}
+
+/** What each route must show, as a selector and the text it contains. */
+const SHOWS = {
+  '/': ['main h2', zh.home_welcome],
+  '/forums': ['main h2', zh.forums_title],
+  '/forums/new': ['main h2', zh.new_forum],
+  '/forums/:id': ['[data-testid=activity] h2', ':name'],
+  '/forums/:id/edit': ['main h2', zh.edit_forum],
+  '/concerns': ['main h2', zh.concerns_title],
+  '/forums/:id/roster': ['main h2', zh.roster_title],
+  '/volunteers': ['main h2', zh.volunteers_title],
+  '/volunteers/new': ['main h2', zh.volunteer_form_title],
+  '/volunteers/:id': ['main h2', ':name'],
+  '/volunteers/:id/edit': ['main h2', zh.volunteer_form_title],
+  '/volunteers/:id/card': ['[data-testid=volunteer-card] .card-name', ':name'],
+  '/teams': ['main h2', zh.teams_title],
+  '/surveys': ['main h2', zh.surveys_title],
+  '/surveys/:id': ['main h2', ':name'],
+  '/surveys/:id/edit': ['main h2', zh.sv_builder_title],
+  '/surveys/:id/fill': ['main h2', ':name'],
+  '/sync': ['main h2', zh.sync_title],
+  '/sync/conflicts': ['main h2', zh.conflicts_title],
+  '/sync/conflicts/:id': ['[data-testid=conflict-gone]', zh.conflict_gone],
+  '/stats': ['main h2', zh.stats_title],
+  '/stats/export': ['main h2', zh.x_export_title],
+  '/settings': ['main h2', zh.settings_title],
+};
+
+let hub, phone;
+before(async () => {
+  hub = await startHub();
+});
+after(async () => {
+  await phone?.browser.close();
+  await hub?.stop();
+});
+
+test('after one visit, every route opens offline and shows its content', async () => {
+  const paths = routerPaths();
+  assert.deepEqual(Object.keys(SHOWS).sort(), [...new Set(paths)].sort(), 'a check for every route');
+  phone = await launchPhone();
+  const { page, context, errors } = phone;
+  await page.goto(hub.url + '/');
+  await setupProfile(page);
+  await page.getByTestId('load-demo').tap();
+  await page.getByText(zh.demo_loaded).waitFor({ timeout: 60_000 });
+  // The worker precaches after the first screen; `ready` means it installed (all or nothing).
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await context.setOffline(true);
+  await hub.stop();
+  hub = null;
+
+  const ids = {};
+  for (const kind of ['forums', 'volunteers', 'surveys']) ids[kind] = await firstId(page, '/' + kind);
+  for (const path of paths) {
+    const [selector, expected] = SHOWS[path];
+    const kind = /^\/(forums|volunteers|surveys)\//.exec(path)?.[1];
+    const address = path.replace(':id', kind ? ids[kind] : 'no-such-conflict');
+    await page.goto(location(page, address));
+    const shown = page.locator(selector).first();
+    await shown.waitFor({ timeout: 15_000 });
+    if (expected === ':name') {
+      await page.waitForFunction((el) => el.textContent.trim().length > 0, await shown.elementHandle());
+    } else {
+      await page.locator(selector, { hasText: expected }).first().waitFor({ timeout: 15_000 });
+    }
+    assert.equal(await page.getByTestId('chunk-failed').count(), 0, `${address}: its chunk is precached`);
+  }
+  assert.deepEqual(errors, []);
+});
+
+/** The page's own origin + `path` (the hub is gone; the worker answers). */
+function location(page, path) {
+  return new URL(path, page.url()).href;
+}
+
+/** The id of the first row of a list screen (the demo data fills every list). */
+async function firstId(page, list) {
+  await page.goto(location(page, list));
+  const link = page.locator('main a.row-link').first();
+  await link.waitFor();
+  return (await link.getAttribute('href')).split('/').pop();
+}
+
+test('a screen whose chunk cannot be fetched says so, and opens after 重试', async () => {
+  hub = await startHub();
+  const fresh = await launchPhone();
+  try {
+    const { page, context, errors } = fresh;
+    // No worker: this is the first visit, before anything is precached.
+    await context.route('**/sw.js', (route) => route.abort());
+    let blocked = 0;
+    await context.route(/\/split_forums-[0-9a-f]+\.wasm$/, (route) => {
+      blocked++;
+      return route.abort('internetdisconnected');
+    });
+    await page.goto(hub.url + '/');
+    await setupProfile(page);
+    await page.locator('nav.bottom-nav a', { hasText: '夜话' }).tap();
+    const failed = page.getByTestId('chunk-failed');
+    await failed.filter({ hasText: zh.chunk_failed }).waitFor();
+    assert.ok(blocked > 0);
+    assert.equal(await page.locator('main h2').count(), 0);
+
+    // 重试 while still cut off: the same message, nothing else.
+    await page.getByTestId('chunk-retry').tap();
+    await failed.waitFor();
+    // The signal returns.
+    await context.unroute(/\/split_forums-[0-9a-f]+\.wasm$/);
+    await page.getByTestId('chunk-retry').tap();
+    await page.locator('main h2', { hasText: zh.forums_title }).waitFor();
+    assert.equal(await failed.count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await fresh.browser.close();
+  }
+});
