@@ -1,7 +1,8 @@
-// First-load bytes: every file of the built dist/ raw, gzip -9 and brotli -q 11, and the
-// total a first visit downloads (everything the service worker precaches is fetched on a
-// first visit too, so the total is the whole folder). One `BENCH {json}` line per file and
-// one for the total.   Usage: node scripts/bench-size.mjs [DIST=dist]
+// The build's bytes: every file of dist/ raw, gzip -9 and brotli -q 11, and the whole
+// app (everything the service worker precaches after the first screen). What a first visit
+// really transfers, and how much of it before the first screen works, is measured in
+// Chromium by scripts/bench-loadtime.mjs. One `BENCH {json}` line per file and one for
+// the whole app.   Usage: node scripts/bench-size.mjs [DIST=dist]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib';
@@ -23,4 +24,4 @@ for (const file of files) {
   for (const k of Object.keys(total)) total[k] += sizes[k];
   console.log('BENCH ' + JSON.stringify({ figure: 'file', file, ...sizes }));
 }
-console.log('BENCH ' + JSON.stringify({ figure: 'first load total', file: '(all)', ...total }));
+console.log('BENCH ' + JSON.stringify({ figure: 'whole app', file: '(all)', ...total }));

@@ -14,8 +14,9 @@ step "build (release app and hub)"
 trunk build --release
 cargo build --release -p yehua-hub --quiet
 
-step "first-load bytes"
+step "the build's bytes, and what each module of the split build holds"
 node scripts/bench-size.mjs dist | tee -a "$LINES"
+node scripts/wasm-crates.mjs --split target/wasm32-unknown-unknown/wasm-release/yehua.wasm 6 | tee -a "$LINES"
 
 step "load time (throttled network, CPU 4x)"
 node scripts/bench-loadtime.mjs target/release/yehua-hub 5 | tee -a "$LINES"

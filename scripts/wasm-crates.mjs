@@ -3,10 +3,17 @@
 // attributes each function body's bytes to the crate in its (demangled) path, and prints
 // the largest crates. Sizes are of the unoptimised-by-wasm-opt code; shares carry over.
 //   Usage: node scripts/wasm-crates.mjs target/wasm32-unknown-unknown/wasm-release/yehua.wasm [TOP=25]
-import { readFileSync } from 'node:fs';
+// With --split, the same per module of the split build (scripts/split.mjs): it splits the
+// raw wasm again into a temporary folder and prints one `BENCH {json}` line per module
+// (the first module, each split, and the shared chunks together), for `make bench`.
+//   Usage: node scripts/wasm-crates.mjs --split target/wasm32-unknown-unknown/wasm-release/yehua.wasm [TOP=6]
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-const [path, topArg = '25'] = process.argv.slice(2);
-const buf = readFileSync(path);
+/** Code bytes per crate of an unstripped wasm: `{ total, functions, byCrate: [[crate, bytes]] }`, largest first. */
+export function crateSizes(buf) {
 let pos = 8;
 const u32 = () => {
   let result = 0, shift = 0, b;
@@ -74,10 +81,50 @@ const byCrate = new Map();
 let total = 0;
 bodies.forEach((size, i) => {
   const name = names.get(i + imports) ?? '';
+  // wasm-bindgen runs these at build time and removes them: not in the shipped module.
+  if (name.startsWith('__wbindgen_describe')) return;
   const c = crateOf(name);
   byCrate.set(c, (byCrate.get(c) ?? 0) + size);
   total += size;
 });
-const rows = [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg));
-console.log(`code: ${(total / 1024).toFixed(0)} KB in ${bodies.length} functions`);
-for (const [c, s] of rows) console.log(`${(s / 1024).toFixed(1).padStart(8)} KB ${(100 * s / total).toFixed(1).padStart(5)}%  ${c}`);
+return { total, functions: bodies.length, byCrate: [...byCrate].sort((a, b) => b[1] - a[1]) };
+}
+
+/** Per module of the split build of `raw`: `[module, crateSizes]`, shared chunks merged. */
+export function splitCrateSizes(raw) {
+  const dir = mkdtempSync(join(tmpdir(), 'yehua-crates-'));
+  try {
+    execFileSync('wasm-split-cli', [raw, dir, '--target', 'web', '--out-name', 'yehua']);
+    const out = [['first module', crateSizes(readFileSync(join(dir, 'yehua.wasm')))]];
+    const files = readdirSync(dir).filter((f) => f.endsWith('.wasm')).sort();
+    for (const f of files.filter((f) => f.startsWith('split_'))) out.push([f.slice(6, -5), crateSizes(readFileSync(join(dir, f)))]);
+    const shared = { total: 0, functions: 0, byCrate: new Map() };
+    for (const f of files.filter((f) => f.startsWith('chunk_'))) {
+      const c = crateSizes(readFileSync(join(dir, f)));
+      shared.total += c.total;
+      shared.functions += c.functions;
+      for (const [k, v] of c.byCrate) shared.byCrate.set(k, (shared.byCrate.get(k) ?? 0) + v);
+    }
+    out.push(['shared chunks', { ...shared, byCrate: [...shared.byCrate].sort((a, b) => b[1] - a[1]) }]);
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  if (args[0] === '--split') {
+    const top = Number(args[2] ?? 6);
+    for (const [module, c] of splitCrateSizes(args[1])) {
+      const crates = c.byCrate.slice(0, top).map(([k, v]) => [k, Math.round(v / 102.4) / 10]);
+      console.log('BENCH ' + JSON.stringify({ figure: 'module crates', module, code_kb: Math.round(c.total / 1024), crates }));
+    }
+  } else {
+    const { total, functions, byCrate } = crateSizes(readFileSync(args[0]));
+    console.log(`code: ${(total / 1024).toFixed(0)} KB in ${functions} functions`);
+    for (const [c, s] of byCrate.slice(0, Number(args[1] ?? 25))) {
+      console.log(`${(s / 1024).toFixed(1).padStart(8)} KB ${(100 * s / total).toFixed(1).padStart(5)}%  ${c}`);
+    }
+  }
+}
