@@ -14,8 +14,10 @@
 //!
 //! Push, per batch: local `changes` since the checkpoint → `POST _revs_diff` → the missing
 //! leaves with their `_revisions` → `POST _bulk_docs` (`new_edits: false`) → checkpoint.
-//! Pull, per batch: `GET _changes?style=all_docs&since=..&limit=..` → `_revs_diff` against
-//! the store (skipped when the store began empty) → `POST _bulk_get?revs=true` →
+//! Pull, per batch: `GET _changes?style=all_docs&since=..&limit=..` (with `include_docs=true`
+//! into a store that began empty: one-leaf documents are stored from the feed, stemmed to
+//! their leaf) → `_revs_diff` against the store (skipped when the store began empty) →
+//! `POST _bulk_get?revs=true` for the rest →
 //! `Store::put_replicated` (one transaction), with the next batch's `_changes` already on
 //! the link; a checkpoint every few seconds and at the end. Winners and conflicts come out of `couch::DocRecord` on both sides, so
 //! every peer agrees. Nothing here decides a winner.

@@ -52,6 +52,13 @@ async fn round_trip(remote_for: impl AsyncFn() -> Remote, label: &str) {
         remote2.requests()
     );
     assert_same_docs(&src, &dst, &ids).await;
+    // A store that began empty takes one-leaf documents from the feed itself: nothing is
+    // uploaded per document (a `_bulk_get` of them would send ~45 bytes each), only the
+    // checkpoints.
+    assert!(
+        pull_out < 4 * total,
+        "{label}: a first pull sent {pull_out} B for {total} documents"
+    );
     // A loopback link moves 100 documents fast, so the batches grow (sync::batch): fewer
     // batches, and three requests each, than fixed batches of 100 would need.
     let fixed = total.div_ceil(100) as u32;

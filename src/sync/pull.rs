@@ -2,7 +2,10 @@
 //! batch. Pipelined: the next batch's `_changes` request is on the link while this batch's
 //! `_bulk_get` is fetched and stored, so a batch costs about two round trips, not three.
 //! A store that was empty when the run began lacks every revision, so it is not asked
-//! (`revs_diff`). The checkpoint is written when [`CHECKPOINT_MS`] have passed since the
+//! (`revs_diff`), and its feed carries the documents (`include_docs=true`): a document with
+//! one leaf is stored from the feed, stemmed to that leaf (`ChangeRow::inline_revision`),
+//! and only conflicted ones need a `_bulk_get` — a new phone's first sync sends almost
+//! nothing up its slow uplink and spends one round trip per batch, not two. The checkpoint is written when [`CHECKPOINT_MS`] have passed since the
 //! last one, when the run stops and at the feed's end — always for a batch already
 //! committed, never for the one being fetched — so a run cut off anywhere resumes from a
 //! point whose changes are all stored, and re-reading the few batches after it
@@ -34,7 +37,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
         return Ok(report);
     }
     let mut limit = size.get();
-    let mut next = feed(r, &since, limit).await;
+    let mut next = feed(r, &since, limit, empty).await;
     loop {
         let started = js_sys::Date::now();
         let feed = next?;
@@ -50,7 +53,7 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
         let (stored, following) =
             futures::future::join(store_batch(r, &feed, empty, &mark_key), async {
                 if more {
-                    Some(self::feed(r, &feed.last_seq, next_limit).await)
+                    Some(self::feed(r, &feed.last_seq, next_limit, empty).await)
                 } else {
                     None
                 }
@@ -83,11 +86,18 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
     }
 }
 
-/// `GET _changes` for at most `limit` changes after `since`.
-async fn feed(r: &Replicator, since: &Seq, limit: u32) -> Result<ChangesResponse, SyncError> {
+/// `GET _changes` for at most `limit` changes after `since`, with the documents when
+/// `with_docs`.
+async fn feed(
+    r: &Replicator,
+    since: &Seq,
+    limit: u32,
+    with_docs: bool,
+) -> Result<ChangesResponse, SyncError> {
     let path = format!(
-        "_changes?style=all_docs&since={}&limit={limit}",
+        "_changes?style=all_docs&since={}&limit={limit}{}",
         String::from(js_sys::encode_uri_component(&since.as_query())),
+        if with_docs { "&include_docs=true" } else { "" },
     );
     r.remote.get(&path).await
 }
@@ -105,7 +115,13 @@ async fn store_batch(
     // winner, that leaf or a newer one), which halves the request a phone uploads — on a
     // 3G signal's slow uplink that request, not the answer, is most of a batch's time.
     let mut plain: BTreeSet<&str> = BTreeSet::new();
+    // Documents the feed carried (a store that began empty asked for them).
+    let mut docs = Vec::new();
     for row in &feed.results {
+        if let Some(doc) = empty.then(|| row.inline_revision()).flatten() {
+            docs.push(doc);
+            continue;
+        }
         if row.changes.len() == 1 && !row.deleted {
             plain.insert(&row.id);
         }
@@ -135,12 +151,12 @@ async fn store_batch(
             })
         })
         .collect();
-    if items.is_empty() {
-        return Ok(report);
-    }
-    let body = BulkGetRequest { docs: items };
-    let got: BulkGetResponse = r.remote.post("_bulk_get?revs=true", &body).await?;
-    let mut docs = Vec::new();
+    let got: BulkGetResponse = if items.is_empty() {
+        BulkGetResponse { results: vec![] }
+    } else {
+        let body = BulkGetRequest { docs: items };
+        r.remote.post("_bulk_get?revs=true", &body).await?
+    };
     for result in got.results {
         for doc in result.docs {
             match doc {
@@ -153,6 +169,9 @@ async fn store_batch(
                 }
             }
         }
+    }
+    if docs.is_empty() {
+        return Ok(report);
     }
     for res in r.store.put_replicated_marked(docs, Some(mark_key)).await? {
         match res {

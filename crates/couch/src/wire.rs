@@ -59,6 +59,30 @@ pub struct ChangeRow {
     pub doc: Option<Value>,
 }
 
+impl ChangeRow {
+    /// The row's document as a replicated revision, when the feed carried it
+    /// (`include_docs=true`) and it is the document's only leaf: the body with a one-entry
+    /// `_revisions`, i.e. the revision with its history stemmed to itself. CouchDB merges
+    /// such a revision like any stemmed one: a later revision's `_revisions` reaches back
+    /// to it. `None` when a `_bulk_get` is needed (several leaves, no body, or a body of
+    /// another revision than the feed's).
+    pub fn inline_revision(&self) -> Option<Value> {
+        let [leaf] = self.changes.as_slice() else {
+            return None;
+        };
+        let mut doc = self.doc.clone()?;
+        if doc.get("_rev")?.as_str()? != leaf.rev || doc.get("_id")?.as_str()? != self.id {
+            return None;
+        }
+        let rev: crate::RevId = leaf.rev.parse().ok()?;
+        doc.as_object_mut()?.insert(
+            "_revisions".into(),
+            serde_json::json!({ "start": rev.pos, "ids": [rev.hash] }),
+        );
+        Some(doc)
+    }
+}
+
 /// The body of `GET /{db}/_changes` (normal and longpoll feeds).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChangesResponse {
@@ -257,6 +281,36 @@ mod tests {
         assert!(matches!(r.results[0].docs[0], BulkGetDoc::Ok(_)));
         assert!(matches!(&r.results[0].docs[1], BulkGetDoc::Error(e) if e.error == "not_found"));
         assert_eq!(serde_json::to_value(&r).unwrap(), body);
+    }
+
+    #[test]
+    fn a_one_leaf_row_with_its_body_is_a_revision_stemmed_to_itself() {
+        let row = |changes: &[&str], doc: Value| -> ChangeRow {
+            serde_json::from_value(json!({"seq": 1, "id": "a", "doc": doc,
+                "changes": changes.iter().map(|r| json!({"rev": r})).collect::<Vec<_>>()}))
+            .unwrap()
+        };
+        let body = json!({"_id": "a", "_rev": "3-c0ffee", "title": "夜话"});
+        assert_eq!(
+            row(&["3-c0ffee"], body.clone()).inline_revision(),
+            Some(json!({"_id": "a", "_rev": "3-c0ffee", "title": "夜话",
+                "_revisions": {"start": 3, "ids": ["c0ffee"]}}))
+        );
+        let tomb = json!({"_id": "a", "_rev": "2-dead", "_deleted": true});
+        assert_eq!(
+            row(&["2-dead"], tomb).inline_revision().unwrap()["_revisions"],
+            json!({"start": 2, "ids": ["dead"]})
+        );
+        // Two leaves (a conflict), another revision's body, no body, another id: ask.
+        assert_eq!(
+            row(&["3-c0ffee", "3-beef"], body.clone()).inline_revision(),
+            None
+        );
+        assert_eq!(row(&["4-aaaa"], body.clone()).inline_revision(), None);
+        assert_eq!(row(&["3-c0ffee"], Value::Null).inline_revision(), None);
+        let mut other = body;
+        other["_id"] = json!("b");
+        assert_eq!(row(&["3-c0ffee"], other).inline_revision(), None);
     }
 
     #[test]
