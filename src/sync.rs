@@ -6,14 +6,16 @@
 //! - *batch*: changes read from the source's feed (100 at first, then as many as the link
 //!   carries in a few round trips' time, measured from the batches themselves, see
 //!   [`batch`]), whose missing revisions are copied in one request (`_bulk_docs`) or one
-//!   IndexedDB transaction (pull). A push checkpoints after each batch; a pull every few
-//!   seconds and at its end (see `pull`).
+//!   IndexedDB transaction (pull). Both checkpoint every few seconds and at their end
+//!   (see `pull`, `push`).
 //! - *checkpoint*: the source sequence up to which everything reached the target, kept on
 //!   both peers (see [`checkpoint`]); a dropped link resumes from the last one.
 //! - *replication id*: MD5 of (local database, remote URL, direction).
 //!
 //! Push, per batch: local `changes` since the checkpoint → `POST _revs_diff` → the missing
-//! leaves with their `_revisions` → `POST _bulk_docs` (`new_edits: false`) → checkpoint.
+//! leaves with their `_revisions` → `POST _bulk_docs` (`new_edits: false`), with the next
+//! batch's read and `_revs_diff` already on the link; the push mark after each batch, a
+//! checkpoint every few seconds and at the end.
 //! Pull, per batch: `GET _changes?style=all_docs&since=..&limit=..` (with `include_docs=true`
 //! into a store that began empty: one-leaf documents are stored from the feed, stemmed to
 //! their leaf) → `_revs_diff` against the store (skipped when the store began empty) →

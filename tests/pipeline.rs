@@ -1,6 +1,7 @@
-//! Browser tests of the pipelined pull (`sync::pull`): cut off in the middle of its
-//! pipeline, as by a closed page, its checkpoints are never ahead of what the store
-//! holds, and a new run finishes with every record exactly once; through the flaky proxy
+//! Browser tests of the pipelined pull and push (`sync::pull`, `sync::push`): cut off in
+//! the middle of its pipeline, as by a closed page, a pull's checkpoints are never ahead of
+//! what the store holds and a push's mark never ahead of what the target holds, and a new
+//! run finishes with every record exactly once; through the flaky proxy
 //! with batches sized from the link, pull and push still lose and duplicate nothing.
 //! Run through `scripts/sync-test-servers.sh`, like tests/sync.rs.
 #![cfg(target_arch = "wasm32")]
@@ -90,6 +91,78 @@ async fn a_pull_cut_mid_pipeline_keeps_its_checkpoint_behind_the_store_and_resum
         ids.len()
     );
     assert_same_docs(&src, &dst, &ids).await;
+}
+
+/// A run that is dropped when its `n`th batch has reported progress.
+async fn cut_after<F: std::future::Future>(n: u32, run: impl FnOnce(yehua::sync::OnProgress) -> F) {
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    let tx = Rc::new(Cell::new(Some(tx)));
+    let seen = Rc::new(Cell::new(0u32));
+    let on_progress: yehua::sync::OnProgress = Rc::new(move |_| {
+        seen.set(seen.get() + 1);
+        if seen.get() == n {
+            if let Some(tx) = tx.take() {
+                let _ = tx.send(());
+            }
+        }
+    });
+    match select(Box::pin(run(on_progress)), rx).await {
+        Either::Left(_) => panic!("the run finished before it was cut"),
+        Either::Right(_) => {}
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_push_cut_mid_pipeline_keeps_its_mark_behind_the_target_and_resumes() {
+    let (src, ids) = demo_store("t_pipe_push_src").await;
+    let db = format!("{}/pipe_push", pouch());
+    let remote = pouch_remote("pipe_push").await;
+    // Small batches, dropped right after the fourth batch's `_bulk_docs` was answered —
+    // while the fifth batch's `_revs_diff` is already on the link.
+    let push = Replicator::new(src.clone(), remote.clone()).batch_size(60);
+    cut_after(4, |p| async move { push.on_progress(Some(p)).push().await }).await;
+    // The fifth batch's `_bulk_docs` may already be on its way (a page closed mid-request):
+    // let it land, unknown to the phone.
+    gloo_timers::future::TimeoutFuture::new(1_000).await;
+    let info = get_json(&db).await;
+    let on_target = info["doc_count"].as_u64().unwrap() as usize;
+    assert!(
+        on_target >= 4 * 60 && on_target < ids.len(),
+        "{on_target} documents on the target after the cut"
+    );
+    // Every local change up to the push mark is on the target, revision and all.
+    let id = replication_id(src.name(), remote.url(), Direction::Push);
+    let mark: u64 = src
+        .get_local(&format!("pushed:{id}"))
+        .await
+        .unwrap()
+        .unwrap_or(0);
+    assert!(mark > 0, "the mark moved with the batches sent");
+    for change in src.changes_since(0, 100_000).await.unwrap() {
+        if change.seq <= mark {
+            let rev = change.record.tree.winner().unwrap().rev.to_string();
+            let doc = get_json(&format!("{db}/{}", change.record.id)).await;
+            assert_eq!(
+                doc["_rev"],
+                serde_json::json!(rev),
+                "{} marked but not on the target",
+                change.record.id
+            );
+        }
+    }
+    // A new run (as after a reload) sends the rest, and each record once.
+    let rest = Replicator::new(src.clone(), Remote::new(&db))
+        .push()
+        .await
+        .unwrap();
+    assert!(rest.complete);
+    assert_eq!(
+        rest.sent as usize,
+        ids.len() - on_target,
+        "only the rest is sent"
+    );
+    let info = get_json(&db).await;
+    assert_eq!(info["doc_count"].as_u64().unwrap() as usize, ids.len());
 }
 
 #[wasm_bindgen_test]

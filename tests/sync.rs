@@ -68,10 +68,13 @@ async fn round_trip(remote_for: impl AsyncFn() -> Remote, label: &str) {
         pushed.batches,
         pulled.batches
     );
-    assert_eq!(
-        push_requests,
-        3 * pushed.batches + 1,
-        "{label}: push requests"
+    // Pipelined: a `_revs_diff` and a `_bulk_docs` per batch, the checkpoint read at the
+    // start, and checkpoints only every 5 s and at the end.
+    let checkpoints = push_requests as i64 - 2 * pushed.batches as i64 - 1;
+    assert!(
+        checkpoints >= 1 && checkpoints <= 1 + (push_ms / 5_000.0) as i64,
+        "{label}: {push_requests} push requests for {} batches in {push_ms:.0} ms",
+        pushed.batches
     );
     // Nothing waits to be sent: the pusher's mark moved with its pushes, the puller's
     // with its pulls (the documents it wrote are on the server already).
