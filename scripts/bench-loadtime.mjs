@@ -17,15 +17,11 @@
 //   Usage: node scripts/bench-loadtime.mjs HUB_BINARY [RUNS=5]
 import { createConnection, createServer } from 'node:net';
 import { chromium } from 'playwright-core';
-import { startHub, setupProfile } from '../tests/e2e/harness.mjs';
+import { startHub, setupProfile, PHONE, NETWORKS, throttle } from '../tests/e2e/harness.mjs';
 
 const [bin, runsArg = '5'] = process.argv.slice(2);
 const RUNS = Number(runsArg);
-const kbit = (n) => (n * 1000) / 8; // bytes per second
-const profiles = {
-  'Regular 3G': { latency: 300, downloadThroughput: kbit(700), uploadThroughput: kbit(700) },
-  'Slow 4G': { latency: 150, downloadThroughput: kbit(1600), uploadThroughput: kbit(750) },
-};
+const profiles = { 'Regular 3G': NETWORKS['Regular 3G'], 'Slow 4G': NETWORKS['Slow 4G'] };
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 /** A TCP relay to `target` (host:port) that counts the bytes sent back to the browser. */
@@ -68,18 +64,13 @@ try {
   for (const [name, net] of Object.entries(profiles)) {
     const cold = [], paint = [], offline = [], splash = [], critical = [], visit = [];
     for (let run = 0; run < RUNS; run++) {
-      const context = await browser.newContext({
-        viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN',
-      });
+      const context = await browser.newContext(PHONE);
       const page = await context.newPage();
-      const cdp = await context.newCDPSession(page);
-      await cdp.send('Network.enable');
+      const cdp = await throttle(page, net);
       await cdp.send('Network.setCacheDisabled', { cacheDisabled: false });
       // The page's own transfers (the worker's are another target's, counted by the relay).
       let pageBytes = 0;
       cdp.on('Network.loadingFinished', (e) => (pageBytes += e.encodedDataLength));
-      await cdp.send('Network.emulateNetworkConditions', { offline: false, ...net });
-      await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
       relay.bytes = 0;
       let t0 = performance.now();
       await page.goto(relay.url + '/', { waitUntil: 'commit' });
@@ -101,17 +92,11 @@ try {
     const screens = Object.fromEntries(SCREENS.map(([tab]) => [tab, []]));
     for (let run = 0; run < RUNS; run++) {
       for (const [tab, heading] of SCREENS) {
-        const context = await browser.newContext({
-          viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN',
-          serviceWorkers: 'block',
-        });
+        const context = await browser.newContext({ ...PHONE, serviceWorkers: 'block' });
         const page = await context.newPage();
         await page.goto(relay.url + '/');
         await setupProfile(page);
-        const cdp = await context.newCDPSession(page);
-        await cdp.send('Network.enable');
-        await cdp.send('Network.emulateNetworkConditions', { offline: false, ...net });
-        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+        await throttle(page, net);
         const t0 = performance.now();
         await page.locator('nav.bottom-nav a', { hasText: tab }).tap();
         await page.locator('main h2', { hasText: heading }).first().waitFor({ timeout: 120_000 });

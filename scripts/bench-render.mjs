@@ -9,7 +9,7 @@
 // One `BENCH {json}` line per figure, medians of RUNS (5).
 //   Usage: node scripts/bench-render.mjs HUB_BINARY [RUNS=5] [ACTIVITIES=10000]
 import { chromium } from 'playwright-core';
-import { startHub, setupProfile } from '../tests/e2e/harness.mjs';
+import { startHub, setupProfile, PHONE, throttle } from '../tests/e2e/harness.mjs';
 
 const [bin, runsArg = '5', nArg = '10000'] = process.argv.slice(2);
 const RUNS = Number(runsArg);
@@ -24,9 +24,7 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'],
 });
 try {
-  const context = await browser.newContext({
-    viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN',
-  });
+  const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   await page.goto(`${hub.url}/?demo_activities=${N}`);
   await setupProfile(page);
@@ -40,8 +38,7 @@ try {
   await page.waitForFunction((n) => document.querySelector('[data-testid=count-activities] .value')?.textContent === String(n), N, { timeout: 300_000 });
   console.error(`loaded ${N} activities in ${Math.round(performance.now() - t)} ms`);
 
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+  await throttle(page, null);
   const first = [], search = [];
   for (let run = 0; run < RUNS; run++) {
     let t0 = performance.now();

@@ -10,21 +10,18 @@
 import { chromium } from 'playwright-core';
 import PouchDB from 'pouchdb';
 import memory from 'pouchdb-adapter-memory';
-import { startHub, setupProfile, signIn } from '../tests/e2e/harness.mjs';
+import { startHub, setupProfile, signIn, PHONE, NETWORKS, throttle } from '../tests/e2e/harness.mjs';
 
 PouchDB.plugin(memory);
 const [bin, runsArg = '5', sizesArg = '121,1330'] = process.argv.slice(2);
 const RUNS = Number(runsArg);
-const kbit = (n) => (n * 1000) / 8;
-const REGULAR_3G = { latency: 300, downloadThroughput: kbit(750), uploadThroughput: kbit(250) };
+const REGULAR_3G = NETWORKS['Regular 3G (250 kbit/s up)'];
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'],
 });
-const phone = () => browser.newContext({
-  viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN',
-});
+const phone = () => browser.newContext(PHONE);
 const synced = (page) => page.getByTestId('sync-badge').filter({ hasText: '已同步' }).waitFor({ timeout: 900_000 });
 
 async function pouchRequests(url) {
@@ -66,10 +63,7 @@ try {
         const page = await context.newPage();
         await page.goto(hub.url + '/');
         await setupProfile(page);
-        const cdp = await context.newCDPSession(page);
-        await cdp.send('Network.enable');
-        await cdp.send('Network.emulateNetworkConditions', { offline: false, ...REGULAR_3G });
-        await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+        await throttle(page, REGULAR_3G);
         let n = 0, bytes = 0;
         page.on('request', (r) => { if (r.url().includes('/couch/')) n++; });
         page.on('requestfinished', async (r) => {

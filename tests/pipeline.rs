@@ -26,6 +26,25 @@ async fn local_checkpoint(store: &yehua::store::Store, remote: &Remote) -> Optio
     cp.and_then(|c| c.source_last_seq.0.as_u64())
 }
 
+/// A run that is dropped when its `n`th batch has reported progress.
+async fn cut_after<F: std::future::Future>(n: u32, run: impl FnOnce(yehua::sync::OnProgress) -> F) {
+    let (tx, rx) = futures::channel::oneshot::channel::<()>();
+    let tx = Rc::new(Cell::new(Some(tx)));
+    let seen = Rc::new(Cell::new(0u32));
+    let on_progress: yehua::sync::OnProgress = Rc::new(move |_| {
+        seen.set(seen.get() + 1);
+        if seen.get() == n {
+            if let Some(tx) = tx.take() {
+                let _ = tx.send(());
+            }
+        }
+    });
+    match select(Box::pin(run(on_progress)), rx).await {
+        Either::Left(_) => panic!("the run finished before it was cut"),
+        Either::Right(_) => {}
+    }
+}
+
 #[wasm_bindgen_test]
 async fn a_pull_cut_mid_pipeline_keeps_its_checkpoint_behind_the_store_and_resumes() {
     let (src, ids) = demo_store("t_pipe_cut_src").await;
@@ -37,27 +56,9 @@ async fn a_pull_cut_mid_pipeline_keeps_its_checkpoint_behind_the_store_and_resum
     let dst = fresh("t_pipe_cut_dst").await;
     // Small batches, and the run is dropped right after its fourth batch is stored —
     // while the fifth batch's `_changes` is already on the link.
-    let stored = Rc::new(Cell::new(0u32));
-    let (tx, rx) = futures::channel::oneshot::channel::<()>();
-    let tx = Rc::new(Cell::new(Some(tx)));
-    let seen = Rc::clone(&stored);
-    let on_progress: yehua::sync::OnProgress = Rc::new(move |_| {
-        seen.set(seen.get() + 1);
-        if seen.get() == 4 {
-            if let Some(tx) = tx.take() {
-                let _ = tx.send(());
-            }
-        }
-    });
     let remote = Remote::new(&db);
-    let replicator = Replicator::new(dst.clone(), remote.clone())
-        .batch_size(60)
-        .on_progress(Some(on_progress));
-    match select(Box::pin(replicator.pull()), rx).await {
-        Either::Left((r, _)) => panic!("the pull finished before it was cut: {r:?}"),
-        Either::Right(_) => {}
-    }
-    assert_eq!(stored.get(), 4);
+    let pull = Replicator::new(dst.clone(), remote.clone()).batch_size(60);
+    cut_after(4, |p| async move { pull.on_progress(Some(p)).pull().await }).await;
     let held = dst.count_changes_after(0).await.unwrap() as usize;
     assert!(
         held >= 4 * 60 - 60 && held < ids.len(),
@@ -91,25 +92,6 @@ async fn a_pull_cut_mid_pipeline_keeps_its_checkpoint_behind_the_store_and_resum
         ids.len()
     );
     assert_same_docs(&src, &dst, &ids).await;
-}
-
-/// A run that is dropped when its `n`th batch has reported progress.
-async fn cut_after<F: std::future::Future>(n: u32, run: impl FnOnce(yehua::sync::OnProgress) -> F) {
-    let (tx, rx) = futures::channel::oneshot::channel::<()>();
-    let tx = Rc::new(Cell::new(Some(tx)));
-    let seen = Rc::new(Cell::new(0u32));
-    let on_progress: yehua::sync::OnProgress = Rc::new(move |_| {
-        seen.set(seen.get() + 1);
-        if seen.get() == n {
-            if let Some(tx) = tx.take() {
-                let _ = tx.send(());
-            }
-        }
-    });
-    match select(Box::pin(run(on_progress)), rx).await {
-        Either::Left(_) => panic!("the run finished before it was cut"),
-        Either::Right(_) => {}
-    }
 }
 
 #[wasm_bindgen_test]

@@ -63,17 +63,31 @@ export async function launchPhone(extraArgs = []) {
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', ...extraArgs],
   });
-  const context = await browser.newContext({
-    viewport: { width: 360, height: 640 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'zh-CN',
-  });
+  const context = await browser.newContext(PHONE);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   return { browser, context, page, errors };
+}
+
+/** A phone's browser context options: 360x640, touch, zh-CN. */
+export const PHONE = { viewport: { width: 360, height: 640 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' };
+
+/** Chromium's network throttling, as DevTools names the profiles (bytes per second). */
+const kbit = (n) => (n * 1000) / 8;
+export const NETWORKS = {
+  'Regular 3G': { latency: 300, downloadThroughput: kbit(700), uploadThroughput: kbit(700) },
+  'Regular 3G (250 kbit/s up)': { latency: 300, downloadThroughput: kbit(750), uploadThroughput: kbit(250) },
+  'Slow 4G': { latency: 150, downloadThroughput: kbit(1600), uploadThroughput: kbit(750) },
+};
+
+/** Throttles `page`'s network to `net` and its CPU `cpu` times; returns the DevTools session. */
+export async function throttle(page, net, cpu = 4) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  if (net) await cdp.send('Network.emulateNetworkConditions', { offline: false, ...net });
+  if (cpu > 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: cpu });
+  return cdp;
 }
 
 /** Fills the first-start profile (station 330106001, cadre 王书记) and waits for home. */

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startHub, launchPhone, setupProfile, waitCount, tab, signIn, syncNow, newForum,
-  syncRuns as runs, waitSyncRuns as waitRuns,
+  syncRuns as runs, waitSyncRuns as waitRuns, NETWORKS, throttle,
 } from './harness.mjs';
 
 let hub;
@@ -165,11 +165,7 @@ test('a reload in the middle of a large pull resumes from the checkpoint', async
 test('a first sync over a slow link says how far it is and how long it still needs', async () => {
   const e = await phone();
   // Regular 3G as Chromium's throttling has it; the app itself is already loaded.
-  const cdp = await e.context.newCDPSession(e.page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false, latency: 300, downloadThroughput: (750 * 1000) / 8, uploadThroughput: (250 * 1000) / 8,
-  });
+  await throttle(e.page, NETWORKS['Regular 3G (250 kbit/s up)'], 1);
   await signIn(e.page);
   const run = e.page.getByTestId('sync-run-progress');
   const pulling = run.filter({ hasText: '正在接收' });
