@@ -17,6 +17,7 @@ pub mod filter;
 pub mod form;
 pub mod id;
 pub mod names;
+pub mod points;
 pub mod qr;
 pub mod rollup;
 pub mod stats;
