@@ -16,10 +16,6 @@ pub use locales::i18n;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
-/// How big each replication batch is: pure, so `cargo test` covers it natively.
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "sync/batch.rs"]
-pub mod batch;
 #[cfg(target_arch = "wasm32")]
 pub mod chunks;
 #[cfg(target_arch = "wasm32")]
@@ -30,14 +26,6 @@ pub mod pages;
 pub mod pwa;
 #[cfg(target_arch = "wasm32")]
 pub mod records;
-/// Store row layout, compiled natively too so its pure logic is tested by `cargo test`.
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "store/row.rs"]
-pub mod row;
-/// When sync runs and what the header shows: pure, so `cargo test` covers it natively.
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "sync/schedule.rs"]
-pub mod schedule;
 #[cfg(target_arch = "wasm32")]
 pub mod store;
 #[cfg(target_arch = "wasm32")]

@@ -14,7 +14,6 @@ mod docs;
 mod error;
 mod local;
 mod query;
-pub mod row;
 mod scan;
 mod schema;
 

@@ -27,16 +27,15 @@
 //! Architecture invariant: at most one replication runs at a time in a page (a second
 //! call gets [`SyncError::Busy`]); a failure leaves every local record in place.
 
-pub mod batch;
 pub mod checkpoint;
 mod engine;
 mod error;
 mod pull;
 mod push;
 mod remote;
-pub mod schedule;
 pub mod service;
 
+pub use couch::replication::{batch, Direction};
 pub use error::SyncError;
 pub use remote::{login, logout, Remote, Traffic};
 
@@ -44,25 +43,6 @@ use crate::store::Store;
 use batch::BatchSize;
 use std::cell::Cell;
 use std::rc::Rc;
-
-/// Which way a replication copies.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Direction {
-    /// Phone → server.
-    Push,
-    /// Server → phone.
-    Pull,
-}
-
-impl Direction {
-    /// The name used in the replication id.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Push => "push",
-            Self::Pull => "pull",
-        }
-    }
-}
 
 /// What one run did, for the 同步 screen and for tests.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -423,7 +423,7 @@ async fn keeping_one_version_resolves_a_conflict_for_good() {
 #[wasm_bindgen_test]
 async fn migration_three_lists_conflicts_written_before_it() {
     use indexed_db_futures::prelude::*;
-    use yehua::store::row::DocRow;
+    use model::row::DocRow;
     let name = "t_migrate_cf";
     Store::delete_database(name).await.unwrap();
     let v2 = Store::open_named(name, 2).await.unwrap();

@@ -1,11 +1,11 @@
 //! The header's sync indicator: 已同步 / 同步中 (with a progress bar) / 离线 /
 //! N 条仅保存在本机 / 请登录同步 / 同步失败. A link to the 同步 screen. Renders what
-//! `sync::schedule::indicator` derives; owns no state.
+//! `model::sync_status::indicator` derives; owns no state.
 
 use crate::i18n::*;
-use crate::sync::schedule::{indicator, Indicator};
 use crate::sync::service::use_sync;
 use leptos::prelude::*;
+use model::sync_status::{indicator, Indicator};
 
 /// The indicator.
 #[component]

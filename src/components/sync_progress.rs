@@ -1,12 +1,12 @@
 //! The running sync's progress on the 同步 screen: which way it goes, records done of the
 //! total (when the peer says), a bar, and how long it still needs once the rate is known
-//! (`sync::schedule::eta_secs`). Renders the service's state; owns none.
+//! (`model::sync_status::eta_secs`). Renders the service's state; owns none.
 
 use crate::i18n::*;
-use crate::sync::schedule::eta_secs;
 use crate::sync::service::use_sync;
 use crate::sync::Direction;
 use leptos::prelude::*;
+use model::sync_status::eta_secs;
 
 /// Shown while a sync runs and has reported a batch.
 #[component]

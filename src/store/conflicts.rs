@@ -5,11 +5,11 @@
 //! transaction, through `couch::DocRecord` like every write, so it replicates as an
 //! ordinary edit and every peer then computes the same winner.
 
-use super::row::DocRow;
 use super::schema::{CHANGES, DOCS};
 use super::{Store, StoreError};
 use couch::{DocRecord, RevId};
 use indexed_db_futures::prelude::*;
+use model::row::DocRow;
 use serde_json::Value;
 
 /// One conflicted document: every live leaf, the winner first.

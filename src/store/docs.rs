@@ -5,7 +5,6 @@
 //! the rows and their change entries, so a batch is all-or-nothing and a write is on
 //! disk when the returned future resolves. Revision logic lives in `couch::DocRecord`.
 
-use super::row::DocRow;
 use super::schema::{CHANGES, DOCS, LOCAL};
 use super::{Store, StoreError};
 use couch::{DocError, DocRecord, MergeOutcome, RevId};
@@ -16,6 +15,7 @@ use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
 use indexed_db_futures::KeyRange;
+use model::row::DocRow;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -4,12 +4,12 @@
 //! Owns reading through the `docs` store's indexes; never writes. Paging is by key
 //! (keyset), not by offset, so page N costs the same as page 1 on 10,000 documents.
 
-use super::row::DocRow;
 use super::schema::DOCS;
 use super::{Store, StoreError};
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::KeyRange;
+use model::row::DocRow;
 use serde_json::Value;
 
 /// A request for one page of documents of a type, ordered by their sort time.

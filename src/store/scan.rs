@@ -5,12 +5,12 @@
 //! Owns bulk reads only; never writes. Tombstones are included: an export must carry
 //! deletions, and callers that want live documents skip them.
 
-use super::row::DocRow;
 use super::schema::DOCS;
 use super::{Store, StoreError};
 use couch::DocRecord;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::KeyRange;
+use model::row::DocRow;
 use std::collections::HashMap;
 
 fn decode(row: &DocRow) -> Result<DocRecord, StoreError> {

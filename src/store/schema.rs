@@ -9,8 +9,8 @@
 //!
 //! Invariant: a migration never rewrites or drops documents; it only adds structure.
 
-use super::row::DocRow;
 use super::StoreError;
+use model::row::DocRow;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbOpenDbRequest, IdbTransaction};

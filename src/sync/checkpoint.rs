@@ -8,42 +8,14 @@
 //! nothing in common (one side lost or reset its data) the replication starts from 0,
 //! which is always safe because `_revs_diff` skips what the target already has.
 
-use super::{Direction, Remote, SyncError};
+use super::{Remote, SyncError};
 use crate::store::Store;
+pub use couch::replication::{replication_id, resume_seq};
 use couch::wire::{Checkpoint, CheckpointHistory, Seq};
-use md5::{Digest, Md5};
 use serde::Deserialize;
 
 /// How many past sessions a checkpoint remembers (CouchDB keeps 50; a phone needs few).
 const HISTORY: usize = 5;
-
-/// The replication id: MD5 of (local database name, remote URL, direction), hex.
-/// Stable across runs and app updates, distinct per database, per server and per
-/// direction, so a push checkpoint never resumes a pull, and a new server starts over.
-pub fn replication_id(local_db: &str, remote_url: &str, direction: Direction) -> String {
-    let mut md5 = Md5::new();
-    for part in [local_db, remote_url, direction.as_str()] {
-        md5.update(part.as_bytes());
-        md5.update([0]);
-    }
-    md5.finalize().iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The sequence to resume from, given the phone's and the remote's checkpoints.
-pub fn resume_seq(local: Option<&Checkpoint>, remote: Option<&Checkpoint>) -> Seq {
-    let (Some(l), Some(r)) = (local, remote) else {
-        return Seq::zero();
-    };
-    if l.session_id == r.session_id {
-        return l.source_last_seq.clone();
-    }
-    for lh in &l.history {
-        if r.history.iter().any(|rh| rh.session_id == lh.session_id) {
-            return lh.recorded_seq.clone();
-        }
-    }
-    Seq::zero()
-}
 
 #[derive(Deserialize)]
 struct PutAnswer {

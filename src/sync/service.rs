@@ -12,12 +12,13 @@
 //! last run's figures, both local records. Must not decide winners or touch IndexedDB
 //! directly: it drives the engine and reads counts through the store.
 
-use super::schedule::{retry_delay_ms, Status, SAVE_DEBOUNCE_MS};
 use super::{engine, login, logout, OnProgress, Progress, SyncError, SyncReport};
 use crate::app::AppCtx;
+use couch::replication::retry::retry_delay_ms;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use model::sync_status::{Status, SAVE_DEBOUNCE_MS};
 use serde::{Deserialize, Serialize};
 use std::rc::Rc;
 

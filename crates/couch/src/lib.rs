@@ -6,9 +6,11 @@
 //! - [`RevTree`]: a document's revision tree: merge a path, leaves, winner, stemming.
 //! - [`DocRecord`]: a tree plus the bodies of its leaves — what a database stores per id.
 //! - [`wire`]: serde types for `_changes`, `_revs_diff`, `_bulk_docs`, `_bulk_get`, `_local`.
+//! - [`replication`]: replication ids, resuming from checkpoints, batch sizing, retries.
 
 mod canonical;
 mod record;
+pub mod replication;
 mod rev;
 mod tree;
 pub mod wire;
