@@ -21,7 +21,6 @@ pub mod points;
 pub mod qr;
 pub mod rollup;
 pub mod row;
-pub mod stats;
 pub mod survey;
 pub mod sync_status;
 pub mod tables;

@@ -14,7 +14,7 @@
 //!   or `rated`) in the month of `resolved_at`, else of `updated_at`. 办结率 is a cohort
 //!   rate: of the concerns raised in a month, the share resolved by now (never above 100%).
 //!   Ratings count in the month of `rated_at` (else the resolution month); the rating
-//!   share is (满意 + 基本满意) / all ratings, as in [`crate::stats::Totals`].
+//!   share is (满意 + 基本满意) / all ratings.
 //! - Survey satisfaction (the convention shared with the survey module): responses whose
 //!   `survey_id` names a survey with `"template": "satisfaction"`; of their answers to the
 //!   question `"satisfaction"`, the share that is 满意 or 基本满意; month of `collected_at`.
