@@ -305,7 +305,7 @@ impl Hub {
             }
             _ => {
                 attempt.failed();
-                eprintln!("yehua-hub: failed login for user {name:?} from {peer}");
+                tracing::warn!("failed login for user {name:?} from {peer}");
                 Err(CouchError::Unauthorized(
                     "Name or password is incorrect.".into(),
                 ))

@@ -193,6 +193,12 @@ fn main() -> ExitCode {
                     max_connections,
                 },
             };
+            // The request log and the server's warnings, one line each on stderr.
+            tracing_subscriber::fmt()
+                .with_writer(std::io::stderr)
+                .with_target(false)
+                .with_ansi(false)
+                .init();
             let rt = match tokio::runtime::Runtime::new() {
                 Ok(rt) => rt,
                 Err(e) => return fail(e),

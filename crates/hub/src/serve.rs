@@ -23,6 +23,8 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::LatencyUnit;
 
 /// The demo station created on first start.
 pub const DEMO_STATION: &str = "330106001";
@@ -90,9 +92,26 @@ pub fn router(hub: Arc<Hub>, cfg: &ServeConfig) -> Router {
         None => api,
     };
     // A bug must cost one request a 500, never the connection or a worker.
+    // The request log: one line per request with method, path (never the query, which
+    // may carry a password), status and milliseconds; headers are never logged (no
+    // cookie, no Authorization).
+    let log = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request<axum::body::Body>| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        })
+        .on_request(())
+        .on_response(
+            DefaultOnResponse::new()
+                .level(tracing::Level::INFO)
+                .latency_unit(LatencyUnit::Millis),
+        )
+        .on_body_chunk(())
+        .on_eos(())
+        .on_failure(());
     router
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::new())
+        .layer(log)
 }
 
 /// The router for the built app in `app`.
@@ -212,7 +231,7 @@ pub async fn run(cfg: ServeConfig) -> Result<(), ServeError> {
     let conn = match listen::raise_open_file_limit() {
         Ok(open_files) => cfg.conn.fitted(open_files),
         Err(e) => {
-            eprintln!("yehua-hub: cannot raise the open-file limit: {e}");
+            tracing::warn!("cannot raise the open-file limit: {e}");
             cfg.conn.clone()
         }
     };

@@ -3,6 +3,11 @@
 //! [`docs`] (databases, documents, changes, `_local`) and [`accounts`] (stations, users,
 //! sessions). Knows nothing of HTTP, cookies or who may do what.
 //!
+//! Schema: numbered steps in [`MIGRATIONS`]; SQLite's `PRAGMA user_version` says how many
+//! a file has had, and opening runs the rest in one transaction. A step only adds (tables,
+//! columns, indexes), so an older hub's data is never rewritten; a file from a newer hub is
+//! refused unchanged.
+//!
 //! Durability: WAL mode with `synchronous=FULL`. A commit returns only after the WAL is
 //! on disk, so an acknowledged write survives a killed process *and* a power cut (the
 //! usual failure in a township office). NORMAL would survive a killed process but could
@@ -42,9 +47,20 @@ pub enum StoreError {
     /// A blocking task panicked or was cancelled.
     #[error("storage task failed: {0}")]
     Task(String),
+    /// The file was written by a newer hub, whose schema this one does not know.
+    #[error("the database is at schema version {found}; this hub knows up to {known}: run the newer hub")]
+    NewerSchema { found: u32, known: u32 },
 }
 
-const SCHEMA: &str = r#"
+/// The schema, step by step: step `i` takes a file at version `i` to `i + 1`. Append only.
+/// Step 1 is the schema hubs had before versions were kept, written with `IF NOT EXISTS`
+/// so that such a file (at version 0 with every table) passes it unchanged.
+pub const MIGRATIONS: &[&str] = &[SCHEMA_V1];
+
+/// The schema version this hub writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+const SCHEMA_V1: &str = r#"
 CREATE TABLE IF NOT EXISTS dbs (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
@@ -101,6 +117,24 @@ pub struct Store {
     write_slot: Semaphore,
 }
 
+/// Brings the file to [`SCHEMA_VERSION`] in one transaction, or refuses a newer one.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: u32 = tx.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            found,
+            known: SCHEMA_VERSION,
+        });
+    }
+    for step in &MIGRATIONS[found as usize..] {
+        tx.execute_batch(step)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
 /// Seconds since the Unix epoch.
 pub fn now_secs() -> i64 {
     std::time::SystemTime::now()
@@ -113,8 +147,8 @@ impl Store {
     pub fn open(dir: &Path) -> Result<Arc<Self>, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::Folder(dir.to_owned(), e))?;
         let path = dir.join(DB_FILE);
-        let writer = Self::connect(&path)?;
-        writer.execute_batch(SCHEMA)?;
+        let mut writer = Self::connect(&path)?;
+        migrate(&mut writer)?;
         Ok(Arc::new(Self {
             path,
             writer: Mutex::new(writer),

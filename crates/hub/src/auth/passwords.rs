@@ -54,7 +54,7 @@ impl Workers {
                     }
                 });
             if let Err(e) = started {
-                eprintln!("yehua-hub: cannot start password-check thread {i}: {e}");
+                tracing::error!("cannot start password-check thread {i}: {e}");
             }
         }
         Self {

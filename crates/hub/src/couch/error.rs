@@ -150,7 +150,7 @@ impl CouchError {
 impl IntoResponse for CouchError {
     fn into_response(self) -> Response {
         if let CouchError::Store(e) = &self {
-            eprintln!("yehua-hub: storage error: {e}");
+            tracing::error!("storage error: {e}");
         }
         let mut res = (self.status(), axum::Json(self.body())).into_response();
         if let CouchError::SlowDown(secs) = self {

@@ -138,7 +138,7 @@ pub async fn serve_on(
             Err(e) if is_connection_error(&e) => {}
             Err(e) => {
                 // Out of file descriptors or memory: wait a moment rather than spin.
-                eprintln!("yehua-hub: accept failed: {e}");
+                tracing::warn!("accept failed: {e}");
                 tokio::select! {
                     () = &mut shutdown => break,
                     () = tokio::time::sleep(Duration::from_secs(1)) => {}

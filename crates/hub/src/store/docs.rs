@@ -135,8 +135,8 @@ fn readable(db: &Db, id: &str, text: &str) -> Option<DocRecord> {
     match serde_json::from_str(text) {
         Ok(r) => Some(r),
         Err(e) => {
-            eprintln!(
-                "yehua-hub: skipping unreadable stored record {:?} in {}: {e}",
+            tracing::warn!(
+                "skipping unreadable stored record {:?} in {}: {e}",
                 id.chars().take(200).collect::<String>(),
                 db.name
             );
