@@ -41,7 +41,11 @@ if (DISTINCT) {
   }
 }
 
-const hub = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--app', join(dir, 'app')]);
+// The hub logs every request on stderr: thousands of lines here, so that pipe is not
+// opened (an unread pipe would fill and stall the hub).
+const hub = spawn(bin, ['serve', '--data', data, '--listen', '127.0.0.1:0', '--app', join(dir, 'app')], {
+  stdio: ['ignore', 'pipe', 'ignore'],
+});
 const base = await new Promise((resolve, reject) => {
   let out = '';
   hub.stdout.on('data', (d) => {
