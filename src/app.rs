@@ -1,11 +1,11 @@
 //! The app: i18n, opening the store, the first-start profile, router and layout.
 //!
-//! Owns the top-level context ([`AppCtx`]): the store handle, the profile, the
-//! online flag and a `changed` counter that lists watch to reload after a write.
+//! Opens the store and provides the context every screen uses ([`crate::ctx::AppCtx`]).
 //! Architecture invariant: this is the only place the store is opened.
 
 use crate::chunks::{lazy, Screen};
 use crate::components::{bottom_nav::BottomNav, sync_badge::SyncBadge};
+use crate::ctx::{use_app, AppCtx, LOCALE_KEY};
 use crate::i18n::*;
 use crate::pages;
 use crate::profile::{Profile, PROFILE_KEY};
@@ -15,40 +15,9 @@ use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-/// The local-record key for the chosen UI language.
-pub const LOCALE_KEY: &str = "locale";
-
-/// What every page may use.
-#[derive(Clone, Copy)]
-pub struct AppCtx {
-    store: StoredValue<Store, LocalStorage>,
-    /// The cadre's profile (`None` until first start is done).
-    pub profile: RwSignal<Option<Profile>>,
-    /// Whether the browser says it is online.
-    pub online: RwSignal<bool>,
-    /// Bumped after every write so that lists reload.
-    pub changed: RwSignal<u64>,
-}
-
-impl AppCtx {
-    /// The store handle.
-    pub fn store(&self) -> Store {
-        self.store.get_value()
-    }
-
-    /// Tells listening pages that documents changed.
-    pub fn notify_changed(&self) {
-        self.changed.update(|n| *n += 1);
-    }
-}
-
-/// Fetches the app context; every page is rendered inside it.
-pub fn use_app() -> AppCtx {
-    expect_context::<AppCtx>()
-}
-
+/// Where opening the app has got to.
 #[derive(Clone)]
-enum Boot {
+enum BootState {
     Opening,
     Failed(StoreError),
     Ready(AppCtx),
@@ -68,7 +37,7 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Boot(pwa: crate::pwa::PwaCtx) -> impl IntoView {
     let i18n = use_i18n();
-    let boot = RwSignal::new_local(Boot::Opening);
+    let boot = RwSignal::new_local(BootState::Opening);
     let online = RwSignal::new(navigator_online());
     watch_online(online);
     spawn_local(async move {
@@ -77,11 +46,11 @@ fn Boot(pwa: crate::pwa::PwaCtx) -> impl IntoView {
                 if let Some(l) = locale {
                     i18n.set_locale(l);
                 }
-                boot.set(Boot::Ready(ctx));
+                boot.set(BootState::Ready(ctx));
             }
             Err(e) => {
                 leptos::logging::error!("yehua: cannot open store: {e}");
-                boot.set(Boot::Failed(e));
+                boot.set(BootState::Failed(e));
             }
         }
         // The first screen is rendered in the microtasks after `set`; a timer runs after
@@ -90,10 +59,10 @@ fn Boot(pwa: crate::pwa::PwaCtx) -> impl IntoView {
         pwa.start_worker();
     });
     move || match boot.get() {
-        Boot::Opening => {
+        BootState::Opening => {
             view! { <p class="boot" data-testid="boot">{t!(i18n, opening)}</p> }.into_any()
         }
-        Boot::Failed(e) => {
+        BootState::Failed(e) => {
             let zh = i18n.get_locale() == Locale::zh_CN;
             view! {
                 <div class="boot error" role="alert">
@@ -104,7 +73,7 @@ fn Boot(pwa: crate::pwa::PwaCtx) -> impl IntoView {
             }
             .into_any()
         }
-        Boot::Ready(ctx) => {
+        BootState::Ready(ctx) => {
             provide_context(ctx);
             provide_context(crate::sync::service::SyncService::start(ctx));
             view! { <Shell/> }.into_any()
@@ -117,12 +86,7 @@ async fn open(online: RwSignal<bool>) -> Result<(AppCtx, Option<Locale>), StoreE
     let profile: Option<Profile> = store.get_local(PROFILE_KEY).await?;
     let locale: Option<String> = store.get_local(LOCALE_KEY).await?;
     let locale = locale.and_then(|l| Locale::get_all().iter().copied().find(|x| x.as_str() == l));
-    let ctx = AppCtx {
-        store: StoredValue::new_local(store),
-        profile: RwSignal::new(profile),
-        online,
-        changed: RwSignal::new(0),
-    };
+    let ctx = AppCtx::new(store, profile, online);
     Ok((ctx, locale))
 }
 

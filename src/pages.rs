@@ -1,4 +1,4 @@
-//! One module per screen. Pages read and write through [`crate::app::AppCtx`]'s store
+//! One module per screen. Pages read and write through [`crate::ctx::AppCtx`]'s store
 //! handle; they never touch IndexedDB or the network directly.
 
 pub mod concerns;

@@ -2,8 +2,8 @@
 //! was done), 评价 (满意 / 基本满意 / 不满意 + comment), 重新打开 after 不满意, and delete
 //! with undo. Calls `records`; never opens the store itself.
 
-use crate::app::use_app;
 use crate::components::undo_delete::UndoDelete;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::{self, RecordError};
 use leptos::prelude::*;

@@ -4,7 +4,7 @@
 //! and satisfaction rate from `model::survey::forum::figure` — with a link to that survey's
 //! results filtered to the forum.
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::surveys;
 use leptos::prelude::*;

@@ -2,7 +2,7 @@
 //! report (新增 / 更新 / 未变 / 冲突) or, for a refused file, the reason in the cadre's
 //! language — in which case nothing was written.
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::pwa::files;
 use crate::records::exchange::{import, ImportFailure, Imported};

@@ -1,8 +1,8 @@
 //! 上次夜话遗留问题: the concerns earlier forums left open or dispatched, shown when a
 //! forum is opened so they are reported back to the village. Reads through `records`.
 
-use crate::app::use_app;
 use crate::components::concern_card::ConcernCard;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::pending_concerns;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! The PWA's always-present pieces over every screen: the update toast, the "storage
 //! full" alert, and asking for persistent storage once the first record is saved.
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::pwa::use_pwa;
 use leptos::prelude::*;

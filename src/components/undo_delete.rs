@@ -2,7 +2,7 @@
 //! tombstone revision) while its undo is offered, and the two actions. Writes through
 //! `records`; the screen renders the toast.
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::{self, Deleted};
 use leptos::prelude::*;

@@ -1,8 +1,8 @@
 //! 诉求台账: every concern across forums, by status (待派单 / 已派单 / 已办结 / 已评价),
 //! each with its next step. Reads through the store's status index.
 
-use crate::app::use_app;
 use crate::components::concern_card::{status_label, ConcernCard};
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::store::Relation;
 use leptos::prelude::*;

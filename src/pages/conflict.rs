@@ -3,7 +3,7 @@
 //! revisions (`Store::resolve_conflict`), which sync like any edit.
 
 use super::conflicts::title_of;
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::sync::service::use_sync;
 use couch::RevId;

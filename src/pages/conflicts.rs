@@ -1,7 +1,7 @@
 //! 冲突记录: the documents whose versions disagree after sync, each with its title and how
 //! many versions it has; a tap opens the comparison (`conflict.rs`).
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::sync::service::use_sync;
 use leptos::prelude::*;

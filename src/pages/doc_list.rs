@@ -1,7 +1,7 @@
 //! A paged list of one document type, newest first, shared by the list screens.
 //! Reads pages from the store (keyset paging, 50 at a time) and reloads after writes.
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::store::{PageCursor, PageQuery};
 use leptos::prelude::*;

@@ -3,8 +3,8 @@
 //! (`components::import_form`). Reading, building and importing are `records::exchange`;
 //! the browser side of files is `pwa::files`.
 
-use crate::app::use_app;
 use crate::components::import_form::ImportForm;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::profile::Level;
 use crate::pwa::files;

@@ -4,11 +4,11 @@
 //! forums left open, edit, and delete with undo.
 
 use super::forums::kind_label;
-use crate::app::use_app;
 use crate::components::concern_card::{category_label, ConcernCard};
 use crate::components::forum_survey::ForumSurvey;
 use crate::components::pending_concerns::PendingConcerns;
 use crate::components::undo_delete::UndoDelete;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records;
 use crate::store::Relation;

@@ -4,8 +4,8 @@
 //! A new 夜话 shows the concerns earlier forums left open (上次夜话遗留问题).
 
 use super::forums::kind_label;
-use crate::app::use_app;
 use crate::components::pending_concerns::PendingConcerns;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::{draft_key, load_draft, save_activity, save_draft, today};
 use gloo_timers::future::TimeoutFuture;

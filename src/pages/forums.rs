@@ -4,7 +4,7 @@
 //! smooth. Owns the list's filter state only.
 
 use super::doc_list::text;
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::pending_concerns;
 use crate::store::{PageCursor, PageQuery};

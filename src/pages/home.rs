@@ -1,7 +1,7 @@
 //! 首页: the station at a glance, and the demo-data button.
 
-use crate::app::use_app;
 use crate::components::stat_card::StatCard;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::store::{Relation, Store, StoreError};
 use leptos::prelude::*;

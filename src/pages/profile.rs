@@ -2,7 +2,7 @@
 //! The same form edits the profile from 设置. Saved as a local record before the UI
 //! moves on.
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::profile::{Level, Profile, ProfileError, PROFILE_KEY};
 use leptos::prelude::*;

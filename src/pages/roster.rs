@@ -2,8 +2,8 @@
 //! activity's teams first, with one big tap to check in and another to check out, a role,
 //! 全部签退, and a count of who is here. Writes through `records::people`.
 
-use crate::app::use_app;
 use crate::components::qr_scanner::QrScanner;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::people::{check_in, check_out, check_out_all, set_role, ROLES};
 use crate::records::RecordError;

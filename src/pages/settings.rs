@@ -1,7 +1,7 @@
 //! 设置: language, the station profile, installing the app and the phone's storage.
 
 use super::profile::ProfileForm;
-use crate::app::{use_app, LOCALE_KEY};
+use crate::ctx::{use_app, LOCALE_KEY};
 use crate::i18n::*;
 use crate::pwa::{self, format_bytes, use_pwa, InstallState};
 use leptos::prelude::*;

@@ -4,9 +4,9 @@
 //! chart of 场次 and a trend line of 受众人次 over the last twelve months, the table with
 //! its CSV, and the way to 导出 / 导入.
 
-use crate::app::use_app;
 use crate::components::chart::{bar::BarChart, trend::TrendChart, Point};
 use crate::components::dash_table::DashTable;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::pwa::files;
 use crate::records::dashboard::{self, Group};

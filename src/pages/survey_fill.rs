@@ -6,8 +6,8 @@
 //! satisfaction survey round) every response carries that activity, the forum's title is
 //! shown above the form, and leaving goes back to the forum. Works offline like every screen.
 
-use crate::app::use_app;
 use crate::components::answer_input::AnswerInput;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::surveys;
 use crate::records::RecordError;

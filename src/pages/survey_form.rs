@@ -3,8 +3,8 @@
 //! `records::surveys::save`; a refusal names the question and scrolls nothing away — the
 //! card is marked. Saving after responses exist makes a new version (said on screen).
 
-use crate::app::use_app;
 use crate::components::question_editor::{kind_label, QuestionEditor};
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::surveys::{self, Heading};
 use crate::records::RecordError;

@@ -5,8 +5,8 @@
 //! link) and date, with the responses CSV. Sums are
 //! `model::survey::results`'; this screen only draws them.
 
-use crate::app::use_app;
 use crate::components::option_bars::OptionBars;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::pwa::files;
 use crate::records::surveys;

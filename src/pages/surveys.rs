@@ -3,7 +3,7 @@
 //! opened in the builder.
 
 use super::doc_list::{text, DocList};
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::surveys;
 use leptos::prelude::*;

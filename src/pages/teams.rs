@@ -1,7 +1,7 @@
 //! 志愿服务队 (`/teams`): the station's teams with members and turnout, and a form to add
 //! one (name, specialty, leader) or edit one (编辑 fills the same form).
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::people::{save_team, SPECIALTIES};
 use crate::store::Relation;

@@ -1,7 +1,7 @@
 //! A volunteer's printable card (`/volunteers/:id/card`): name, station and a QR code of
 //! their id, drawn on the phone by `model::qr` — no network needed to make or print it.
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -3,7 +3,7 @@
 //! (不计入) and not counted until a cadre confirms it (确认签退); check-in and check-out
 //! times can be corrected (修改时间), each change a new revision.
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::people::{confirm_check_out, edit_attendance_times};
 use crate::records::{today, RecordError};

@@ -1,7 +1,7 @@
 //! New and edit volunteer (`/volunteers/new`, `/volunteers/:id/edit`): name, mobile number
 //! (checked; a duplicate is warned about), teams, skills, 党员, active.
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::people::{duplicate_phone, save_volunteer, VolunteerInput};
 use leptos::prelude::*;

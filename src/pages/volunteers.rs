@@ -2,7 +2,7 @@
 //! (`model::names`) and filtered by team, with links
 //! to add a volunteer and to the teams. Reads through the store.
 
-use crate::app::use_app;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use leptos::prelude::*;
 use leptos_router::components::A;

@@ -13,7 +13,7 @@
 //! directly: it drives the engine and reads counts through the store.
 
 use super::{engine, login, logout, OnProgress, Progress, SyncError, SyncReport};
-use crate::app::AppCtx;
+use crate::ctx::AppCtx;
 use couch::replication::retry::retry_delay_ms;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
