@@ -23,6 +23,8 @@ pub mod batch;
 #[cfg(target_arch = "wasm32")]
 pub mod chunks;
 #[cfg(target_arch = "wasm32")]
+pub mod collate;
+#[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;
