@@ -5,6 +5,7 @@ pub mod bottom_nav;
 pub mod chart;
 pub mod concern_card;
 pub mod dash_table;
+pub mod date_field;
 pub mod forum_survey;
 pub mod import_form;
 pub mod option_bars;

@@ -19,6 +19,8 @@ pub mod app;
 #[cfg(target_arch = "wasm32")]
 pub mod chunks;
 #[cfg(target_arch = "wasm32")]
+pub mod collate;
+#[cfg(target_arch = "wasm32")]
 pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod ctx;

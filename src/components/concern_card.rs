@@ -1,14 +1,17 @@
-//! One villager concern and the next step of its loop: 派单 (team, due date), 办结 (what
-//! was done), 评价 (满意 / 基本满意 / 不满意 + comment), 重新打开 after 不满意, and delete
-//! with undo. Calls `records`; never opens the store itself.
+//! One villager concern, each fact labelled (反映人 / 承办 / 期限 with 已超期 / 结果), and
+//! the next step of its loop: 派单 (team, due date), 办结 (what was done), 评价 (满意 /
+//! 基本满意 / 不满意 + comment), 重新打开 after 不满意, and delete with undo. Calls
+//! `records`; never opens the store itself.
 
+use crate::components::date_field::DateField;
 use crate::components::undo_delete::UndoDelete;
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::records::{self, RecordError};
+use crate::records::{self, people::team_name, today, RecordError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::concern::{Rating, Step};
+use model::concern::{is_overdue, Rating, Step};
+use model::date_input::FieldKind;
 use serde_json::Value;
 
 /// The action panel currently open on a card.
@@ -32,12 +35,21 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
             .to_owned()
     };
     let (id, status, category) = (s("_id"), s("status"), s("category"));
-    let (text, villager, assigned, done) = (
+    let (text, villager, assigned, due_on, done) = (
         s("text"),
         s("villager"),
         s("assigned_team"),
+        s("due"),
         s("resolution"),
     );
+    let overdue = is_overdue(&doc, &today());
+    let team_label = {
+        let assigned = assigned.clone();
+        LocalResource::new(move || {
+            let (store, assigned) = (ctx.store(), assigned.clone());
+            async move { team_name(&store, &assigned).await }
+        })
+    };
     let panel = RwSignal::new(Panel::Closed);
     let (team, due, resolution, comment) = (
         RwSignal::new(String::new()),
@@ -67,6 +79,44 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
     } = UndoDelete::new(id.clone(), error, false);
     let status_for_label = status.clone();
     let rating = s("rating");
+    // The labelled facts that are there, joined by " · " (nothing for what is missing).
+    let facts = {
+        let (villager, assigned, due_on, done, rating) = (
+            villager.clone(),
+            assigned.clone(),
+            due_on.clone(),
+            done.clone(),
+            rating.clone(),
+        );
+        move || {
+            let mut parts: Vec<AnyView> = Vec::new();
+            if !villager.is_empty() {
+                parts.push(view! { <span class="fact" data-testid="concern-villager">{t!(i18n, concern_by)}" "{villager.clone()}</span> }.into_any());
+            }
+            if !assigned.is_empty() {
+                parts.push(view! { <span class="fact" data-testid="concern-team">{t!(i18n, concern_team)}" "{move || team_label.get().unwrap_or_default()}</span> }.into_any());
+            }
+            if !due_on.is_empty() {
+                parts.push(view! {
+                    <span class="fact" data-testid="concern-due">{t!(i18n, concern_due)}" "{due_on.clone()}
+                        {overdue.then(|| view! { " "<span class="tag overdue" data-testid="overdue">{t!(i18n, overdue)}</span> })}
+                    </span>
+                }.into_any());
+            }
+            if !done.is_empty() {
+                parts.push(view! { <span data-testid="concern-result">{t!(i18n, concern_result)}" "{done.clone()}</span> }.into_any());
+            }
+            if !rating.is_empty() {
+                let r = rating.clone();
+                parts.push(view! { <span>{move || rating_label(i18n, &r)}</span> }.into_any());
+            }
+            parts
+                .into_iter()
+                .enumerate()
+                .map(|(i, part)| view! { {(i > 0).then_some(" · ")}{part} })
+                .collect_view()
+        }
+    };
     view! {
         <Show when=move || deleted.with(Option::is_none) fallback=move || view! {
             <div class="toast" role="status" data-testid="undo-toast">{t!(i18n, deleted)}" "<button on:click=move |_| undo.run(())>{t!(i18n, undo)}</button></div>
@@ -75,10 +125,9 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
             <div class="row-title">{text.clone()}</div>
             <div class="row-meta">
                 <span class="tag">{let c = category.clone(); move || category_label(i18n, &c)}</span>" "
-                <span class="tag status" data-testid="concern-status">{let st = status_for_label.clone(); move || status_label(i18n, &st)}</span>" "
-                {villager.clone()}" "{assigned.clone()}" "{done.clone()}" "
-                {let r = rating.clone(); move || rating_label(i18n, &r)}
+                <span class="tag status" data-testid="concern-status">{let st = status_for_label.clone(); move || status_label(i18n, &st)}</span>
             </div>
+            <div class="row-meta facts" data-testid="concern-facts">{facts()}</div>
             <div class="actions">
                 {(status == "open" || status == "assigned").then(|| view! { <button data-testid="dispatch" on:click=move |_| panel.set(Panel::Dispatch)>{t!(i18n, dispatch)}</button> })}
                 {(status == "assigned").then(|| view! { <button data-testid="resolve" on:click=move |_| panel.set(Panel::Resolve)>{t!(i18n, resolve)}</button> })}
@@ -89,7 +138,9 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
             <Show when=move || panel.get() == Panel::Dispatch>
                 <div class="panel">
                     <input data-testid="dispatch-team" list="speakers" placeholder=move || t_string!(i18n, assigned_team) bind:value=team/>
-                    <input type="date" data-testid="dispatch-due" aria-label=move || t_string!(i18n, due_date) bind:value=due/>
+                    <label class="due">{t!(i18n, due_date)}
+                        <DateField kind=FieldKind::Date value=due on_input=Callback::new(move |v| due.set(v)) testid="dispatch-due"/>
+                    </label>
                     <button class="primary" data-testid="dispatch-ok" on:click=move |_| run.run(Step::Dispatch { team: team.get(), due: due.get() })>{t!(i18n, confirm)}</button>
                 </div>
             </Show>

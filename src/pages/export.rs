@@ -3,6 +3,7 @@
 //! (`components::import_form`). Reading, building and importing are `records::exchange`;
 //! the browser side of files is `pwa::files`.
 
+use crate::components::date_field::DateField;
 use crate::components::import_form::ImportForm;
 use crate::ctx::use_app;
 use crate::i18n::*;
@@ -14,6 +15,7 @@ use crate::records::exchange::{
 use crate::records::now;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use model::date_input::FieldKind;
 use model::DocType;
 
 /// What a button makes.
@@ -143,10 +145,10 @@ pub fn ExportPage() -> impl IntoView {
                 })
             }}
             <label>{t!(i18n, x_from)}
-                <input type="date" data-testid="export-from" prop:value=from on:input=move |ev| from.set(event_target_value(&ev))/>
+                <DateField kind=FieldKind::Date testid="export-from" strict=true value=from on_input=Callback::new(move |v| from.set(v))/>
             </label>
             <label>{t!(i18n, x_until)}
-                <input type="date" data-testid="export-until" prop:value=until on:input=move |ev| until.set(event_target_value(&ev))/>
+                <DateField kind=FieldKind::Date testid="export-until" strict=true value=until on_input=Callback::new(move |v| until.set(v))/>
             </label>
             <fieldset class="types">
                 <legend>{t!(i18n, x_types)}</legend>

@@ -83,13 +83,20 @@ fn Details<F: Fn(leptos::ev::MouseEvent) + 'static>(doc: Value, on_delete: F) ->
     let agenda: Vec<model::Segment> =
         serde_json::from_value(doc["agenda"].clone()).unwrap_or_default();
     let present = doc["villagers_present"].as_u64().unwrap_or(0);
+    // Place and host, each followed by " · ", left out when empty (no "· ·").
+    let where_who: String = [s("place"), s("host")]
+        .iter()
+        .map(|p| p.trim())
+        .filter(|p| !p.is_empty())
+        .map(|p| format!("{p} · "))
+        .collect();
     view! {
         <article class="activity" data-testid="activity">
             <h2>{s("title")}</h2>
             <p class="row-meta"><span class="tag">{move || kind_label(i18n, &kind)}</span>" "{when}</p>
-            <p class="row-meta">{s("place")}" · "{s("host")}" · "{t!(i18n, villagers_present)}" "{present}</p>
+            <p class="row-meta" data-testid="activity-where">{where_who}{t!(i18n, villagers_present)}" "{present}</p>
             <ol class="agenda-view">
-                {agenda.into_iter().map(|seg| view! { <li>{seg.title}" · "{seg.speaker}" · "{seg.minutes}"′"</li> }).collect_view()}
+                {agenda.into_iter().map(|seg| view! { <li>{seg.line()}</li> }).collect_view()}
             </ol>
             <p class="notes">{s("notes")}</p>
             <div class="actions">
@@ -130,6 +137,7 @@ fn AddConcern(activity_id: String) -> impl IntoView {
                 Ok(()) => {
                     _ = text.try_set(String::new());
                     _ = villager.try_set(String::new());
+                    _ = category.try_set(ConcernCategory::Other.as_str().to_owned());
                     _ = error.try_set(None);
                     ctx.notify_changed();
                 }

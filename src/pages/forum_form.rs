@@ -4,6 +4,7 @@
 //! A new 夜话 shows the concerns earlier forums left open (上次夜话遗留问题).
 
 use super::forums::kind_label;
+use crate::components::date_field::DateField;
 use crate::components::pending_concerns::PendingConcerns;
 use crate::ctx::use_app;
 use crate::i18n::*;
@@ -12,6 +13,7 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
+use model::date_input::FieldKind;
 use model::doc::Segment;
 use model::form::ActivityForm;
 
@@ -114,6 +116,16 @@ pub fn ForumFormPage() -> impl IntoView {
     let get = move |read: fn(&ActivityForm) -> String| {
         move || form.with(|f| f.as_ref().map(read).unwrap_or_default())
     };
+    // A date or time field of the form: shows `read`, writes through `apply`.
+    let when = move |kind: FieldKind,
+                     name: &'static str,
+                     read: fn(&ActivityForm) -> String,
+                     apply: fn(&mut ActivityForm, String)| {
+        view! {
+            <DateField kind=kind name=name value=Signal::derive(get(read))
+                on_input=Callback::new(move |v| form.update(|f| if let Some(f) = f { apply(f, v) }))/>
+        }
+    };
     let is_forum = move || form.with(|f| f.as_ref().is_some_and(|f| f.kind == "evening_forum"));
     let this_id = StoredValue::new(id.clone());
     view! {
@@ -126,10 +138,10 @@ pub fn ForumFormPage() -> impl IntoView {
                         {model::ActivityKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{kind_label(i18n, k.as_str())}</option> }).collect_view()}
                     </select>
                 </label>
-                <label>{t!(i18n, field_date)}<input type="date" name="date" prop:value=get(|f| f.date.clone()) on:input=set(|f, v| f.date = v)/></label>
+                <label>{t!(i18n, field_date)}{when(FieldKind::Date, "date", |f| f.date.clone(), |f, v| f.date = v)}</label>
                 <div class="two">
-                    <label>{t!(i18n, field_start)}<input type="time" name="start" prop:value=get(|f| f.start.clone()) on:input=set(|f, v| f.start = v)/></label>
-                    <label>{t!(i18n, field_end)}<input type="time" name="end" prop:value=get(|f| f.end.clone()) on:input=set(|f, v| f.end = v)/></label>
+                    <label>{t!(i18n, field_start)}{when(FieldKind::Time, "start", |f| f.start.clone(), |f, v| f.start = v)}</label>
+                    <label>{t!(i18n, field_end)}{when(FieldKind::Time, "end", |f| f.end.clone(), |f, v| f.end = v)}</label>
                 </div>
                 <label>{t!(i18n, field_place)}<input name="place" prop:value=get(|f| f.place.clone()) on:input=set(|f, v| f.place = v)/></label>
                 <label>{t!(i18n, field_host)}<input name="host" list="speakers" prop:value=get(|f| f.host.clone()) on:input=set(|f, v| f.host = v)/></label>
@@ -202,7 +214,8 @@ fn AgendaEditor(form: RwSignal<Option<ActivityForm>>) -> impl IntoView {
     }
 }
 
-/// Names to pick a speaker or host from: volunteers and teams on this phone.
+/// Names to pick a speaker or host from: volunteers and teams on this phone, in pinyin
+/// order.
 #[component]
 fn SpeakerList() -> impl IntoView {
     let ctx = use_app();
@@ -225,6 +238,7 @@ fn SpeakerList() -> impl IntoView {
                     );
                 }
             }
+            crate::collate::sort_by_name(&mut names, |n| n.as_str());
             names
         }
     });

@@ -4,6 +4,7 @@
 //! smooth. Owns the list's filter state only.
 
 use super::doc_list::text;
+use crate::components::date_field::DateField;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::pending_concerns;
@@ -12,6 +13,7 @@ use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
+use model::date_input::FieldKind;
 use model::filter::ActivityFilter;
 use serde_json::Value;
 use std::collections::HashSet;
@@ -101,7 +103,10 @@ pub fn ForumsPage() -> impl IntoView {
                 <option value="">{t!(i18n, all_kinds)}</option>
                 {model::ActivityKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{kind_label(i18n, k.as_str())}</option> }).collect_view()}
             </select>
-            <input type="month" data-testid="filter-month" on:change=move |ev| filter.update(|f| f.month = event_target_value(&ev))/>
+            <DateField kind=FieldKind::Month testid="filter-month" strict=true
+                value=Signal::derive(move || filter.with(|f| f.month.clone()))
+                label=Signal::derive(move || t_string!(i18n, ph_month).to_owned())
+                on_input=Callback::new(move |v: String| if filter.with_untracked(|f| f.month != v) { filter.update(|f| f.month = v) })/>
             <label class="check">
                 <input type="checkbox" data-testid="filter-pending" on:change=move |ev| filter.update(|f| f.pending_only = event_target_checked(&ev))/>
                 {t!(i18n, has_pending_concerns)}
@@ -137,11 +142,15 @@ fn ActivityRow(doc: Value) -> impl IntoView {
         .and_then(Value::as_u64)
         .unwrap_or(0);
     let kind = text(&doc, "kind");
+    // Without a place there is no empty " · · ".
+    let place = Some(text(&doc, "place"))
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| format!(" · {p}"));
     view! {
         <A href=format!("/forums/{}", text(&doc, "_id")) attr:class="row-link">
             <div class="row-title">{text(&doc, "title")}</div>
             <div class="row-meta">
-                <span class="tag">{move || kind_label(i18n, &kind)}</span>" "{when}" · "{text(&doc, "place")}" · "{present}" 👥"
+                <span class="tag">{move || kind_label(i18n, &kind)}</span>" "{when}{place}" · "{present}" 👥"
             </div>
         </A>
     }

@@ -1,7 +1,10 @@
 //! 签到 roster of one activity (`/forums/:id/roster`): every active volunteer, members of the
-//! activity's teams first, with one big tap to check in and another to check out, a role,
-//! 全部签退, and a count of who is here. Writes through `records::people`.
+//! activity's teams first, each group in pinyin order (`collate`), with one big tap to
+//! check in and another to check out, a role, 全部签退 (after saying how many it checks out
+//! and asking), a count of who is here, and each finished stay's length. Writes through
+//! `records::people`.
 
+use crate::collate::compare_names;
 use crate::components::qr_scanner::QrScanner;
 use crate::ctx::use_app;
 use crate::i18n::*;
@@ -11,6 +14,7 @@ use crate::store::Relation;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
+use model::attendance::service;
 use model::id::attendance_id;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -77,12 +81,11 @@ pub fn RosterPage() -> impl IntoView {
                     }
                 })
                 .collect();
+            let name = |l: &Line| l.volunteer["name"].as_str().unwrap_or_default().to_owned();
             lines.sort_by(|a, b| {
-                b.member.cmp(&a.member).then_with(|| {
-                    a.volunteer["name"]
-                        .as_str()
-                        .cmp(&b.volunteer["name"].as_str())
-                })
+                b.member
+                    .cmp(&a.member)
+                    .then_with(|| compare_names(&name(a), &name(b)))
             });
             Ok::<_, crate::store::StoreError>((activity, lines))
         }
@@ -92,9 +95,12 @@ pub fn RosterPage() -> impl IntoView {
         Ok(()) => ctx.notify_changed(),
         Err(e) => _ = error.try_set(Some(e.user_message(zh))),
     };
+    // 全部签退 first says how many it will check out; 确定 does it.
+    let asking = RwSignal::new(false);
     let all_out = {
         let act = activity_id.clone();
         move |_| {
+            asking.set(false);
             let (store, act, zh) = (ctx.store(), act.clone(), zh());
             spawn_local(async move { done(check_out_all(&store, &act).await.map(|_| ()), zh) });
         }
@@ -134,9 +140,18 @@ pub fn RosterPage() -> impl IntoView {
         <div class="roster-head">
             <span data-testid="here-count">{t!(i18n, here_now)}" "{here}</span>" · "
             <span data-testid="came-count">{t!(i18n, checked_in_total)}" "{came}</span>
-            <button data-testid="check-out-all" on:click=all_out>{t!(i18n, check_out_all)}</button>
+            <button data-testid="check-out-all" disabled=move || here() == 0 on:click=move |_| asking.set(true)>{t!(i18n, check_out_all)}</button>
             <button data-testid="scan" on:click=move |_| scanning.set(true)>{t!(i18n, scan_card)}</button>
         </div>
+        <Show when=move || { asking.get() && here() > 0 }>
+            <div class="panel confirm" role="alertdialog" data-testid="check-out-all-ask">
+                <p>{move || t!(i18n, check_out_all_ask, n = here())}</p>
+                <div class="actions">
+                    <button class="primary" data-testid="check-out-all-ok" on:click=all_out.clone()>{t!(i18n, confirm)}</button>
+                    <button data-testid="check-out-all-cancel" on:click=move |_| asking.set(false)>{t!(i18n, cancel)}</button>
+                </div>
+            </div>
+        </Show>
         <Show when=move || scanning.get()>
             <QrScanner on_scan=scanned on_close=Callback::new(move |_| scanning.set(false))/>
         </Show>
@@ -177,9 +192,13 @@ fn RosterLine(
     let action = match &line.attendance {
         None => {
             let tap = move |_| {
-                let Some(profile) = ctx.profile.get_untracked() else { return };
+                let Some(profile) = ctx.profile.get_untracked() else {
+                    return;
+                };
                 let (store, act, vid) = (ctx.store(), activity_id.clone(), vid.clone());
-                spawn_local(async move { done(check_in(&store, &profile, &act, &vid, "service").await, zh) });
+                spawn_local(async move {
+                    done(check_in(&store, &profile, &act, &vid, "service").await, zh)
+                });
             };
             view! { <button class="big in" data-testid="check-in" on:click=tap>{t!(i18n, check_in)}</button> }.into_any()
         }
@@ -203,7 +222,17 @@ fn RosterLine(
             }
             .into_any()
         }
-        Some(a) => view! { <span class="done" data-testid="checked-out">{hm(a, "check_in")}"–"{hm(a, "check_out")}</span> }.into_any(),
+        Some(a) => {
+            // A stay shorter than a minute (checked out by mistake the minute after) says so
+            // instead of a bare 14:32–14:32.
+            let minutes = service(a, None).map(|s| s.minutes).unwrap_or(0);
+            let span = if minutes == 0 {
+                view! { {hm(a, "check_in")}" · "{t!(i18n, under_a_minute)} }.into_any()
+            } else {
+                view! { {hm(a, "check_in")}"–"{hm(a, "check_out")}" · "{minutes}" "{t!(i18n, minutes)} }.into_any()
+            };
+            view! { <span class="done" data-testid="checked-out" data-minutes=minutes>{span}</span> }.into_any()
+        }
     };
     view! {
         <li class="roster-line" data-testid="roster-line" class:member=line.member>

@@ -5,6 +5,7 @@
 //! link) and date, with the responses CSV. Sums are
 //! `model::survey::results`'; this screen only draws them.
 
+use crate::components::date_field::DateField;
 use crate::components::option_bars::OptionBars;
 use crate::ctx::use_app;
 use crate::i18n::*;
@@ -13,6 +14,7 @@ use crate::records::surveys;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_params_map, use_query_map};
+use model::date_input::FieldKind;
 use model::survey::results::{per_version, results, Filter, QuestionResult};
 use model::survey::{Kind, Response, Status, Survey};
 use std::collections::HashMap;
@@ -150,10 +152,24 @@ pub fn SurveyResultsPage() -> impl IntoView {
         });
     };
     let set_date = move |from: bool| {
-        move |ev| {
-            let v = Some(event_target_value(&ev)).filter(|v| !v.is_empty());
-            filter.update(|f| if from { f.from = v } else { f.until = v });
-        }
+        Callback::new(move |v: String| {
+            let v = Some(v).filter(|v| !v.is_empty());
+            if filter.with_untracked(|f| if from { &f.from } else { &f.until } != &v) {
+                filter.update(|f| if from { f.from = v } else { f.until = v });
+            }
+        })
+    };
+    let date_of = move |from: bool| {
+        Signal::derive(move || {
+            filter.with(|f| {
+                if from {
+                    f.from.clone()
+                } else {
+                    f.until.clone()
+                }
+                .unwrap_or_default()
+            })
+        })
     };
     let (s1, s2, s3) = (set_status.clone(), set_status.clone(), set_status);
     let activity_ids = move || {
@@ -210,8 +226,8 @@ pub fn SurveyResultsPage() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
-                <label>{t!(i18n, sv_from)}<input type="date" name="from" on:change=set_date(true)/></label>
-                <label>{t!(i18n, sv_until)}<input type="date" name="until" on:change=set_date(false)/></label>
+                <label>{t!(i18n, sv_from)}<DateField kind=FieldKind::Date name="from" strict=true value=date_of(true) on_input=set_date(true)/></label>
+                <label>{t!(i18n, sv_until)}<DateField kind=FieldKind::Date name="until" strict=true value=date_of(false) on_input=set_date(false)/></label>
             </div>
             <p class="meta">{t!(i18n, sv_counted)}" "<span data-testid="counted">{move || figures.with(|f| f.as_ref().map(|f| f.responses))}</span></p>
             {move || figures.with(|f| f.as_ref().and_then(|f| f.satisfaction)).map(|p| view! {

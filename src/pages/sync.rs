@@ -1,6 +1,7 @@
-//! 同步 tab: sign-in, the state of sync (last success, pending, last run's figures), the
-//! error in plain words with a retry button, and the way to the conflict list.
-//! Everything goes through `sync::service`; this screen never fetches by itself.
+//! 同步 tab: sign-in (first on the screen while signed out, the server address folded
+//! under 高级), the state of sync (last success, pending, last run's figures — "—" before
+//! any run), the error in plain words with a retry button, and the way to the conflict
+//! list. Everything goes through `sync::service`; this screen never fetches by itself.
 
 use crate::components::stat_card::StatCard;
 use crate::components::sync_progress::SyncProgress;
@@ -30,8 +31,12 @@ pub fn SyncPage() -> impl IntoView {
             }
         })
     };
+    let signed_in = move || sync.settings.with(Option::is_some) && !state.with(|s| s.needs_login);
     view! {
         <h2>{t!(i18n, sync_title)}</h2>
+        <Show when=move || !signed_in()>
+            <LoginForm/>
+        </Show>
         <p>{t!(i18n, sync_explain)}</p>
         <div class="stats" data-testid="sync-figures" data-runs=move || state.with(|s| s.runs)>
             <StatCard
@@ -43,11 +48,13 @@ pub fn SyncPage() -> impl IntoView {
                 label=Signal::derive(move || t_string!(i18n, sync_sent).to_owned())
                 value=figure(|r| r.sent)
                 testid="sync-sent"
+                none="—"
             />
             <StatCard
                 label=Signal::derive(move || t_string!(i18n, sync_received).to_owned())
                 value=figure(|r| r.received)
                 testid="sync-received"
+                none="—"
             />
             <StatCard
                 label=Signal::derive(move || t_string!(i18n, sync_conflicts).to_owned())
@@ -72,10 +79,7 @@ pub fn SyncPage() -> impl IntoView {
         <Show when=move || state.with(|s| s.conflicts > 0)>
             <p><a href="/sync/conflicts" class="button" data-testid="view-conflicts">{t!(i18n, sync_view_conflicts)}</a></p>
         </Show>
-        <Show
-            when=move || sync.settings.with(Option::is_some) && !state.with(|s| s.needs_login)
-            fallback=move || view! { <LoginForm/> }
-        >
+        <Show when=signed_in>
             <p data-testid="signed-in">
                 {t!(i18n, sync_signed_in_as)}
                 {move || sync.settings.get().map(|s| format!("{} @ {}", s.user, s.server))}
@@ -139,10 +143,6 @@ fn LoginForm() -> impl IntoView {
     view! {
         <form class="form" on:submit=submit data-testid="login-form" novalidate>
             <h3>{t!(i18n, sync_login_title)}</h3>
-            <label>{t!(i18n, sync_server)}
-                <input type="url" inputmode="url" autocomplete="url" data-testid="login-server"
-                    prop:value=server on:input=move |ev| server.set(event_target_value(&ev))/>
-            </label>
             <label>{t!(i18n, sync_user)}
                 <input autocomplete="username" autocapitalize="off" data-testid="login-user"
                     prop:value=user on:input=move |ev| user.set(event_target_value(&ev))/>
@@ -152,6 +152,14 @@ fn LoginForm() -> impl IntoView {
                     prop:value=password on:input=move |ev| password.set(event_target_value(&ev))/>
             </label>
             <p class="hint">{t!(i18n, sync_password_note)}</p>
+            // The server address is filled in (this hub's own); a cadre rarely changes it.
+            <details class="advanced" data-testid="login-advanced" open=server.get_untracked().trim().is_empty()>
+                <summary>{t!(i18n, sync_advanced)}</summary>
+                <label>{t!(i18n, sync_server)}
+                    <input type="url" inputmode="url" autocomplete="url" data-testid="login-server"
+                        prop:value=server on:input=move |ev| server.set(event_target_value(&ev))/>
+                </label>
+            </details>
             <Show when=move || missing.get()>
                 <p class="error" role="alert">{t!(i18n, sync_missing_fields)}</p>
             </Show>

@@ -1,6 +1,8 @@
-//! 志愿服务队 (`/teams`): the station's teams with members and turnout, and a form to add
-//! one (name, specialty, leader) or edit one (编辑 fills the same form).
+//! 志愿服务队 (`/teams`): the station's teams in pinyin order (`collate`) with members and
+//! turnout, and a form to add one (name, specialty, leader) or edit one (编辑 fills the
+//! same form).
 
+use crate::collate::sort_by_name;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::people::{save_team, SPECIALTIES};
@@ -18,10 +20,11 @@ pub fn TeamsPage() -> impl IntoView {
         ctx.changed.track();
         let store = ctx.store();
         async move {
-            let teams = store
+            let mut teams = store
                 .all_of_type("team", u32::MAX)
                 .await
                 .unwrap_or_default();
+            sort_by_name(&mut teams, |t| t["name"].as_str().unwrap_or_default());
             let vols = store
                 .all_of_type("volunteer", u32::MAX)
                 .await

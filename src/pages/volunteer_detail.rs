@@ -3,6 +3,7 @@
 //! (不计入) and not counted until a cadre confirms it (确认签退); check-in and check-out
 //! times can be corrected (修改时间), each change a new revision.
 
+use crate::components::date_field::DateField;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::people::{confirm_check_out, edit_attendance_times};
@@ -12,6 +13,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use model::attendance::service;
+use model::date_input::FieldKind;
 use model::time::to_local_input;
 
 /// One history line: attendance, its activity, its minutes and whether they count.
@@ -158,7 +160,11 @@ fn HistoryRow(entry: Entry) -> impl IntoView {
         <li data-testid="history-row">
             <div class="row-title">{entry.title}</div>
             <div class="row-meta">{entry.when.get(..16).unwrap_or_default().replace('T', " ")}" · "
-                <span data-testid="history-minutes">{entry.minutes}</span>" "{t!(i18n, minutes)}
+                {if entry.minutes == 0 {
+                    view! { <span data-testid="history-minutes">{t!(i18n, under_a_minute)}</span> }.into_any()
+                } else {
+                    view! { <span data-testid="history-minutes">{entry.minutes}</span>" "{t!(i18n, minutes)} }.into_any()
+                }}
                 {(!entry.counted).then(|| view! { " · "<span class="tag">{t!(i18n, not_counted)}</span> })}</div>
             <div class="actions">
                 {needs_confirm.then(|| view! {
@@ -169,9 +175,9 @@ fn HistoryRow(entry: Entry) -> impl IntoView {
             <Show when=move || editing.get()>
                 <form class="form" on:submit=save novalidate data-testid="times-form">
                     <label>{t!(i18n, check_in_time)}
-                        <input type="datetime-local" name="check_in" bind:value=check_in/></label>
+                        <DateField kind=FieldKind::DateTime name="check_in" value=check_in on_input=Callback::new(move |v| check_in.set(v))/></label>
                     <label>{t!(i18n, check_out_time)}
-                        <input type="datetime-local" name="check_out" bind:value=check_out/></label>
+                        <DateField kind=FieldKind::DateTime name="check_out" value=check_out on_input=Callback::new(move |v| check_out.set(v))/></label>
                     <button class="primary" type="submit">{t!(i18n, save)}</button>
                 </form>
             </Show>

@@ -1,6 +1,7 @@
 //! New and edit volunteer (`/volunteers/new`, `/volunteers/:id/edit`): name, mobile number
-//! (checked; a duplicate is warned about), teams, skills, 党员, active.
+//! (checked; a duplicate is warned about), teams (in pinyin order), skills, 党员, active.
 
+use crate::collate::sort_by_name;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::people::{duplicate_phone, save_volunteer, VolunteerInput};
@@ -25,12 +26,12 @@ pub fn VolunteerFormPage() -> impl IntoView {
     {
         let (store, id) = (ctx.store(), id.clone());
         spawn_local(async move {
-            _ = teams.try_set(
-                store
-                    .all_of_type("team", u32::MAX)
-                    .await
-                    .unwrap_or_default(),
-            );
+            let mut all = store
+                .all_of_type("team", u32::MAX)
+                .await
+                .unwrap_or_default();
+            sort_by_name(&mut all, |t| t["name"].as_str().unwrap_or_default());
+            _ = teams.try_set(all);
             if let Some(Ok(v)) = match &id {
                 Some(id) => Some(store.get(id).await),
                 None => None,

@@ -1,7 +1,8 @@
-//! 志愿者 tab: the station's volunteers, searched by name or pinyin initials
-//! (`model::names`) and filtered by team, with links
-//! to add a volunteer and to the teams. Reads through the store.
+//! 志愿者 tab: the station's volunteers in pinyin order (`collate`), searched by name or
+//! pinyin initials (`model::names`) and filtered by team, with links to add a volunteer
+//! and to the teams. Reads through the store.
 
+use crate::collate::sort_by_name;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use leptos::prelude::*;
@@ -23,10 +24,11 @@ pub fn VolunteersPage() -> impl IntoView {
                 .all_of_type("volunteer", u32::MAX)
                 .await
                 .unwrap_or_default();
-            let teams = store
+            let mut teams = store
                 .all_of_type("team", u32::MAX)
                 .await
                 .unwrap_or_default();
+            sort_by_name(&mut teams, |t| t["name"].as_str().unwrap_or_default());
             (vols, teams)
         }
     });
@@ -45,7 +47,7 @@ pub fn VolunteersPage() -> impl IntoView {
                         .is_some_and(|ts| ts.iter().any(|x| x.as_str() == Some(t.as_str())))
             })
             .collect();
-        v.sort_by(|a, b| a["name"].as_str().cmp(&b["name"].as_str()));
+        sort_by_name(&mut v, |v| v["name"].as_str().unwrap_or_default());
         v
     };
     view! {

@@ -203,3 +203,17 @@ pub async fn confirm_check_out(store: &Store, attendance_id: &str) -> Result<(),
         .await
         .map(|_| ())
 }
+
+/// The name of the team a concern was dispatched to: `assigned_team` holds a team's id
+/// (demo data, records from other phones) or the name as typed; an id whose team is not on
+/// this phone shows as it is.
+pub async fn team_name(store: &Store, assigned: &str) -> String {
+    if assigned.starts_with("team:") {
+        if let Ok(team) = store.get(assigned).await {
+            if let Some(name) = team["name"].as_str() {
+                return name.to_owned();
+            }
+        }
+    }
+    assigned.to_owned()
+}

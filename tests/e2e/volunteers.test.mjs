@@ -60,7 +60,11 @@ test('team, volunteers, roster check-in and check-out, hours, reload', async () 
     await page.getByTestId('here-count').filter({ hasText: `在场 ${i}` }).waitFor();
   }
   await page.clock.fastForward('02:30:00');
+  // 全部签退 says how many it checks out and asks first.
   await page.getByTestId('check-out-all').tap();
+  await page.getByTestId('check-out-all-ask').filter({ hasText: '将为 20 位在场的志愿者签退，确定吗？' }).waitFor();
+  assert.match(await page.getByTestId('here-count').textContent(), /在场 20/, 'nobody checked out before 确定');
+  await page.getByTestId('check-out-all-ok').tap();
   await page.getByTestId('here-count').filter({ hasText: '在场 0' }).waitFor();
   await waitCount(page.locator('[data-testid=checked-out]'), 20);
 

@@ -1,7 +1,8 @@
 //! The 四单闭环 loop of a villager's concern: open → 已派单 assigned → 已办结 resolved →
-//! 已评价 rated. Owns the allowed moves and what each move writes into the document;
-//! never stores anything.
+//! 已评价 rated. Owns the allowed moves, what each move writes into the document and
+//! when a dispatched concern is overdue; never stores anything and never reads the clock.
 
+use crate::date_input::{normalize, DateInputError, FieldKind};
 use crate::doc::ConcernStatus;
 use serde_json::{json, Value};
 
@@ -82,6 +83,9 @@ pub enum StepError {
     /// The document has no valid `status`.
     #[error("the document has no valid concern status")]
     NoStatus,
+    /// The due date is not a date.
+    #[error("due date: {0}")]
+    Due(#[from] DateInputError),
 }
 
 impl StepError {
@@ -92,6 +96,7 @@ impl StepError {
             Self::Empty("team") => "请填写承办队伍".into(),
             Self::Empty(_) => "请填写办理结果".into(),
             Self::NoStatus => "问题记录缺少办理状态".into(),
+            Self::Due(_) => "办结期限请按“年-月-日”填写，例如 2026-12-05".into(),
         }
     }
 }
@@ -135,6 +140,7 @@ impl Step {
         let to = self.next(from)?;
         let fields = match self {
             Step::Dispatch { team, due } if !team.trim().is_empty() => {
+                let due = normalize(FieldKind::Date, due)?;
                 json!({"assigned_team": team.trim(), "due": due, "assigned_at": now})
             }
             Step::Dispatch { .. } => return Err(StepError::Empty("team")),
@@ -163,6 +169,15 @@ pub fn is_pending(status: &str) -> bool {
         ConcernStatus::parse(status),
         Some(ConcernStatus::Open | ConcernStatus::Assigned)
     )
+}
+
+/// Whether a concern is past its due date (`YYYY-MM-DD`) on `today` and still not
+/// resolved: open or dispatched, with a due date before today. A concern due today is not.
+pub fn is_overdue(doc: &Value, today: &str) -> bool {
+    let s = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or_default();
+    is_pending(s("status"))
+        && normalize(FieldKind::Date, s("due"))
+            .is_ok_and(|due| !due.is_empty() && due.as_str() < today)
 }
 
 #[cfg(test)]

@@ -129,6 +129,21 @@ impl Segment {
         })
         .collect()
     }
+
+    /// The segment on one line, its parts joined by " · " and an empty part left out:
+    /// 主讲开题 · 李医生 · 30′, 文娱开场 · 15′ (no speaker), 群众畅谈 (no minutes).
+    pub fn line(&self) -> String {
+        let minutes = (self.minutes > 0).then(|| format!("{}′", self.minutes));
+        [
+            self.title.trim(),
+            self.speaker.trim(),
+            minutes.as_deref().unwrap_or_default(),
+        ]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+    }
 }
 
 /// An evening forum or other activity.
@@ -214,6 +229,23 @@ pub struct Attendance {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_segment_line_leaves_out_what_is_empty() {
+        let seg = |title: &str, speaker: &str, minutes| Segment {
+            title: title.into(),
+            speaker: speaker.into(),
+            minutes,
+        };
+        assert_eq!(
+            seg("主讲开题", "李医生", 30).line(),
+            "主讲开题 · 李医生 · 30′"
+        );
+        assert_eq!(seg("文娱开场", "", 15).line(), "文娱开场 · 15′");
+        assert_eq!(seg("文娱开场", "  ", 15).line(), "文娱开场 · 15′");
+        assert_eq!(seg("群众畅谈", "", 0).line(), "群众畅谈");
+        assert_eq!(seg("", "", 0).line(), "");
+    }
 
     #[test]
     fn unknown_fields_survive_a_round_trip() {

@@ -11,6 +11,7 @@ pub mod attendance;
 pub mod compare;
 pub mod concern;
 pub mod csv;
+pub mod date_input;
 pub mod demo;
 pub mod doc;
 pub mod filter;

@@ -92,3 +92,46 @@ fn pending_means_open_or_dispatched() {
     assert!(is_pending("open") && is_pending("assigned"));
     assert!(!is_pending("resolved") && !is_pending("rated") && !is_pending("?"));
 }
+
+#[test]
+fn a_due_date_is_stored_as_a_date_or_refused() {
+    let mut doc = serde_json::json!({"status": "open", "text": "x"});
+    let typed = |due: &str| Step::Dispatch {
+        team: "农技服务队".into(),
+        due: due.into(),
+    };
+    let before = doc.clone();
+    let err = typed("12/05/2026").apply(&mut doc, "t").unwrap_err();
+    assert!(matches!(err, StepError::Due(_)), "{err:?}");
+    assert!(err.zh().contains("年-月-日"), "{}", err.zh());
+    assert_eq!(doc, before, "a refused due date changes nothing");
+    assert_eq!(typed("2026年12月5日").apply(&mut doc, "t"), Ok(Assigned));
+    assert_eq!(doc["due"], "2026-12-05");
+    assert_eq!(typed("").apply(&mut doc, "t"), Ok(Assigned), "no due date");
+    assert_eq!(doc["due"], "");
+}
+
+#[test]
+fn overdue_only_after_the_due_day_and_while_not_resolved() {
+    let at = |status: &str, due: &str| serde_json::json!({"status": status, "due": due});
+    assert!(is_overdue(&at("assigned", "2026-12-05"), "2026-12-06"));
+    assert!(
+        is_overdue(&at("open", "2026-12-05"), "2027-01-01"),
+        "reopened and late"
+    );
+    assert!(
+        !is_overdue(&at("assigned", "2026-12-05"), "2026-12-05"),
+        "due today"
+    );
+    assert!(!is_overdue(&at("assigned", "2026-12-05"), "2026-12-04"));
+    assert!(!is_overdue(&at("resolved", "2026-12-05"), "2026-12-06"));
+    assert!(!is_overdue(&at("rated", "2026-12-05"), "2026-12-06"));
+    assert!(
+        !is_overdue(&at("assigned", ""), "2026-12-06"),
+        "no due date"
+    );
+    assert!(!is_overdue(
+        &serde_json::json!({"status": "assigned"}),
+        "2026-12-06"
+    ));
+}
