@@ -316,7 +316,7 @@ impl SyncService {
     }
 }
 
-/// `station_<code>`: one remote database per village station (DESIGN.md, "Sync").
+/// `station_<code>`: one remote database per village station (docs/design.md, "Sync").
 pub fn station_db(code: &str) -> String {
     format!("station_{code}")
 }

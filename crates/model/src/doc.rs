@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Fields every document carries (DESIGN.md, "Data: documents").
+/// Fields every document carries (docs/design.md, "Everything is a CouchDB document").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Meta {
     /// `<type>:<uuid v7>`.

@@ -1,4 +1,4 @@
-//! Yehua's domain model: the document types of DESIGN.md ("Data: documents"), their ids,
+//! Yehua's domain model: the document types of docs/design.md, their ids,
 //! their validation (with zh-CN and en messages), a deterministic demo-data generator and
 //! the headquarters totals, the monthly roll-up up the station tree (`rollup`) and the CSV
 //! files beside an export (`csv`, `tables`).

@@ -6,7 +6,7 @@
 //! spreadsheet), `templates` (夜话满意度调查, 群众需求征集) and `forum` (which satisfaction
 //! survey a forum hands round, and the forum's satisfaction figure). Never touches storage.
 //!
-//! Wire shapes (DESIGN.md "Data: documents"):
+//! Wire shapes (docs/design.md, "Everything is a CouchDB document"):
 //! - survey: `title`, `description`, `activity_id?`, `status` (`draft`/`open`/`closed`),
 //!   `template?`, `version` (from 1), `questions: [Question]` (the current version) and
 //!   `versions: [{version, questions}]` (every earlier version, oldest first, kept in the
