@@ -1,4 +1,4 @@
-// Rendering with 10,000 activities (issue 10, figure 6), in headless Chromium at 360x640
+// Rendering with 10,000 activities, in headless Chromium at 360x640
 // with the CPU slowed 4x (no network throttling: the data is already on the phone).
 // The data: the demo set sized by `/?demo_activities=10000` (~75,000 documents), loaded
 // once, unthrottled. Then, RUNS times:

@@ -14,7 +14,7 @@ const commit = execSync('git rev-parse --short HEAD').toString().trim();
 const date = new Date().toISOString().slice(0, 10);
 const out = [];
 out.push(`## ${date} — \`make bench\` (${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GB, commit ${commit})`, '');
-out.push('Medians of 5 runs; Yehua and PouchDB alternate in the same page. Budgets from issue 10.', '');
+out.push('Medians of 5 runs; Yehua and PouchDB alternate in the same page.', '');
 
 const files = lines.filter((l) => l.figure === 'file' || l.figure === 'whole app');
 if (files.length) {

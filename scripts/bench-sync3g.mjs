@@ -1,4 +1,4 @@
-// A new phone's first sync over a throttled link (issue 25), in headless Chromium through
+// A new phone's first sync over a throttled link, in headless Chromium through
 // the DevTools protocol: the hub holds a station's records (pushed by another phone on an
 // open link); a fresh phone fills in the station profile, then the link drops to Regular
 // 3G (300 ms, 750 kbit/s down, 250 kbit/s up) with the CPU slowed 4×, and the clock runs

@@ -1,4 +1,4 @@
-// The split build (issue 17): turns cargo's raw wasm into a first module plus the chunks
+// The split build: turns cargo's raw wasm into a first module plus the chunks
 // src/chunks.rs marks, in place of the single module Trunk built. Run by
 // scripts/post-build.mjs on Trunk's staging folder, before the service worker is written.
 //

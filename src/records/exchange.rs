@@ -1,4 +1,4 @@
-//! Export and import for headquarters (issue 9): reading the whole store in batches,
+//! Export and import for headquarters: reading the whole store in batches,
 //! building the export file and the CSV tables beside it, and importing a file a station
 //! sent. Each is a function over [`Store`]; the file format, the choice of documents and
 //! the merge plan are `crates/exchange`, the tables `model::tables`.

@@ -1,4 +1,4 @@
-// Issue 9 end to end at 360x640 in zh-CN, offline: a village phone (A) loads the demo
+// End to end at 360x640 in zh-CN, offline: a village phone (A) loads the demo
 // data, reads its dashboard (table, cards, charts), exports the JSON file (checked against
 // docs/export.schema.json and exchange::parse by crates/exchange/examples/check_export)
 // and a CSV (BOM, one line per record); a township headquarters phone (B) refuses a cut-off

@@ -1,4 +1,4 @@
-// Issue 3 end to end at 360x640 in zh-CN, offline: a 夜话 with its four segments, three
+// End to end at 360x640 in zh-CN, offline: a 夜话 with its four segments, three
 // concerns taken round the loop (派单 → 办结 → 评价), reload keeps everything, a draft
 // survives a reload mid-typing, open concerns show on the next forum, Chinese search,
 // delete with undo.
@@ -55,7 +55,7 @@ test('a forum with four segments and three concerns round the loop survives a re
   await first.getByTestId('rate-satisfied').tap();
   await first.getByTestId('concern-status').filter({ hasText: '已评价' }).waitFor();
 
-  // Without the service worker (issue 6) a reload needs the network to fetch the app;
+  // Without the service worker a reload needs the network to fetch the app;
   // the records themselves come from IndexedDB.
   await context.setOffline(false);
   await page.reload();

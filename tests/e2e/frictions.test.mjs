@@ -1,4 +1,4 @@
-// Issue 22 end to end at 360x640 in zh-CN: a cadre's evening without traps. Before the first
+// End to end at 360x640 in zh-CN: a cadre's evening without traps. Before the first
 // sign-in the header keeps a long station name whole beside a short sync badge, and the 同步
 // screen puts the sign-in form first, shows "—" for figures no run has made yet and folds
 // the server address under 高级. A concern card labels what it shows (反映人 / 承办 / 期限)

@@ -1,4 +1,4 @@
-// Issues 8 and 9 together: a township headquarters phone imports a file a village sent
+// Sync and the export file together: a township headquarters phone imports a file a village sent
 // (records the hub does not have yet) and then syncs as an `hq` user, who may read the
 // villages below and write none. The run must succeed — HQ pulls the villages and pushes
 // only its own database — with nothing left counted as pending; the village's synced

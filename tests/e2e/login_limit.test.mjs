@@ -1,4 +1,4 @@
-// The hub slows sign-ins after repeated wrong passwords (issue 16): the phone says so in
+// The hub slows sign-ins after repeated wrong passwords: the phone says so in
 // plain words — not "cannot reach the server" — and the right password still works once
 // the short wait is over. Its own hub, so no other test's sign-ins are slowed.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// The installable app (issue 6), in Chromium at 360x640: the manifest passes Chromium's
+// The installable app, in Chromium at 360x640: the manifest passes Chromium's
 // installability check, the service worker precaches exactly the build's files, the app
 // starts offline from a closed page with its data and saves new records, and a new build
 // shows the update toast, which reloads once into the new version with the data intact.

@@ -1,4 +1,4 @@
-// Issue 4: a volunteer's QR card is drawn on the phone, and the roster's 扫码签到 reads it
+// A volunteer's QR card is drawn on the phone, and the roster's 扫码签到 reads it
 // from the camera and checks that volunteer in — offline. Chromium's fake camera plays a
 // Y4M file made from the card's own SVG; headless Chromium on Linux has no BarcodeDetector,
 // so this exercises the Rust decoder on canvas frames.

@@ -1,4 +1,4 @@
-// The split build (issue 17), in Chromium at 360x640 against the real hub serving dist/:
+// The split build, in Chromium at 360x640 against the real hub serving dist/:
 // - after one visit, with the network and the hub gone, every route of the router opens
 //   and shows its own content (so no chunk is missing from the worker's precache);
 // - a screen whose chunk cannot be fetched says so in Chinese with 重试, and opens after

@@ -1,4 +1,4 @@
-// Issue 5 end to end at 360x640 in zh-CN, offline: build a survey with all six question
+// End to end at 360x640 in zh-CN, offline: build a survey with all six question
 // kinds and a show-if rule (refusals first: no title, no questions, one option, min > max),
 // open it, fill five responses in kiosk mode, check the results against what was entered,
 // download the CSV (BOM, header, rows), edit after responses (a new version), reload.

@@ -1,4 +1,4 @@
-// Issue 8 end to end: phones (separate browser contexts at 360x640, zh-CN) syncing with
+// End to end: phones (separate browser contexts at 360x640, zh-CN) syncing with
 // the real hub that serves the app. Sign-in, the header indicator, sync on `online`, a
 // forum that travels between phones, offline edits on both that become one conflict,
 // resolved on one phone and cleared on the other; a reload in the middle of a large pull

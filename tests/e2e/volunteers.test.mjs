@@ -1,4 +1,4 @@
-// Issue 4 end to end at 360x640 in zh-CN, offline: a team and a volunteer made by hand, 40
+// End to end at 360x640 in zh-CN, offline: a team and a volunteer made by hand, 40
 // demo volunteers, a forum's roster with 20 check-ins and 全部签退, the hours on the
 // volunteer's page, and a reload that keeps it all. The page clock is Playwright's, so
 // 2½ hours of service pass in a moment.

@@ -1,4 +1,4 @@
-//! The file a village station sends to headquarters when it cannot sync (issue 9):
+//! The file a village station sends to headquarters when it cannot sync:
 //! `yehua-<station>-<yyyymmdd>.json`, described by `docs/export.schema.json`.
 //!
 //! Every entry of `docs` is one leaf revision in the shape CouchDB's `_bulk_get` /
