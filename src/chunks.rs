@@ -32,9 +32,6 @@ pub enum Chunk {
 }
 
 impl Chunk {
-    /// Every chunk, in the order the service worker's warm-up preloads them.
-    pub const ALL: [Chunk; 4] = [Chunk::Forums, Chunk::People, Chunk::Surveys, Chunk::Office];
-
     fn bit(self) -> u32 {
         1 << self as u32
     }
@@ -116,7 +113,7 @@ fn is_loaded(chunk: Chunk) -> bool {
 
 /// Downloads and links `chunk` unless it is already; a failure is not remembered, so
 /// the next call tries again.
-pub async fn preload(chunk: Chunk) -> Result<(), ChunkError> {
+async fn preload(chunk: Chunk) -> Result<(), ChunkError> {
     if is_loaded(chunk) {
         return Ok(());
     }
@@ -209,7 +206,6 @@ fn office_screens(screen: Screen) -> AnyView {
 #[cfg(feature = "split")]
 mod split {
     use super::*;
-    use leptos::prelude::AnyView;
     use leptos::wasm_split::wasm_split;
 
     macro_rules! split_point {

@@ -116,6 +116,27 @@ pub struct Progress {
 /// Called after each batch.
 pub type OnProgress = Rc<dyn Fn(Progress)>;
 
+/// The local record holding the push mark of `store` towards the database at `remote_url`:
+/// every local change up to that sequence is on that remote.
+fn push_mark_key(store: &Store, remote_url: &str) -> String {
+    let url = remote_url.trim_end_matches('/');
+    format!(
+        "pushed:{}",
+        checkpoint::replication_id(store.name(), url, Direction::Push)
+    )
+}
+
+/// How many local documents of `store` changed since everything before them reached the
+/// database at `remote_url` (the "N 条仅保存在本机" figure). Needs no network and none of
+/// the replicator: the sync service counts with it at start, before any run.
+pub async fn pending(store: &Store, remote_url: &str) -> Result<u32, SyncError> {
+    let mark: u64 = store
+        .get_local(&push_mark_key(store, remote_url))
+        .await?
+        .unwrap_or(0);
+    Ok(store.count_changes_after(mark).await?)
+}
+
 /// Replicates one local store with one remote database.
 #[derive(Clone)]
 pub struct Replicator {
@@ -168,14 +189,11 @@ impl Replicator {
     /// (the "N 条仅保存在本机" figure). Pull moves the mark along when the documents it
     /// writes are already on the server, so a finished sync counts 0.
     pub async fn pending(&self) -> Result<u32, SyncError> {
-        let mark: u64 = self.store.get_local(&self.mark_key()).await?.unwrap_or(0);
-        Ok(self.store.count_changes_after(mark).await?)
+        pending(&self.store, self.remote.url()).await
     }
 
-    /// The local record holding the push mark: every local change up to that sequence is
-    /// on this remote.
     fn mark_key(&self) -> String {
-        format!("pushed:{}", self.replication_id(Direction::Push))
+        push_mark_key(&self.store, self.remote.url())
     }
 
     /// Reports where a direction that started at `began` (`Date::now()`) is.

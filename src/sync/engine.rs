@@ -2,7 +2,7 @@
 //! use in the split build as part of the office chunk (src/chunks.rs), so the first
 //! screen never waits for it.
 //!
-//! Owns the order in which a run visits the station databases and the push mark query.
+//! Owns the order in which a run visits the station databases.
 //! Must not schedule runs or show anything: that is [`super::service`].
 
 use super::service::{station_db, SyncSettings};
@@ -26,15 +26,6 @@ pub async fn replicate_all(
     load!(replicate_all_work(store, settings, profile, progress))?.await
 }
 
-/// Local changes not yet on the server (the "N 条仅保存在本机" figure).
-pub async fn pending(
-    store: Store,
-    settings: SyncSettings,
-    profile: Profile,
-) -> Result<u32, SyncError> {
-    load!(pending_work(store, settings, profile))?.await
-}
-
 impl From<ChunkError> for SyncError {
     fn from(e: ChunkError) -> Self {
         SyncError::Unreachable(format!("sync engine: {e}"))
@@ -53,20 +44,6 @@ fn replicate_all_work(
 ) -> Result<Work<SyncReport>, ChunkError> {
     Ok(Box::pin(async move {
         run(&store, &settings, &profile, progress).await
-    }))
-}
-
-#[cfg_attr(
-    feature = "split",
-    leptos::wasm_split::wasm_split(office, wasm_split_path = ::leptos::wasm_split, fallible)
-)]
-fn pending_work(
-    store: Store,
-    settings: SyncSettings,
-    profile: Profile,
-) -> Result<Work<u32>, ChunkError> {
-    Ok(Box::pin(async move {
-        own_replicator(&store, &settings, &profile).pending().await
     }))
 }
 
@@ -110,13 +87,4 @@ async fn run(
     }
     total.complete = true;
     Ok(total)
-}
-
-fn own_replicator(store: &Store, settings: &SyncSettings, profile: &Profile) -> Replicator {
-    let db = station_db(&profile.station_code);
-    Replicator::new(
-        store.clone(),
-        Remote::new(&format!("{}/{db}", settings.server)),
-    )
-    .only_station(Some(profile.station_code.clone()))
 }

@@ -224,7 +224,10 @@ impl SyncService {
             self.settings.get_untracked(),
             self.app.profile.get_untracked(),
         ) {
-            (Some(s), Some(p)) => engine::pending(store.clone(), s, p).await.ok(),
+            (Some(s), Some(p)) => {
+                let own = format!("{}/{}", s.server, station_db(&p.station_code));
+                super::pending(&store, &own).await.ok()
+            }
             // Never synced: everything is only here.
             _ => store.count_changes_after(0).await.ok(),
         };

@@ -279,16 +279,15 @@ pub fn ledger(
         key(a).cmp(&key(b)).then_with(|| a.id().cmp(b.id()))
     });
     let mut balance = 0i64;
+    // The last credit before the balance first went negative.
     let mut last_credit = None;
-    let mut first_negative = None;
+    let mut went_negative = false;
     for (i, e) in entries.iter().enumerate() {
         balance += e.delta();
-        if e.delta() > 0 && first_negative.is_none() {
+        if !went_negative && e.delta() > 0 {
             last_credit = Some(i);
         }
-        if balance < 0 && first_negative.is_none() {
-            first_negative = Some(i);
-        }
+        went_negative |= balance < 0;
     }
     let overdrawn = if balance < 0 {
         let since = last_credit.map_or(0, |i| i + 1);
