@@ -55,9 +55,22 @@ fn hub(dir: &Path) -> std::path::PathBuf {
     data
 }
 
-/// The demo data as the phone stores it, and its export file.
+/// A station's year (the demo generator, unmarked, with ids of its own) as the phone
+/// stores it, and its export file.
 fn demo_export(dir: &Path) -> (Vec<serde_json::Value>, std::path::PathBuf) {
-    let docs = generate(&DemoConfig::default());
+    export_of(
+        dir,
+        &DemoConfig {
+            seed: 7,
+            marked: false,
+            ..DemoConfig::default()
+        },
+    )
+}
+
+/// The documents `cfg` generates and their export file.
+fn export_of(dir: &Path, cfg: &DemoConfig) -> (Vec<serde_json::Value>, std::path::PathBuf) {
+    let docs = generate(cfg);
     let records: Vec<DocRecord> = docs
         .iter()
         .map(|d| {
@@ -171,4 +184,38 @@ fn a_bad_file_among_good_ones_writes_nothing() {
     let (ok, _, err) = run(&["import", other.to_str().unwrap()], &data);
     assert!(!ok && err.contains("no station `330106002`"), "{err}");
     assert_eq!(doc_rows(&data), 0);
+}
+
+#[test]
+fn demo_data_that_reached_the_hub_is_reported_apart_and_counts_for_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = hub(dir.path());
+    // What the old demo button wrote: unmarked, recognised by id.
+    let old = DemoConfig {
+        marked: false,
+        ..DemoConfig::default()
+    };
+    let (docs, file) = export_of(dir.path(), &old);
+    let (ok, _, err) = run(&["import", file.to_str().unwrap()], &data);
+    assert!(ok, "{err}");
+    let (ok, out, err) = run(
+        &["report", "--month", "2026-11", "--station", "330106001"],
+        &data,
+    );
+    assert!(ok, "{err}");
+    let header: Vec<&str> = out.lines().next().unwrap().split('\t').collect();
+    let row: Vec<&str> = out.lines().nth(1).unwrap().split('\t').collect();
+    let col = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
+    assert_eq!((col("场次"), col("活动总数"), col("志愿者人次")), ("0", "0", "0"));
+    let in_month = docs
+        .iter()
+        .filter(|d| {
+            ["start", "check_in", "created_at", "collected_at"]
+                .iter()
+                .find_map(|k| d[*k].as_str())
+                .is_some_and(|t| t.starts_with("2026-11"))
+        })
+        .count();
+    assert!(in_month > 0);
+    assert_eq!(col("示例数据(未计入)"), in_month.to_string());
 }

@@ -2,6 +2,13 @@
 //! volunteers, attendance, concerns at every stage, and a survey with responses.
 //! Same config, same documents, byte for byte (a seeded splitmix64, no clock), so tests
 //! and benchmarks can rely on it. Owns data generation only; never stores anything.
+//!
+//! Demo data must never count as a station's work. Every generated document carries the
+//! marker `"demo": true` ([`DEMO_MARKER`]) unless a config turns it off (the test seed
+//! files, which stand for a real station's year). Documents an earlier build generated
+//! carry no marker, but that button always used the default seed, counts and end date,
+//! whose ids do not depend on the station or the cadre: [`is_demo`] recognises them by id
+//! ([`legacy_ids`]), so a phone can offer to remove them and the dashboard leaves them out.
 
 use crate::doc::{ActivityKind, ConcernCategory, ConcernStatus, Segment};
 use crate::id::{attendance_id, new_id, uuid_v7, DocType};
@@ -9,6 +16,11 @@ use crate::survey::templates::{self, Template};
 use crate::survey::{Status, SATISFACTION_QUESTION};
 use crate::time::rfc3339_cst;
 use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+/// The field that marks a generated document: `"demo": true`.
+pub const DEMO_MARKER: &str = "demo";
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +39,8 @@ pub struct DemoConfig {
     pub responses: usize,
     /// The latest activity starts this many Unix milliseconds (the data set's "now").
     pub until_millis: i64,
+    /// Whether every document carries [`DEMO_MARKER`] (off only for test seed files).
+    pub marked: bool,
 }
 
 impl Default for DemoConfig {
@@ -40,6 +54,7 @@ impl Default for DemoConfig {
             responses: 60,
             // 2026-11-20T12:00:00Z.
             until_millis: 1_795_176_000_000,
+            marked: true,
         }
     }
 }
@@ -131,6 +146,9 @@ impl Gen<'_> {
             "created_at": at, "updated_at": at, "created_by": self.cfg.cadre});
         if let (Some(d), Value::Object(b)) = (doc.as_object_mut(), body) {
             d.extend(b);
+            if self.cfg.marked {
+                d.insert(DEMO_MARKER.into(), Value::Bool(true));
+            }
         }
         self.docs.push(doc);
         id
@@ -139,6 +157,28 @@ impl Gen<'_> {
 
 const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
+
+/// The ids of the data set the demo button wrote before documents were marked (the
+/// default config: the same ids whatever the station and cadre).
+pub fn legacy_ids() -> &'static HashSet<String> {
+    static IDS: OnceLock<HashSet<String>> = OnceLock::new();
+    IDS.get_or_init(|| {
+        generate(&DemoConfig::default())
+            .iter()
+            .filter_map(|d| d["_id"].as_str().map(str::to_owned))
+            .collect()
+    })
+}
+
+/// Whether `doc` is demo data: it carries the marker, or its id is one the unmarked demo
+/// button wrote.
+pub fn is_demo(doc: &Value) -> bool {
+    doc.get(DEMO_MARKER) == Some(&Value::Bool(true))
+        || doc
+            .get("_id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| legacy_ids().contains(id))
+}
 
 /// Generates the demo documents, parents before children.
 pub fn generate(cfg: &DemoConfig) -> Vec<Value> {
@@ -295,7 +335,6 @@ fn survey(g: &mut Gen, at: i64) {
 mod tests {
     use super::*;
     use crate::validate::validate;
-    use std::collections::HashSet;
 
     #[test]
     fn is_deterministic_valid_and_unique() {
@@ -340,5 +379,37 @@ mod tests {
                 "no {s:?} concern"
             );
         }
+    }
+
+    #[test]
+    fn every_document_is_marked_unless_turned_off() {
+        let docs = generate(&DemoConfig::default());
+        assert!(docs.iter().all(|d| d[DEMO_MARKER] == true && is_demo(d)));
+        let seed = DemoConfig {
+            seed: 7,
+            marked: false,
+            ..DemoConfig::default()
+        };
+        let docs = generate(&seed);
+        assert!(docs.iter().all(|d| d.get(DEMO_MARKER).is_none()));
+        assert!(docs.iter().all(|d| !is_demo(d)), "another seed's ids are not legacy ids");
+    }
+
+    #[test]
+    fn old_unmarked_demo_documents_are_recognised_by_id_for_any_station() {
+        let old = DemoConfig {
+            station: "441481105201".into(),
+            cadre: "李书记".into(),
+            marked: false,
+            ..DemoConfig::default()
+        };
+        let docs = generate(&old);
+        assert_eq!(legacy_ids().len(), docs.len());
+        for d in &docs {
+            assert!(d.get(DEMO_MARKER).is_none());
+            assert!(is_demo(d), "{}", d["_id"]);
+        }
+        let real = json!({"_id": "activity:0199ece4-0000-7000-8000-000000000000", "type": "activity"});
+        assert!(!is_demo(&real));
     }
 }

@@ -20,6 +20,11 @@
 //!   question `"satisfaction"`, the share that is 满意 or 基本满意; month of `collected_at`.
 //! - A document counts for its `station`; every station's figures are added to each
 //!   station above it. A station missing from the list is a group of its own.
+//! - Demo data ([`crate::demo::is_demo`]: the marker, or an id the unmarked demo button
+//!   wrote) is work nobody did: it is left out of every figure and only counted, as 示例数据
+//!   (未计入), in the month of its `start`, `check_in`, `created_at` or `collected_at`
+//!   (the first present) — unless the caller counts it ([`Demo::Count`]: the phone's
+//!   training mode, whose store holds nothing else).
 //!
 //! [`stations`] builds the list on a phone, which has no `stations` table (its rule is in
 //! that module's doc).
@@ -28,6 +33,7 @@ pub mod stations;
 
 use crate::attendance::service;
 use crate::csv;
+use crate::demo::is_demo;
 use crate::survey::{is_satisfied, SATISFACTION_QUESTION, SATISFACTION_TEMPLATE};
 use crate::time::month_cst;
 use serde::{Deserialize, Serialize};
@@ -78,6 +84,18 @@ pub struct Figures {
     pub survey_answers: u64,
     /// Of those, 满意 or 基本满意.
     pub survey_satisfied: u64,
+    /// Demo documents left out of every other figure (示例数据, 未计入).
+    #[serde(default)]
+    pub demo: u64,
+}
+
+/// What the count does with demo data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Demo {
+    /// Leave it out of every figure and count it under [`Figures::demo`] (real stores).
+    LeaveOut,
+    /// Count it as work (a training store, which holds nothing else).
+    Count,
 }
 
 fn percent(part: u64, whole: u64) -> Option<u64> {
@@ -101,6 +119,7 @@ impl Figures {
         self.unsatisfied += o.unsatisfied;
         self.survey_answers += o.survey_answers;
         self.survey_satisfied += o.survey_satisfied;
+        self.demo += o.demo;
     }
 
     /// Service hours to one decimal.
@@ -129,13 +148,30 @@ impl Figures {
 pub type StationMonths = BTreeMap<(String, String), Figures>;
 
 /// Counts the winning bodies of live documents per station and month (tombstones and
-/// unknown types are ignored).
-pub fn per_station_month<'a>(docs: impl IntoIterator<Item = &'a Value>) -> StationMonths {
+/// unknown types are ignored; demo data as `demo` says).
+pub fn per_station_month<'a>(
+    docs: impl IntoIterator<Item = &'a Value>,
+    demo: Demo,
+) -> StationMonths {
+    let s = |d: &'a Value, k: &str| d.get(k).and_then(Value::as_str);
+    let mut out = StationMonths::new();
     let docs: Vec<&Value> = docs
         .into_iter()
         .filter(|d| d.get("_deleted") != Some(&Value::Bool(true)))
+        .filter(|d| {
+            let left_out = demo == Demo::LeaveOut && is_demo(d);
+            if left_out {
+                let month = ["start", "check_in", "created_at", "collected_at"]
+                    .into_iter()
+                    .find_map(|k| s(d, k))
+                    .and_then(month_cst);
+                if let Some(f) = at(&mut out, s(d, "station"), month) {
+                    f.demo += 1;
+                }
+            }
+            !left_out
+        })
         .collect();
-    let s = |d: &'a Value, k: &str| d.get(k).and_then(Value::as_str);
     let mut activities: HashMap<&str, (Option<String>, Option<&str>)> = HashMap::new();
     let mut satisfaction_surveys: HashSet<&str> = HashSet::new();
     for d in &docs {
@@ -150,7 +186,6 @@ pub fn per_station_month<'a>(docs: impl IntoIterator<Item = &'a Value>) -> Stati
             _ => {}
         }
     }
-    let mut out = StationMonths::new();
     for d in docs {
         let station = s(d, "station");
         match s(d, "type") {
@@ -295,9 +330,9 @@ pub fn roll_up(base: &StationMonths, stations: &[StationInfo]) -> Vec<Row> {
     rows
 }
 
-/// Per-station figures rolled up the tree in one call.
+/// Per-station figures rolled up the tree in one call, demo data left out.
 pub fn rollup<'a>(docs: impl IntoIterator<Item = &'a Value>, stations: &[StationInfo]) -> Vec<Row> {
-    roll_up(&per_station_month(docs), stations)
+    roll_up(&per_station_month(docs, Demo::LeaveOut), stations)
 }
 
 /// The level's Chinese name.
@@ -312,7 +347,7 @@ pub fn level_zh(level: &str) -> &'static str {
 }
 
 /// The CSV headers, in column order.
-pub const HEADERS: [&str; 18] = [
+pub const HEADERS: [&str; 19] = [
     "月份",
     "级别",
     "单位代码",
@@ -331,6 +366,7 @@ pub const HEADERS: [&str; 18] = [
     "不满意",
     "评价满意率",
     "问卷满意率",
+    "示例数据(未计入)",
 ];
 
 fn pct(p: Option<u64>) -> String {
@@ -359,6 +395,7 @@ pub fn cells(r: &Row) -> Vec<String> {
         f.unsatisfied.to_string(),
         pct(f.rating_percent()),
         pct(f.survey_percent()),
+        f.demo.to_string(),
     ]
 }
 

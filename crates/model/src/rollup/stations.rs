@@ -157,7 +157,7 @@ mod tests {
             json!({"_id": "activity:2", "type": "activity", "station": "330106002",
                 "kind": "evening_forum", "start": "2026-11-05T19:00:00+08:00", "villagers_present": 12}),
         ];
-        let base = super::super::per_station_month(&docs);
+        let base = super::super::per_station_month(&docs, super::super::Demo::LeaveOut);
         let codes: Vec<&str> = base.keys().map(|(c, _)| c.as_str()).collect();
         let stations = known_stations(&own, [], codes);
         let rows = super::super::roll_up(&base, &stations);

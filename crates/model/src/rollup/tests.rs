@@ -254,7 +254,7 @@ fn the_csv_has_a_bom_chinese_headers_and_one_line_per_row() {
         .starts_with("月份,级别,单位代码,单位,场次,活动总数,受众人次,志愿者人次,服务时长(小时)"));
     assert_eq!(
         lines[1],
-        "2026-11,乡镇,330106,站330106,2,3,110,3,3.5,1,3,1,67%,0,0,0,,67%"
+        "2026-11,乡镇,330106,站330106,2,3,110,3,3.5,1,3,1,67%,0,0,0,,67%,0"
     );
 }
 
@@ -275,9 +275,15 @@ fn a_cycle_in_the_station_list_does_not_loop() {
     assert!(rows.iter().all(|r| r.figures.villagers == 3));
 }
 
-/// The demo data: its survey is the satisfaction template.
+/// A year of a station as the demo generator makes it, unmarked and with ids of its own
+/// (what a real station's data looks like to the count); its survey is the satisfaction
+/// template.
 fn demo_with_satisfaction() -> Vec<Value> {
-    let docs = generate(&DemoConfig::default());
+    let docs = generate(&DemoConfig {
+        seed: 7,
+        marked: false,
+        ..DemoConfig::default()
+    });
     assert!(docs.iter().any(|d| d["template"] == "satisfaction"));
     docs
 }
@@ -349,4 +355,40 @@ fn demo_data_matches_a_straightforward_count() {
         }
     }
     assert_eq!(total_forums, 80);
+}
+
+#[test]
+fn demo_data_is_left_out_of_every_figure_and_counted_apart() {
+    let real = demo_with_satisfaction();
+    let demo = generate(&DemoConfig::default());
+    let stations = vec![
+        station("330106", "township", None),
+        station("330106001", "village", Some("330106")),
+    ];
+    let alone = rollup(&real, &stations);
+    let both: Vec<Value> = real.iter().chain(&demo).cloned().collect();
+    let mixed = rollup(&both, &stations);
+    let mut left_out = 0;
+    for m in &mixed {
+        // Months only the demo data touches have rows of zeros beside the demo count.
+        let a = alone
+            .iter()
+            .find(|a| (&a.month, &a.code) == (&m.month, &m.code))
+            .map_or_else(Figures::default, |a| a.figures);
+        assert_eq!(a.demo, 0);
+        let counted = Figures { demo: 0, ..m.figures };
+        assert_eq!(counted, a, "{} {}", m.month, m.code);
+        if m.code == "330106001" {
+            left_out += m.figures.demo;
+        }
+    }
+    assert_eq!(left_out, demo.len() as u64, "every demo document counted apart once");
+    assert_eq!(cells(&mixed[0]).len(), HEADERS.len());
+    assert_eq!(cells(&mixed[0]).last(), Some(&mixed[0].figures.demo.to_string()));
+
+    // A training store counts its demo data as work.
+    let training = per_station_month(&demo, Demo::Count);
+    let forums: u64 = training.values().map(|f| f.forums).sum();
+    assert_eq!(forums, 80);
+    assert!(training.values().all(|f| f.demo == 0));
 }
