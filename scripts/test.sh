@@ -27,8 +27,9 @@ WASM_BINDGEN_TEST_TIMEOUT=600 scripts/sync-test-servers.sh cargo test --target w
 step "build the app and the hub"
 trunk build --release
 cargo build -p yehua-hub --quiet
-# tests/e2e/exchange.test.mjs checks the downloaded export file with this (boon + parse).
-cargo build -p yehua-exchange --example check_export --quiet
+# tests/e2e/exchange.test.mjs checks the downloaded export file with check_export (boon +
+# parse); tests that need a real station's year import the file seed_file writes.
+cargo build -p yehua-exchange --example check_export --example seed_file --quiet
 
 step "end-to-end tests (Playwright, Chromium 360x640)"
 node --test --test-concurrency=1 tests/e2e/

@@ -9,6 +9,7 @@ use crate::ctx::{use_app, AppCtx, LOCALE_KEY};
 use crate::i18n::*;
 use crate::pages;
 use crate::profile::{Profile, PROFILE_KEY};
+use crate::records::training;
 use crate::store::{Store, StoreError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -81,13 +82,57 @@ fn Boot(pwa: crate::pwa::PwaCtx) -> impl IntoView {
     }
 }
 
+/// Opens the real store, or the training store when the real one says so.
 async fn open(online: RwSignal<bool>) -> Result<(AppCtx, Option<Locale>), StoreError> {
-    let store = Store::open().await?;
-    let profile: Option<Profile> = store.get_local(PROFILE_KEY).await?;
-    let locale: Option<String> = store.get_local(LOCALE_KEY).await?;
+    let real = Store::open().await?;
+    let profile: Option<Profile> = real.get_local(PROFILE_KEY).await?;
+    let training = training::is_on(&real).await?;
+    let (store, profile) = if training {
+        training::open(profile.as_ref()).await?
+    } else {
+        (real.clone(), profile)
+    };
+    let locale: Option<String> = match store.get_local(LOCALE_KEY).await? {
+        Some(l) => Some(l),
+        None => real.get_local(LOCALE_KEY).await?,
+    };
     let locale = locale.and_then(|l| Locale::get_all().iter().copied().find(|x| x.as_str() == l));
-    let ctx = AppCtx::new(store, profile, online);
+    let ctx = AppCtx::new(store, profile, online, training);
     Ok((ctx, locale))
+}
+
+/// 演示模式's banner: on every screen, with the way back.
+#[component]
+fn TrainingBanner() -> impl IntoView {
+    let i18n = use_i18n();
+    let leaving = RwSignal::new(false);
+    let leave = move |_| {
+        leaving.set(true);
+        spawn_local(async move {
+            match training::switch(false).await {
+                Ok(()) => reload(),
+                Err(e) => {
+                    leptos::logging::error!("yehua: leave training mode: {e}");
+                    leaving.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <div class="training-banner" role="status" data-testid="training-banner">
+            <span>{t!(i18n, training_banner)}</span>
+            <button class="secondary" data-testid="leave-training" on:click=leave disabled=move || leaving.get()>
+                {t!(i18n, training_leave)}
+            </button>
+        </div>
+    }
+}
+
+/// Reloads the page: the app opens again in the mode just chosen.
+pub fn reload() {
+    if let Some(w) = web_sys::window() {
+        _ = w.location().reload();
+    }
 }
 
 #[component]
@@ -99,8 +144,9 @@ fn Shell() -> impl IntoView {
             <header class="top">
                 <h1>{t!(i18n, app_name)}</h1>
                 <span class="station">{move || ctx.profile.get().map(|p| p.station_name)}</span>
-                <SyncBadge/>
+                {(!ctx.training).then(|| view! { <SyncBadge/> })}
             </header>
+            {ctx.training.then(|| view! { <TrainingBanner/> })}
             <Show
                 when=move || ctx.profile.get().is_some()
                 fallback=|| view! { <main class="page"><pages::profile::ProfilePage/></main> }

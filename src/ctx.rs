@@ -1,6 +1,6 @@
 //! What every screen may use: the app context ([`AppCtx`]) — the store handle, the
 //! profile, the online flag and a `changed` counter that lists watch to reload after a
-//! write — provided by `app.rs` once the store is open. Screens import this module, never
+//! write, and whether this is training mode — provided by `app.rs` once the store is open. Screens import this module, never
 //! the router's (`app.rs`). Owns no state of its own.
 
 use crate::profile::Profile;
@@ -20,16 +20,24 @@ pub struct AppCtx {
     pub online: RwSignal<bool>,
     /// Bumped after every write so that lists reload.
     pub changed: RwSignal<u64>,
+    /// 演示模式: the store is the training database, which never syncs or exports.
+    pub training: bool,
 }
 
 impl AppCtx {
     /// The context of an opened store.
-    pub fn new(store: Store, profile: Option<Profile>, online: RwSignal<bool>) -> Self {
+    pub fn new(
+        store: Store,
+        profile: Option<Profile>,
+        online: RwSignal<bool>,
+        training: bool,
+    ) -> Self {
         Self {
             store: StoredValue::new_local(store),
             profile: RwSignal::new(profile),
             online,
             changed: RwSignal::new(0),
+            training,
         }
     }
 

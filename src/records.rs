@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod exchange;
 pub mod people;
 pub mod surveys;
+pub mod training;
 
 use crate::profile::Profile;
 use crate::store::{Relation, Store, StoreError};

@@ -14,12 +14,14 @@ mod docs;
 mod error;
 mod local;
 mod query;
+mod remove;
 mod scan;
 mod schema;
 
 pub use conflicts::Conflicted;
 pub use error::StoreError;
 pub use query::{Page, PageCursor, PageQuery, Relation};
+pub use remove::Removed;
 pub use schema::{DB_NAME, SCHEMA_VERSION};
 
 use indexed_db_futures::database::Database;

@@ -39,7 +39,7 @@ pub use couch::replication::{batch, Direction};
 pub use error::SyncError;
 pub use remote::{login, logout, Remote, Traffic};
 
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use batch::BatchSize;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -130,11 +130,17 @@ fn push_mark_key(store: &Store, remote_url: &str) -> String {
 /// database at `remote_url` (the "N 条仅保存在本机" figure). Needs no network and none of
 /// the replicator: the sync service counts with it at start, before any run.
 pub async fn pending(store: &Store, remote_url: &str) -> Result<u32, SyncError> {
-    let mark: u64 = store
+    let mark = sent_up_to(store, remote_url).await?;
+    Ok(store.count_changes_after(mark).await?)
+}
+
+/// The push mark: every local change up to this sequence is on `remote_url` (0 before
+/// the first push).
+pub async fn sent_up_to(store: &Store, remote_url: &str) -> Result<u64, StoreError> {
+    Ok(store
         .get_local(&push_mark_key(store, remote_url))
         .await?
-        .unwrap_or(0);
-    Ok(store.count_changes_after(mark).await?)
+        .unwrap_or(0))
 }
 
 /// Replicates one local store with one remote database.

@@ -551,3 +551,36 @@ async fn all_records_streams_every_row_in_id_order_with_every_leaf() {
         "第1场夜话：生猪养殖技术"
     );
 }
+
+#[wasm_bindgen_test]
+async fn take_back_purges_what_never_left_and_tombstones_what_did() {
+    let store = fresh("t_take_back").await;
+    for i in 0..4 {
+        store.put(activity(i)).await.unwrap();
+    }
+    // The server holds the first two (the push mark stands at local sequence 2).
+    let ids: Vec<String> = (0..4).map(|i| format!("activity:{i:05}")).collect();
+    let mut asked = ids[1..].to_vec();
+    asked.push("activity:missing".into());
+    let removed = store.take_back(&asked, 2).await.unwrap();
+    assert_eq!((removed.purged, removed.tombstoned), (2, 1));
+    // The untouched one stays; the sent one is a tombstone the next push carries; the
+    // unsent ones are gone from the rows and from the change feed.
+    assert!(store.get(&ids[0]).await.is_ok());
+    let sent = store.get_record(&ids[1]).await.unwrap().unwrap();
+    assert!(sent.is_deleted());
+    assert_eq!(store.get_record(&ids[2]).await.unwrap(), None);
+    assert_eq!(store.get_record(&ids[3]).await.unwrap(), None);
+    let feed: Vec<String> = store
+        .changes_since(2, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.record.id.clone())
+        .collect();
+    assert_eq!(feed, vec![ids[1].clone()]);
+    assert_eq!(store.count_type("activity").await.unwrap(), 1);
+    // Taking back again changes nothing.
+    let again = store.take_back(&asked, 2).await.unwrap();
+    assert_eq!((again.purged, again.tombstoned), (0, 0));
+}

@@ -126,6 +126,13 @@ pub fn ExportPage() -> impl IntoView {
         Table::Concerns => t_string!(i18n, x_csv_concerns),
     };
     let busy = move || progress.with(Option::is_some);
+    if use_app().training {
+        return view! {
+            <h2>{t!(i18n, x_export_title)}</h2>
+            <p class="notice" role="status" data-testid="training-no-export">{t!(i18n, training_no_export)}</p>
+        }
+        .into_any();
+    }
     view! {
         <h2>{t!(i18n, x_export_title)}</h2>
         <p class="hint">{t!(i18n, x_export_explain)}</p>
@@ -196,4 +203,5 @@ pub fn ExportPage() -> impl IntoView {
         </section>
         <ImportForm/>
     }
+    .into_any()
 }

@@ -1,8 +1,11 @@
-//! 首页: the station at a glance, and the demo-data button.
+//! 首页: the station at a glance. On a real station, a small way into 演示模式 (training
+//! mode) with what it is, and the offer to remove demo data an earlier build wrote here;
+//! in training mode, the button that loads the demo data. Records are `records::training`.
 
 use crate::components::stat_card::StatCard;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::records::training;
 use crate::store::{Relation, Store, StoreError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -44,6 +47,27 @@ pub fn HomePage() -> impl IntoView {
     let get = move |f: fn(&Counts) -> u64| {
         Signal::derive(move || figures.get().and_then(|r| r.ok()).map(|c| f(&c)))
     };
+    view! {
+        <h2>{t!(i18n, home_welcome)}", "{move || ctx.profile.get().map(|p| p.cadre_name)}</h2>
+        <div class="stats">
+            <StatCard label=Signal::derive(move || t_string!(i18n, count_activities).to_string()) value=get(|c| c.activities) testid="count-activities"/>
+            <StatCard label=Signal::derive(move || t_string!(i18n, count_volunteers).to_string()) value=get(|c| c.volunteers) testid="count-volunteers"/>
+            <StatCard label=Signal::derive(move || t_string!(i18n, count_open_concerns).to_string()) value=get(|c| c.open_concerns) testid="count-open-concerns"/>
+            <StatCard label=Signal::derive(move || t_string!(i18n, count_surveys).to_string()) value=get(|c| c.surveys) testid="count-surveys"/>
+        </div>
+        {if ctx.training {
+            view! { <LoadDemo/> }.into_any()
+        } else {
+            view! { <LegacyDemo/><TrainingOffer/> }.into_any()
+        }}
+    }
+}
+
+/// Training mode's button: writes the demo data set into the training store.
+#[component]
+fn LoadDemo() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
     let demo = RwSignal::new(None::<bool>);
     // `make bench` measures the activity list with 10,000 activities: `/?demo_activities=N`
     // sizes the demo data set (a trainer may use it too); the default is a year of one village.
@@ -80,13 +104,6 @@ pub fn HomePage() -> impl IntoView {
         });
     };
     view! {
-        <h2>{t!(i18n, home_welcome)}", "{move || ctx.profile.get().map(|p| p.cadre_name)}</h2>
-        <div class="stats">
-            <StatCard label=Signal::derive(move || t_string!(i18n, count_activities).to_string()) value=get(|c| c.activities) testid="count-activities"/>
-            <StatCard label=Signal::derive(move || t_string!(i18n, count_volunteers).to_string()) value=get(|c| c.volunteers) testid="count-volunteers"/>
-            <StatCard label=Signal::derive(move || t_string!(i18n, count_open_concerns).to_string()) value=get(|c| c.open_concerns) testid="count-open-concerns"/>
-            <StatCard label=Signal::derive(move || t_string!(i18n, count_surveys).to_string()) value=get(|c| c.surveys) testid="count-surveys"/>
-        </div>
         <button class="primary" data-testid="load-demo" on:click=load_demo disabled=move || demo.get() == Some(false)>
             {move || match demo.get() {
                 Some(false) => t_string!(i18n, demo_loading),
@@ -94,5 +111,91 @@ pub fn HomePage() -> impl IntoView {
                 None => t_string!(i18n, load_demo),
             }}
         </button>
+    }
+}
+
+/// A real station's small way into training mode, saying what it is.
+#[component]
+fn TrainingOffer() -> impl IntoView {
+    let i18n = use_i18n();
+    let entering = RwSignal::new(false);
+    let enter = move |_| {
+        entering.set(true);
+        spawn_local(async move {
+            match training::switch(true).await {
+                Ok(()) => crate::app::reload(),
+                Err(e) => {
+                    leptos::logging::error!("yehua: enter training mode: {e}");
+                    entering.set(false);
+                }
+            }
+        });
+    };
+    view! {
+        <section class="training-offer" data-testid="training-offer">
+            <p class="hint">{t!(i18n, training_offer)}</p>
+            <button data-testid="enter-training" on:click=enter disabled=move || entering.get()>
+                {t!(i18n, training_enter)}
+            </button>
+        </section>
+    }
+}
+
+/// Demo data an earlier build wrote under this real station: how much, and its removal.
+#[component]
+fn LegacyDemo() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let found = LocalResource::new(move || {
+        ctx.changed.track();
+        async move { training::legacy_demo(&ctx.store()).await }
+    });
+    let removing = RwSignal::new(false);
+    let removed = RwSignal::new(None::<u32>);
+    let error = RwSignal::new(None::<StoreError>);
+    let remove = move |_| {
+        let Some(profile) = ctx.profile.get_untracked() else {
+            return;
+        };
+        removing.set(true);
+        spawn_local(async move {
+            match training::remove_legacy_demo(&ctx.store(), &profile).await {
+                Ok(r) => {
+                    removed.set(Some(r.purged + r.tombstoned));
+                    error.set(None);
+                    ctx.notify_changed();
+                }
+                Err(e) => {
+                    leptos::logging::error!("yehua: remove demo data: {e}");
+                    error.set(Some(e));
+                }
+            }
+            removing.set(false);
+        });
+    };
+    let count = move || match found.get() {
+        Some(Ok(ids)) => ids.len(),
+        Some(Err(e)) => {
+            leptos::logging::error!("yehua: look for demo data: {e}");
+            0
+        }
+        None => 0,
+    };
+    view! {
+        <Show when=move || count() != 0>
+            <div class="warning-box" role="alert" data-testid="legacy-demo" data-count=count>
+                <p>{move || t!(i18n, legacy_demo_found, n = count())}</p>
+                <button class="primary" data-testid="remove-legacy-demo" on:click=remove disabled=move || removing.get()>
+                    {t!(i18n, legacy_demo_remove)}
+                </button>
+            </div>
+        </Show>
+        {move || removed.get().map(|n| view! {
+            <p class="ok" role="status" data-testid="legacy-demo-removed">{t!(i18n, legacy_demo_removed, n = n)}</p>
+        })}
+        {move || error.get().map(|e| {
+            let zh = i18n.get_locale() == Locale::zh_CN;
+            view! { <p class="error" role="alert">{e.user_message(zh)}</p> }
+        })}
     }
 }

@@ -13,7 +13,7 @@ use crate::records::dashboard::{self, Group};
 use crate::records::exchange::csv_name;
 use crate::records::now;
 use leptos::prelude::*;
-use model::rollup::Figures;
+use model::rollup::{Demo, Figures};
 
 /// Months on the charts.
 const CHART_MONTHS: usize = 12;
@@ -50,7 +50,12 @@ pub fn StatsPage() -> impl IntoView {
             let report = move |read: u32, total: u32| {
                 _ = progress.try_set((read, total));
             };
-            dashboard::load(&store, &profile, &report).await
+            let demo = if ctx.training {
+                Demo::Count
+            } else {
+                Demo::LeaveOut
+            };
+            dashboard::load(&store, &profile, demo, &report).await
         }
     });
     let own = move || {
@@ -171,6 +176,10 @@ pub fn StatsPage() -> impl IntoView {
                 {fig(t_string!(i18n, x_col_rating), |f| pct(f.rating_percent()), "fig-rating")}
                 {fig(t_string!(i18n, x_col_survey), |f| pct(f.survey_percent()), "fig-survey")}
             </div>
+            {move || {
+                let n = figs.with(|f| f.demo);
+                (n > 0).then(|| view! { <p class="hint" data-testid="fig-demo" data-value=n>{t!(i18n, x_demo_left_out, n = n)}</p> })
+            }}
             <figure class="chart-box">
                 <figcaption>{t!(i18n, x_chart_forums)}</figcaption>
                 <BarChart points=points(|f| f.forums) label=Signal::derive(move || t_string!(i18n, x_col_forums).to_owned()) testid="chart-forums"/>
@@ -181,7 +190,9 @@ pub fn StatsPage() -> impl IntoView {
             </figure>
             <h3>{t!(i18n, x_table_title)}</h3>
             <DashTable rows=table show_group=hq/>
-            <button data-testid="dash-csv" on:click=download_csv>{t!(i18n, x_table_csv)}</button>
+            {(!ctx.training).then(|| view! {
+                <button data-testid="dash-csv" on:click=download_csv>{t!(i18n, x_table_csv)}</button>
+            })}
             {move || csv_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
         </Show>
     }

@@ -5,6 +5,7 @@
 
 use crate::components::stat_card::StatCard;
 use crate::components::sync_progress::SyncProgress;
+use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::sync::service::{default_server, use_sync};
 use crate::sync::SyncError;
@@ -32,6 +33,13 @@ pub fn SyncPage() -> impl IntoView {
         })
     };
     let signed_in = move || sync.settings.with(Option::is_some) && !state.with(|s| s.needs_login);
+    if use_app().training {
+        return view! {
+            <h2>{t!(i18n, sync_title)}</h2>
+            <p class="notice" role="status" data-testid="training-no-sync">{t!(i18n, training_no_sync)}</p>
+        }
+        .into_any();
+    }
     view! {
         <h2>{t!(i18n, sync_title)}</h2>
         <Show when=move || !signed_in()>
@@ -100,6 +108,7 @@ pub fn SyncPage() -> impl IntoView {
             </div>
         </Show>
     }
+    .into_any()
 }
 
 /// Server, user name, password → a session. The password leaves the field only for the

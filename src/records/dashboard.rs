@@ -8,19 +8,21 @@ use super::exchange::{read_all, winners};
 use crate::profile::{Level, Profile};
 use crate::store::{Store, StoreError};
 use model::rollup::stations::known_stations;
-use model::rollup::{per_station_month, roll_up, Figures, Row, StationInfo};
+use model::rollup::{per_station_month, roll_up, Demo, Figures, Row, StationInfo};
 
 /// The rows the phone shows: a village station sees its own months; a township, county
 /// or city (headquarters) sees every station in its store and every group above them.
+/// Demo data is counted apart ([`Demo::LeaveOut`]) except in training mode.
 pub async fn load(
     store: &Store,
     profile: &Profile,
+    demo: Demo,
     progress: &dyn Fn(u32, u32),
 ) -> Result<Vec<Row>, StoreError> {
     let records = read_all(store, progress).await?;
     let docs = winners(&records);
     drop(records);
-    let base = per_station_month(&docs);
+    let base = per_station_month(&docs, demo);
     let own = StationInfo {
         code: profile.station_code.clone(),
         name: profile.station_name.clone(),

@@ -92,14 +92,9 @@ impl Store {
     /// Writes a tombstone over revision `rev`, keeping `type` and `station` so that
     /// replication and export still know what was deleted. Returns the tombstone's rev.
     pub async fn delete(&self, id: &str, rev: &RevId) -> Result<RevId, StoreError> {
-        let current = self.get(id).await?;
-        let mut tomb = serde_json::json!({"_id": id, "_rev": rev.to_string(), "_deleted": true});
-        for key in ["type", "station"] {
-            if let Some(v) = current.get(key) {
-                tomb[key] = v.clone();
-            }
-        }
-        self.put(tomb).await
+        let mut current = self.get(id).await?;
+        current["_rev"] = Value::String(rev.to_string());
+        self.put(tombstone(&current)).await
     }
 
     async fn write_batch(
@@ -277,6 +272,18 @@ impl Store {
         let tx = self.db.transaction(CHANGES).build()?;
         last_seq(&tx.object_store(CHANGES)?).await
     }
+}
+
+/// The tombstone that deletes `current` (a document with `_id` and `_rev`): it keeps
+/// `type` and `station` so that replication and export still know what was deleted.
+pub(super) fn tombstone(current: &Value) -> Value {
+    let mut tomb = serde_json::json!({"_deleted": true});
+    for key in ["_id", "_rev", "type", "station"] {
+        if let Some(v) = current.get(key) {
+            tomb[key] = v.clone();
+        }
+    }
+    tomb
 }
 
 fn doc_id(doc: &Value) -> String {

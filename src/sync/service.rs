@@ -14,6 +14,7 @@
 
 use super::{engine, login, logout, OnProgress, Progress, SyncError, SyncReport};
 use crate::ctx::AppCtx;
+use crate::store::{Store, StoreError};
 use couch::replication::retry::retry_delay_ms;
 use gloo_timers::callback::Timeout;
 use leptos::prelude::*;
@@ -35,6 +36,18 @@ pub struct SyncSettings {
     pub server: String,
     /// The user name signed in with.
     pub user: String,
+}
+
+impl SyncSettings {
+    /// The URL of the station's own database on the server.
+    pub fn own_db(&self, station: &str) -> String {
+        format!("{}/{}", self.server, station_db(station))
+    }
+
+    /// The settings saved in `store` (none before the first sign-in).
+    pub async fn saved(store: &Store) -> Result<Option<Self>, StoreError> {
+        store.get_local(SETTINGS_KEY).await
+    }
 }
 
 /// The last successful run, kept across reloads.
@@ -168,7 +181,8 @@ impl SyncService {
         self.trigger();
     }
 
-    /// Asks for a run; idle while offline or signed out, deferred while one runs.
+    /// Asks for a run; idle while offline, signed out or in training mode, deferred while
+    /// one runs.
     pub fn trigger(&self) {
         let this = *self;
         let busy = self.state.with_untracked(|s| s.running);
@@ -181,7 +195,7 @@ impl SyncService {
             return;
         }
         let signed_in = self.settings.get_untracked().is_some();
-        if !self.app.online.get_untracked() || !signed_in {
+        if !self.app.online.get_untracked() || !signed_in || self.app.training {
             return;
         }
         spawn_local(async move { this.run().await });
@@ -224,10 +238,9 @@ impl SyncService {
             self.settings.get_untracked(),
             self.app.profile.get_untracked(),
         ) {
-            (Some(s), Some(p)) => {
-                let own = format!("{}/{}", s.server, station_db(&p.station_code));
-                super::pending(&store, &own).await.ok()
-            }
+            (Some(s), Some(p)) => super::pending(&store, &s.own_db(&p.station_code))
+                .await
+                .ok(),
             // Never synced: everything is only here.
             _ => store.count_changes_after(0).await.ok(),
         };

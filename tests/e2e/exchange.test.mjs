@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, launchPhone, setupProfile, waitCount, activityCount } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, activityCount, importFile, seedStation } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
@@ -70,14 +70,6 @@ function csvRecords(text) {
   return records;
 }
 
-/** Picks `path` in 导入 and waits until that import has finished. */
-async function importFile(page, path) {
-  const section = page.getByTestId('import-section');
-  const before = Number(await section.getAttribute('data-runs'));
-  await page.getByTestId('import-file').setInputFiles(path);
-  await page.locator(`[data-testid=import-section][data-runs="${before + 1}"]`).waitFor({ timeout: 60_000 });
-}
-
 async function report(page) {
   const r = page.getByTestId('import-report');
   const get = async (k) => Number(await r.getAttribute(`data-${k}`));
@@ -98,8 +90,7 @@ test('export on a village phone, import at the township, the same dashboard', as
   await a.page.goto(hub.url + '/');
   await setupProfile(a.page);
   await a.context.setOffline(true);
-  await a.page.getByTestId('load-demo').tap();
-  await a.page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+  await seedStation(a.page);
   const activities = await activityCount(a.page);
 
   const rowsA = await dashboardRows(a.page, VILLAGE);

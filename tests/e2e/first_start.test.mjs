@@ -2,7 +2,7 @@
 // reload keeps the profile, the offline indicator follows the network.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone, activityCount } from './harness.mjs';
+import { startHub, launchPhone, activityCount, loadDemo } from './harness.mjs';
 
 let hub, phone;
 before(async () => {
@@ -61,8 +61,7 @@ test('first start, every tab, reload keeps the profile', async () => {
 test('demo data fills the lists and the language switch persists', async () => {
   const { page, errors } = phone;
   await page.goto(hub.url + '/');
-  await page.getByTestId('load-demo').tap();
-  await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+  await loadDemo(page);
   const activities = await activityCount(page);
   assert.ok(activities > 50, `activities: ${activities}`);
 

@@ -8,7 +8,7 @@
 // and a stay shorter than a minute says so.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitCount, phoneWithProfile, tab, newForum, signIn, waitSyncRuns } from './harness.mjs';
+import { waitCount, phoneWithProfile, tab, newForum, signIn, waitSyncRuns, loadDemo } from './harness.mjs';
 
 const setup = phoneWithProfile();
 
@@ -225,8 +225,7 @@ function assertPinyinOrder(names, what) {
 test('volunteers and the roster are in pinyin order; 全部签退 asks; a stay under a minute says so', async () => {
   const { page, errors } = setup.phone;
   await tab(page, '首页');
-  await page.getByTestId('load-demo').tap();
-  await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+  await loadDemo(page);
   for (const [name, phone] of POLYPHONIC) {
     await tab(page, '志愿者');
     await page.getByTestId('new-volunteer').tap();

@@ -183,3 +183,53 @@ export function phoneWithProfile() {
   });
   return setup;
 }
+
+/**
+ * Training mode with demo data: from a real station's home screen, 进入演示模式 (the app
+ * reloads into the training store), then 载入示例数据. Already in training mode, only the
+ * second step. Demo data lives only there: it never syncs and is never exported.
+ */
+export async function loadDemo(page) {
+  await tab(page, '首页');
+  const banner = page.getByTestId('training-banner');
+  if (!(await banner.isVisible())) {
+    await page.getByTestId('enter-training').tap();
+    await banner.waitFor();
+  }
+  await page.getByTestId('load-demo').tap();
+  await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+}
+
+/** Picks `path` in 统计 → 导出 / 导入 and waits until that import has finished. */
+export async function importFile(page, path) {
+  if (!(await page.getByTestId('import-section').isVisible())) {
+    await tab(page, '统计');
+    await page.getByTestId('to-export').tap();
+  }
+  const section = page.getByTestId('import-section');
+  await section.waitFor();
+  const before = Number(await section.getAttribute('data-runs'));
+  await page.getByTestId('import-file').setInputFiles(path);
+  await page.locator(`[data-testid=import-section][data-runs="${before + 1}"]`).waitFor({ timeout: 120_000 });
+}
+
+/**
+ * The export file of a believable year of station 330106001 (`activities` activities; the
+ * demo generator with a seed of its own and no demo marker, so it counts as real work),
+ * written by `crates/exchange/examples/seed_file.rs`; `legacy` writes instead what the demo
+ * button of an earlier build stored (unmarked, the default seed). Returns its path.
+ */
+export function seedFile(activities = 120, station = '330106001', legacy = false) {
+  const bin = join(root, 'target/debug/examples/seed_file');
+  const dir = mkdtempSync(join(tmpdir(), 'yehua-seed-'));
+  const path = join(dir, `yehua-${station}-20261120.json`);
+  execFileSync(bin, [station, String(activities), path, ...(legacy ? ['legacy'] : [])]);
+  return path;
+}
+
+/** A real station's year on the phone, through 导入 (what sync and export tests start from). */
+export async function seedStation(page, activities = 120) {
+  await importFile(page, seedFile(activities));
+  await page.getByTestId('import-report').waitFor();
+  await tab(page, '首页');
+}

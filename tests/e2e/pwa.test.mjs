@@ -14,7 +14,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { freePort, activityCount } from './harness.mjs';
+import { freePort, activityCount, seedStation } from './harness.mjs';
 import { listFiles, writeWorker } from '../../scripts/precache.mjs';
 import { finish } from '../../scripts/post-build.mjs';
 import { integrity } from '../../scripts/split.mjs';
@@ -204,8 +204,7 @@ test('starts offline from a closed page with its data, and saves new records', a
   assert.equal(await page.locator('header .station').textContent(), STATION);
   await page.locator('[data-testid=sync-badge]', { hasText: '离线' }).waitFor();
 
-  await page.getByTestId('load-demo').tap();
-  await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+  await seedStation(page);
   const activities = await activityCount(page);
 
   // A deep address opens offline too (the shell answers every screen).

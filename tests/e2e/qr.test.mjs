@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, launchPhone, setupProfile, waitCount } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, loadDemo } from './harness.mjs';
 
 let cardName;
 const video = join(mkdtempSync(join(tmpdir(), 'yehua-qr-')), 'card.y4m');
@@ -59,8 +59,7 @@ function y4m({ side, dark }) {
 }
 
 async function firstVolunteerCard(page) {
-  await page.getByTestId('load-demo').tap();
-  await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+  await loadDemo(page);
   await page.locator('nav.bottom-nav a', { hasText: '志愿者' }).tap();
   const first = page.locator('[data-testid=volunteer-list] li a').first();
   const name = (await first.locator('.row-title').textContent()).replace(' ☭', '');
@@ -73,8 +72,7 @@ async function firstVolunteerCard(page) {
 
 test('a printed card checks its volunteer in through the camera', async () => {
   const { page, context, errors } = phone;
-  await page.getByTestId('load-demo').tap();
-  await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+  await loadDemo(page);
   await context.setOffline(true);
   const name = cardName;
 

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startHub, launchPhone, setupProfile } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, seedStation } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const zh = JSON.parse(readFileSync(root + 'locales/zh-CN.json', 'utf8'));
@@ -60,8 +60,7 @@ test('after one visit, every route opens offline and shows its content', async (
   const { page, context, errors } = phone;
   await page.goto(hub.url + '/');
   await setupProfile(page);
-  await page.getByTestId('load-demo').tap();
-  await page.getByText(zh.demo_loaded).waitFor({ timeout: 60_000 });
+  await seedStation(page);
   // The worker precaches after the first screen; `ready` means it installed (all or nothing).
   await page.evaluate(() => navigator.serviceWorker.ready);
   await context.setOffline(true);

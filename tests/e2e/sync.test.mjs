@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startHub, launchPhone, setupProfile, waitCount, tab, signIn, syncNow, newForum,
-  syncRuns as runs, waitSyncRuns as waitRuns, NETWORKS, throttle,
+  syncRuns as runs, waitSyncRuns as waitRuns, NETWORKS, throttle, seedStation,
 } from './harness.mjs';
 
 let hub;
@@ -129,8 +129,7 @@ test('a forum travels between phones; offline edits on both become one conflict 
 
 test('a reload in the middle of a large pull resumes from the checkpoint', async () => {
   const a = await phone();
-  await a.page.getByTestId('load-demo').tap();
-  await a.page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+  await seedStation(a.page);
   await signIn(a.page);
   await waitRuns(a.page, 1);
   await badge(a.page).filter({ hasText: '已同步' }).waitFor({ timeout: 60_000 });

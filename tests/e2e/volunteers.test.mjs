@@ -4,7 +4,7 @@
 // 2½ hours of service pass in a moment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone, setupProfile, waitCount } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, loadDemo } from './harness.mjs';
 
 let hub, phone;
 before(async () => {
@@ -21,8 +21,7 @@ after(async () => {
 
 test('team, volunteers, roster check-in and check-out, hours, reload', async () => {
   const { page, context, errors } = phone;
-  await page.getByTestId('load-demo').tap();
-  await page.getByText('示例数据已载入').waitFor({ timeout: 60_000 });
+  await loadDemo(page);
   await context.setOffline(true);
 
   await page.locator('nav.bottom-nav a', { hasText: '志愿者' }).tap();

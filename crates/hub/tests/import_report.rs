@@ -206,7 +206,10 @@ fn demo_data_that_reached_the_hub_is_reported_apart_and_counts_for_nothing() {
     let header: Vec<&str> = out.lines().next().unwrap().split('\t').collect();
     let row: Vec<&str> = out.lines().nth(1).unwrap().split('\t').collect();
     let col = |name: &str| row[header.iter().position(|h| *h == name).unwrap()];
-    assert_eq!((col("场次"), col("活动总数"), col("志愿者人次")), ("0", "0", "0"));
+    assert_eq!(
+        (col("场次"), col("活动总数"), col("志愿者人次")),
+        ("0", "0", "0")
+    );
     let in_month = docs
         .iter()
         .filter(|d| {

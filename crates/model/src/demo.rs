@@ -392,7 +392,10 @@ mod tests {
         };
         let docs = generate(&seed);
         assert!(docs.iter().all(|d| d.get(DEMO_MARKER).is_none()));
-        assert!(docs.iter().all(|d| !is_demo(d)), "another seed's ids are not legacy ids");
+        assert!(
+            docs.iter().all(|d| !is_demo(d)),
+            "another seed's ids are not legacy ids"
+        );
     }
 
     #[test]
@@ -409,7 +412,8 @@ mod tests {
             assert!(d.get(DEMO_MARKER).is_none());
             assert!(is_demo(d), "{}", d["_id"]);
         }
-        let real = json!({"_id": "activity:0199ece4-0000-7000-8000-000000000000", "type": "activity"});
+        let real =
+            json!({"_id": "activity:0199ece4-0000-7000-8000-000000000000", "type": "activity"});
         assert!(!is_demo(&real));
     }
 }

@@ -376,15 +376,25 @@ fn demo_data_is_left_out_of_every_figure_and_counted_apart() {
             .find(|a| (&a.month, &a.code) == (&m.month, &m.code))
             .map_or_else(Figures::default, |a| a.figures);
         assert_eq!(a.demo, 0);
-        let counted = Figures { demo: 0, ..m.figures };
+        let counted = Figures {
+            demo: 0,
+            ..m.figures
+        };
         assert_eq!(counted, a, "{} {}", m.month, m.code);
         if m.code == "330106001" {
             left_out += m.figures.demo;
         }
     }
-    assert_eq!(left_out, demo.len() as u64, "every demo document counted apart once");
+    assert_eq!(
+        left_out,
+        demo.len() as u64,
+        "every demo document counted apart once"
+    );
     assert_eq!(cells(&mixed[0]).len(), HEADERS.len());
-    assert_eq!(cells(&mixed[0]).last(), Some(&mixed[0].figures.demo.to_string()));
+    assert_eq!(
+        cells(&mixed[0]).last(),
+        Some(&mixed[0].figures.demo.to_string())
+    );
 
     // A training store counts its demo data as work.
     let training = per_station_month(&demo, Demo::Count);
