@@ -16,4 +16,5 @@ pub mod question_editor;
 pub mod stat_card;
 pub mod sync_badge;
 pub mod sync_progress;
+pub mod team_picker;
 pub mod undo_delete;

@@ -1,16 +1,19 @@
 //! One villager concern, each fact labelled (反映人 / 承办 / 期限 with 已超期 / 结果), and
-//! the next step of its loop: 派单 (team, due date), 办结 (what was done), 评价 (满意 /
-//! 基本满意 / 不满意 + comment), 重新打开 after 不满意, and delete with undo. Calls
-//! `records`; never opens the store itself.
+//! the next step of its loop: 派单 (a team picked from the station's, due date), 办结
+//! (what was done), 评价 (满意 / 基本满意 / 不满意 + comment), 重新打开 after 不满意, and
+//! delete with undo. A team typed by an earlier build shows as written, flagged
+//! 未关联服务队, with 关联服务队 to pick the team it meant. Calls `records`; never opens
+//! the store itself.
 
 use crate::components::date_field::DateField;
+use crate::components::team_picker::TeamPicker;
 use crate::components::undo_delete::UndoDelete;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::{self, people::team_name, today, RecordError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::concern::{is_overdue, Rating, Step};
+use model::concern::{is_overdue, unlinked_team, Rating, Step};
 use model::date_input::FieldKind;
 use serde_json::Value;
 
@@ -21,6 +24,7 @@ enum Panel {
     Dispatch,
     Resolve,
     Rate,
+    Link,
 }
 
 /// A concern with its actions; `doc` is the winning body as listed.
@@ -43,11 +47,19 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
         s("resolution"),
     );
     let overdue = is_overdue(&doc, &today());
+    let unlinked = unlinked_team(&doc).map(str::to_owned);
+    let can_link = unlinked.is_some();
     let team_label = {
         let assigned = assigned.clone();
+        let linked = unlinked.is_none();
         LocalResource::new(move || {
             let (store, assigned) = (ctx.store(), assigned.clone());
-            async move { team_name(&store, &assigned).await }
+            async move {
+                match linked {
+                    true => team_name(&store, &assigned).await,
+                    false => Ok(None),
+                }
+            }
         })
     };
     let panel = RwSignal::new(Panel::Closed);
@@ -93,8 +105,22 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
             if !villager.is_empty() {
                 parts.push(view! { <span class="fact" data-testid="concern-villager">{t!(i18n, concern_by)}" "{villager.clone()}</span> }.into_any());
             }
-            if !assigned.is_empty() {
-                parts.push(view! { <span class="fact" data-testid="concern-team">{t!(i18n, concern_team)}" "{move || team_label.get().unwrap_or_default()}</span> }.into_any());
+            if let Some(written) = unlinked.clone() {
+                parts.push(view! {
+                    <span class="fact" data-testid="concern-team">{t!(i18n, concern_team)}" "{written}" "
+                        <span class="tag unlinked" data-testid="team-unlinked">{t!(i18n, team_unlinked)}</span>
+                    </span>
+                }.into_any());
+            } else if !assigned.is_empty() {
+                let name = move || match team_label.get() {
+                    Some(Ok(Some(name))) => name,
+                    Some(Ok(None)) => t_string!(i18n, team_unknown).to_owned(),
+                    Some(Err(e)) => e
+                        .user_message(i18n.get_locale() == Locale::zh_CN)
+                        .to_owned(),
+                    None => String::new(),
+                };
+                parts.push(view! { <span class="fact" data-testid="concern-team">{t!(i18n, concern_team)}" "{name}</span> }.into_any());
             }
             if !due_on.is_empty() {
                 parts.push(view! {
@@ -133,15 +159,22 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
                 {(status == "assigned").then(|| view! { <button data-testid="resolve" on:click=move |_| panel.set(Panel::Resolve)>{t!(i18n, resolve)}</button> })}
                 {(status == "resolved").then(|| view! { <button data-testid="rate" on:click=move |_| panel.set(Panel::Rate)>{t!(i18n, rate)}</button> })}
                 {(status == "rated" && rating == "unsatisfied").then(|| view! { <button on:click=move |_| run.run(Step::Reopen)>{t!(i18n, reopen)}</button> })}
+                {can_link.then(|| view! { <button data-testid="link-team" on:click=move |_| panel.set(Panel::Link)>{t!(i18n, team_link)}</button> })}
                 <button class="quiet" data-testid="delete-concern" on:click=move |_| remove.run(())>{t!(i18n, delete)}</button>
             </div>
             <Show when=move || panel.get() == Panel::Dispatch>
                 <div class="panel">
-                    <input data-testid="dispatch-team" list="speakers" placeholder=move || t_string!(i18n, assigned_team) bind:value=team/>
+                    <div class="field"><span class="label">{t!(i18n, assigned_team)}</span><TeamPicker chosen=team/></div>
                     <label class="due">{t!(i18n, due_date)}
                         <DateField kind=FieldKind::Date value=due on_input=Callback::new(move |v| due.set(v)) testid="dispatch-due"/>
                     </label>
                     <button class="primary" data-testid="dispatch-ok" on:click=move |_| run.run(Step::Dispatch { team: team.get(), due: due.get() })>{t!(i18n, confirm)}</button>
+                </div>
+            </Show>
+            <Show when=move || panel.get() == Panel::Link>
+                <div class="panel">
+                    <div class="field"><span class="label">{t!(i18n, assigned_team)}</span><TeamPicker chosen=team/></div>
+                    <button class="primary" data-testid="link-ok" on:click=move |_| run.run(Step::LinkTeam { team: team.get() })>{t!(i18n, confirm)}</button>
                 </div>
             </Show>
             <Show when=move || panel.get() == Panel::Resolve>

@@ -1,12 +1,12 @@
-//! 志愿服务队 (`/teams`): the station's teams in pinyin order (`collate`) with members and
-//! turnout, and a form to add one (name, specialty, leader) or edit one (编辑 fills the
-//! same form).
+//! 志愿服务队 (`/teams`): the station's teams in pinyin order with members, turnout and
+//! the concerns dispatched to each (派单 / 办结 / 已超期 / 满意率, `model::concern::team`),
+//! and a form to add one (name, specialty, leader) or edit one (编辑 fills the same form).
+//! Reads through `records::people`; a store failure is shown, never an empty list.
 
-use crate::collate::sort_by_name;
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::records::people::{save_team, SPECIALTIES};
-use crate::store::Relation;
+use crate::records::people::{save_team, team_rows, SPECIALTIES};
+use crate::records::today;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -19,41 +19,7 @@ pub fn TeamsPage() -> impl IntoView {
     let data = LocalResource::new(move || {
         ctx.changed.track();
         let store = ctx.store();
-        async move {
-            let mut teams = store
-                .all_of_type("team", u32::MAX)
-                .await
-                .unwrap_or_default();
-            sort_by_name(&mut teams, |t| t["name"].as_str().unwrap_or_default());
-            let vols = store
-                .all_of_type("volunteer", u32::MAX)
-                .await
-                .unwrap_or_default();
-            let mut out = Vec::new();
-            for t in teams {
-                let tid = t["_id"].as_str().unwrap_or_default().to_owned();
-                let members: Vec<&Value> = vols
-                    .iter()
-                    .filter(|v| {
-                        v["teams"]
-                            .as_array()
-                            .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(&tid)))
-                    })
-                    .collect();
-                let mut turnout = 0u32;
-                for m in &members {
-                    turnout += store
-                        .count_related(
-                            Relation::AttendanceByVolunteer,
-                            m["_id"].as_str().unwrap_or_default(),
-                        )
-                        .await
-                        .unwrap_or(0);
-                }
-                out.push((t, members.len(), turnout));
-            }
-            out
-        }
+        async move { team_rows(&store, &today()).await }
     });
     let (name, specialty, leader) = (
         RwSignal::new(String::new()),
@@ -104,18 +70,32 @@ pub fn TeamsPage() -> impl IntoView {
     };
     view! {
         <h2>{t!(i18n, teams_title)}</h2>
+        {move || data.get().and_then(Result::err).map(|e| {
+            let zh = i18n.get_locale() == Locale::zh_CN;
+            view! { <p class="error" role="alert" data-testid="teams-error">{e.user_message(zh)}</p> }
+        })}
         <ul class="doc-list" data-testid="team-list">
-            {move || data.get().unwrap_or_default().into_iter().map(|(t, members, turnout)| {
+            {move || data.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|row| {
+                let t = row.doc;
                 let spec = t["specialty"].as_str().unwrap_or_default().to_owned();
                 let team = t.clone();
+                let f = row.figures;
+                let rating = f.rating_percent().map_or_else(|| "—".to_owned(), |p| format!("{p}%"));
+                let rating_attr = rating.clone();
                 view! {
-                    <li data-testid="team-row">
+                    <li data-testid="team-row" data-dispatched=f.dispatched data-resolved=f.resolved
+                        data-overdue=f.overdue data-rating=rating_attr>
                         <div class="title-row">
                             <div class="row-title">{t["name"].as_str().unwrap_or_default().to_owned()}</div>
                             <button class="small" data-testid="team-edit" on:click=move |_| edit(team.clone())>{t!(i18n, edit)}</button>
                         </div>
                         <div class="row-meta"><span class="tag">{move || specialty_label(i18n, &spec)}</span>" "
-                            {t["leader"].as_str().unwrap_or_default().to_owned()}" · "{t!(i18n, members)}" "{members}" · "{t!(i18n, turnout)}" "{turnout}</div>
+                            {t["leader"].as_str().unwrap_or_default().to_owned()}" · "{t!(i18n, members)}" "{row.members}" · "{t!(i18n, turnout)}" "{row.turnout}</div>
+                        <div class="row-meta" data-testid="team-concerns">
+                            {t!(i18n, team_dispatched)}" "{f.dispatched}" · "{t!(i18n, team_resolved)}" "{f.resolved}
+                            {(f.overdue > 0).then(|| view! { " · "<span class="tag overdue">{t!(i18n, overdue)}" "{f.overdue}</span> })}
+                            " · "{t!(i18n, team_rating)}" "{rating}
+                        </div>
                     </li>
                 }
             }).collect_view()}

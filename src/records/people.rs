@@ -1,13 +1,16 @@
 //! Operations on teams, volunteers and attendance: save a team or a volunteer, warn about a
 //! duplicate phone number, check a volunteer in and out of an activity (the deterministic
 //! `attendance:<activity>:<volunteer>` id, so two phones converge on one record), check
-//! everyone out, set a role, confirm a flagged missing check-out. Each is one function over
-//! [`Store`] that returns after IndexedDB committed.
+//! everyone out, set a role, confirm a flagged missing check-out; and the teams to pick
+//! from and the teams screen's rows. Each is one function over [`Store`]; writes return
+//! after IndexedDB committed, reads return the store's error rather than an empty list.
 
 use super::{new_base, now, RecordError};
+use crate::collate::sort_by_name;
 use crate::profile::Profile;
 use crate::store::{Relation, Store, StoreError};
 use model::attendance::normalize_mobile;
+use model::concern::team::{team_figures, TeamFigures};
 use model::id::{attendance_id, DocType};
 use serde_json::{json, Value};
 
@@ -22,6 +25,79 @@ pub const SPECIALTIES: [&str; 8] = [
     "elderly",
     "other",
 ];
+
+/// A team as the dispatch picker offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TeamChoice {
+    /// The team's id (what `assigned_team` holds).
+    pub id: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// The station's teams to choose from, in pinyin order.
+pub async fn team_choices(store: &Store) -> Result<Vec<TeamChoice>, StoreError> {
+    let mut teams: Vec<TeamChoice> = store
+        .all_of_type("team", u32::MAX)
+        .await?
+        .into_iter()
+        .filter_map(|t| {
+            Some(TeamChoice {
+                id: t["_id"].as_str()?.to_owned(),
+                name: t["name"].as_str()?.to_owned(),
+            })
+        })
+        .collect();
+    sort_by_name(&mut teams, |t| &t.name);
+    Ok(teams)
+}
+
+/// A row of the teams screen: the team, its members and their turnout, and its concerns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamRow {
+    /// The team document.
+    pub doc: Value,
+    /// Volunteers who list the team.
+    pub members: usize,
+    /// Their attendance records.
+    pub turnout: u32,
+    /// The concerns dispatched to it (`model::concern::team`), on `today`.
+    pub figures: TeamFigures,
+}
+
+/// Every team with its figures, in pinyin order.
+pub async fn team_rows(store: &Store, today: &str) -> Result<Vec<TeamRow>, StoreError> {
+    let mut teams = store.all_of_type("team", u32::MAX).await?;
+    sort_by_name(&mut teams, |t| t["name"].as_str().unwrap_or_default());
+    let vols = store.all_of_type("volunteer", u32::MAX).await?;
+    let concerns = store.all_of_type("concern", u32::MAX).await?;
+    let mut out = Vec::with_capacity(teams.len());
+    for doc in teams {
+        let tid = doc["_id"].as_str().unwrap_or_default().to_owned();
+        let members: Vec<&Value> = vols
+            .iter()
+            .filter(|v| {
+                v["teams"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(&tid)))
+            })
+            .collect();
+        let mut turnout = 0u32;
+        for m in &members {
+            let id = m["_id"].as_str().unwrap_or_default();
+            turnout += store
+                .count_related(Relation::AttendanceByVolunteer, id)
+                .await?;
+        }
+        out.push(TeamRow {
+            members: members.len(),
+            turnout,
+            figures: team_figures(&concerns, &tid, today),
+            doc,
+        });
+    }
+    Ok(out)
+}
 
 /// Attendance roles.
 pub const ROLES: [&str; 5] = ["speaker", "service", "organizer", "performer", "other"];
@@ -204,16 +280,11 @@ pub async fn confirm_check_out(store: &Store, attendance_id: &str) -> Result<(),
         .map(|_| ())
 }
 
-/// The name of the team a concern was dispatched to: `assigned_team` holds a team's id
-/// (demo data, records from other phones) or the name as typed; an id whose team is not on
-/// this phone shows as it is.
-pub async fn team_name(store: &Store, assigned: &str) -> String {
-    if assigned.starts_with("team:") {
-        if let Ok(team) = store.get(assigned).await {
-            if let Some(name) = team["name"].as_str() {
-                return name.to_owned();
-            }
-        }
+/// The name of team `team_id` (`None`: the team is not on this phone, or deleted).
+pub async fn team_name(store: &Store, team_id: &str) -> Result<Option<String>, StoreError> {
+    match store.get(team_id).await {
+        Ok(team) => Ok(team["name"].as_str().map(str::to_owned)),
+        Err(StoreError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
     }
-    assigned.to_owned()
 }

@@ -4,7 +4,7 @@
 // delete with undo.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitCount, phoneWithProfile } from './harness.mjs';
+import { waitCount, phoneWithProfile, addTeam, pickTeam } from './harness.mjs';
 
 const setup = phoneWithProfile();
 
@@ -13,6 +13,7 @@ const concerns = '[data-testid=activity-concerns] [data-testid=concern]';
 test('a forum with four segments and three concerns round the loop survives a reload', async () => {
   const { page, context, errors } = setup.phone;
   await context.setOffline(true);
+  await addTeam(page, '平安巡逻队');
   await page.locator('nav.bottom-nav a', { hasText: '夜话' }).tap();
   await page.getByTestId('new-forum').tap();
   const titles = page.locator('[data-testid=segment] .seg-title');
@@ -43,7 +44,7 @@ test('a forum with four segments and three concerns round the loop survives a re
   }
   const first = page.locator(concerns).filter({ hasText: '村口路灯坏了' });
   await first.getByTestId('dispatch').tap();
-  await first.getByTestId('dispatch-team').fill('平安巡逻队');
+  await pickTeam(first, '平安巡逻队');
   await first.getByTestId('dispatch-due').fill('2026-11-30');
   await first.getByTestId('dispatch-ok').tap();
   await first.getByTestId('concern-status').filter({ hasText: '已派单' }).waitFor();

@@ -5,10 +5,15 @@
 // and says 已超期; an agenda part without a speaker leaves no empty separator; the
 // add-concern form is back at 其他 after 添加. Dates are typed and shown as yyyy-mm-dd even
 // in an English browser. Volunteers and the roster are in pinyin order, 全部签退 asks first,
-// and a stay shorter than a minute says so.
+// and a stay shorter than a minute says so. 派单 picks one of the station's teams (found by
+// pinyin initials) and the hub receives its id; a team an older build stored as typed text
+// shows as written, flagged 未关联服务队, and is linked in one tap; the team's row counts
+// what was dispatched to it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitCount, phoneWithProfile, tab, newForum, signIn, waitSyncRuns, loadDemo } from './harness.mjs';
+import {
+  waitCount, phoneWithProfile, tab, newForum, signIn, syncNow, waitSyncRuns, loadDemo, addTeam, pickTeam,
+} from './harness.mjs';
 
 const setup = phoneWithProfile();
 
@@ -19,6 +24,13 @@ const dayAt = (days) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000)
 async function assertFits(page, what) {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `${what} fits 360 px: ${width}`);
+}
+/** The concerns in the hub's station database, as the signed-in page reads them. */
+async function hubConcerns(page) {
+  return page.evaluate(async () => {
+    const r = await fetch('/couch/station_330106001/_all_docs?include_docs=true', { credentials: 'include' });
+    return (await r.json()).rows.map((row) => row.doc).filter((d) => d?.type === 'concern');
+  });
 }
 /** The same date as a cadre might type it: 2026/1/5. */
 const loosely = (iso) => iso.split('-').map(Number).join('/');
@@ -72,6 +84,8 @@ test('before the first sign-in: the station name stays whole and the 同步 scre
 
 test('a concern card labels what it shows; the agenda and the add form leave no traps', async () => {
   const { page, errors } = setup.phone;
+  await addTeam(page, '红桔子农技志愿服务队');
+  await addTeam(page, '平安巡逻队');
   await tab(page, '夜话');
   await page.getByTestId('new-forum').tap();
   await page.locator('input[name=title]').fill('村夜话·柑橘修剪');
@@ -102,8 +116,14 @@ test('a concern card labels what it shows; the agenda and the add form leave no 
   assert.equal(await card.getByTestId('concern-facts').textContent(), '反映人 黄大爷');
   await card.getByTestId('dispatch').tap();
   assert.ok(await card.locator('label', { hasText: '办结期限' }).isVisible(), 'the due date has a visible label');
+  assert.ok(await card.getByText('承办队伍').isVisible(), 'the team has a visible label');
   await assertFits(page, 'the dispatch panel');
-  await card.getByTestId('dispatch-team').fill('红桔子农技志愿服务队');
+  // Nothing is typed: the team is found by its pinyin initials and picked.
+  await card.getByTestId('team-search').fill('hjz');
+  await waitCount(card.getByTestId('team-option'), 1);
+  await pickTeam(card, '红桔子农技志愿服务队', 'hjz');
+  const teamId = await card.getByTestId('team-picked').getAttribute('data-id');
+  assert.match(teamId, /^team:[0-9a-f-]{36}$/);
   const due = card.getByTestId('dispatch-due');
   await due.fill('12/05/2026');
   await due.blur();
@@ -124,7 +144,7 @@ test('a concern card labels what it shows; the agenda and the add form leave no 
 
   // Due today is not late; a resolved concern is not late either.
   await lamp.getByTestId('dispatch').tap();
-  await lamp.getByTestId('dispatch-team').fill('平安巡逻队');
+  await pickTeam(lamp, '平安巡逻队', '巡逻');
   await lamp.getByTestId('dispatch-due').fill(dayAt(0));
   await lamp.getByTestId('dispatch-ok').tap();
   await lamp.getByTestId('concern-status').filter({ hasText: '已派单' }).waitFor();
@@ -136,10 +156,51 @@ test('a concern card labels what it shows; the agenda and the add form leave no 
   await card.getByTestId('concern-status').filter({ hasText: '已办结' }).waitFor();
   assert.equal(await card.getByTestId('overdue').count(), 0);
   assert.match(await card.getByTestId('concern-facts').textContent(), /期限 \d{4}-\d{2}-\d{2} · 结果 已安排下周现场教学$/);
+  // The hub receives the team's id, never a typed name.
+  await syncNow(page);
+  const onHub = await hubConcerns(page);
+  assert.equal(onHub.find((c) => c.text === '想请农技员讲柑橘修剪')?.assigned_team, teamId);
+  // The team's page counts what was dispatched to it.
+  await tab(page, '志愿者');
+  await page.getByTestId('teams-link').tap();
+  const team = page.getByTestId('team-row').filter({ hasText: '红桔子农技志愿服务队' });
+  await team.and(page.locator('[data-dispatched="1"][data-resolved="1"]')).waitFor();
+  assert.match(await team.getByTestId('team-concerns').textContent(), /派单 1 · 办结 1 · 满意率 —/);
   // The list row of a forum without a place has no empty separator either.
   await tab(page, '夜话');
   const row = page.locator('[data-testid=activity-list] li', { hasText: '村夜话·柑橘修剪' });
   assert.equal(await row.locator('.row-meta').textContent(), `夜话 ${dayAt(0)} 19:30 · 0 👥`);
+  assert.deepEqual(errors, []);
+});
+
+test('a team typed by an older build shows as written, flagged, and is linked in one tap', async () => {
+  const { page, errors } = setup.phone;
+  // What an older phone synced: a dispatched concern whose team was typed.
+  const put = await page.evaluate(async () => {
+    const id = 'concern:0199ece4-7b1a-7000-8000-0000000c0de1';
+    const doc = { type: 'concern', station: '330106001', status: 'assigned', text: '水渠漏水',
+      category: 'infrastructure', assigned_team: '红桔子农技队', due: '2026-12-31',
+      created_at: '2026-11-20T20:00:00+08:00', updated_at: '2026-11-20T20:00:00+08:00' };
+    const r = await fetch(`/couch/station_330106001/${id}`, { method: 'PUT', credentials: 'include',
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify(doc) });
+    return r.status;
+  });
+  assert.equal(put, 201);
+  await syncNow(page);
+  await page.goto(new URL('/concerns', page.url()).href);
+  const card = page.locator('[data-testid=concern]').filter({ hasText: '水渠漏水' });
+  await card.getByTestId('team-unlinked').waitFor();
+  assert.equal(await card.getByTestId('concern-team').textContent(), '承办 红桔子农技队 未关联服务队');
+  await card.getByTestId('link-team').tap();
+  await pickTeam(card, '红桔子农技志愿服务队', '红桔子');
+  await card.getByTestId('link-ok').tap();
+  await card.getByTestId('concern-team').filter({ hasText: '承办 红桔子农技志愿服务队' }).waitFor();
+  assert.equal(await card.getByTestId('team-unlinked').count(), 0);
+  assert.equal(await card.getByTestId('concern-status').textContent(), '已派单', 'the status stays');
+  await syncNow(page);
+  const linked = (await hubConcerns(page)).find((c) => c.text === '水渠漏水');
+  assert.match(linked.assigned_team, /^team:/);
+  assert.equal(linked.assigned_team_text, '红桔子农技队');
   assert.deepEqual(errors, []);
 });
 

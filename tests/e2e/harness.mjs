@@ -233,3 +233,19 @@ export async function seedStation(page, activities = 120) {
   await page.getByTestId('import-report').waitFor();
   await tab(page, '首页');
 }
+
+/** Adds team `name` on 志愿者 → 服务队 and waits for its row. */
+export async function addTeam(page, name) {
+  await tab(page, '志愿者');
+  await page.getByTestId('teams-link').tap();
+  await page.locator('input[name=team_name]').fill(name);
+  await page.getByTestId('team-save').tap();
+  await page.locator('[data-testid=team-row] .row-title', { hasText: name }).waitFor();
+}
+
+/** In an open 派单 / 关联服务队 panel of `card`: searches `query`, taps team `name`. */
+export async function pickTeam(card, name, query = name) {
+  await card.getByTestId('team-search').fill(query);
+  await card.getByTestId('team-option').filter({ hasText: name }).tap();
+  await card.getByTestId('team-picked').filter({ hasText: name }).waitFor();
+}

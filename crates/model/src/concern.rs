@@ -1,9 +1,17 @@
 //! The 四单闭环 loop of a villager's concern: open → 已派单 assigned → 已办结 resolved →
 //! 已评价 rated. Owns the allowed moves, what each move writes into the document and
 //! when a dispatched concern is overdue; never stores anything and never reads the clock.
+//!
+//! `assigned_team` is a team's id: 派单 refuses anything else. A concern an earlier build
+//! dispatched to a typed name keeps it as written ([`unlinked_team`]) until 关联服务队
+//! ([`Step::LinkTeam`]) replaces it with a team's id, keeping the typed text beside it in
+//! `assigned_team_text`. [`team`] counts a team's concerns for its page.
+
+pub mod team;
 
 use crate::date_input::{normalize, DateInputError, FieldKind};
 use crate::doc::ConcernStatus;
+use crate::id::{parse_id, DocType};
 use serde_json::{json, Value};
 
 /// A villager's verdict on how the concern was handled.
@@ -43,9 +51,9 @@ impl Rating {
 /// One step along the loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
-    /// 派单: hand the concern to a team (team id or name) by a date (`YYYY-MM-DD`).
+    /// 派单: hand the concern to a team (its id, `team:…`) by a date (`YYYY-MM-DD`).
     Dispatch {
-        /// The team.
+        /// The team's id.
         team: String,
         /// Due date.
         due: String,
@@ -64,6 +72,12 @@ pub enum Step {
     },
     /// 重新打开: the villager was not satisfied, the concern goes back to open.
     Reopen,
+    /// 关联服务队: a concern dispatched to a typed team name gets the team's id, in any
+    /// status; nothing else changes.
+    LinkTeam {
+        /// The team's id.
+        team: String,
+    },
 }
 
 /// Why a step was refused.
@@ -86,6 +100,12 @@ pub enum StepError {
     /// The due date is not a date.
     #[error("due date: {0}")]
     Due(#[from] DateInputError),
+    /// The team is not a team's id (`team:…`).
+    #[error("`{0}` is not a team id")]
+    NotATeam(String),
+    /// 关联服务队 on a concern whose team is already linked or not set.
+    #[error("the concern has no typed team name to link")]
+    NothingToLink,
 }
 
 impl StepError {
@@ -93,10 +113,12 @@ impl StepError {
     pub fn zh(&self) -> String {
         match self {
             Self::NotAllowed { .. } => "当前状态下不能执行此操作".into(),
-            Self::Empty("team") => "请填写承办队伍".into(),
+            Self::Empty("team") => "请选择承办队伍".into(),
             Self::Empty(_) => "请填写办理结果".into(),
             Self::NoStatus => "问题记录缺少办理状态".into(),
             Self::Due(_) => "办结期限请按“年-月-日”填写，例如 2026-12-05".into(),
+            Self::NotATeam(_) => "请从本站的服务队中选择承办队伍".into(),
+            Self::NothingToLink => "这条诉求的承办队伍已经关联".into(),
         }
     }
 }
@@ -108,6 +130,7 @@ impl Step {
             Step::Resolve { .. } => "resolve",
             Step::Rate { .. } => "rate",
             Step::Reopen => "reopen",
+            Step::LinkTeam { .. } => "link",
         }
     }
 
@@ -119,6 +142,7 @@ impl Step {
             (Step::Resolve { .. }, Assigned) => Resolved,
             (Step::Rate { .. }, Resolved) => Rated,
             (Step::Reopen, Resolved | Rated) => Open,
+            (Step::LinkTeam { .. }, any) => any,
             _ => {
                 return Err(StepError::NotAllowed {
                     from,
@@ -139,11 +163,19 @@ impl Step {
             .ok_or(StepError::NoStatus)?;
         let to = self.next(from)?;
         let fields = match self {
-            Step::Dispatch { team, due } if !team.trim().is_empty() => {
-                let due = normalize(FieldKind::Date, due)?;
-                json!({"assigned_team": team.trim(), "due": due, "assigned_at": now})
+            Step::Dispatch { team, .. } if team.trim().is_empty() => {
+                return Err(StepError::Empty("team"))
             }
-            Step::Dispatch { .. } => return Err(StepError::Empty("team")),
+            Step::Dispatch { team, due } => {
+                let team = team_id(team)?;
+                let due = normalize(FieldKind::Date, due)?;
+                json!({"assigned_team": team, "due": due, "assigned_at": now})
+            }
+            Step::LinkTeam { team } => {
+                let team = team_id(team)?;
+                let written = unlinked_team(doc).ok_or(StepError::NothingToLink)?;
+                json!({"assigned_team": team, "assigned_team_text": written})
+            }
             Step::Resolve { resolution } if !resolution.trim().is_empty() => {
                 json!({"resolution": resolution.trim(), "resolved_at": now})
             }
@@ -161,6 +193,22 @@ impl Step {
         obj.insert("updated_at".into(), json!(now));
         Ok(to)
     }
+}
+
+/// `team` trimmed, if it is a team's id.
+fn team_id(team: &str) -> Result<&str, StepError> {
+    let team = team.trim();
+    match parse_id(team) {
+        Ok(DocType::Team) => Ok(team),
+        _ => Err(StepError::NotATeam(team.to_owned())),
+    }
+}
+
+/// The team name typed by an earlier build's 派单, if `assigned_team` holds one rather
+/// than a team's id (shown as written, flagged 未关联服务队).
+pub fn unlinked_team(doc: &Value) -> Option<&str> {
+    let team = doc.get("assigned_team").and_then(Value::as_str)?.trim();
+    (!team.is_empty() && !matches!(parse_id(team), Ok(DocType::Team))).then_some(team)
 }
 
 /// Whether a concern still needs reporting back to the village (open or dispatched).

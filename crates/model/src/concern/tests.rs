@@ -1,9 +1,11 @@
 use super::*;
 use ConcernStatus::*;
 
+const TEAM: &str = "team:0199ece4-7b1a-7000-8000-00000000a001";
+
 fn dispatch() -> Step {
     Step::Dispatch {
-        team: "农技服务队".into(),
+        team: TEAM.into(),
         due: "2026-11-30".into(),
     }
 }
@@ -51,7 +53,7 @@ fn the_whole_loop_writes_each_stage() {
         dispatch().apply(&mut doc, "2026-11-22T20:00:00+08:00"),
         Ok(Assigned)
     );
-    assert_eq!(doc["assigned_team"], "农技服务队");
+    assert_eq!(doc["assigned_team"], TEAM);
     assert_eq!(doc["due"], "2026-11-30");
     assert_eq!(
         resolve().apply(&mut doc, "2026-11-25T10:00:00+08:00"),
@@ -80,7 +82,7 @@ fn a_refused_step_changes_nothing() {
     assert_eq!(empty.apply(&mut doc, "t"), Err(StepError::Empty("team")));
     assert_eq!(
         empty.apply(&mut doc, "t").unwrap_err().zh(),
-        "请填写承办队伍"
+        "请选择承办队伍"
     );
     assert_eq!(doc, before);
     let mut bad = serde_json::json!({"status": "lost"});
@@ -97,7 +99,7 @@ fn pending_means_open_or_dispatched() {
 fn a_due_date_is_stored_as_a_date_or_refused() {
     let mut doc = serde_json::json!({"status": "open", "text": "x"});
     let typed = |due: &str| Step::Dispatch {
-        team: "农技服务队".into(),
+        team: TEAM.into(),
         due: due.into(),
     };
     let before = doc.clone();
@@ -133,5 +135,61 @@ fn overdue_only_after_the_due_day_and_while_not_resolved() {
     assert!(!is_overdue(
         &serde_json::json!({"status": "assigned"}),
         "2026-12-06"
+    ));
+}
+
+#[test]
+fn dispatch_takes_a_team_id_and_nothing_typed() {
+    let mut doc = serde_json::json!({"status": "open", "text": "路灯坏了"});
+    let before = doc.clone();
+    let typed = Step::Dispatch {
+        team: "农技服务对".into(),
+        due: String::new(),
+    };
+    let err = typed.apply(&mut doc, "t").unwrap_err();
+    assert_eq!(err, StepError::NotATeam("农技服务对".into()));
+    assert_eq!(err.zh(), "请从本站的服务队中选择承办队伍");
+    let volunteer = Step::Dispatch {
+        team: "volunteer:0199ece4-7b1a-7000-8000-00000000a001".into(),
+        due: String::new(),
+    };
+    assert!(matches!(
+        volunteer.apply(&mut doc, "t"),
+        Err(StepError::NotATeam(_))
+    ));
+    assert_eq!(doc, before);
+    assert_eq!(dispatch().apply(&mut doc, "t"), Ok(Assigned));
+    assert_eq!(doc["assigned_team"], TEAM);
+    assert_eq!(unlinked_team(&doc), None);
+}
+
+#[test]
+fn a_typed_team_is_flagged_and_linked_in_any_status_keeping_what_was_written() {
+    for status in ["assigned", "resolved", "rated"] {
+        let mut doc = serde_json::json!({"status": status, "assigned_team": " 农技服务队 ",
+            "due": "2026-12-01", "updated_at": "before"});
+        assert_eq!(unlinked_team(&doc), Some("农技服务队"));
+        let link = Step::LinkTeam { team: TEAM.into() };
+        let to = link.apply(&mut doc, "now").unwrap();
+        assert_eq!(to.as_str(), status, "the status stays");
+        assert_eq!(doc["assigned_team"], TEAM);
+        assert_eq!(doc["assigned_team_text"], "农技服务队");
+        assert_eq!(doc["due"], "2026-12-01");
+        assert_eq!(unlinked_team(&doc), None);
+        // Linked once: a second link is refused and changes nothing.
+        let linked = doc.clone();
+        assert_eq!(link.apply(&mut doc, "later"), Err(StepError::NothingToLink));
+        assert_eq!(doc, linked);
+    }
+    let mut none = serde_json::json!({"status": "open"});
+    let link = Step::LinkTeam { team: TEAM.into() };
+    assert_eq!(link.apply(&mut none, "t"), Err(StepError::NothingToLink));
+    let mut typed = serde_json::json!({"status": "assigned", "assigned_team": "农技服务队"});
+    let bad = Step::LinkTeam {
+        team: "农技服务队".into(),
+    };
+    assert!(matches!(
+        bad.apply(&mut typed, "t"),
+        Err(StepError::NotATeam(_))
     ));
 }
