@@ -31,6 +31,8 @@ try {
   const t = performance.now();
   // Generating and writing ~75,000 documents keeps the page busy for a while: click from a
   // timer so no DevTools call waits on the handler.
+  // Demo data lives in training mode (the reload keeps `?demo_activities`).
+  await page.getByTestId('enter-training').tap();
   await page.getByTestId('load-demo').waitFor();
   await page.evaluate(() => setTimeout(() => document.querySelector('[data-testid=load-demo]').click(), 0));
   await page.getByText('示例数据已载入').waitFor({ timeout: 900_000 });

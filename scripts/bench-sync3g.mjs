@@ -10,7 +10,7 @@
 import { chromium } from 'playwright-core';
 import PouchDB from 'pouchdb';
 import memory from 'pouchdb-adapter-memory';
-import { startHub, setupProfile, signIn, PHONE, NETWORKS, throttle } from '../tests/e2e/harness.mjs';
+import { startHub, setupProfile, signIn, PHONE, NETWORKS, throttle, importFile, seedFile } from '../tests/e2e/harness.mjs';
 
 PouchDB.plugin(memory);
 const [bin, runsArg = '5', sizesArg = '121,1330'] = process.argv.slice(2);
@@ -44,14 +44,12 @@ try {
   for (const activities of sizesArg.split(',').map(Number)) {
     const hub = await startHub(bin);
     try {
-      // Another phone loads the demo set and pushes it on an open link.
+      // Another phone imports a station's year of that size and pushes it on an open link.
       const seed = await phone();
       const a = await seed.newPage();
-      await a.goto(`${hub.url}/?demo_activities=${activities}`);
+      await a.goto(hub.url + '/');
       await setupProfile(a);
-      await a.getByTestId('load-demo').waitFor();
-      await a.evaluate(() => setTimeout(() => document.querySelector('[data-testid=load-demo]').click(), 0));
-      await a.getByText('示例数据已载入').waitFor({ timeout: 900_000 });
+      await importFile(a, seedFile(activities));
       await signIn(a);
       await synced(a);
       await seed.close();

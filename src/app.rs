@@ -110,7 +110,8 @@ fn TrainingBanner() -> impl IntoView {
         leaving.set(true);
         spawn_local(async move {
             match training::switch(false).await {
-                Ok(()) => reload(),
+                // Home: the page open now shows a training record the real store lacks.
+                Ok(()) => open_home(),
                 Err(e) => {
                     leptos::logging::error!("yehua: leave training mode: {e}");
                     leaving.set(false);
@@ -132,6 +133,13 @@ fn TrainingBanner() -> impl IntoView {
 pub fn reload() {
     if let Some(w) = web_sys::window() {
         _ = w.location().reload();
+    }
+}
+
+/// Loads the home screen afresh (the app opens again in the mode just chosen).
+fn open_home() {
+    if let Some(w) = web_sys::window() {
+        _ = w.location().replace("/");
     }
 }
 

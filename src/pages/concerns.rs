@@ -1,10 +1,11 @@
 //! 诉求台账: every concern across forums, by status (待派单 / 已派单 / 已办结 / 已评价),
-//! each with its next step. Reads through the store's status index.
+//! each with its next step. Reads through the store's status index; a store failure is
+//! shown, never an empty board.
 
 use crate::components::concern_card::{status_label, ConcernCard};
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::store::Relation;
+use crate::store::{Relation, StoreError};
 use leptos::prelude::*;
 use model::ConcernStatus;
 
@@ -23,10 +24,9 @@ pub fn ConcernsPage() -> impl IntoView {
         async move {
             let mut v = store
                 .related(Relation::ConcernsByStatus, s.as_str(), LIMIT)
-                .await
-                .unwrap_or_default();
+                .await?;
             v.sort_by(|a, b| b["updated_at"].as_str().cmp(&a["updated_at"].as_str()));
-            v
+            Ok::<_, StoreError>(v)
         }
     });
     view! {
@@ -41,12 +41,16 @@ pub fn ConcernsPage() -> impl IntoView {
                 }
             }).collect_view()}
         </div>
+        {move || list.get().and_then(Result::err).map(|e| {
+            let zh = i18n.get_locale() == Locale::zh_CN;
+            view! { <p class="error" role="alert" data-testid="concerns-error">{e.user_message(zh)}</p> }
+        })}
         <div data-testid="concern-board">
-            <For each=move || list.get().unwrap_or_default() key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
+            <For each=move || list.get().and_then(Result::ok).unwrap_or_default() key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
                 <ConcernCard doc=c/>
             </For>
         </div>
-        <Show when=move || list.get().is_some_and(|l| l.is_empty())>
+        <Show when=move || list.get().is_some_and(|l| l.is_ok_and(|l| l.is_empty()))>
             <p class="empty">{t!(i18n, empty_list)}</p>
         </Show>
     }

@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  waitCount, phoneWithProfile, tab, newForum, signIn, syncNow, waitSyncRuns, loadDemo, addTeam, pickTeam,
+  waitCount, phoneWithProfile, tab, newForum, signIn, syncNow, waitSyncRuns, loadDemo, addTeam, pickTeam, shot,
 } from './harness.mjs';
 
 const setup = phoneWithProfile();
@@ -121,6 +121,8 @@ test('a concern card labels what it shows; the agenda and the add form leave no 
   // Nothing is typed: the team is found by its pinyin initials and picked.
   await card.getByTestId('team-search').fill('hjz');
   await waitCount(card.getByTestId('team-option'), 1);
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, 'dispatch-team-search');
   await pickTeam(card, '红桔子农技志愿服务队', 'hjz');
   const teamId = await card.getByTestId('team-picked').getAttribute('data-id');
   assert.match(teamId, /^team:[0-9a-f-]{36}$/);
@@ -165,6 +167,8 @@ test('a concern card labels what it shows; the agenda and the add form leave no 
   await page.getByTestId('teams-link').tap();
   const team = page.getByTestId('team-row').filter({ hasText: '红桔子农技志愿服务队' });
   await team.and(page.locator('[data-dispatched="1"][data-resolved="1"]')).waitFor();
+  await team.scrollIntoViewIfNeeded();
+  await shot(page, 'teams-figures');
   assert.match(await team.getByTestId('team-concerns').textContent(), /派单 1 · 办结 1 · 满意率 —/);
   // The list row of a forum without a place has no empty separator either.
   await tab(page, '夜话');
@@ -188,9 +192,12 @@ test('a team typed by an older build shows as written, flagged, and is linked in
   assert.equal(put, 201);
   await syncNow(page);
   await page.goto(new URL('/concerns', page.url()).href);
+  await page.getByTestId('tab-assigned').tap();
   const card = page.locator('[data-testid=concern]').filter({ hasText: '水渠漏水' });
   await card.getByTestId('team-unlinked').waitFor();
   assert.equal(await card.getByTestId('concern-team').textContent(), '承办 红桔子农技队 未关联服务队');
+  await card.scrollIntoViewIfNeeded();
+  await shot(page, 'concern-unlinked');
   await card.getByTestId('link-team').tap();
   await pickTeam(card, '红桔子农技志愿服务队', '红桔子');
   await card.getByTestId('link-ok').tap();

@@ -2,7 +2,7 @@
 // 127.0.0.1 port with a temporary data folder, and launches Debian's Chromium through
 // playwright-core at a 360x640 phone viewport. No browser is ever downloaded.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -248,4 +248,12 @@ export async function pickTeam(card, name, query = name) {
   await card.getByTestId('team-search').fill(query);
   await card.getByTestId('team-option').filter({ hasText: name }).tap();
   await card.getByTestId('team-picked').filter({ hasText: name }).waitFor();
+}
+
+/** With SHOTS_DIR set, saves a screenshot of `page` as `<SHOTS_DIR>/<name>.png` (for a person to look at). */
+export async function shot(page, name) {
+  const dir = process.env.SHOTS_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
 }

@@ -4,13 +4,12 @@
 // none of it reaches the hub (purged if it never left, tombstoned if it had).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import {
   startHub, launchPhone, setupProfile, tab, signIn, syncNow, waitSyncRuns, loadDemo,
-  importFile, seedFile,
+  importFile, seedFile, shot,
 } from './harness.mjs';
 
-const shots = process.env.SHOTS_DIR;
 let hub;
 const phones = [];
 before(async () => {
@@ -39,12 +38,6 @@ async function hubDb(page) {
     const r = await fetch('/couch/station_330106001', { credentials: 'include' });
     return r.json();
   });
-}
-
-async function shot(page, name) {
-  if (!shots) return;
-  mkdirSync(shots, { recursive: true });
-  await page.screenshot({ path: `${shots}/${name}.png` });
 }
 
 test('training mode: demo data is never synced or exported, and a real station offers it only small', async () => {
@@ -122,7 +115,7 @@ test('old demo data under a real station is offered for removal, and none of it 
   await a.page.locator('[data-testid=count-activities] .value', { hasText: /^0$/ }).waitFor();
   await signIn(a.page);
   await waitSyncRuns(a.page, 1);
-  const ids = new Set(JSON.parse((await import('node:fs')).readFileSync(old, 'utf8')).docs.map((d) => d._id));
+  const ids = new Set(JSON.parse(readFileSync(old, 'utf8')).docs.map((d) => d._id));
   assert.ok(a.bodies.every((b) => ![...ids].some((id) => b.includes(id))), 'no request names a demo document');
   assert.equal((await hubDb(a.page)).doc_count, 0);
 
