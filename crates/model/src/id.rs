@@ -23,11 +23,19 @@ pub enum DocType {
     Survey,
     /// One villager's answers to a survey (append-only).
     Response,
+    /// One dated version of a station's 志愿积分 rules.
+    PointsRules,
+    /// A cadre's 奖励 / 扣减 of a volunteer's points, with the reason.
+    PointsAdjustment,
+    /// An item of the station's 积分超市.
+    ShopItem,
+    /// Points a volunteer spent at the shop (append-only).
+    Redemption,
 }
 
 impl DocType {
     /// Every type, in dependency order (a type only refers to types before it).
-    pub const ALL: [DocType; 8] = [
+    pub const ALL: [DocType; 12] = [
         DocType::Station,
         DocType::Team,
         DocType::Volunteer,
@@ -36,6 +44,10 @@ impl DocType {
         DocType::Attendance,
         DocType::Survey,
         DocType::Response,
+        DocType::PointsRules,
+        DocType::PointsAdjustment,
+        DocType::ShopItem,
+        DocType::Redemption,
     ];
 
     /// The `type` field and id prefix.
@@ -49,6 +61,10 @@ impl DocType {
             DocType::Attendance => "attendance",
             DocType::Survey => "survey",
             DocType::Response => "response",
+            DocType::PointsRules => "points_rules",
+            DocType::PointsAdjustment => "points_adjustment",
+            DocType::ShopItem => "shop_item",
+            DocType::Redemption => "redemption",
         }
     }
 

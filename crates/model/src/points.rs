@@ -32,6 +32,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+pub mod doc;
+pub mod roll;
+
 #[cfg(test)]
 mod tests;
 

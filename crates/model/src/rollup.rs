@@ -20,6 +20,9 @@
 //!   question `"satisfaction"`, the share that is 满意 or 基本满意; month of `collected_at`.
 //! - A document counts for its `station`; every station's figures are added to each
 //!   station above it. A station missing from the list is a group of its own.
+//! - 志愿积分: points earned by attendance ([`crate::points::earned`] under the station's
+//!   rules) count in the activity's month; redeemed points (`redemption` documents) in the
+//!   month of their `at`. Adjustments are a volunteer's own matter and are not summed.
 //! - Demo data ([`crate::demo::is_demo`]: the marker, or an id the unmarked demo button
 //!   wrote) is work nobody did: it is left out of every figure and only counted, as 示例数据
 //!   (未计入), in the month of its `start`, `check_in`, `created_at` or `collected_at`
@@ -34,6 +37,8 @@ pub mod stations;
 use crate::attendance::service;
 use crate::csv;
 use crate::demo::is_demo;
+use crate::points::roll::rules_by_station;
+use crate::points::{earned, PointsRules};
 use crate::survey::{is_satisfied, SATISFACTION_QUESTION, SATISFACTION_TEMPLATE};
 use crate::time::month_cst;
 use serde::{Deserialize, Serialize};
@@ -84,6 +89,12 @@ pub struct Figures {
     pub survey_answers: u64,
     /// Of those, 满意 or 基本满意.
     pub survey_satisfied: u64,
+    /// Points earned by attendance (积分发放).
+    #[serde(default)]
+    pub points_earned: u64,
+    /// Points spent at the shop (积分兑换).
+    #[serde(default)]
+    pub points_redeemed: u64,
     /// Demo documents left out of every other figure (示例数据, 未计入).
     #[serde(default)]
     pub demo: u64,
@@ -119,6 +130,8 @@ impl Figures {
         self.unsatisfied += o.unsatisfied;
         self.survey_answers += o.survey_answers;
         self.survey_satisfied += o.survey_satisfied;
+        self.points_earned += o.points_earned;
+        self.points_redeemed += o.points_redeemed;
         self.demo += o.demo;
     }
 
@@ -172,13 +185,15 @@ pub fn per_station_month<'a>(
             !left_out
         })
         .collect();
-    let mut activities: HashMap<&str, (Option<String>, Option<&str>)> = HashMap::new();
+    let rules = rules_by_station(docs.iter().copied());
+    let no_rules = PointsRules::default();
+    let mut activities: HashMap<&str, (Option<String>, Option<&str>, &Value)> = HashMap::new();
     let mut satisfaction_surveys: HashSet<&str> = HashSet::new();
     for d in &docs {
         match (s(d, "type"), s(d, "_id")) {
             (Some("activity"), Some(id)) => {
                 let month = s(d, "start").and_then(month_cst);
-                activities.insert(id, (month, s(d, "end")));
+                activities.insert(id, (month, s(d, "end"), *d));
             }
             (Some("survey"), Some(id)) if s(d, "template") == Some(SATISFACTION_TEMPLATE) => {
                 satisfaction_surveys.insert(id);
@@ -202,7 +217,7 @@ pub fn per_station_month<'a>(
             Some("attendance") => {
                 let act = s(d, "activity_id").and_then(|a| activities.get(a));
                 let month = match act {
-                    Some((Some(m), _)) => Some(m.clone()),
+                    Some((Some(m), _, _)) => Some(m.clone()),
                     _ => s(d, "check_in").and_then(month_cst),
                 };
                 if let Some(f) = at(&mut out, station, month) {
@@ -212,9 +227,18 @@ pub fn per_station_month<'a>(
                         Ok(sv) if sv.flagged => f.flagged += 1,
                         _ => {}
                     }
+                    if let Some((_, _, a)) = act {
+                        let r = station.and_then(|st| rules.get(st)).unwrap_or(&no_rules);
+                        f.points_earned += u64::from(earned(d, a, r).points);
+                    }
                 }
             }
             Some("concern") => concern(d, station, &mut out),
+            Some("redemption") => {
+                if let Some(f) = at(&mut out, station, s(d, "at").and_then(month_cst)) {
+                    f.points_redeemed += d.get("points").and_then(Value::as_u64).unwrap_or(0);
+                }
+            }
             Some("response") => {
                 let ours = s(d, "survey_id").is_some_and(|id| satisfaction_surveys.contains(id));
                 let answer = d
@@ -347,7 +371,7 @@ pub fn level_zh(level: &str) -> &'static str {
 }
 
 /// The CSV headers, in column order.
-pub const HEADERS: [&str; 19] = [
+pub const HEADERS: [&str; 21] = [
     "月份",
     "级别",
     "单位代码",
@@ -366,6 +390,8 @@ pub const HEADERS: [&str; 19] = [
     "不满意",
     "评价满意率",
     "问卷满意率",
+    "积分发放",
+    "积分兑换",
     "示例数据(未计入)",
 ];
 
@@ -395,6 +421,8 @@ pub fn cells(r: &Row) -> Vec<String> {
         f.unsatisfied.to_string(),
         pct(f.rating_percent()),
         pct(f.survey_percent()),
+        f.points_earned.to_string(),
+        f.points_redeemed.to_string(),
         f.demo.to_string(),
     ]
 }

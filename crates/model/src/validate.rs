@@ -186,6 +186,12 @@ pub fn validate(doc: &Value) -> Result<DocType, ValidationError> {
                 .map_err(|_| ValidationError::Field("answers"))?;
             non_empty(&r.survey_id, "survey_id")?;
         }
+        DocType::PointsRules
+        | DocType::PointsAdjustment
+        | DocType::ShopItem
+        | DocType::Redemption => {
+            crate::points::doc::check(ty, doc).map_err(ValidationError::Field)?
+        }
         DocType::Station => {}
     }
     Ok(ty)
