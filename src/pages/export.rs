@@ -119,6 +119,10 @@ pub fn ExportPage() -> impl IntoView {
         DocType::Attendance => t_string!(i18n, x_type_attendance),
         DocType::Survey => t_string!(i18n, x_type_survey),
         DocType::Response => t_string!(i18n, x_type_response),
+        DocType::PointsRules => t_string!(i18n, x_type_points_rules),
+        DocType::PointsAdjustment => t_string!(i18n, x_type_points_adjustment),
+        DocType::ShopItem => t_string!(i18n, x_type_shop_item),
+        DocType::Redemption => t_string!(i18n, x_type_redemption),
     };
     let csv_label = move |t: Table| match t {
         Table::Activities => t_string!(i18n, x_csv_activities),

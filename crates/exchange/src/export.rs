@@ -5,11 +5,12 @@
 //! - an activity's `start`,
 //! - an attendance record's `check_in`,
 //! - a response's `collected_at`,
+//! - a points adjustment's or a redemption's `at`,
 //! - any other dated document's `created_at` **or** `updated_at` (so a concern raised
 //!   earlier but resolved inside the range travels with its resolution)
 //!
-//! falls within `from..=until`. Stations, teams and volunteers are always included when
-//! their type is chosen (turnout needs them); so is a leaf without the date field (an old
+//! falls within `from..=until`. Stations, teams, volunteers, points rules and shop items are
+//! always included when their type is chosen (turnout and points need them); so is a leaf without the date field (an old
 //! tombstone), since a deletion must reach headquarters. A record is exported when any of
 //! its leaves is chosen, and then with every leaf, so conflicts travel too. Records of
 //! another station are left out (the importer would refuse them).
@@ -44,7 +45,12 @@ impl Filter {
     /// Whether one leaf body of a document of type `t` is chosen by date.
     pub fn wants_body(&self, t: DocType, body: &Value) -> bool {
         let fields: &[&str] = match t {
-            DocType::Station | DocType::Team | DocType::Volunteer => return true,
+            DocType::Station
+            | DocType::Team
+            | DocType::Volunteer
+            | DocType::PointsRules
+            | DocType::ShopItem => return true,
+            DocType::PointsAdjustment | DocType::Redemption => &["at"],
             DocType::Activity => &["start"],
             DocType::Attendance => &["check_in"],
             DocType::Response => &["collected_at"],

@@ -14,7 +14,7 @@ use crate::file::{ExportFile, Range, FORMAT, VERSION};
 use couch::{DocRecord, RevId};
 use model::time::parse_millis;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// CouchDB metadata fields a document may carry.
 const META: [&str; 6] = [
@@ -104,6 +104,11 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, ImportError> {
             return Err(fail(DocProblem::Duplicate { first, rev }));
         }
     }
+    let carries_volunteers = top
+        .get("types")
+        .and_then(Value::as_array)
+        .is_some_and(|t| t.iter().any(|v| v == "volunteer"));
+    check_redemptions(&docs, carries_volunteers)?;
     let text = |k: &str| {
         top.get(k)
             .and_then(Value::as_str)
@@ -138,6 +143,44 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, ImportError> {
         types,
         docs,
     })
+}
+
+/// A live redemption must spend a positive number of points on a positive quantity, and,
+/// when the file carries volunteers, name one of them.
+fn check_redemptions(docs: &[Value], carries_volunteers: bool) -> Result<(), ImportError> {
+    let volunteers: HashSet<&str> = docs
+        .iter()
+        .filter(|d| d.get("type").and_then(Value::as_str) == Some("volunteer"))
+        .filter_map(|d| d.get("_id").and_then(Value::as_str))
+        .collect();
+    for (index, doc) in docs.iter().enumerate() {
+        let live = doc.get("_deleted") != Some(&Value::Bool(true));
+        if !live || doc.get("type").and_then(Value::as_str) != Some("redemption") {
+            continue;
+        }
+        let fail = |problem| ImportError::Doc {
+            index,
+            id: doc.get("_id").and_then(Value::as_str).map(str::to_owned),
+            problem,
+        };
+        for field in ["points", "quantity"] {
+            if !doc
+                .get(field)
+                .and_then(Value::as_u64)
+                .is_some_and(|n| n > 0)
+            {
+                return Err(fail(DocProblem::NotPositive(field)));
+            }
+        }
+        let volunteer = doc
+            .get("volunteer_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if carries_volunteers && !volunteers.contains(volunteer) {
+            return Err(fail(DocProblem::UnknownVolunteer(volunteer.to_owned())));
+        }
+    }
+    Ok(())
 }
 
 /// The top-level fields except `docs`.

@@ -81,6 +81,12 @@ pub enum DocProblem {
     /// The revision tree refused it (should not happen after validation).
     #[error("cannot be merged: {0}")]
     Merge(DocError),
+    /// A redemption whose `points` or `quantity` is not a positive whole number.
+    #[error("a redemption's {0} must be a whole number above 0")]
+    NotPositive(&'static str),
+    /// A redemption names a volunteer the file does not hold (it carries volunteers).
+    #[error("volunteer_id `{0}` names no volunteer in the file")]
+    UnknownVolunteer(String),
 }
 
 impl DocProblem {
@@ -97,6 +103,8 @@ impl DocProblem {
             Self::HashMismatch { .. } => "_revisions.ids",
             Self::BadDeleted => "_deleted",
             Self::ReservedField(_) => "_",
+            Self::NotPositive(field) => field,
+            Self::UnknownVolunteer(_) => "volunteer_id",
         }
     }
 
@@ -118,6 +126,8 @@ impl DocProblem {
             Self::ReservedField(_) => "reserved_field",
             Self::Duplicate { .. } => "duplicate",
             Self::Merge(_) => "merge",
+            Self::NotPositive(_) => "not_positive",
+            Self::UnknownVolunteer(_) => "unknown_volunteer",
         }
     }
 
@@ -143,6 +153,9 @@ impl DocProblem {
             Self::ReservedField(f) => format!("含有不允许的字段“{f}”"),
             Self::Duplicate { first, .. } => format!("与第 {} 条记录重复", first + 1),
             Self::Merge(_) => "无法合并到已有记录".into(),
+            Self::NotPositive("quantity") => "积分兑换的数量必须大于 0".into(),
+            Self::NotPositive(_) => "积分兑换的积分必须大于 0".into(),
+            Self::UnknownVolunteer(v) => format!("积分兑换的志愿者“{v}”不在本文件中"),
         }
     }
 }

@@ -50,7 +50,9 @@ fn optional_count(doc: &Value, field: &'static str) -> Result<(), &'static str> 
 }
 
 fn time(doc: &Value, field: &'static str) -> Result<(), &'static str> {
-    parse_millis(text(doc, field)).map(|_| ()).map_err(|_| field)
+    parse_millis(text(doc, field))
+        .map(|_| ())
+        .map_err(|_| field)
 }
 
 /// Checks a points document of type `ty`; the error names the field that is wrong.
@@ -61,7 +63,12 @@ pub fn check(ty: DocType, doc: &Value) -> Result<(), &'static str> {
             if normalize(FieldKind::Date, from).ok().as_deref() != Some(from) {
                 return Err("from");
             }
-            for f in ["per_hour", "per_attendance", "resolve_bonus", "satisfied_bonus"] {
+            for f in [
+                "per_hour",
+                "per_attendance",
+                "resolve_bonus",
+                "satisfied_bonus",
+            ] {
                 optional_count(doc, f)?;
             }
             match doc.get("min_share_percent").map(Value::as_u64) {
@@ -149,7 +156,10 @@ mod tests {
         let bad_date = json!({"from": "2026-11-31"});
         assert_eq!(check(DocType::PointsRules, &bad_date), Err("from"));
         let bad_share = json!({"from": "2026-11-01", "min_share_percent": 101});
-        assert_eq!(check(DocType::PointsRules, &bad_share), Err("min_share_percent"));
+        assert_eq!(
+            check(DocType::PointsRules, &bad_share),
+            Err("min_share_percent")
+        );
         let adj = json!({"volunteer_id": VOL, "points": -5, "reason": "迟到", "at": "2026-11-20T20:00:00+08:00"});
         assert_eq!(check(DocType::PointsAdjustment, &adj), Ok(()));
         let zero = json!({"volunteer_id": VOL, "points": 0, "reason": "x", "at": "2026-11-20T20:00:00+08:00"});
@@ -158,7 +168,10 @@ mod tests {
         assert_eq!(check(DocType::PointsAdjustment, &no_reason), Err("reason"));
         let item = json!({"name": "洗衣粉", "points": 48, "stock": 10});
         assert_eq!(check(DocType::ShopItem, &item), Ok(()));
-        assert_eq!(check(DocType::ShopItem, &json!({"name": "皂", "points": 0})), Err("points"));
+        assert_eq!(
+            check(DocType::ShopItem, &json!({"name": "皂", "points": 0})),
+            Err("points")
+        );
         let red = json!({"volunteer_id": VOL, "item_id": ITEM, "quantity": 1, "points": 48,
             "at": "2026-11-20T20:00:00+08:00"});
         assert_eq!(check(DocType::Redemption, &red), Ok(()));

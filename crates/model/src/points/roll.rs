@@ -73,7 +73,10 @@ pub fn honour_roll(earned: &[Earned], adjustments: &[Value], period: &str) -> Ve
     for e in earned.iter().filter(|e| e.points > 0 && within(&e.at)) {
         *sum.entry(&e.volunteer_id).or_default() += i64::from(e.points);
     }
-    for a in adjustments.iter().filter(|a| live(a) && within(text(a, "at"))) {
+    for a in adjustments
+        .iter()
+        .filter(|a| live(a) && within(text(a, "at")))
+    {
         let p = a.get("points").and_then(Value::as_i64).unwrap_or(0);
         *sum.entry(text(a, "volunteer_id")).or_default() += p;
     }
@@ -85,7 +88,11 @@ pub fn honour_roll(earned: &[Earned], adjustments: &[Value], period: &str) -> Ve
             points,
         })
         .collect();
-    roll.sort_by(|a, b| b.points.cmp(&a.points).then_with(|| a.volunteer_id.cmp(&b.volunteer_id)));
+    roll.sort_by(|a, b| {
+        b.points
+            .cmp(&a.points)
+            .then_with(|| a.volunteer_id.cmp(&b.volunteer_id))
+    });
     roll
 }
 
@@ -95,20 +102,52 @@ mod tests {
     use serde_json::json;
 
     fn docs() -> Vec<Value> {
-        let act = |id: &str, start: &str, end: &str| json!({"_id": id, "type": "activity",
-            "station": "s", "start": start, "end": end});
-        let att = |act: &str, vol: &str, i: &str, o: &str| json!({"_id": format!("attendance:{act}:{vol}"),
+        let act = |id: &str, start: &str, end: &str| {
+            json!({"_id": id, "type": "activity",
+            "station": "s", "start": start, "end": end})
+        };
+        let att = |act: &str, vol: &str, i: &str, o: &str| {
+            json!({"_id": format!("attendance:{act}:{vol}"),
             "type": "attendance", "station": "s", "activity_id": act, "volunteer_id": vol,
-            "check_in": i, "check_out": o});
+            "check_in": i, "check_out": o})
+        };
         vec![
             json!({"_id": "points_rules:1", "type": "points_rules", "station": "s", "from": "2026-01-01",
                 "per_attendance": 5, "per_hour": 10}),
-            act("a1", "2026-10-10T19:00:00+08:00", "2026-10-10T21:00:00+08:00"),
-            act("a2", "2026-11-10T19:00:00+08:00", "2026-11-10T21:00:00+08:00"),
-            att("a1", "v1", "2026-10-10T19:00:00+08:00", "2026-10-10T21:00:00+08:00"), // 25
-            att("a2", "v1", "2026-11-10T19:00:00+08:00", "2026-11-10T20:00:00+08:00"), // 50 %: 0
-            att("a2", "v2", "2026-11-10T19:00:00+08:00", "2026-11-10T21:00:00+08:00"), // 25
-            att("gone", "v3", "2026-11-10T19:00:00+08:00", "2026-11-10T21:00:00+08:00"),
+            act(
+                "a1",
+                "2026-10-10T19:00:00+08:00",
+                "2026-10-10T21:00:00+08:00",
+            ),
+            act(
+                "a2",
+                "2026-11-10T19:00:00+08:00",
+                "2026-11-10T21:00:00+08:00",
+            ),
+            att(
+                "a1",
+                "v1",
+                "2026-10-10T19:00:00+08:00",
+                "2026-10-10T21:00:00+08:00",
+            ), // 25
+            att(
+                "a2",
+                "v1",
+                "2026-11-10T19:00:00+08:00",
+                "2026-11-10T20:00:00+08:00",
+            ), // 50 %: 0
+            att(
+                "a2",
+                "v2",
+                "2026-11-10T19:00:00+08:00",
+                "2026-11-10T21:00:00+08:00",
+            ), // 25
+            att(
+                "gone",
+                "v3",
+                "2026-11-10T19:00:00+08:00",
+                "2026-11-10T21:00:00+08:00",
+            ),
         ]
     }
 
@@ -127,10 +166,23 @@ mod tests {
             json!({"volunteer_id": "v1", "points": 3, "at": "2026-11-02T10:00:00+08:00"}),
             json!({"volunteer_id": "v2", "points": -30, "at": "2025-11-02T10:00:00+08:00"}),
         ];
-        let names = |r: Vec<RollLine>| r.into_iter().map(|l| (l.volunteer_id, l.points)).collect::<Vec<_>>();
-        assert_eq!(names(honour_roll(&lines, &adj, "2026-11")), vec![("v2".into(), 25), ("v1".into(), 3)]);
-        assert_eq!(names(honour_roll(&lines, &adj, "2026")), vec![("v1".into(), 28), ("v2".into(), 25)]);
-        assert_eq!(names(honour_roll(&lines, &adj, "2025")), vec![("v2".into(), -30)]);
+        let names = |r: Vec<RollLine>| {
+            r.into_iter()
+                .map(|l| (l.volunteer_id, l.points))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(honour_roll(&lines, &adj, "2026-11")),
+            vec![("v2".into(), 25), ("v1".into(), 3)]
+        );
+        assert_eq!(
+            names(honour_roll(&lines, &adj, "2026")),
+            vec![("v1".into(), 28), ("v2".into(), 25)]
+        );
+        assert_eq!(
+            names(honour_roll(&lines, &adj, "2025")),
+            vec![("v2".into(), -30)]
+        );
         assert!(honour_roll(&lines, &adj, "2024").is_empty());
     }
 }

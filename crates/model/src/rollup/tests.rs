@@ -407,22 +407,34 @@ fn demo_data_is_left_out_of_every_figure_and_counted_apart() {
 fn points_earned_and_redeemed_count_per_station_and_month_under_each_stations_rules() {
     let doc = |v: Value| v;
     let docs = vec![
-        doc(json!({"_id": "points_rules:1", "type": "points_rules", "station": "330106001",
-            "from": "2026-01-01", "per_attendance": 5, "per_hour": 10})),
-        doc(json!({"_id": "activity:1", "type": "activity", "station": "330106001",
-            "start": "2026-11-10T19:00:00+08:00", "end": "2026-11-10T21:00:00+08:00"})),
-        doc(json!({"_id": "attendance:1", "type": "attendance", "station": "330106001",
+        doc(
+            json!({"_id": "points_rules:1", "type": "points_rules", "station": "330106001",
+            "from": "2026-01-01", "per_attendance": 5, "per_hour": 10}),
+        ),
+        doc(
+            json!({"_id": "activity:1", "type": "activity", "station": "330106001",
+            "start": "2026-11-10T19:00:00+08:00", "end": "2026-11-10T21:00:00+08:00"}),
+        ),
+        doc(
+            json!({"_id": "attendance:1", "type": "attendance", "station": "330106001",
             "activity_id": "activity:1", "volunteer_id": "volunteer:1",
-            "check_in": "2026-11-10T19:00:00+08:00", "check_out": "2026-11-10T21:00:00+08:00"})),
+            "check_in": "2026-11-10T19:00:00+08:00", "check_out": "2026-11-10T21:00:00+08:00"}),
+        ),
         // Another station without rules earns nothing for the same service.
-        doc(json!({"_id": "activity:2", "type": "activity", "station": "330106002",
-            "start": "2026-11-10T19:00:00+08:00", "end": "2026-11-10T21:00:00+08:00"})),
-        doc(json!({"_id": "attendance:2", "type": "attendance", "station": "330106002",
+        doc(
+            json!({"_id": "activity:2", "type": "activity", "station": "330106002",
+            "start": "2026-11-10T19:00:00+08:00", "end": "2026-11-10T21:00:00+08:00"}),
+        ),
+        doc(
+            json!({"_id": "attendance:2", "type": "attendance", "station": "330106002",
             "activity_id": "activity:2", "volunteer_id": "volunteer:2",
-            "check_in": "2026-11-10T19:00:00+08:00", "check_out": "2026-11-10T21:00:00+08:00"})),
-        doc(json!({"_id": "redemption:1", "type": "redemption", "station": "330106001",
+            "check_in": "2026-11-10T19:00:00+08:00", "check_out": "2026-11-10T21:00:00+08:00"}),
+        ),
+        doc(
+            json!({"_id": "redemption:1", "type": "redemption", "station": "330106001",
             "volunteer_id": "volunteer:1", "item_id": "shop_item:1", "quantity": 1, "points": 10,
-            "at": "2026-12-01T09:00:00+08:00"})),
+            "at": "2026-12-01T09:00:00+08:00"}),
+        ),
     ];
     let stations = vec![
         station("330106", "township", None),
@@ -430,7 +442,11 @@ fn points_earned_and_redeemed_count_per_station_and_month_under_each_stations_ru
         station("330106002", "village", Some("330106")),
     ];
     let rows = rollup(&docs, &stations);
-    let fig = |m: &str, c: &str| rows.iter().find(|r| r.month == m && r.code == c).map(|r| r.figures);
+    let fig = |m: &str, c: &str| {
+        rows.iter()
+            .find(|r| r.month == m && r.code == c)
+            .map(|r| r.figures)
+    };
     assert_eq!(fig("2026-11", "330106001").unwrap().points_earned, 25);
     assert_eq!(fig("2026-11", "330106002").unwrap().points_earned, 0);
     assert_eq!(fig("2026-11", "330106").unwrap().points_earned, 25);
