@@ -174,6 +174,9 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/volunteers/:id/edit") view=lazy(Screen::VolunteerForm)/>
                         <Route path=path!("/volunteers/:id/card") view=lazy(Screen::VolunteerCard)/>
                         <Route path=path!("/teams") view=lazy(Screen::Teams)/>
+                        <Route path=path!("/points") view=lazy(Screen::PointsShop)/>
+                        <Route path=path!("/points/rules") view=lazy(Screen::PointsRules)/>
+                        <Route path=path!("/points/roll") view=lazy(Screen::HonourRoll)/>
                         <Route path=path!("/surveys") view=lazy(Screen::Surveys)/>
                         <Route path=path!("/surveys/:id") view=lazy(Screen::SurveyResults)/>
                         <Route path=path!("/surveys/:id/edit") view=lazy(Screen::SurveyForm)/>

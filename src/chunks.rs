@@ -50,6 +50,9 @@ pub enum Screen {
     VolunteerDetail,
     VolunteerCard,
     Teams,
+    PointsShop,
+    PointsRules,
+    HonourRoll,
     Surveys,
     SurveyResults,
     SurveyForm,
@@ -68,7 +71,8 @@ impl Screen {
         use Screen::*;
         match self {
             Forums | ForumForm | ForumDetail | Roster | Concerns => Chunk::Forums,
-            Volunteers | VolunteerForm | VolunteerDetail | VolunteerCard | Teams => Chunk::People,
+            Volunteers | VolunteerForm | VolunteerDetail | VolunteerCard | Teams | PointsShop
+            | PointsRules | HonourRoll => Chunk::People,
             Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
             Sync | Conflicts | Conflict | Stats | Export | Settings => Chunk::Office,
         }
@@ -176,6 +180,9 @@ fn people_screens(screen: Screen) -> AnyView {
         Screen::VolunteerDetail => view! { <volunteer_detail::VolunteerDetailPage/> }.into_any(),
         Screen::VolunteerCard => view! { <volunteer_card::VolunteerCardPage/> }.into_any(),
         Screen::Teams => view! { <teams::TeamsPage/> }.into_any(),
+        Screen::PointsShop => view! { <points_shop::PointsShopPage/> }.into_any(),
+        Screen::PointsRules => view! { <points_rules::PointsRulesPage/> }.into_any(),
+        Screen::HonourRoll => view! { <honour_roll::HonourRollPage/> }.into_any(),
         _ => view! { <volunteers::VolunteersPage/> }.into_any(),
     }
 }

@@ -11,6 +11,7 @@
 pub mod dashboard;
 pub mod exchange;
 pub mod people;
+pub mod points;
 pub mod surveys;
 pub mod training;
 
@@ -48,6 +49,9 @@ pub enum RecordError {
     /// Only an open survey takes responses.
     #[error("survey is not open")]
     SurveyNotOpen,
+    /// A redemption is refused (balance or stock), nothing written.
+    #[error(transparent)]
+    Points(#[from] model::points::PointsError),
     /// Some answers are refused (question id and why), nothing written.
     #[error("{} answers refused", .0.len())]
     Answers(Vec<(String, model::survey::answer::AnswerError)>),
@@ -61,6 +65,7 @@ impl RecordError {
             (Self::Form(e), true) => e.zh(),
             (Self::Step(e), true) => e.zh(),
             (Self::Attendance(e), true) => e.zh(),
+            (Self::Points(e), true) => e.zh(),
             (Self::EmptyConcern, true) => "请填写群众反映的问题".into(),
             (Self::Survey(e), true) => e.zh(),
             (Self::SurveyStatus(e), true) => e.zh(),

@@ -6,7 +6,7 @@
 //! the store itself.
 
 use crate::components::date_field::DateField;
-use crate::components::team_picker::TeamPicker;
+use crate::components::name_picker::{NamePicker, Pick};
 use crate::components::undo_delete::UndoDelete;
 use crate::ctx::use_app;
 use crate::i18n::*;
@@ -164,7 +164,7 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
             </div>
             <Show when=move || panel.get() == Panel::Dispatch>
                 <div class="panel">
-                    <div class="field"><span class="label">{t!(i18n, assigned_team)}</span><TeamPicker chosen=team/></div>
+                    <div class="field"><span class="label">{t!(i18n, assigned_team)}</span><NamePicker pick=Pick::Team chosen=team/></div>
                     <label class="due">{t!(i18n, due_date)}
                         <DateField kind=FieldKind::Date value=due on_input=Callback::new(move |v| due.set(v)) testid="dispatch-due"/>
                     </label>
@@ -173,7 +173,7 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
             </Show>
             <Show when=move || panel.get() == Panel::Link>
                 <div class="panel">
-                    <div class="field"><span class="label">{t!(i18n, assigned_team)}</span><TeamPicker chosen=team/></div>
+                    <div class="field"><span class="label">{t!(i18n, assigned_team)}</span><NamePicker pick=Pick::Team chosen=team/></div>
                     <button class="primary" data-testid="link-ok" on:click=move |_| run.run(Step::LinkTeam { team: team.get() })>{t!(i18n, confirm)}</button>
                 </div>
             </Show>

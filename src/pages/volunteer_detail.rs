@@ -1,9 +1,11 @@
 //! One volunteer (`/volunteers/:id`): details, service hours this month and this year, and
 //! the attendance history with each activity. A missing check-out is shown flagged
 //! (不计入) and not counted until a cadre confirms it (确认签退); check-in and check-out
-//! times can be corrected (修改时间), each change a new revision.
+//! times can be corrected (修改时间), each change a new revision; and the volunteer's
+//! 积分 (`components::points_card`).
 
 use crate::components::date_field::DateField;
+use crate::components::points_card::PointsCard;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::people::{confirm_check_out, edit_attendance_times};
@@ -36,6 +38,7 @@ pub fn VolunteerDetailPage() -> impl IntoView {
     let id = use_params_map()
         .with_untracked(|p| p.get("id"))
         .unwrap_or_default();
+    let points_id = id.clone();
     let data = LocalResource::new(move || {
         ctx.changed.track();
         let (store, id) = (ctx.store(), id.clone());
@@ -105,6 +108,7 @@ pub fn VolunteerDetailPage() -> impl IntoView {
             <div class="stat"><span class="value" data-testid="hours-month">{hours(month.clone())}</span><span class="label">{t!(i18n, hours_month)}</span></div>
             <div class="stat"><span class="value" data-testid="hours-year">{hours(year.clone())}</span><span class="label">{t!(i18n, hours_year)}</span></div>
         </div>
+        <PointsCard id=points_id/>
         <h3>{t!(i18n, attendance_history)}</h3>
         <ul class="doc-list" data-testid="attendance-history">
             {move || data.get().and_then(Result::ok).map(|(_, e)| e).unwrap_or_default().into_iter().map(|e| view! {

@@ -54,6 +54,7 @@ pub fn VolunteersPage() -> impl IntoView {
         <div class="title-row">
             <h2>{t!(i18n, volunteers_title)}</h2>
             <A href="/teams" attr:class="button small" attr:data-testid="teams-link">{t!(i18n, teams_title)}</A>
+            <A href="/points" attr:class="button small" attr:data-testid="shop-link">{t!(i18n, shop_title)}</A>
             <A href="/volunteers/new" attr:class="button primary small" attr:data-testid="new-volunteer">{t!(i18n, new_volunteer)}</A>
         </div>
         <div class="filters">

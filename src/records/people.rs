@@ -26,30 +26,40 @@ pub const SPECIALTIES: [&str; 8] = [
     "other",
 ];
 
-/// A team as the dispatch picker offers it.
+/// A record as a picker offers it: its id and name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TeamChoice {
-    /// The team's id (what `assigned_team` holds).
+pub struct Choice {
+    /// The record's id (what `assigned_team` or `volunteer_id` holds).
     pub id: String,
     /// Its name.
     pub name: String,
 }
 
-/// The station's teams to choose from, in pinyin order.
-pub async fn team_choices(store: &Store) -> Result<Vec<TeamChoice>, StoreError> {
-    let mut teams: Vec<TeamChoice> = store
-        .all_of_type("team", u32::MAX)
+/// The records of `doc_type` to choose from, by name in pinyin order.
+async fn choices(store: &Store, doc_type: &str) -> Result<Vec<Choice>, StoreError> {
+    let mut out: Vec<Choice> = store
+        .all_of_type(doc_type, u32::MAX)
         .await?
         .into_iter()
         .filter_map(|t| {
-            Some(TeamChoice {
+            Some(Choice {
                 id: t["_id"].as_str()?.to_owned(),
                 name: t["name"].as_str()?.to_owned(),
             })
         })
         .collect();
-    sort_by_name(&mut teams, |t| &t.name);
-    Ok(teams)
+    sort_by_name(&mut out, |c| &c.name);
+    Ok(out)
+}
+
+/// The station's teams to choose from, in pinyin order.
+pub async fn team_choices(store: &Store) -> Result<Vec<Choice>, StoreError> {
+    choices(store, "team").await
+}
+
+/// The station's volunteers to choose from, in pinyin order.
+pub async fn volunteer_choices(store: &Store) -> Result<Vec<Choice>, StoreError> {
+    choices(store, "volunteer").await
 }
 
 /// A row of the teams screen: the team, its members and their turnout, and its concerns.
@@ -102,7 +112,7 @@ pub async fn team_rows(store: &Store, today: &str) -> Result<Vec<TeamRow>, Store
 /// Attendance roles.
 pub const ROLES: [&str; 5] = ["speaker", "service", "organizer", "performer", "other"];
 
-fn merged(base: Value, fields: Value) -> Value {
+pub(super) fn merged(base: Value, fields: Value) -> Value {
     let mut doc = base;
     if let (Some(d), Value::Object(f)) = (doc.as_object_mut(), fields) {
         d.extend(f);
@@ -110,7 +120,7 @@ fn merged(base: Value, fields: Value) -> Value {
     doc
 }
 
-async fn save(store: &Store, doc: Value) -> Result<String, RecordError> {
+pub(super) async fn save(store: &Store, doc: Value) -> Result<String, RecordError> {
     model::validate::validate(&doc).map_err(|e| RecordError::Form(e.into()))?;
     let id = doc["_id"].as_str().unwrap_or_default().to_owned();
     store.put(doc).await?;

@@ -320,6 +320,9 @@ pub enum PointsError {
     /// A redemption must cost at least one point.
     #[error("a redemption must cost at least one point")]
     NotPositive,
+    /// The item has fewer left than asked for.
+    #[error("{left} left of the item; the redemption asks for {wanted}")]
+    OutOfStock { left: i64, wanted: u32 },
 }
 
 impl PointsError {
@@ -330,7 +333,19 @@ impl PointsError {
                 format!("积分不足：现有 {balance} 分，兑换需要 {needed} 分")
             }
             Self::NotPositive => "兑换积分必须大于 0".into(),
+            Self::OutOfStock { left, wanted } => {
+                format!("库存不足：还剩 {} 件，要兑换 {wanted} 件", (*left).max(0))
+            }
         }
+    }
+}
+
+/// Whether `wanted` pieces may be taken from an item with `left` in stock (`None`:
+/// unlimited) — the stock's rule is the balance's: never below zero by a new redemption.
+pub fn can_take(left: Option<i64>, wanted: u32) -> Result<(), PointsError> {
+    match left {
+        Some(left) if i64::from(wanted) > left => Err(PointsError::OutOfStock { left, wanted }),
+        _ => Ok(()),
     }
 }
 

@@ -205,5 +205,16 @@ mod tests {
         assert_eq!(stock_left(&item, &[red(1), red(2)]), Some(0));
         assert_eq!(stock_left(&item, &[red(2), red(2)]), Some(-1));
         assert_eq!(stock_left(&json!({"_id": ITEM}), &[red(5)]), None);
+        use crate::points::{can_take, PointsError};
+        assert_eq!(can_take(Some(2), 2), Ok(()));
+        assert_eq!(
+            can_take(Some(1), 2),
+            Err(PointsError::OutOfStock { left: 1, wanted: 2 })
+        );
+        assert_eq!(
+            can_take(Some(-1), 1).unwrap_err().zh(),
+            "库存不足：还剩 0 件，要兑换 1 件"
+        );
+        assert_eq!(can_take(None, 1000), Ok(()));
     }
 }

@@ -1,0 +1,172 @@
+//! 积分超市 (`/points`): the station's items with price and stock left, redeeming for a
+//! volunteer (chosen here, or already chosen when the volunteer's page led here:
+//! `?volunteer=<id>`) in two taps — 兑换 on the item, then 确认 — refused with the balance
+//! or the stock shown, and a form to add an item. Links to the rules and the 光荣榜.
+//! Reads and writes through `records::points`.
+
+use crate::components::name_picker::{NamePicker, Pick};
+use crate::ctx::use_app;
+use crate::i18n::*;
+use crate::records::points::{redeem, save_item, shop, volunteer_points};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::use_query_map;
+
+/// The shop screen.
+#[component]
+pub fn PointsShopPage() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let volunteer = RwSignal::new(
+        use_query_map()
+            .with_untracked(|q| q.get("volunteer"))
+            .unwrap_or_default(),
+    );
+    let items = LocalResource::new(move || {
+        ctx.changed.track();
+        let store = ctx.store();
+        async move { shop(&store).await }
+    });
+    let balance = LocalResource::new(move || {
+        ctx.changed.track();
+        let (store, v) = (ctx.store(), volunteer.get());
+        async move {
+            match v.is_empty() {
+                true => None,
+                false => volunteer_points(&store, &v)
+                    .await
+                    .ok()
+                    .map(|p| p.ledger.balance),
+            }
+        }
+    });
+    // The item whose 兑换 was tapped, waiting for 确认.
+    let asking = RwSignal::new(None::<String>);
+    let (message, error) = (RwSignal::new(None::<String>), RwSignal::new(None::<String>));
+    let confirm = move |item: String| {
+        let Some(profile) = ctx.profile.get_untracked() else {
+            return;
+        };
+        let (store, v) = (ctx.store(), volunteer.get_untracked());
+        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
+        spawn_local(async move {
+            match redeem(&store, &profile, &v, &item, 1).await {
+                Ok(_) => {
+                    _ = asking.try_set(None);
+                    _ = error.try_set(None);
+                    _ = message.try_set(Some(t_string!(i18n, shop_redeemed).to_owned()));
+                    ctx.notify_changed();
+                }
+                Err(e) => {
+                    _ = message.try_set(None);
+                    _ = error.try_set(Some(e.user_message(zh)));
+                }
+            }
+        });
+    };
+    let list = move || {
+        match items.get() {
+        None => ().into_any(),
+        Some(Err(e)) => {
+            let zh = i18n.get_locale() == Locale::zh_CN;
+            view! { <p class="error" role="alert">{e.user_message(zh)}</p> }.into_any()
+        }
+        Some(Ok(rows)) if rows.is_empty() => view! { <p class="empty" data-testid="shop-empty">{t!(i18n, shop_empty)}</p> }.into_any(),
+        Some(Ok(rows)) => rows.into_iter().map(|row| {
+            let id = row.doc["_id"].as_str().unwrap_or_default().to_owned();
+            let (ask_id, confirm_id, shown_id) = (id.clone(), id.clone(), id.clone());
+            let name = row.doc["name"].as_str().unwrap_or_default().to_owned();
+            let price = row.doc["points"].as_u64().unwrap_or(0);
+            let left = row.left.map_or_else(|| t_string!(i18n, shop_unlimited).to_owned(), |n| n.to_string());
+            let left_attr = left.clone();
+            view! {
+                <li data-testid="shop-item" data-left=left_attr>
+                    <div class="title-row">
+                        <div class="row-title">{name}</div>
+                        <button class="small" data-testid="redeem" disabled=move || volunteer.with(String::is_empty)
+                            on:click=move |_| asking.set(Some(ask_id.clone()))>{t!(i18n, shop_redeem)}</button>
+                    </div>
+                    <div class="row-meta">{price}" "{t!(i18n, points_unit)}" · "{t!(i18n, shop_left)}" "{left}</div>
+                    <Show when=move || asking.get().as_deref() == Some(shown_id.as_str())>
+                        <div class="actions">
+                            <button class="primary" data-testid="redeem-ok" on:click={
+                                let id = confirm_id.clone();
+                                move |_| confirm(id.clone())
+                            }>{t!(i18n, shop_confirm)}" −"{price}</button>
+                            <button on:click=move |_| asking.set(None)>{t!(i18n, cancel)}</button>
+                        </div>
+                    </Show>
+                </li>
+            }
+        }).collect_view().into_any(),
+    }
+    };
+    view! {
+        <div class="title-row">
+            <h2>{t!(i18n, shop_title)}</h2>
+            <a href="/points/roll" class="button small" data-testid="to-roll">{t!(i18n, roll_title)}</a>
+            <a href="/points/rules" class="button small" data-testid="to-rules">{t!(i18n, rules_title)}</a>
+        </div>
+        <section class="form">
+            <div class="field"><span class="label">{t!(i18n, shop_for)}</span>
+                <NamePicker pick=Pick::Volunteer chosen=volunteer/></div>
+            {move || balance.get().flatten().map(|b| view! {
+                <p data-testid="shop-balance" data-value=b>{t!(i18n, points_balance)}" "<strong>{b}</strong>" "{t!(i18n, points_unit)}</p>
+            })}
+        </section>
+        {move || message.get().map(|m| view! { <p class="ok" role="status" data-testid="shop-done">{m}</p> })}
+        {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="shop-error">{e}</p> })}
+        <ul class="doc-list" data-testid="shop-items">{list}</ul>
+        <NewItem/>
+    }
+}
+
+/// The form that adds an item.
+#[component]
+fn NewItem() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let (name, price, stock, error) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(None::<String>),
+    );
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(profile) = ctx.profile.get_untracked() else {
+            return;
+        };
+        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
+        let points = price.get_untracked().trim().parse::<u32>().ok();
+        let stock_text = stock.get_untracked();
+        let limit = stock_text.trim().parse::<u32>().ok();
+        let (Some(points), true) = (points, limit.is_some() || stock_text.trim().is_empty()) else {
+            error.set(Some(t_string!(i18n, shop_item_bad).to_owned()));
+            return;
+        };
+        let store = ctx.store();
+        spawn_local(async move {
+            match save_item(&store, &profile, None, &name.get_untracked(), points, limit).await {
+                Ok(_) => {
+                    for field in [name, price, stock] {
+                        _ = field.try_set(String::new());
+                    }
+                    _ = error.try_set(None);
+                    ctx.notify_changed();
+                }
+                Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+            }
+        });
+    };
+    view! {
+        <form class="form" on:submit=add data-testid="item-form" novalidate>
+            <h3>{t!(i18n, shop_new_item)}</h3>
+            <label>{t!(i18n, shop_item_name)}<input name="item_name" bind:value=name/></label>
+            <label>{t!(i18n, shop_item_points)}<input name="item_points" inputmode="numeric" bind:value=price/></label>
+            <label>{t!(i18n, shop_item_stock)}<input name="item_stock" inputmode="numeric" bind:value=stock/></label>
+            <p class="field-error" role="alert">{move || error.get()}</p>
+            <button class="primary" type="submit" data-testid="item-save">{t!(i18n, add)}</button>
+        </form>
+    }
+}
