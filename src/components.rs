@@ -9,6 +9,7 @@ pub mod date_field;
 pub mod forum_survey;
 pub mod import_form;
 pub mod option_bars;
+pub mod paper;
 pub mod pending_concerns;
 pub mod pwa_layer;
 pub mod qr_scanner;
