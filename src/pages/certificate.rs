@@ -4,7 +4,7 @@
 //! total, the issuing station and a seal area, and the certificate's verification QR.
 
 use crate::components::date_field::DateField;
-use crate::components::paper::{role_text, station_name, PaperFrame};
+use crate::components::paper::{loaded, role_text, station_name, PaperFrame};
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::{now, paper, today};
@@ -29,7 +29,6 @@ pub fn CertificatePage() -> impl IntoView {
         let (store, id, from, to) = (ctx.store(), id.clone(), from.get(), to.get());
         async move { paper::certificate(&store, &id, &from, &to).await }
     });
-    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
     view! {
         <div class="form two no-print" data-testid="cert-period">
             <label>{t!(i18n, p_from_date)}
@@ -37,12 +36,7 @@ pub fn CertificatePage() -> impl IntoView {
             <label>{t!(i18n, p_to_date)}
                 <DateField kind=FieldKind::Date name="to" value=to on_input=Callback::new(move |v| to.set(v))/></label>
         </div>
-        {move || match data.get() {
-            None => view! { <p class="hint">{t!(i18n, p_loading)}</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.user_message(zh())}</p> }.into_any(),
-            Some(Ok(None)) => view! { <p class="hint" data-testid="not-found">{t!(i18n, p_not_found)}</p> }.into_any(),
-            Some(Ok(Some(cert))) => view! { <CertificateView cert/> }.into_any(),
-        }}
+        {loaded(data, |cert| view! { <CertificateView cert/> }.into_any())}
     }
 }
 

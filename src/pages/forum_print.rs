@@ -1,9 +1,8 @@
 //! A forum's record page for print (`/forums/:id/print`, the 打印 button on the forum's
 //! page): `components::paper::ForumSheet` with the record's verification QR.
 
-use crate::components::paper::{station_name, ForumSheet, PaperFrame};
+use crate::components::paper::{loaded, station_name, ForumSheet, PaperFrame};
 use crate::ctx::use_app;
-use crate::i18n::*;
 use crate::records::{now, paper};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -12,7 +11,6 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ForumPrintPage() -> impl IntoView {
     let ctx = use_app();
-    let i18n = use_i18n();
     let id = use_params_map()
         .with_untracked(|p| p.get("id"))
         .unwrap_or_default();
@@ -20,24 +18,14 @@ pub fn ForumPrintPage() -> impl IntoView {
         let (store, id) = (ctx.store(), id.clone());
         async move { paper::forum(&store, &id).await }
     });
-    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
-    move || match data.get() {
-        None => view! { <p class="hint">{t!(i18n, p_loading)}</p> }.into_any(),
-        Some(Err(e)) => {
-            view! { <p class="error" role="alert">{e.user_message(zh())}</p> }.into_any()
+    loaded(data, |record| {
+        let stamp = record.stamp(&now());
+        let station = station_name(&record.info.station);
+        view! {
+            <PaperFrame stamp testid="forum-print">
+                <ForumSheet record station_name=station/>
+            </PaperFrame>
         }
-        Some(Ok(None)) => {
-            view! { <p class="hint" data-testid="not-found">{t!(i18n, p_not_found)}</p> }.into_any()
-        }
-        Some(Ok(Some(record))) => {
-            let stamp = record.stamp(&now());
-            let station = station_name(&record.info.station);
-            view! {
-                <PaperFrame stamp testid="forum-print">
-                    <ForumSheet record station_name=station/>
-                </PaperFrame>
-            }
-            .into_any()
-        }
-    }
+        .into_any()
+    })
 }

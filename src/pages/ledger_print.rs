@@ -2,41 +2,26 @@
 //! with `rollup`'s figures of the station and month, the table of every activity, then each
 //! activity's record page; one verification QR for the whole ledger on every page.
 
-use crate::components::paper::{station_name, ForumSheet, PaperFrame, Signatures};
+use crate::components::paper::{
+    loaded, month_params, station_name, ForumSheet, PaperFrame, Signatures,
+};
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::pages::forums::kind_label;
 use crate::records::{now, paper};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use model::paper::month::Ledger;
 
 /// The 台账 print screen.
 #[component]
 pub fn LedgerPrintPage() -> impl IntoView {
     let ctx = use_app();
-    let i18n = use_i18n();
-    let (station, month) = use_params_map().with_untracked(|p| {
-        (
-            p.get("station").unwrap_or_default(),
-            p.get("month").unwrap_or_default(),
-        )
-    });
+    let (station, month) = month_params();
     let data = LocalResource::new(move || {
         let (store, station, month) = (ctx.store(), station.clone(), month.clone());
         async move { paper::ledger(&store, &station, &month).await }
     });
-    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
-    move || match data.get() {
-        None => view! { <p class="hint">{t!(i18n, p_loading)}</p> }.into_any(),
-        Some(Err(e)) => {
-            view! { <p class="error" role="alert">{e.user_message(zh())}</p> }.into_any()
-        }
-        Some(Ok(None)) => {
-            view! { <p class="hint" data-testid="not-found">{t!(i18n, p_not_found)}</p> }.into_any()
-        }
-        Some(Ok(Some(ledger))) => view! { <LedgerView ledger/> }.into_any(),
-    }
+    loaded(data, |ledger| view! { <LedgerView ledger/> }.into_any())
 }
 
 #[component]

@@ -6,12 +6,11 @@
 
 use crate::collate::sort_by_name;
 use crate::components::concern_card::rating_label;
-use crate::components::paper::{station_name, PaperFrame};
+use crate::components::paper::{loaded, month_params, station_name, PaperFrame};
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::{now, paper, today};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use model::paper::hours;
 use model::paper::month::{notice_period, Notice};
 
@@ -19,28 +18,12 @@ use model::paper::month::{notice_period, Notice};
 #[component]
 pub fn NoticePrintPage() -> impl IntoView {
     let ctx = use_app();
-    let i18n = use_i18n();
-    let (station, month) = use_params_map().with_untracked(|p| {
-        (
-            p.get("station").unwrap_or_default(),
-            p.get("month").unwrap_or_default(),
-        )
-    });
+    let (station, month) = month_params();
     let data = LocalResource::new(move || {
         let (store, station, month) = (ctx.store(), station.clone(), month.clone());
         async move { paper::notice(&store, &station, &month).await }
     });
-    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
-    move || match data.get() {
-        None => view! { <p class="hint">{t!(i18n, p_loading)}</p> }.into_any(),
-        Some(Err(e)) => {
-            view! { <p class="error" role="alert">{e.user_message(zh())}</p> }.into_any()
-        }
-        Some(Ok(None)) => {
-            view! { <p class="hint" data-testid="not-found">{t!(i18n, p_not_found)}</p> }.into_any()
-        }
-        Some(Ok(Some(notice))) => view! { <NoticeView notice/> }.into_any(),
-    }
+    loaded(data, |notice| view! { <NoticeView notice/> }.into_any())
 }
 
 #[component]

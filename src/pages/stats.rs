@@ -126,7 +126,8 @@ pub fn StatsPage() -> impl IntoView {
                 Ok(csv) => csv_name(&code, &format!("hours-{m}"), &now())
                     .map_err(|e| e.user_message(zh()))
                     .and_then(|file| {
-                        files::download(&file, csv.as_bytes(), files::CSV).map_err(|e| e.to_string())
+                        files::download(&file, csv.as_bytes(), files::CSV)
+                            .map_err(|e| e.to_string())
                     }),
                 Err(e) => Err(e.user_message(zh()).to_owned()),
             };

@@ -154,6 +154,26 @@ function pdfPages(pdf) {
 
 test('the month: 台账 cover from rollup, one record page per activity; 公示 masked, no phone', async () => {
   const { page, errors } = phone;
+  await page.emulateMedia({ media: 'screen' });
+  // A concern with a villager's name and a mobile number in its text, taken round the loop.
+  await newForum(page, '村夜话·公示');
+  const add = page.getByTestId('add-concern');
+  await add.locator('textarea[name=concern]').fill('村口路灯坏了，联系我13912345678');
+  await add.locator('input[name=villager]').fill('张小红');
+  await page.getByTestId('add-concern-ok').tap();
+  const concern = page.locator('[data-testid=activity-concerns] [data-testid=concern]').first();
+  await concern.getByTestId('dispatch').tap();
+  await concern.getByTestId('dispatch-team').fill('平安巡逻队');
+  await concern.getByTestId('dispatch-ok').tap();
+  await concern.getByTestId('concern-status').filter({ hasText: '已派单' }).waitFor();
+  await concern.getByTestId('resolve').tap();
+  await concern.getByTestId('resolution').fill('已更换路灯，回访电话 0571-88886666');
+  await concern.getByTestId('resolve-ok').tap();
+  await concern.getByTestId('concern-status').filter({ hasText: '已办结' }).waitFor();
+  await concern.getByTestId('rate').tap();
+  await concern.getByTestId('rate-satisfied').tap();
+  await concern.getByTestId('concern-status').filter({ hasText: '已评价' }).waitFor();
+
   await tab(page, '统计');
   await page.getByTestId('dash-month').selectOption('2026-11');
   const fig = async (id) => page.getByTestId(id).getAttribute('data-value');
@@ -184,9 +204,11 @@ test('the month: 台账 cover from rollup, one record page per activity; 公示 
   const text = await notice.textContent();
   assert.doesNotMatch(text, /1[3-9]\d{9}/, 'no mobile number');
   assert.doesNotMatch(text, /\d{7,}/, 'no telephone number');
+  assert.doesNotMatch(text, /张小红/, 'no unmasked villager name');
   const villagers = await page.getByTestId('notice-villager').allTextContents();
-  assert.ok(villagers.length > 0, 'resolved concerns with villagers');
+  assert.ok(villagers.includes('张*红'), `the villager masked: ${villagers}`);
   for (const v of villagers) assert.ok(v === '' || v.includes('*'), `masked: ${v}`);
+  assert.match(text, /村口路灯坏了/);
   await waitCount(page.getByTestId('notice-volunteer'), await page.getByTestId('notice-volunteer').count());
   assert.ok((await page.getByTestId('notice-volunteer').count()) > 0);
   const pdf2 = await page.pdf({ format: 'A4' });
@@ -197,6 +219,7 @@ test('the month: 台账 cover from rollup, one record page per activity; 公示 
 
 test('a volunteer with a 志愿者编号 gets a certificate of counted hours', async () => {
   const { page, errors } = phone;
+  await page.emulateMedia({ media: 'screen' });
   await tab(page, '志愿者');
   await page.locator('[data-testid=volunteer-list] li a').first().tap();
   const name = (await page.locator('h2').first().textContent()).trim();
