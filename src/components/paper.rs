@@ -118,9 +118,9 @@ pub fn Signatures() -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <div class="signatures">
-            <span>{t!(i18n, p_recorder)}"："</span>
-            <span>{t!(i18n, p_leader)}"："</span>
-            <span>{t!(i18n, p_date)}"："</span>
+            <span>{t!(i18n, p_recorder)}{t!(i18n, p_colon)}</span>
+            <span>{t!(i18n, p_leader)}{t!(i18n, p_colon)}</span>
+            <span>{t!(i18n, p_date)}{t!(i18n, p_colon)}</span>
         </div>
     }
 }
@@ -151,7 +151,7 @@ pub fn ForumSheet(record: ForumRecord, station_name: String) -> impl IntoView {
                 <dt>{t!(i18n, p_place)}</dt><dd>{info.place.clone()}</dd>
                 <dt>{t!(i18n, p_host)}</dt><dd>{info.host.clone()}</dd>
                 <dt>{t!(i18n, p_villagers)}</dt><dd data-testid="sheet-villagers">{info.villagers}</dd>
-                <dt>{t!(i18n, p_teams)}</dt><dd>{r.teams.join("、")}</dd>
+                <dt>{t!(i18n, p_teams)}</dt><dd>{r.teams.join(t_string!(i18n, p_list_sep))}</dd>
             </dl>
             <h2>{t!(i18n, p_agenda)}</h2>
             <table class="sheet-table" data-testid="sheet-agenda">
@@ -172,7 +172,7 @@ pub fn ForumSheet(record: ForumRecord, station_name: String) -> impl IntoView {
                             view! {
                                 <tr data-testid="sheet-volunteer" data-name=v.name.clone()>
                                     <td>{v.name.clone()}</td>
-                                    <td>{move || role_text(i18n, &role)}</td>
+                                    <td class="nowrap">{move || role_text(i18n, &role)}</td>
                                     <td>{v.check_in.clone()}</td>
                                     <td>{v.check_out.clone()}</td>
                                     <td class="num" data-testid="sheet-hours">{if v.counted {

@@ -75,16 +75,16 @@ fn CertificateView(cert: Certificate) -> impl IntoView {
                     <tbody>
                         {entries.into_iter().map(|e| {
                             let role = e.role.clone();
-                            view! { <tr data-testid="cert-entry"><td>{e.date}</td><td>{e.title}</td><td>{move || role_text(i18n, &role)}</td><td class="num">{hours(e.minutes)}</td></tr> }
+                            view! { <tr data-testid="cert-entry"><td class="nowrap">{e.date}</td><td>{e.title}</td><td class="nowrap">{move || role_text(i18n, &role)}</td><td class="num">{hours(e.minutes)}</td></tr> }
                         }).collect_view()}
                         <tr class="total"><td colspan="3">{t!(i18n, p_total)}</td><td class="num">{total}</td></tr>
                     </tbody>
                 </table>
                 <p class="cert-basis">{t!(i18n, p_cert_basis)}</p>
                 <div class="cert-issuer">
-                    <div>{t!(i18n, p_issuer)}"："{name}</div>
+                    <div>{t!(i18n, p_issuer)}{t!(i18n, p_colon)}{name}</div>
                     <div class="seal">{t!(i18n, p_seal)}</div>
-                    <div>{t!(i18n, p_date)}"："{today()}</div>
+                    <div>{t!(i18n, p_date)}{t!(i18n, p_colon)}{today()}</div>
                 </div>
             </section>
         </PaperFrame>

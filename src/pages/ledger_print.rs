@@ -72,7 +72,7 @@ fn LedgerView(ledger: Ledger) -> impl IntoView {
                             let kind = row.kind.clone();
                             view! {
                                 <tr data-testid="ledger-row">
-                                    <td>{row.date}" "{row.time}</td><td>{row.title}</td><td>{move || kind_label(i18n, &kind)}</td>
+                                    <td class="nowrap">{row.date}<br/>{row.time}</td><td>{row.title}</td><td>{move || kind_label(i18n, &kind)}</td>
                                     <td class="num">{row.villagers}</td><td class="num">{row.volunteers}</td><td class="num">{row.hours}</td>
                                 </tr>
                             }

@@ -72,7 +72,7 @@ fn NoticeView(notice: Notice) -> impl IntoView {
                             {concerns.into_iter().map(|c| {
                                 let rating = c.rating.clone();
                                 view! {
-                                    <tr data-testid="notice-concern"><td>{c.text}</td><td data-testid="notice-villager">{c.villager}</td><td>{c.team}</td><td>{c.result}</td><td>{move || rating_label(i18n, &rating)}</td></tr>
+                                    <tr data-testid="notice-concern"><td>{c.text}</td><td class="nowrap" data-testid="notice-villager">{c.villager}</td><td>{c.team}</td><td>{c.result}</td><td class="nowrap">{move || rating_label(i18n, &rating)}</td></tr>
                                 }
                             }).collect_view()}
                         </tbody>
@@ -90,9 +90,9 @@ fn NoticeView(notice: Notice) -> impl IntoView {
                         </tbody>
                     </table>
                 }.into_any() }}
-                <p class="notice-period" data-testid="notice-period">{t!(i18n, p_period)}"："{move || period.get().0}" "{t!(i18n, p_to)}" "{move || period.get().1}
-                    "（"{move || days.get()}" "{t!(i18n, p_working_days)}"）"</p>
-                <p class="notice-contact">{t!(i18n, p_contact)}"："{cadre}" · "{name.clone()}</p>
+                <p class="notice-period" data-testid="notice-period">{t!(i18n, p_period)}{t!(i18n, p_colon)}{move || period.get().0}" "{t!(i18n, p_to)}" "{move || period.get().1}
+                    {move || t!(i18n, p_working_days, n = days.get())}</p>
+                <p class="notice-contact">{t!(i18n, p_contact)}{t!(i18n, p_colon)}{cadre}" · "{name.clone()}</p>
                 <p class="notice-sign">{name.clone()}<br/>{today.clone()}</p>
             </section>
         </PaperFrame>
