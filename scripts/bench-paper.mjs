@@ -7,8 +7,7 @@
 // until every record page is in the DOM; and the time `page.pdf()` takes to lay that out
 // as A4 pages in print media. One `BENCH {json}` line, medians of RUNS.
 //   Usage: node scripts/bench-paper.mjs HUB_BINARY [RUNS=5] [ACTIVITIES=1850]
-import { chromium } from 'playwright-core';
-import { startHub, setupProfile, PHONE, throttle } from '../tests/e2e/harness.mjs';
+import { startHub, launchPhone, setupProfile, throttle } from '../tests/e2e/harness.mjs';
 
 const [bin, runsArg = '5', nArg = '1850'] = process.argv.slice(2);
 const RUNS = Number(runsArg);
@@ -17,13 +16,8 @@ const MONTH = '2026-10';
 const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 
 const hub = await startHub(bin);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'],
-});
+const { browser, page } = await launchPhone();
 try {
-  const context = await browser.newContext(PHONE);
-  const page = await context.newPage();
   await page.goto(`${hub.url}/?demo_activities=${N}`);
   await setupProfile(page);
   await page.getByTestId('load-demo').waitFor();

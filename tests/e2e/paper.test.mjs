@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, launchPhone, setupProfile, waitCount, newForum, tab } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, newForum, tab, concernRoundTheLoop } from './harness.mjs';
 
 const video = join(mkdtempSync(join(tmpdir(), 'yehua-paper-')), 'page.y4m');
 const SIDE = 480;
@@ -162,17 +162,7 @@ test('the month: 台账 cover from rollup, one record page per activity; 公示 
   await add.locator('input[name=villager]').fill('张小红');
   await page.getByTestId('add-concern-ok').tap();
   const concern = page.locator('[data-testid=activity-concerns] [data-testid=concern]').first();
-  await concern.getByTestId('dispatch').tap();
-  await concern.getByTestId('dispatch-team').fill('平安巡逻队');
-  await concern.getByTestId('dispatch-ok').tap();
-  await concern.getByTestId('concern-status').filter({ hasText: '已派单' }).waitFor();
-  await concern.getByTestId('resolve').tap();
-  await concern.getByTestId('resolution').fill('已更换路灯，回访电话 0571-88886666');
-  await concern.getByTestId('resolve-ok').tap();
-  await concern.getByTestId('concern-status').filter({ hasText: '已办结' }).waitFor();
-  await concern.getByTestId('rate').tap();
-  await concern.getByTestId('rate-satisfied').tap();
-  await concern.getByTestId('concern-status').filter({ hasText: '已评价' }).waitFor();
+  await concernRoundTheLoop(concern, '平安巡逻队', '已更换路灯，回访电话 0571-88886666');
 
   await tab(page, '统计');
   await page.getByTestId('dash-month').selectOption('2026-11');
