@@ -51,6 +51,14 @@ if (render.length) {
   out.push('');
 }
 
+const paper = lines.filter((l) => l.forums !== undefined);
+if (paper.length) {
+  out.push("### Printing: the month's 台账 (CPU 4× slower; budget: under 5 s with 100 forums)", '',
+    '| figure | forums | record pages | PDF pages | median ms | runs | page.pdf() median ms |', '|---|---|---|---|---|---|---|');
+  for (const l of paper) out.push(`| ${l.figure} | ${l.forums} | ${l.record_pages} | ${l.pdf_pages} | ${l.median} | ${l.runs.join(', ')} | ${l.pdf_median} |`);
+  out.push('');
+}
+
 const cmp = lines.filter((l) => 'pouchdb' in l && 'yehua' in l && typeof l.yehua === 'number');
 if (cmp.length) {
   out.push('### IndexedDB and sync: Yehua vs PouchDB 9 (budgets: bulk write ≥ 10× PouchDB; sync ≥ 3× faster in ≤ 1/5 of the requests)', '',

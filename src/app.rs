@@ -166,6 +166,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/forums/new") view=lazy(Screen::ForumForm)/>
                         <Route path=path!("/forums/:id") view=lazy(Screen::ForumDetail)/>
                         <Route path=path!("/forums/:id/edit") view=lazy(Screen::ForumForm)/>
+                        <Route path=path!("/forums/:id/print") view=lazy(Screen::ForumPrint)/>
                         <Route path=path!("/concerns") view=lazy(Screen::Concerns)/>
                         <Route path=path!("/forums/:id/roster") view=lazy(Screen::Roster)/>
                         <Route path=path!("/volunteers") view=lazy(Screen::Volunteers)/>
@@ -173,6 +174,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/volunteers/:id") view=lazy(Screen::VolunteerDetail)/>
                         <Route path=path!("/volunteers/:id/edit") view=lazy(Screen::VolunteerForm)/>
                         <Route path=path!("/volunteers/:id/card") view=lazy(Screen::VolunteerCard)/>
+                        <Route path=path!("/volunteers/:id/certificate") view=lazy(Screen::Certificate)/>
                         <Route path=path!("/teams") view=lazy(Screen::Teams)/>
                         <Route path=path!("/points") view=lazy(Screen::PointsShop)/>
                         <Route path=path!("/points/rules") view=lazy(Screen::PointsRules)/>
@@ -186,6 +188,9 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/sync/conflicts/:id") view=lazy(Screen::Conflict)/>
                         <Route path=path!("/stats") view=lazy(Screen::Stats)/>
                         <Route path=path!("/stats/export") view=lazy(Screen::Export)/>
+                        <Route path=path!("/stats/ledger/:station/:month") view=lazy(Screen::LedgerPrint)/>
+                        <Route path=path!("/stats/notice/:station/:month") view=lazy(Screen::NoticePrint)/>
+                        <Route path=path!("/stats/verify") view=lazy(Screen::Verify)/>
                         <Route path=path!("/settings") view=lazy(Screen::Settings)/>
                     </Routes>
                 </main>

@@ -20,13 +20,14 @@ use std::cell::Cell;
 /// A chunk of the app that is downloaded when first used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Chunk {
-    /// 夜话 forums, their roster and the concerns raised.
+    /// 夜话 forums, their roster, the concerns raised and a forum's print page.
     Forums,
-    /// Volunteers, their cards and teams.
+    /// Volunteers, their cards, certificates and teams.
     People,
     /// Surveys: editing, filling in, results.
     Surveys,
-    /// The desk work: sync and conflicts, statistics, export, settings (import); and the
+    /// The desk work: sync and conflicts, statistics with the month's 台账 and 公示 and the
+    /// 扫码核验 of printed paper, export, settings (import); and the
     /// replication engine (src/sync/engine.rs), which the sync service loads at start.
     Office,
 }
@@ -43,12 +44,14 @@ pub enum Screen {
     Forums,
     ForumForm,
     ForumDetail,
+    ForumPrint,
     Roster,
     Concerns,
     Volunteers,
     VolunteerForm,
     VolunteerDetail,
     VolunteerCard,
+    Certificate,
     Teams,
     PointsShop,
     PointsRules,
@@ -61,6 +64,9 @@ pub enum Screen {
     Conflicts,
     Conflict,
     Stats,
+    LedgerPrint,
+    NoticePrint,
+    Verify,
     Export,
     Settings,
 }
@@ -70,11 +76,12 @@ impl Screen {
     pub fn chunk(self) -> Chunk {
         use Screen::*;
         match self {
-            Forums | ForumForm | ForumDetail | Roster | Concerns => Chunk::Forums,
-            Volunteers | VolunteerForm | VolunteerDetail | VolunteerCard | Teams | PointsShop
-            | PointsRules | HonourRoll => Chunk::People,
+            Forums | ForumForm | ForumDetail | ForumPrint | Roster | Concerns => Chunk::Forums,
+            Volunteers | VolunteerForm | VolunteerDetail | VolunteerCard | Certificate | Teams
+            | PointsShop | PointsRules | HonourRoll => Chunk::People,
             Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
-            Sync | Conflicts | Conflict | Stats | Export | Settings => Chunk::Office,
+            Sync | Conflicts | Conflict | Stats | LedgerPrint | NoticePrint | Verify | Export
+            | Settings => Chunk::Office,
         }
     }
 }
@@ -167,6 +174,7 @@ fn forums_screens(screen: Screen) -> AnyView {
     match screen {
         Screen::ForumForm => view! { <forum_form::ForumFormPage/> }.into_any(),
         Screen::ForumDetail => view! { <forum_detail::ForumDetailPage/> }.into_any(),
+        Screen::ForumPrint => view! { <forum_print::ForumPrintPage/> }.into_any(),
         Screen::Roster => view! { <roster::RosterPage/> }.into_any(),
         Screen::Concerns => view! { <concerns::ConcernsPage/> }.into_any(),
         _ => view! { <forums::ForumsPage/> }.into_any(),
@@ -179,6 +187,7 @@ fn people_screens(screen: Screen) -> AnyView {
         Screen::VolunteerForm => view! { <volunteer_form::VolunteerFormPage/> }.into_any(),
         Screen::VolunteerDetail => view! { <volunteer_detail::VolunteerDetailPage/> }.into_any(),
         Screen::VolunteerCard => view! { <volunteer_card::VolunteerCardPage/> }.into_any(),
+        Screen::Certificate => view! { <certificate::CertificatePage/> }.into_any(),
         Screen::Teams => view! { <teams::TeamsPage/> }.into_any(),
         Screen::PointsShop => view! { <points_shop::PointsShopPage/> }.into_any(),
         Screen::PointsRules => view! { <points_rules::PointsRulesPage/> }.into_any(),
@@ -203,6 +212,9 @@ fn office_screens(screen: Screen) -> AnyView {
         Screen::Conflicts => view! { <conflicts::ConflictsPage/> }.into_any(),
         Screen::Conflict => view! { <conflict::ConflictPage/> }.into_any(),
         Screen::Stats => view! { <stats::StatsPage/> }.into_any(),
+        Screen::LedgerPrint => view! { <ledger_print::LedgerPrintPage/> }.into_any(),
+        Screen::NoticePrint => view! { <notice_print::NoticePrintPage/> }.into_any(),
+        Screen::Verify => view! { <verify::VerifyPage/> }.into_any(),
         Screen::Export => view! { <export::ExportPage/> }.into_any(),
         Screen::Settings => view! { <settings::SettingsPage/> }.into_any(),
         _ => view! { <sync::SyncPage/> }.into_any(),

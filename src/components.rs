@@ -10,6 +10,7 @@ pub mod forum_survey;
 pub mod import_form;
 pub mod name_picker;
 pub mod option_bars;
+pub mod paper;
 pub mod pending_concerns;
 pub mod points_card;
 pub mod pwa_layer;

@@ -1,15 +1,19 @@
 //! One module per screen. Pages read and write through [`crate::ctx::AppCtx`]'s store
 //! handle; they never touch IndexedDB or the network directly.
 
+pub mod certificate;
 pub mod concerns;
 pub mod conflict;
 pub mod conflicts;
 pub mod export;
 pub mod forum_detail;
 pub mod forum_form;
+pub mod forum_print;
 pub mod forums;
 pub mod home;
 pub mod honour_roll;
+pub mod ledger_print;
+pub mod notice_print;
 pub mod points_rules;
 pub mod points_shop;
 pub mod profile;
@@ -22,6 +26,7 @@ pub mod survey_results;
 pub mod surveys;
 pub mod sync;
 pub mod teams;
+pub mod verify;
 pub mod volunteer_card;
 pub mod volunteer_detail;
 pub mod volunteer_form;

@@ -6,10 +6,12 @@
 //! in `crates/model`. Must not render anything or hold UI state.
 //!
 //! [`people`]: teams, volunteers, attendance; [`exchange`]: export files, CSV tables and
-//! import for headquarters; [`dashboard`]: the 统计 figures through `model::rollup`.
+//! import for headquarters; [`dashboard`]: the 统计 figures through `model::rollup`;
+//! [`paper`]: the printed pages and the check of a scanned page.
 
 pub mod dashboard;
 pub mod exchange;
+pub mod paper;
 pub mod people;
 pub mod points;
 pub mod surveys;
@@ -52,6 +54,9 @@ pub enum RecordError {
     /// A redemption is refused (balance or stock), nothing written.
     #[error(transparent)]
     Points(#[from] model::points::PointsError),
+    /// The 志愿者编号 is refused.
+    #[error(transparent)]
+    VolunteerNumber(#[from] model::paper::hours::NumberError),
     /// Some answers are refused (question id and why), nothing written.
     #[error("{} answers refused", .0.len())]
     Answers(Vec<(String, model::survey::answer::AnswerError)>),
@@ -69,6 +74,7 @@ impl RecordError {
             (Self::EmptyConcern, true) => "请填写群众反映的问题".into(),
             (Self::Survey(e), true) => e.zh(),
             (Self::SurveyStatus(e), true) => e.zh(),
+            (Self::VolunteerNumber(e), true) => e.zh(),
             (Self::SurveyNotOpen, true) => "问卷未开放，不能填写".into(),
             (Self::Answers(_), true) => "有题目需要修改，请看标红的提示".into(),
             (Self::Answers(_), false) => "Some answers need fixing (marked in red).".into(),

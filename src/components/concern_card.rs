@@ -231,7 +231,8 @@ pub fn status_label(i18n: leptos_i18n::I18nContext<Locale>, s: &str) -> String {
     .to_string()
 }
 
-fn rating_label(i18n: leptos_i18n::I18nContext<Locale>, r: &str) -> String {
+/// A rating in the current language (empty when not rated).
+pub fn rating_label(i18n: leptos_i18n::I18nContext<Locale>, r: &str) -> String {
     match r {
         "satisfied" => t_string!(i18n, rating_satisfied).to_string(),
         "basically_satisfied" => t_string!(i18n, rating_basically).to_string(),

@@ -1,6 +1,7 @@
-//! Scans a volunteer's QR card with the phone camera, offline: the browser's
-//! `BarcodeDetector` where it exists, otherwise frames drawn to a canvas and read by
-//! `model::qr::decode_luma` in Rust. Raises the volunteer id; never writes anything.
+//! Scans a QR code with the phone camera, offline: the browser's `BarcodeDetector` where it
+//! exists, otherwise frames drawn to a canvas and read by `model::qr::decode_luma` in Rust.
+//! Raises what `read` takes from a code — by default the volunteer id of a card (the
+//! roster), or a printed page's stamp (核验); never writes anything.
 
 use crate::chunks::{load, ChunkError};
 use crate::i18n::*;
@@ -17,9 +18,23 @@ use web_sys::{
 /// Time between two frames looked at.
 const FRAME_MS: u32 = 300;
 
-/// The camera view; calls `on_scan` with each volunteer id read, until closed.
+/// What a scanner raises from a decoded text (`None`: not a code it wants).
+pub type Reader = fn(&str) -> Option<String>;
+
+/// A volunteer card's id.
+fn volunteer(text: &str) -> Option<String> {
+    model::qr::volunteer_of(text).map(str::to_owned)
+}
+
+/// The camera view; calls `on_scan` with what `read` takes from each new code (by default a
+/// volunteer card's id), until closed.
 #[component]
-pub fn QrScanner(on_scan: Callback<String>, on_close: Callback<()>) -> impl IntoView {
+pub fn QrScanner(
+    on_scan: Callback<String>,
+    on_close: Callback<()>,
+    #[prop(optional)] read: Option<Reader>,
+) -> impl IntoView {
+    let read = read.unwrap_or(volunteer);
     let i18n = use_i18n();
     let video = NodeRef::<leptos::html::Video>::new();
     let error = RwSignal::new(None::<&'static str>);
@@ -34,7 +49,7 @@ pub fn QrScanner(on_scan: Callback<String>, on_close: Callback<()>) -> impl Into
                     el.set_src_object(Some(&s));
                     let _ = el.play();
                     stream.set_value(Some(s));
-                    scan_loop(el, running, on_scan).await;
+                    scan_loop(el, running, on_scan, read).await;
                 }
                 Err(_) => _ = error.try_set(Some("camera")),
             }
@@ -71,7 +86,12 @@ async fn open_camera() -> Result<MediaStream, JsValue> {
     Ok(JsFuture::from(p).await?.unchecked_into())
 }
 
-async fn scan_loop(video: HtmlVideoElement, running: StoredValue<bool>, on_scan: Callback<String>) {
+async fn scan_loop(
+    video: HtmlVideoElement,
+    running: StoredValue<bool>,
+    on_scan: Callback<String>,
+    read: Reader,
+) {
     let detector = barcode_detector();
     let canvas: Option<HtmlCanvasElement> = web_sys::window()
         .and_then(|w| w.document())
@@ -87,9 +107,9 @@ async fn scan_loop(video: HtmlVideoElement, running: StoredValue<bool>, on_scan:
                 None => None,
             },
         };
-        if let Some(id) = text.as_deref().and_then(model::qr::volunteer_of) {
-            if id != last {
-                last = id.to_owned();
+        if let Some(found) = text.as_deref().and_then(read) {
+            if found != last {
+                last = found;
                 on_scan.run(last.clone());
             }
         }

@@ -1,7 +1,7 @@
 //! One activity (`/forums/:id`): its details and agenda, its satisfaction survey (the
 //! 满意度调查 button and figure, `components::forum_survey`), the concerns raised at it with
 //! a one-step form to add another (text + category + optional villager), the concerns earlier
-//! forums left open, edit, and delete with undo.
+//! forums left open, edit, 打印 (its record page, `forum_print`), and delete with undo.
 
 use super::forums::kind_label;
 use crate::components::concern_card::{category_label, ConcernCard};
@@ -102,6 +102,7 @@ fn Details<F: Fn(leptos::ev::MouseEvent) + 'static>(doc: Value, on_delete: F) ->
             <div class="actions">
                 <A href=format!("/forums/{}/roster", s("_id")) attr:class="button primary" attr:data-testid="open-roster">{t!(i18n, roster_title)}</A>
                 <A href=format!("/forums/{}/edit", s("_id")) attr:class="button" attr:data-testid="edit-forum">{t!(i18n, edit)}</A>
+                <A href=format!("/forums/{}/print", s("_id")) attr:class="button" attr:data-testid="print-forum">{t!(i18n, p_print_forum)}</A>
                 <button class="quiet" data-testid="delete-forum" on:click=on_delete>{t!(i18n, delete)}</button>
             </div>
         </article>

@@ -2,7 +2,8 @@
 //! `records::dashboard`) for the phone's station, or at headquarters for every station in
 //! the store and each group above them; figure cards for a chosen group and month, a bar
 //! chart of 场次 and a trend line of 受众人次 over the last twelve months, the table with
-//! its CSV, and the way to 导出 / 导入.
+//! its CSV, and the way to 导出 / 导入. For a chosen month of a station: 打印台账, 打印公示
+//! and the hours CSV 志愿服务时长（报送）; and 扫码核验 of printed paper.
 
 use crate::components::chart::{bar::BarChart, trend::TrendChart, Point};
 use crate::components::dash_table::DashTable;
@@ -11,7 +12,7 @@ use crate::i18n::*;
 use crate::pwa::files;
 use crate::records::dashboard::{self, Group};
 use crate::records::exchange::csv_name;
-use crate::records::now;
+use crate::records::{now, paper};
 use leptos::prelude::*;
 use model::rollup::{Demo, Figures};
 
@@ -108,6 +109,36 @@ pub fn StatsPage() -> impl IntoView {
             });
         csv_error.set(result.err());
     };
+    // The month's paper is per station: a village station, or a code not in the tree.
+    let station_group = Signal::derive(move || {
+        let code = group.get();
+        groups.with(|g| {
+            g.iter()
+                .find(|x| x.code == code && matches!(x.level.as_str(), "village" | ""))
+                .map(|x| (x.code.clone(), x.name.clone()))
+        })
+    });
+    let hours_csv = move |_| {
+        let (Some((code, name)), Some(m)) = (station_group.get_untracked(), month.get_untracked())
+        else {
+            return;
+        };
+        let store = ctx.store();
+        leptos::task::spawn_local(async move {
+            let from = format!("{m}-01");
+            let to = format!("{m}-31");
+            let result = match paper::hours_csv(&store, &code, &from, &to, &name).await {
+                Ok(csv) => csv_name(&code, &format!("hours-{m}"), &now())
+                    .map_err(|e| e.user_message(zh()))
+                    .and_then(|file| {
+                        files::download(&file, csv.as_bytes(), files::CSV)
+                            .map_err(|e| e.to_string())
+                    }),
+                Err(e) => Err(e.user_message(zh()).to_owned()),
+            };
+            _ = csv_error.try_set(result.err());
+        });
+    };
     let group_label = move |g: &Group| {
         let level = match g.level.as_str() {
             "village" => t_string!(i18n, level_village),
@@ -125,6 +156,7 @@ pub fn StatsPage() -> impl IntoView {
         <h2>{t!(i18n, stats_title)}</h2>
         <p class="actions">
             <a href="/stats/export" class="button" data-testid="to-export">{t!(i18n, x_export_link)}</a>
+            <a href="/stats/verify" class="button" data-testid="to-verify">{t!(i18n, p_scan)}</a>
         </p>
         {move || match data.get() {
             None => {
@@ -180,6 +212,19 @@ pub fn StatsPage() -> impl IntoView {
                 let n = figs.with(|f| f.demo);
                 (n > 0).then(|| view! { <p class="hint" data-testid="fig-demo" data-value=n>{t!(i18n, x_demo_left_out, n = n)}</p> })
             }}
+            <section class="month-paper" data-testid="month-paper">
+                <h3>{t!(i18n, p_month_paper)}</h3>
+                {move || match (station_group.get(), month.get()) {
+                    (Some((code, _)), Some(m)) => view! {
+                        <div class="actions">
+                            <a class="button" data-testid="print-ledger" href=format!("/stats/ledger/{code}/{m}")>{t!(i18n, p_print_ledger)}</a>
+                            <a class="button" data-testid="print-notice" href=format!("/stats/notice/{code}/{m}")>{t!(i18n, p_print_notice)}</a>
+                            <button data-testid="hours-csv" on:click=hours_csv>{t!(i18n, p_hours_csv)}</button>
+                        </div>
+                    }.into_any(),
+                    _ => view! { <p class="hint">{t!(i18n, p_pick_month)}</p> }.into_any(),
+                }}
+            </section>
             <figure class="chart-box">
                 <figcaption>{t!(i18n, x_chart_forums)}</figcaption>
                 <BarChart points=points(|f| f.forums) label=Signal::derive(move || t_string!(i18n, x_col_forums).to_owned()) testid="chart-forums"/>

@@ -1,8 +1,8 @@
 //! One volunteer (`/volunteers/:id`): details, service hours this month and this year, and
 //! the attendance history with each activity. A missing check-out is shown flagged
 //! (不计入) and not counted until a cadre confirms it (确认签退); check-in and check-out
-//! times can be corrected (修改时间), each change a new revision; and the volunteer's
-//! 积分 (`components::points_card`).
+//! times can be corrected (修改时间), each change a new revision; the volunteer's 积分
+//! (`components::points_card`). 打印证明 opens the 志愿服务记录证明 (`certificate`).
 
 use crate::components::date_field::DateField;
 use crate::components::points_card::PointsCard;
@@ -102,6 +102,9 @@ pub fn VolunteerDetailPage() -> impl IntoView {
                 <A href=format!("/volunteers/{}/card", v["_id"].as_str().unwrap_or_default()) attr:class="button small" attr:data-testid="card-link">{t!(i18n, qr_card)}</A>
                 <A href=format!("/volunteers/{}/edit", v["_id"].as_str().unwrap_or_default()) attr:class="button small">{t!(i18n, edit)}</A>
             </div>
+            <p class="actions">
+                <A href=format!("/volunteers/{}/certificate", v["_id"].as_str().unwrap_or_default()) attr:class="button small" attr:data-testid="certificate-link">{t!(i18n, p_print_cert)}</A>
+            </p>
             <p class="row-meta">{v["phone"].as_str().unwrap_or_default().to_owned()}</p>
         })}
         <div class="stats">

@@ -1,5 +1,5 @@
 //! New and edit volunteer (`/volunteers/new`, `/volunteers/:id/edit`): name, mobile number
-//! (checked; a duplicate is warned about), teams (in pinyin order), skills, 党员, active.
+//! (checked; a duplicate is warned about), the optional 志愿者编号, teams (in pinyin order), skills, 党员, active.
 
 use crate::collate::sort_by_name;
 use crate::ctx::use_app;
@@ -42,6 +42,7 @@ pub fn VolunteerFormPage() -> impl IntoView {
                 _ = input.try_set(VolunteerInput {
                     name: v["name"].as_str().unwrap_or_default().into(),
                     phone: v["phone"].as_str().unwrap_or_default().into(),
+                    number: v["volunteer_number"].as_str().unwrap_or_default().into(),
                     teams: list("teams"),
                     skills: list("skills").join("，"),
                     party_member: v["party_member"].as_bool().unwrap_or(false),
@@ -97,6 +98,7 @@ pub fn VolunteerFormPage() -> impl IntoView {
             <label>{t!(i18n, person_name)}<input name="name" prop:value=field(|i| i.name.clone()) on:input=set(|i, v| i.name = v)/></label>
             <label>{t!(i18n, phone)}<input name="phone" type="tel" inputmode="tel" prop:value=field(|i| i.phone.clone()) on:input=set(|i, v| i.phone = v) on:change=check_dup/></label>
             <p class="warning" data-testid="dup-warning">{move || warning.get().map(|n| format!("{}{n}", t_string!(i18n, duplicate_phone)))}</p>
+            <label>{t!(i18n, volunteer_number)}<input name="volunteer_number" inputmode="numeric" prop:value=field(|i| i.number.clone()) on:input=set(|i, v| i.number = v)/></label>
             <fieldset class="teams">
                 <legend>{t!(i18n, teams_title)}</legend>
                 {move || teams.get().into_iter().map(|t| {

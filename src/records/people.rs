@@ -148,6 +148,8 @@ pub struct VolunteerInput {
     pub name: String,
     /// Mobile number as typed.
     pub phone: String,
+    /// 志愿者编号 as typed (optional; `model::paper::hours::volunteer_number`).
+    pub number: String,
     /// Team ids.
     pub teams: Vec<String>,
     /// Skills, comma separated.
@@ -158,14 +160,20 @@ pub struct VolunteerInput {
     pub active: bool,
 }
 
-/// Saves a volunteer (new when `existing` is `None`); the phone is stored normalized.
+/// Saves a volunteer (new when `existing` is `None`); the phone is stored normalized, the
+/// 志愿者编号 as its digits (left empty, the field is removed); a bad number refuses the
+/// save.
 pub async fn save_volunteer(
     store: &Store,
     profile: &Profile,
     existing: Option<Value>,
     v: &VolunteerInput,
 ) -> Result<String, RecordError> {
-    let base = existing.unwrap_or_else(|| new_base(DocType::Volunteer, profile));
+    let number = model::paper::hours::volunteer_number(&v.number)?;
+    let mut base = existing.unwrap_or_else(|| new_base(DocType::Volunteer, profile));
+    if let (None, Some(o)) = (&number, base.as_object_mut()) {
+        o.remove("volunteer_number");
+    }
     let phone = normalize_mobile(&v.phone).unwrap_or_else(|| v.phone.trim().to_owned());
     let skills: Vec<&str> = v
         .skills
@@ -173,8 +181,11 @@ pub async fn save_volunteer(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .collect();
-    let fields = json!({"name": v.name.trim(), "phone": phone, "teams": v.teams, "skills": skills,
+    let mut fields = json!({"name": v.name.trim(), "phone": phone, "teams": v.teams, "skills": skills,
         "party_member": v.party_member, "active": v.active, "updated_at": now()});
+    if let Some(n) = number {
+        fields["volunteer_number"] = Value::from(n);
+    }
     save(store, merged(base, fields)).await
 }
 

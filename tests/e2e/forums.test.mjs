@@ -4,7 +4,7 @@
 // delete with undo.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { waitCount, phoneWithProfile, addTeam, pickTeam } from './harness.mjs';
+import { waitCount, phoneWithProfile, addTeam, concernRoundTheLoop } from './harness.mjs';
 
 const setup = phoneWithProfile();
 
@@ -43,18 +43,7 @@ test('a forum with four segments and three concerns round the loop survives a re
     await waitCount(page.locator(concerns), i + 1);
   }
   const first = page.locator(concerns).filter({ hasText: '村口路灯坏了' });
-  await first.getByTestId('dispatch').tap();
-  await pickTeam(first, '平安巡逻队');
-  await first.getByTestId('dispatch-due').fill('2026-11-30');
-  await first.getByTestId('dispatch-ok').tap();
-  await first.getByTestId('concern-status').filter({ hasText: '已派单' }).waitFor();
-  await first.getByTestId('resolve').tap();
-  await first.getByTestId('resolution').fill('已更换路灯');
-  await first.getByTestId('resolve-ok').tap();
-  await first.getByTestId('concern-status').filter({ hasText: '已办结' }).waitFor();
-  await first.getByTestId('rate').tap();
-  await first.getByTestId('rate-satisfied').tap();
-  await first.getByTestId('concern-status').filter({ hasText: '已评价' }).waitFor();
+  await concernRoundTheLoop(first, '平安巡逻队', '已更换路灯', '2026-11-30');
 
   // Without the service worker a reload needs the network to fetch the app;
   // the records themselves come from IndexedDB.

@@ -165,6 +165,23 @@ export async function activityCount(page) {
   return Number(await value.textContent());
 }
 
+/** Takes concern card `card` round the loop: 派单 to `team` (due `due` when given), 办结
+ * with `resolution`, 评价 满意; waits for each status. */
+export async function concernRoundTheLoop(card, team, resolution, due) {
+  await card.getByTestId('dispatch').tap();
+  await pickTeam(card, team);
+  if (due) await card.getByTestId('dispatch-due').fill(due);
+  await card.getByTestId('dispatch-ok').tap();
+  await card.getByTestId('concern-status').filter({ hasText: '已派单' }).waitFor();
+  await card.getByTestId('resolve').tap();
+  await card.getByTestId('resolution').fill(resolution);
+  await card.getByTestId('resolve-ok').tap();
+  await card.getByTestId('concern-status').filter({ hasText: '已办结' }).waitFor();
+  await card.getByTestId('rate').tap();
+  await card.getByTestId('rate-satisfied').tap();
+  await card.getByTestId('concern-status').filter({ hasText: '已评价' }).waitFor();
+}
+
 /**
  * Registers the file's before/after hooks: a hub and one phone with the first-start profile
  * filled in. Returns the object whose `hub` and `phone` the hooks fill.

@@ -24,6 +24,7 @@ const SHOWS = {
   '/forums/new': ['main h2', zh.new_forum],
   '/forums/:id': ['[data-testid=activity] h2', ':name'],
   '/forums/:id/edit': ['main h2', zh.edit_forum],
+  '/forums/:id/print': ['[data-testid=record-sheet] h1', zh.p_record_title],
   '/concerns': ['main h2', zh.concerns_title],
   '/forums/:id/roster': ['main h2', zh.roster_title],
   '/volunteers': ['main h2', zh.volunteers_title],
@@ -31,6 +32,7 @@ const SHOWS = {
   '/volunteers/:id': ['main h2', ':name'],
   '/volunteers/:id/edit': ['main h2', zh.volunteer_form_title],
   '/volunteers/:id/card': ['[data-testid=volunteer-card] .card-name', ':name'],
+  '/volunteers/:id/certificate': ['[data-testid=certificate-sheet] h1', zh.p_cert_title],
   '/teams': ['main h2', zh.teams_title],
   '/points': ['main h2', zh.shop_title],
   '/points/rules': ['main h2', zh.rules_title],
@@ -44,6 +46,9 @@ const SHOWS = {
   '/sync/conflicts/:id': ['[data-testid=conflict-gone]', zh.conflict_gone],
   '/stats': ['main h2', zh.stats_title],
   '/stats/export': ['main h2', zh.x_export_title],
+  '/stats/ledger/:station/:month': ['[data-testid=ledger-cover] h1', zh.p_ledger_title],
+  '/stats/notice/:station/:month': ['[data-testid=notice-sheet] h1', zh.p_notice_title],
+  '/stats/verify': ['main h2', zh.p_verify_title],
   '/settings': ['main h2', zh.settings_title],
 };
 
@@ -75,7 +80,10 @@ test('after one visit, every route opens offline and shows its content', async (
   for (const path of paths) {
     const [selector, expected] = SHOWS[path];
     const kind = /^\/(forums|volunteers|surveys)\//.exec(path)?.[1];
-    const address = path.replace(':id', kind ? ids[kind] : 'no-such-conflict');
+    const address = path
+      .replace(':id', kind ? ids[kind] : 'no-such-conflict')
+      .replace(':station', '330106001')
+      .replace(':month', '2026-11');
     await page.goto(location(page, address));
     const shown = page.locator(selector).first();
     await shown.waitFor({ timeout: 15_000 });
