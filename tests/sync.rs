@@ -292,3 +292,109 @@ async fn a_second_replication_at_once_is_refused() {
     assert!(first.is_ok(), "{first:?}");
     assert_eq!(second.unwrap_err(), SyncError::Busy);
 }
+
+/// Two phones redeem offline for the same volunteer; each redemption was allowed by the
+/// balance its phone knew. After both sync through the hub, both documents survive on
+/// both phones, which show the same balance and the same overdraw (积分透支) naming both.
+#[wasm_bindgen_test]
+async fn two_offline_redemptions_both_survive_and_both_phones_show_the_overdraw() {
+    use yehua::profile::{Level, Profile};
+    use yehua::records::points::{redeem, save_item, save_rules, volunteer_points};
+    let profile = Profile {
+        station_code: "330106001".into(),
+        station_name: "示范村新时代文明实践站".into(),
+        level: Level::Village,
+        cadre_name: "王书记".into(),
+    };
+    let (a, b) = (fresh("t_points_a").await, fresh("t_points_b").await);
+    // Phone A: the rules, a volunteer, a two-hour forum he served (5 + 10 × 2 = 25
+    // points), and an item of 20.
+    save_rules(
+        &a,
+        &profile,
+        &model::points::RuleVersion {
+            from: "2026-01-01".into(),
+            per_hour: 10,
+            per_attendance: 5,
+            min_share_percent: 60,
+            resolve_bonus: 0,
+            satisfied_bonus: 0,
+        },
+    )
+    .await
+    .unwrap();
+    let vol = "volunteer:0199ece4-7b1a-7000-8000-0000000f0001";
+    let act = "activity:0199ece4-7b1a-7000-8000-0000000f0002";
+    let at = "2026-11-20T19:00:00+08:00";
+    let base = |id: &str, ty: &str| json!({"_id": id, "type": ty, "station": "330106001", "created_at": at, "updated_at": at});
+    let mut v = base(vol, "volunteer");
+    v["name"] = json!("积分测试员");
+    let mut f = base(act, "activity");
+    for (k, x) in [
+        ("kind", "evening_forum"),
+        ("title", "村夜话·积分"),
+        ("start", at),
+        ("end", "2026-11-20T21:00:00+08:00"),
+    ] {
+        f[k] = json!(x);
+    }
+    f["villagers_present"] = json!(30);
+    let att_id = model::id::attendance_id(act, vol);
+    let mut t = base(&att_id, "attendance");
+    for (k, x) in [
+        ("activity_id", act),
+        ("volunteer_id", vol),
+        ("check_in", at),
+        ("check_out", "2026-11-20T21:00:00+08:00"),
+    ] {
+        t[k] = json!(x);
+    }
+    for d in [v, f, t] {
+        a.put(d).await.unwrap();
+    }
+    let item = save_item(&a, &profile, None, "洗衣粉", 20, None)
+        .await
+        .unwrap();
+    assert_eq!(volunteer_points(&a, vol).await.unwrap().ledger.balance, 25);
+    // Both phones have everything; then each redeems once, offline: 25 − 20 − 20 = −15.
+    let remote = hub_remote().await;
+    Replicator::new(a.clone(), remote.clone())
+        .push()
+        .await
+        .unwrap();
+    Replicator::new(b.clone(), remote.clone())
+        .pull()
+        .await
+        .unwrap();
+    assert_eq!(volunteer_points(&b, vol).await.unwrap().ledger.balance, 25);
+    let on_a = redeem(&a, &profile, vol, &item, 1).await.unwrap();
+    let on_b = redeem(&b, &profile, vol, &item, 1).await.unwrap();
+    for phone in [&a, &b] {
+        Replicator::new(phone.clone(), remote.clone())
+            .push()
+            .await
+            .unwrap();
+    }
+    for phone in [&a, &b] {
+        Replicator::new(phone.clone(), remote.clone())
+            .pull()
+            .await
+            .unwrap();
+    }
+    let mut both = vec![on_a.clone(), on_b.clone()];
+    both.sort();
+    for phone in [&a, &b] {
+        let p = volunteer_points(phone, vol).await.unwrap();
+        assert_eq!(p.ledger.balance, -15, "the same balance on both phones");
+        let mut named = p.ledger.overdrawn.clone();
+        named.sort();
+        assert_eq!(named, both, "积分透支 names both redemptions");
+        assert!(phone.get(&on_a).await.is_ok() && phone.get(&on_b).await.is_ok());
+        // A third, on a phone that knows both, is refused with the balance shown.
+        let third = redeem(phone, &profile, vol, &item, 1).await.unwrap_err();
+        assert_eq!(
+            third.user_message(true),
+            "积分不足：现有 -15 分，兑换需要 20 分"
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! 志愿积分 on the phone: the station's rules versions, a volunteer's ledger, 奖励 / 扣减,
 //! the 积分超市 (items, stock left, redeeming) and the 光荣榜. Every figure comes from
 //! `model::points`; this module only reads the documents it needs and writes new ones.
-//! A redemption is checked against the balance and the stock this phone knows
+//! A redemption is checked against the stock and the balance this phone knows
 //! (`can_redeem`, `can_take`) before it is written; one made on another phone offline may
 //! still overdraw, which the ledger shows (积分透支). Must not render anything.
 

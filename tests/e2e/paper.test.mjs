@@ -14,7 +14,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  startHub, launchPhone, setupProfile, waitCount, newForum, tab, concernRoundTheLoop, seedStation, addTeam,
+  startHub, launchPhone, setupProfile, waitCount, newForum, tab, concernRoundTheLoop, seedStation,
 } from './harness.mjs';
 
 const video = join(mkdtempSync(join(tmpdir(), 'yehua-paper-')), 'page.y4m');
@@ -42,14 +42,14 @@ before(async () => {
   await phone.context.clock.install({ time: new Date('2026-11-22T10:55:00Z') });
   await phone.page.goto(hub.url + '/');
   await setupProfile(phone.page);
-  await seedStation(phone.page);
-  await addTeam(phone.page, '平安巡逻队');
+  await seedStation(phone.page); // its teams include 平安巡逻队
 });
 after(async () => {
   await phone?.browser.close();
   await hub?.stop();
 });
 
+let pdfCount = 0;
 const shot = async (page, name) => shots && page.screenshot({ path: join(shots, name), fullPage: true });
 
 /** The printed QR as the camera would see it: the stamp's pixels in print media,
@@ -127,6 +127,7 @@ test('a forum prints every part, its QR reads 一致, and after an edit 已修�
     assert.equal(await page.locator(nav).isVisible(), false, `${nav} is not printed`);
   assert.equal(await page.getByTestId('paper-stamp').isVisible(), true);
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  if (shots) writeFileSync(join(shots, `print-${pdfCount++}.pdf`), pdf);
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   assert.ok(pdfPages(pdf) >= 1);
   await page.emulateMedia({ media: 'screen' });
@@ -183,6 +184,7 @@ test('the month: 台账 cover from rollup, one record page per activity; 公示 
   await page.emulateMedia({ media: 'print' });
   await shot(page, 'ledger-print-media.png');
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  if (shots) writeFileSync(join(shots, `print-${pdfCount++}.pdf`), pdf);
   assert.ok(pdfPages(pdf) >= activities + 2, `${pdfPages(pdf)} pages for ${activities} record pages + cover + table`);
   await page.emulateMedia({ media: 'screen' });
 
