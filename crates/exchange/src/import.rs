@@ -164,11 +164,7 @@ fn check_redemptions(docs: &[Value], carries_volunteers: bool) -> Result<(), Imp
             problem,
         };
         for field in ["points", "quantity"] {
-            if !doc
-                .get(field)
-                .and_then(Value::as_u64)
-                .is_some_and(|n| n > 0)
-            {
+            if doc.get(field).and_then(Value::as_u64).unwrap_or(0) == 0 {
                 return Err(fail(DocProblem::NotPositive(field)));
             }
         }
