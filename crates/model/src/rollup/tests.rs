@@ -405,37 +405,27 @@ fn demo_data_is_left_out_of_every_figure_and_counted_apart() {
 
 #[test]
 fn points_earned_and_redeemed_count_per_station_and_month_under_each_stations_rules() {
-    let doc = |v: Value| v;
-    let docs = vec![
-        doc(
-            json!({"_id": "points_rules:1", "type": "points_rules", "station": "330106001",
+    // A two-hour forum at `station` that volunteer `n` served from start to end.
+    let served = |station: &str, n: u32| {
+        let (start, end) = ("2026-11-10T19:00:00+08:00", "2026-11-10T21:00:00+08:00");
+        [
+            json!({"_id": format!("activity:{n}"), "type": "activity", "station": station,
+                "start": start, "end": end}),
+            json!({"_id": format!("attendance:{n}"), "type": "attendance", "station": station,
+                "activity_id": format!("activity:{n}"), "volunteer_id": format!("volunteer:{n}"),
+                "check_in": start, "check_out": end}),
+        ]
+    };
+    let mut docs = vec![
+        json!({"_id": "points_rules:1", "type": "points_rules", "station": "330106001",
             "from": "2026-01-01", "per_attendance": 5, "per_hour": 10}),
-        ),
-        doc(
-            json!({"_id": "activity:1", "type": "activity", "station": "330106001",
-            "start": "2026-11-10T19:00:00+08:00", "end": "2026-11-10T21:00:00+08:00"}),
-        ),
-        doc(
-            json!({"_id": "attendance:1", "type": "attendance", "station": "330106001",
-            "activity_id": "activity:1", "volunteer_id": "volunteer:1",
-            "check_in": "2026-11-10T19:00:00+08:00", "check_out": "2026-11-10T21:00:00+08:00"}),
-        ),
-        // Another station without rules earns nothing for the same service.
-        doc(
-            json!({"_id": "activity:2", "type": "activity", "station": "330106002",
-            "start": "2026-11-10T19:00:00+08:00", "end": "2026-11-10T21:00:00+08:00"}),
-        ),
-        doc(
-            json!({"_id": "attendance:2", "type": "attendance", "station": "330106002",
-            "activity_id": "activity:2", "volunteer_id": "volunteer:2",
-            "check_in": "2026-11-10T19:00:00+08:00", "check_out": "2026-11-10T21:00:00+08:00"}),
-        ),
-        doc(
-            json!({"_id": "redemption:1", "type": "redemption", "station": "330106001",
+        json!({"_id": "redemption:1", "type": "redemption", "station": "330106001",
             "volunteer_id": "volunteer:1", "item_id": "shop_item:1", "quantity": 1, "points": 10,
             "at": "2026-12-01T09:00:00+08:00"}),
-        ),
     ];
+    docs.extend(served("330106001", 1));
+    // Another station without rules earns nothing for the same service.
+    docs.extend(served("330106002", 2));
     let stations = vec![
         station("330106", "township", None),
         station("330106001", "village", Some("330106")),
