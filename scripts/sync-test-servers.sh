@@ -38,6 +38,9 @@ start_pouchdb_server
 echo flaky-pass | "$HUB" user add --data "$TMP/hub" --station 330106099 flaky >>"$TMP/hub.log" 2>&1
 "$HUB" station add --data "$TMP/hub" --name "弱信号村二站" 330106098 >>"$TMP/hub.log" 2>&1
 echo flaky-pass | "$HUB" user add --data "$TMP/hub" --station 330106098 flaky2 >>"$TMP/hub.log" 2>&1
+# A station of its own for the points test, so its documents never mix with the demo data.
+"$HUB" station add --data "$TMP/hub" --name "积分村新时代文明实践站" 330106097 >>"$TMP/hub.log" 2>&1
+echo points-pass | "$HUB" user add --data "$TMP/hub" --station 330106097 points >>"$TMP/hub.log" 2>&1
 if [ -n "${YEHUA_BENCH_SETUP:-}" ]; then # make bench: empty databases for each run
   for i in $(seq -w 1 20); do
     "$HUB" station add --data "$TMP/hub" --name "测试站$i" "bench$i" >>"$TMP/hub.log" 2>&1

@@ -301,8 +301,8 @@ async fn two_offline_redemptions_both_survive_and_both_phones_show_the_overdraw(
     use yehua::profile::{Level, Profile};
     use yehua::records::points::{redeem, save_item, save_rules, volunteer_points};
     let profile = Profile {
-        station_code: "330106001".into(),
-        station_name: "示范村新时代文明实践站".into(),
+        station_code: "330106097".into(),
+        station_name: "积分村新时代文明实践站".into(),
         level: Level::Village,
         cadre_name: "王书记".into(),
     };
@@ -326,7 +326,7 @@ async fn two_offline_redemptions_both_survive_and_both_phones_show_the_overdraw(
     let vol = "volunteer:0199ece4-7b1a-7000-8000-0000000f0001";
     let act = "activity:0199ece4-7b1a-7000-8000-0000000f0002";
     let at = "2026-11-20T19:00:00+08:00";
-    let base = |id: &str, ty: &str| json!({"_id": id, "type": ty, "station": "330106001", "created_at": at, "updated_at": at});
+    let base = |id: &str, ty: &str| json!({"_id": id, "type": ty, "station": "330106097", "created_at": at, "updated_at": at});
     let mut v = base(vol, "volunteer");
     v["name"] = json!("积分测试员");
     let mut f = base(act, "activity");
@@ -357,7 +357,9 @@ async fn two_offline_redemptions_both_survive_and_both_phones_show_the_overdraw(
         .unwrap();
     assert_eq!(volunteer_points(&a, vol).await.unwrap().ledger.balance, 25);
     // Both phones have everything; then each redeems once, offline: 25 − 20 − 20 = −15.
-    let remote = hub_remote().await;
+    // The station of its own the test servers set up (the demo station's data is counted).
+    login(hub(), "points", "points-pass").await.unwrap();
+    let remote = Remote::new(&format!("{}/station_330106097", hub()));
     Replicator::new(a.clone(), remote.clone())
         .push()
         .await
