@@ -175,6 +175,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/volunteers/:id/edit") view=lazy(Screen::VolunteerForm)/>
                         <Route path=path!("/volunteers/:id/card") view=lazy(Screen::VolunteerCard)/>
                         <Route path=path!("/volunteers/:id/certificate") view=lazy(Screen::Certificate)/>
+                        <Route path=path!("/volunteers/:id/points") view=lazy(Screen::PointsBook)/>
                         <Route path=path!("/teams") view=lazy(Screen::Teams)/>
                         <Route path=path!("/points") view=lazy(Screen::PointsShop)/>
                         <Route path=path!("/points/rules") view=lazy(Screen::PointsRules)/>

@@ -54,6 +54,7 @@ pub enum Screen {
     Certificate,
     Teams,
     PointsShop,
+    PointsBook,
     PointsRules,
     HonourRoll,
     Surveys,
@@ -78,7 +79,7 @@ impl Screen {
         match self {
             Forums | ForumForm | ForumDetail | ForumPrint | Roster | Concerns => Chunk::Forums,
             Volunteers | VolunteerForm | VolunteerDetail | VolunteerCard | Certificate | Teams
-            | PointsShop | PointsRules | HonourRoll => Chunk::People,
+            | PointsShop | PointsBook | PointsRules | HonourRoll => Chunk::People,
             Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
             Sync | Conflicts | Conflict | Stats | LedgerPrint | NoticePrint | Verify | Export
             | Settings => Chunk::Office,
@@ -190,6 +191,7 @@ fn people_screens(screen: Screen) -> AnyView {
         Screen::Certificate => view! { <certificate::CertificatePage/> }.into_any(),
         Screen::Teams => view! { <teams::TeamsPage/> }.into_any(),
         Screen::PointsShop => view! { <points_shop::PointsShopPage/> }.into_any(),
+        Screen::PointsBook => view! { <points_book::PointsBookPage/> }.into_any(),
         Screen::PointsRules => view! { <points_rules::PointsRulesPage/> }.into_any(),
         Screen::HonourRoll => view! { <honour_roll::HonourRollPage/> }.into_any(),
         _ => view! { <volunteers::VolunteersPage/> }.into_any(),

@@ -14,6 +14,7 @@ pub mod home;
 pub mod honour_roll;
 pub mod ledger_print;
 pub mod notice_print;
+pub mod points_book;
 pub mod points_rules;
 pub mod points_shop;
 pub mod profile;

@@ -67,6 +67,7 @@ pub fn PointsCard(id: String) -> impl IntoView {
         <section class="points" data-testid="points">
             <div class="title-row">
                 <h3>{t!(i18n, points_title)}</h3>
+                <a href=format!("/volunteers/{id}/points") class="button small" data-testid="print-book">{t!(i18n, book_print)}</a>
                 <a href=format!("/points?volunteer={id}") class="button small" data-testid="to-shop">{t!(i18n, points_redeem)}</a>
             </div>
             {body}

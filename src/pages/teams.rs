@@ -95,6 +95,7 @@ pub fn TeamsPage() -> impl IntoView {
                             {t!(i18n, team_dispatched)}" "{f.dispatched}" · "{t!(i18n, team_resolved)}" "{f.resolved}
                             {(f.overdue > 0).then(|| view! { " · "<span class="tag overdue">{t!(i18n, overdue)}" "{f.overdue}</span> })}
                             " · "{t!(i18n, team_rating)}" "{rating}
+                            " · "<span data-testid="team-points" data-value=row.points>{t!(i18n, team_points)}" "{row.points}</span>
                         </div>
                     </li>
                 }

@@ -22,6 +22,7 @@ fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, k: Kind) -> &'static str {
         Kind::Ledger => t_string!(i18n, p_kind_l),
         Kind::Notice => t_string!(i18n, p_kind_n),
         Kind::Certificate => t_string!(i18n, p_kind_c),
+        Kind::PointsBook => t_string!(i18n, p_kind_b),
     }
 }
 
@@ -44,6 +45,7 @@ fn part_label(i18n: leptos_i18n::I18nContext<Locale>, key: &str) -> &'static str
         "records" => t_string!(i18n, p_key_records),
         "person" => t_string!(i18n, p_key_person),
         "entries" => t_string!(i18n, p_key_entries),
+        "balance" => t_string!(i18n, p_key_balance),
         _ => t_string!(i18n, p_key_count),
     }
 }

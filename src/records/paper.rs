@@ -7,6 +7,7 @@ use crate::store::{Store, StoreError};
 use model::paper::certificate::Certificate;
 use model::paper::forum::ForumRecord;
 use model::paper::month::{Ledger, Notice};
+use model::paper::points_book::PointsBook;
 use model::paper::stamp::{verify, Stamp, StampError, Verdict};
 use model::paper::{current_parts, Library};
 use serde_json::Value;
@@ -46,6 +47,12 @@ pub async fn notice(
 ) -> Result<Option<Notice>, StoreError> {
     let docs = docs(store).await?;
     Ok(Library::new(&docs).notice(station, month))
+}
+
+/// Volunteer `id`'s 积分册, `None` when the volunteer is not here.
+pub async fn points_book(store: &Store, id: &str) -> Result<Option<PointsBook>, StoreError> {
+    let docs = docs(store).await?;
+    Ok(Library::new(&docs).points_book(&docs, id))
 }
 
 /// Volunteer `id`'s certificate from `from` to `to`, `None` when the volunteer is not here.

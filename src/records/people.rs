@@ -11,6 +11,7 @@ use crate::profile::Profile;
 use crate::store::{Relation, Store, StoreError};
 use model::attendance::normalize_mobile;
 use model::concern::team::{team_figures, TeamFigures};
+use model::points::team_points;
 use model::id::{attendance_id, DocType};
 use serde_json::{json, Value};
 
@@ -73,6 +74,8 @@ pub struct TeamRow {
     pub turnout: u32,
     /// The concerns dispatched to it (`model::concern::team`), on `today`.
     pub figures: TeamFigures,
+    /// The team's honour points from resolved concerns (`model::points::team_points`).
+    pub points: u32,
 }
 
 /// Every team with its figures, in pinyin order.
@@ -81,6 +84,7 @@ pub async fn team_rows(store: &Store, today: &str) -> Result<Vec<TeamRow>, Store
     sort_by_name(&mut teams, |t| t["name"].as_str().unwrap_or_default());
     let vols = store.all_of_type("volunteer", u32::MAX).await?;
     let concerns = store.all_of_type("concern", u32::MAX).await?;
+    let points = team_points(&concerns, &super::points::rules(store).await?);
     let mut out = Vec::with_capacity(teams.len());
     for doc in teams {
         let tid = doc["_id"].as_str().unwrap_or_default().to_owned();
@@ -103,6 +107,7 @@ pub async fn team_rows(store: &Store, today: &str) -> Result<Vec<TeamRow>, Store
             members: members.len(),
             turnout,
             figures: team_figures(&concerns, &tid, today),
+            points: points.get(&tid).copied().unwrap_or(0),
             doc,
         });
     }

@@ -2,8 +2,8 @@
 // checks two volunteers in and out at a forum (Playwright's clock lets two hours pass),
 // sees the points each earned — one under the 60 % rule, until a corrected check-out
 // lifts it over — redeems an item from the volunteer's page in two taps, is refused an
-// overdraw with the balance shown, reloads, and reads the 光荣榜 in the right order,
-// before and after a 奖励.
+// overdraw with the balance shown, reloads, prints the volunteer's 积分册, and reads the
+// 光荣榜 in the right order, before and after a 奖励.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHub, launchPhone, setupProfile, tab, shot } from './harness.mjs';
@@ -137,6 +137,19 @@ test('rules, attendance, points, a redemption, a refused overdraw, a reload and 
   assert.deepEqual(kinds, [['redemption', '-20'], ['earned', '25']], 'newest first, each with its source');
   assert.match(await page.getByTestId('points-entry').first().textContent(), /兑换.*洗衣粉/s);
   await shot(page, 'points-volunteer');
+  // The printed 积分册: every entry with its source and the running balance, no navigation.
+  await page.getByTestId('print-book').tap();
+  await page.getByTestId('points-book-sheet').waitFor();
+  await page.emulateMedia({ media: 'print' });
+  const lines = await page.getByTestId('book-line').evaluateAll((ls) => ls.map((l) => l.textContent));
+  assert.equal(lines.length, 2);
+  assert.match(lines[0], /村夜话·积分试行（积分规则 2026-11-22）\+2525$/);
+  assert.match(lines[1], /洗衣粉-205$/);
+  assert.equal(await page.getByTestId('book-balance').getAttribute('data-value'), '5');
+  assert.equal(await page.locator('nav.bottom-nav').isVisible(), false);
+  assert.ok(await page.getByTestId('paper-stamp').isVisible(), 'the verification QR');
+  await shot(page, 'points-book-print');
+  await page.emulateMedia({ media: 'screen' });
 
   // 光荣榜: 王建国 25, 李秀英 17 — then a 奖励 of 10 puts 李秀英 first.
   await tab(page, '志愿者');

@@ -33,6 +33,7 @@ const SHOWS = {
   '/volunteers/:id/edit': ['main h2', zh.volunteer_form_title],
   '/volunteers/:id/card': ['[data-testid=volunteer-card] .card-name', ':name'],
   '/volunteers/:id/certificate': ['[data-testid=certificate-sheet] h1', zh.p_cert_title],
+  '/volunteers/:id/points': ['[data-testid=points-book-sheet] h1', zh.book_title],
   '/teams': ['main h2', zh.teams_title],
   '/points': ['main h2', zh.shop_title],
   '/points/rules': ['main h2', zh.rules_title],

@@ -5,6 +5,7 @@
 //! - [`month`]: the month's 台账 (cover figures from `rollup`, never added up here) and
 //!   the month's 公示 (resolved concerns, volunteers' counted hours, the notice period);
 //! - [`certificate`]: a volunteer's 志愿服务记录证明 over a chosen period;
+//! - [`points_book`]: a volunteer's 积分册 (every points entry and the balance);
 //! - [`hours`]: the CSV 志愿服务时长（报送） for the national system and the 志愿者编号 rule;
 //! - [`mask`]: masked names and starred-out telephone numbers;
 //! - [`stamp`]: the QR payload and the answer a scan gives.
@@ -18,6 +19,7 @@ pub mod forum;
 pub mod hours;
 pub mod mask;
 pub mod month;
+pub mod points_book;
 pub mod stamp;
 
 use crate::survey::{Response, Survey};
@@ -154,6 +156,7 @@ pub fn current_parts(lib: &Library, docs: &[Value], st: &stamp::Stamp) -> Option
         Kind::Certificate => certificate::parse_subject(&st.subject)
             .and_then(|(id, from, to)| lib.certificate(id, from, to))
             .map(|c| c.parts()),
+        Kind::PointsBook => lib.points_book(docs, &st.subject).map(|b| b.parts()),
     }
 }
 

@@ -31,6 +31,8 @@ pub enum Kind {
     Notice,
     /// A volunteer's 志愿服务记录证明.
     Certificate,
+    /// A volunteer's 积分册.
+    PointsBook,
 }
 
 impl Kind {
@@ -40,11 +42,18 @@ impl Kind {
             Kind::Ledger => "l",
             Kind::Notice => "n",
             Kind::Certificate => "c",
+            Kind::PointsBook => "b",
         }
     }
 
     fn parse(s: &str) -> Option<Kind> {
-        [Kind::Forum, Kind::Ledger, Kind::Notice, Kind::Certificate]
+        [
+            Kind::Forum,
+            Kind::Ledger,
+            Kind::Notice,
+            Kind::Certificate,
+            Kind::PointsBook,
+        ]
             .into_iter()
             .find(|k| k.code() == s)
     }
@@ -223,6 +232,7 @@ pub fn keys(kind: Kind) -> &'static [&'static str] {
         ],
         Kind::Notice => &["concerns", "resolved", "volunteers", "hours"],
         Kind::Certificate => &["person", "entries", "count", "hours"],
+        Kind::PointsBook => &["person", "entries", "count", "balance"],
     }
 }
 
