@@ -28,7 +28,7 @@ pub fn PointsBookPage() -> impl IntoView {
 
 fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: &str) -> &'static str {
     match kind {
-        "earned" => t_string!(i18n, rules_title),
+        "earned" => t_string!(i18n, book_earned),
         "adjustment" => t_string!(i18n, points_adjust),
         _ => t_string!(i18n, points_redeemed),
     }
@@ -57,7 +57,7 @@ fn BookView(book: PointsBook) -> impl IntoView {
                 <table class="sheet-table" data-testid="book-lines">
                     <thead><tr>
                         <th>{t!(i18n, p_date)}</th><th>{t!(i18n, book_kind)}</th><th>{t!(i18n, book_what)}</th>
-                        <th>{t!(i18n, book_delta)}</th><th>{t!(i18n, book_balance)}</th>
+                        <th class="nowrap">{t!(i18n, book_delta)}</th><th class="nowrap">{t!(i18n, book_balance)}</th>
                     </tr></thead>
                     <tbody>
                         {book.lines.into_iter().map(|l| {

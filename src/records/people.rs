@@ -11,8 +11,8 @@ use crate::profile::Profile;
 use crate::store::{Relation, Store, StoreError};
 use model::attendance::normalize_mobile;
 use model::concern::team::{team_figures, TeamFigures};
-use model::points::team_points;
 use model::id::{attendance_id, DocType};
+use model::points::team_points;
 use serde_json::{json, Value};
 
 /// Team specialties (wire name, zh-CN label is in the locales as `spec_<name>`).

@@ -104,7 +104,10 @@ impl Library<'_> {
                         self.get(&x.activity_id)
                             .map(|a| s(a, "title").to_owned())
                             .unwrap_or_default(),
-                        x.rule_from.clone().filter(|_| x.points > 0).unwrap_or_default(),
+                        x.rule_from
+                            .clone()
+                            .filter(|_| x.points > 0)
+                            .unwrap_or_default(),
                     ),
                     Entry::Adjustment { at, reason, .. } => {
                         (at.as_str(), "adjustment", reason.clone(), String::new())
@@ -165,11 +168,21 @@ mod tests {
     #[test]
     fn the_book_lists_every_entry_with_its_source_and_running_balance() {
         let docs = docs();
-        let book = Library::new(&docs).points_book(&docs, "volunteer:1").unwrap();
+        let book = Library::new(&docs)
+            .points_book(&docs, "volunteer:1")
+            .unwrap();
         let lines: Vec<(&str, &str, &str, i64, i64)> = book
             .lines
             .iter()
-            .map(|l| (l.kind, l.what.as_str(), l.rule_from.as_str(), l.delta, l.balance))
+            .map(|l| {
+                (
+                    l.kind,
+                    l.what.as_str(),
+                    l.rule_from.as_str(),
+                    l.delta,
+                    l.balance,
+                )
+            })
             .collect();
         assert_eq!(
             lines,
@@ -180,19 +193,25 @@ mod tests {
             ]
         );
         assert_eq!((book.balance, book.overdrawn), (10, false));
-        assert!(Library::new(&docs).points_book(&docs, "volunteer:9").is_none());
+        assert!(Library::new(&docs)
+            .points_book(&docs, "volunteer:9")
+            .is_none());
     }
 
     #[test]
     fn the_stamp_changes_with_an_entry_and_not_with_the_print_time() {
         let docs = docs();
-        let book = Library::new(&docs).points_book(&docs, "volunteer:1").unwrap();
+        let book = Library::new(&docs)
+            .points_book(&docs, "volunteer:1")
+            .unwrap();
         let a = book.stamp("2026-11-20T10:00:00+08:00");
         let b = book.stamp("2026-11-21T10:00:00+08:00");
         assert_eq!(a.parts, b.parts);
         let mut more = docs.clone();
         more[4]["points"] = json!(-6);
-        let changed = Library::new(&more).points_book(&more, "volunteer:1").unwrap();
+        let changed = Library::new(&more)
+            .points_book(&more, "volunteer:1")
+            .unwrap();
         assert_ne!(changed.stamp("2026-11-20T10:00:00+08:00").parts, a.parts);
     }
 }

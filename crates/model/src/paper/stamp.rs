@@ -54,8 +54,8 @@ impl Kind {
             Kind::Certificate,
             Kind::PointsBook,
         ]
-            .into_iter()
-            .find(|k| k.code() == s)
+        .into_iter()
+        .find(|k| k.code() == s)
     }
 }
 
