@@ -584,3 +584,120 @@ async fn take_back_purges_what_never_left_and_tombstones_what_did() {
     let again = store.take_back(&asked, 2).await.unwrap();
     assert_eq!((again.purged, again.tombstoned), (0, 0));
 }
+
+/// splitmix64, for reproducible random batches.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Random batches of new, edited, deleted and replicated (conflicting) documents, written
+/// in one transaction each — into an empty store, then into one that holds some of the
+/// ids — leave every record exactly as `couch::DocRecord` computes it natively, and the
+/// change feed with one entry per changed document.
+#[wasm_bindgen_test]
+async fn random_batches_match_the_native_revision_records() {
+    use couch::DocRecord;
+    use std::collections::BTreeMap;
+    let store = fresh("t_random_batches").await;
+    let mut model: BTreeMap<String, DocRecord> = BTreeMap::new();
+    let mut rng = Rng(2026);
+    let ids: Vec<String> = (0..80).map(|i| format!("concern:{i:04}")).collect();
+    for batch in 0..40 {
+        let mut docs = Vec::new();
+        let mut used = std::collections::HashSet::new();
+        for _ in 0..(1 + rng.below(25)) {
+            let id = ids[rng.below(ids.len() as u64) as usize].clone();
+            if !used.insert(id.clone()) {
+                continue;
+            }
+            let body = json!({"type": "concern", "text": format!("第{batch}批 {}", rng.below(1000)),
+                "status": "open", "activity_id": "activity:1"});
+            let current = model.get(&id).and_then(|r| r.winner_doc());
+            let doc = match (rng.below(4), current) {
+                // A tombstone over the current winner.
+                (0, Some(c)) if c.get("_deleted").is_none() => {
+                    json!({"_id": id, "_rev": c["_rev"], "_deleted": true, "type": "concern"})
+                }
+                // An edit of the winner, or a new document.
+                (1 | 2, c) => {
+                    let mut d = body;
+                    d["_id"] = json!(id);
+                    if let Some(c) = c {
+                        d["_rev"] = c["_rev"].clone();
+                    }
+                    d
+                }
+                // A replicated branch from another phone: 1–3 revisions of its own.
+                _ => {
+                    let depth = 1 + rng.below(3);
+                    let hashes: Vec<String> = (0..depth)
+                        .map(|_| format!("{:032x}", rng.next() as u128 * 7919))
+                        .collect();
+                    let mut d = body;
+                    d["_id"] = json!(id);
+                    d["_rev"] = json!(format!("{depth}-{}", hashes[0]));
+                    d["_revisions"] = json!({"start": depth, "ids": hashes});
+                    d
+                }
+            };
+            docs.push(doc);
+        }
+        let (edits, replicated): (Vec<Value>, Vec<Value>) = docs
+            .into_iter()
+            .partition(|d| d.get("_revisions").is_none());
+        let written = store.bulk_put(edits.clone()).await.unwrap();
+        for (doc, result) in edits.into_iter().zip(written) {
+            let id = doc["_id"].as_str().unwrap().to_owned();
+            let record = model
+                .entry(id.clone())
+                .or_insert_with(|| DocRecord::new(id));
+            assert_eq!(result.ok(), record.update(doc).ok(), "batch {batch}");
+        }
+        let merged = store.put_replicated(replicated.clone()).await.unwrap();
+        for (doc, result) in replicated.into_iter().zip(merged) {
+            let id = doc["_id"].as_str().unwrap().to_owned();
+            let record = model
+                .entry(id.clone())
+                .or_insert_with(|| DocRecord::new(id));
+            assert_eq!(
+                result.ok(),
+                record.put_replicated(doc).ok(),
+                "batch {batch}"
+            );
+        }
+        for id in &ids {
+            let stored = store.get_record(id).await.unwrap();
+            let want = model.get(id).filter(|r| !r.tree.leaves().is_empty());
+            assert_eq!(stored.as_ref(), want, "batch {batch}: {id}");
+        }
+    }
+    // One change entry per document the model holds, none for an id never written.
+    let feed = store.changes_since(0, 1_000).await.unwrap();
+    let mut fed: Vec<String> = feed.iter().map(|c| c.record.id.clone()).collect();
+    fed.sort();
+    let held: Vec<String> = model
+        .iter()
+        .filter(|(_, r)| !r.tree.leaves().is_empty())
+        .map(|(id, _)| id.clone())
+        .collect();
+    assert_eq!(fed, held);
+    assert!(
+        model.values().any(|r| !r.tree.conflicts().is_empty()),
+        "conflicts were made"
+    );
+    assert!(
+        model.values().any(|r| r.is_deleted()),
+        "tombstones were made"
+    );
+}

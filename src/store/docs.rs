@@ -4,6 +4,10 @@
 //! Every write runs in ONE readwrite transaction with `strict` durability that covers
 //! the rows and their change entries, so a batch is all-or-nothing and a write is on
 //! disk when the returned future resolves. Revision logic lives in `couch::DocRecord`.
+//!
+//! Speed: a batch reads only the records the store already holds (an empty store is read
+//! not at all; a small one is asked for its keys in the batch's range once), and each row
+//! crosses into JavaScript as one `JSON.parse`d value.
 
 use super::schema::{CHANGES, DOCS, LOCAL};
 use super::{Store, StoreError};
@@ -110,11 +114,18 @@ impl Store {
         let seq_before = seq;
         let ids: Vec<String> = docs.iter().map(doc_id).collect();
         let mut batch: HashMap<String, (DocRecord, Option<f64>)> = HashMap::new();
-        // One read per distinct id, all issued before the first is awaited.
+        let stored = stored_among(&rows, &ids).await?;
+        // One read per distinct stored id, all issued before the first is awaited; an id
+        // the store does not hold starts a new record without a read.
         let mut asked = HashSet::new();
         let mut pending = Vec::new();
         for id in &ids {
-            if !id.is_empty() && asked.insert(id.as_str()) {
+            if id.is_empty() || !asked.insert(id.as_str()) {
+                continue;
+            }
+            if stored.as_ref().is_some_and(|s| !s.contains(id.as_str())) {
+                batch.insert(id.clone(), (DocRecord::new(id.clone()), None));
+            } else {
                 pending.push((id.clone(), rows.get::<DocRow, _, _>(id.as_str()).serde()?));
             }
         }
@@ -150,7 +161,8 @@ impl Store {
                         }
                         seq += 1;
                         changes.put(id.as_str()).with_key(seq as f64).primitive()?;
-                        rows.put(DocRow::from_record(record, seq)).serde()?;
+                        rows.put(row_value(&DocRow::from_record(record, seq))?)
+                            .primitive()?;
                         *old_seq = Some(seq as f64);
                     }
                     results.push(Ok(done));
@@ -272,6 +284,43 @@ impl Store {
         let tx = self.db.transaction(CHANGES).build()?;
         last_seq(&tx.object_store(CHANGES)?).await
     }
+}
+
+/// Ids at most this many rows make the existence check one key scan (see [`stored_among`]).
+const KEY_SCAN_MAX: u32 = 50_000;
+
+/// Which of `ids` the `docs` store holds, learnt without reading a record: none when the
+/// store is empty; else, while it holds at most [`KEY_SCAN_MAX`] rows, the keys of one
+/// `getAllKeys` over the batch's id range. `None` (unknown: read every id) for a larger
+/// store. Called inside the batch's own transaction, so it sees what the write will.
+async fn stored_among(
+    rows: &ObjectStore<'_>,
+    ids: &[String],
+) -> Result<Option<HashSet<String>>, StoreError> {
+    let count: u32 = rows.count().primitive()?.await?;
+    if count == 0 {
+        return Ok(Some(HashSet::new()));
+    }
+    let range = ids.iter().filter(|i| !i.is_empty());
+    let (Some(lo), Some(hi)) = (range.clone().min(), range.max()) else {
+        return Ok(Some(HashSet::new()));
+    };
+    if count > KEY_SCAN_MAX {
+        return Ok(None);
+    }
+    let keys = rows
+        .get_all_keys::<String>()
+        .with_query::<String, _>(KeyRange::Bound(lo.clone(), false, hi.clone(), false))
+        .primitive()?
+        .await?;
+    Ok(Some(keys.collect::<Result<_, _>>()?))
+}
+
+/// A row as one JavaScript value: serialized in Rust and parsed by the browser's
+/// `JSON.parse` in one crossing, rather than built field by field across the boundary.
+pub(super) fn row_value(row: &DocRow) -> Result<wasm_bindgen::JsValue, StoreError> {
+    let text = serde_json::to_string(row).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|e| StoreError::Corrupt(format!("{e:?}")))
 }
 
 /// The tombstone that deletes `current` (a document with `_id` and `_rev`): it keeps
