@@ -286,13 +286,15 @@ impl Store {
     }
 }
 
-/// Ids at most this many rows make the existence check one key scan (see [`stored_among`]).
-const KEY_SCAN_MAX: u32 = 50_000;
+/// A key scan answers the existence check while the store holds at most this many rows
+/// per id asked (see [`stored_among`]): its answer is then a few times the batch at most.
+const KEY_SCAN_PER_ID: u32 = 4;
 
 /// Which of `ids` the `docs` store holds, learnt without reading a record: none when the
-/// store is empty; else, while it holds at most [`KEY_SCAN_MAX`] rows, the keys of one
-/// `getAllKeys` over the batch's id range. `None` (unknown: read every id) for a larger
-/// store. Called inside the batch's own transaction, so it sees what the write will.
+/// store is empty; else, while it holds at most [`KEY_SCAN_PER_ID`] rows per id, the keys
+/// of one `getAllKeys` over the batch's id range. `None` (unknown: read every id) for a
+/// larger store, where a scan could list the whole store for every batch. Called inside
+/// the batch's own transaction, so it sees what the write will.
 async fn stored_among(
     rows: &ObjectStore<'_>,
     ids: &[String],
@@ -305,7 +307,7 @@ async fn stored_among(
     let (Some(lo), Some(hi)) = (range.clone().min(), range.max()) else {
         return Ok(Some(HashSet::new()));
     };
-    if count > KEY_SCAN_MAX {
+    if u64::from(count) > u64::from(KEY_SCAN_PER_ID) * ids.len() as u64 {
         return Ok(None);
     }
     let keys = rows
