@@ -1,6 +1,7 @@
 //! 光荣榜 (`/points/roll`): volunteers ranked by the points earned and adjusted in a month
-//! or a year (rules in `model::points::roll`), this month by default. Reads through
-//! `records::points`.
+//! or a year (rules in `model::points::roll`), this month by default; on a phone holding
+//! several stations (headquarters), each station ranked apart or all together. Reads
+//! through `records::points`.
 
 use crate::components::date_field::DateField;
 use crate::ctx::use_app;
@@ -30,25 +31,32 @@ pub fn HonourRollPage() -> impl IntoView {
         let (store, p) = (ctx.store(), period());
         async move { roll(&store, &p).await }
     });
-    let list = move || {
-        match data.get() {
+    let list = move || match data.get() {
         None => ().into_any(),
         Some(Err(e)) => {
             let zh = i18n.get_locale() == Locale::zh_CN;
             view! { <p class="error" role="alert">{e.user_message(zh)}</p> }.into_any()
         }
-        Some(Ok(lines)) if lines.is_empty() => view! { <p class="empty" data-testid="roll-empty">{t!(i18n, roll_empty)}</p> }.into_any(),
-        Some(Ok(lines)) => view! {
-            <ol class="roll" data-testid="roll">
-                {lines.into_iter().enumerate().map(|(i, (name, l))| view! {
-                    <li data-testid="roll-line" data-points=l.points>
-                        <span class="rank">{i + 1}</span>
-                        <span class="name">{name}</span><strong>{l.points}" "{t!(i18n, points_unit)}</strong>
-                    </li>
-                }).collect_view()}
-            </ol>
-        }.into_any(),
-    }
+        Some(Ok(entries)) => {
+            let only = station.get();
+            let lines: Vec<_> = entries
+                .into_iter()
+                .filter(|e| only.is_empty() || e.station == only)
+                .collect();
+            if lines.is_empty() {
+                return view! { <p class="empty" data-testid="roll-empty">{t!(i18n, roll_empty)}</p> }.into_any();
+            }
+            view! {
+                <ol class="roll" data-testid="roll">
+                    {lines.into_iter().enumerate().map(|(i, e)| view! {
+                        <li data-testid="roll-line" data-points=e.line.points data-station=e.station>
+                            <span class="rank">{i + 1}</span>
+                            <span class="name">{e.name}</span><strong>{e.line.points}" "{t!(i18n, points_unit)}</strong>
+                        </li>
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }
     };
     view! {
         <h2>{t!(i18n, roll_title)}</h2>
@@ -56,6 +64,17 @@ pub fn HonourRollPage() -> impl IntoView {
             <label>{t!(i18n, x_month)}
                 <DateField kind=FieldKind::Month testid="roll-month" value=month on_input=Callback::new(move |v| month.set(v))/>
             </label>
+            {move || {
+                let codes = stations();
+                (codes.len() > 1).then(|| view! {
+                    <label>{t!(i18n, roll_station)}
+                        <select data-testid="roll-station" on:change=move |ev| station.set(event_target_value(&ev))>
+                            <option value="">{t!(i18n, roll_all_stations)}</option>
+                            {codes.into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                })
+            }}
         </div>
         <div class="tabs" role="tablist">
                 <button role="tab" data-testid="roll-by-month" aria-selected=move || (!whole_year.get()).to_string()

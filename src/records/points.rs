@@ -181,26 +181,46 @@ pub async fn redeem(
     .await
 }
 
-/// The 光荣榜 of `period` (`YYYY` or `YYYY-MM`) with each volunteer's name.
-pub async fn roll(store: &Store, period: &str) -> Result<Vec<(String, RollLine)>, StoreError> {
+/// One line of the 光荣榜 with the volunteer's name and station.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RollEntry {
+    /// The volunteer's name.
+    pub name: String,
+    /// The volunteer's station code (a headquarters phone ranks each station apart).
+    pub station: String,
+    /// The volunteer and the points.
+    pub line: RollLine,
+}
+
+/// The 光荣榜 of `period` (`YYYY` or `YYYY-MM`) over every station on this phone, highest
+/// first; a station's own ranking is its entries in this order.
+pub async fn roll(store: &Store, period: &str) -> Result<Vec<RollEntry>, StoreError> {
     let mut docs = store.all_of_type("points_rules", u32::MAX).await?;
     docs.extend(store.all_of_type("activity", u32::MAX).await?);
     docs.extend(store.all_of_type("attendance", u32::MAX).await?);
     let lines = earned_all(&docs);
     let adjustments = store.all_of_type("points_adjustment", u32::MAX).await?;
-    let names: HashMap<String, String> = store
+    let people: HashMap<String, (String, String)> = store
         .all_of_type("volunteer", u32::MAX)
         .await?
         .into_iter()
         .filter_map(|v| {
-            Some((
-                v["_id"].as_str()?.to_owned(),
+            let who = (
                 v["name"].as_str()?.to_owned(),
-            ))
+                v["station"].as_str()?.to_owned(),
+            );
+            Some((v["_id"].as_str()?.to_owned(), who))
         })
         .collect();
     Ok(honour_roll(&lines, &adjustments, period)
         .into_iter()
-        .map(|l| (names.get(&l.volunteer_id).cloned().unwrap_or_default(), l))
+        .map(|line| {
+            let (name, station) = people.get(&line.volunteer_id).cloned().unwrap_or_default();
+            RollEntry {
+                name,
+                station,
+                line,
+            }
+        })
         .collect())
 }
