@@ -31,6 +31,19 @@ pub fn HonourRollPage() -> impl IntoView {
         let (store, p) = (ctx.store(), period());
         async move { roll(&store, &p).await }
     });
+    let station = RwSignal::new(String::new());
+    let stations = move || {
+        let mut codes: Vec<String> = data
+            .get()
+            .and_then(Result::ok)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| e.station)
+            .collect();
+        codes.sort();
+        codes.dedup();
+        codes
+    };
     let list = move || match data.get() {
         None => ().into_any(),
         Some(Err(e)) => {
