@@ -5,6 +5,7 @@
 use crate::components::date_field::DateField;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::ErrorNote;
 use crate::records::points::roll;
 use crate::records::today;
 use leptos::prelude::*;
@@ -34,8 +35,7 @@ pub fn HonourRollPage() -> impl IntoView {
         match data.get() {
         None => ().into_any(),
         Some(Err(e)) => {
-            let zh = i18n.get_locale() == Locale::zh_CN;
-            view! { <p class="error" role="alert">{e.user_message(zh)}</p> }.into_any()
+            view! { <ErrorNote error=e/> }.into_any()
         }
         Some(Ok(lines)) if lines.is_empty() => view! { <p class="empty" data-testid="roll-empty">{t!(i18n, roll_empty)}</p> }.into_any(),
         Some(Ok(lines)) => view! {
