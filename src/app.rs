@@ -7,6 +7,7 @@ use crate::chunks::{lazy, Screen};
 use crate::components::{bottom_nav::BottomNav, sync_badge::SyncBadge};
 use crate::ctx::{use_app, AppCtx, LOCALE_KEY};
 use crate::i18n::*;
+use crate::message::message_text;
 use crate::pages;
 use crate::profile::{Profile, PROFILE_KEY};
 use crate::records::training;
@@ -64,12 +65,12 @@ fn Boot(pwa: crate::pwa::PwaCtx) -> impl IntoView {
             view! { <p class="boot" data-testid="boot">{t!(i18n, opening)}</p> }.into_any()
         }
         BootState::Failed(e) => {
-            let zh = i18n.get_locale() == Locale::zh_CN;
+            let detail = e.to_string();
             view! {
                 <div class="boot error" role="alert">
                     <h2>{t!(i18n, open_failed)}</h2>
-                    <p>{e.user_message(zh)}</p>
-                    <p class="detail">{e.to_string()}</p>
+                    <p>{message_text(e)}</p>
+                    <p class="detail">{detail}</p>
                 </div>
             }
             .into_any()

@@ -8,6 +8,7 @@ pub mod dash_table;
 pub mod date_field;
 pub mod forum_survey;
 pub mod import_form;
+pub mod loaded;
 pub mod name_picker;
 pub mod option_bars;
 pub mod paper;

@@ -62,31 +62,19 @@ pub enum RecordError {
     Answers(Vec<(String, model::survey::answer::AnswerError)>),
 }
 
-impl RecordError {
-    /// The message the cadre sees.
-    pub fn user_message(&self, zh: bool) -> String {
-        match (self, zh) {
-            (Self::Store(e), _) => e.user_message(zh).to_owned(),
-            (Self::Form(e), true) => e.zh(),
-            (Self::Step(e), true) => e.zh(),
-            (Self::Attendance(e), true) => e.zh(),
-            (Self::Points(e), true) => e.zh(),
-            (Self::EmptyConcern, true) => "请填写群众反映的问题".into(),
-            (Self::Survey(e), true) => e.zh(),
-            (Self::SurveyStatus(e), true) => e.zh(),
-            (Self::VolunteerNumber(e), true) => e.zh(),
-            (Self::SurveyNotOpen, true) => "问卷未开放，不能填写".into(),
-            (Self::Answers(_), true) => "有题目需要修改，请看标红的提示".into(),
-            (Self::Answers(_), false) => "Some answers need fixing (marked in red).".into(),
-            (Self::EmptyConcern, false) => "Write down what the villager asked for.".into(),
-            (e, false) => e.to_string(),
-        }
-    }
-}
-
 /// The current time, RFC 3339 at UTC+8.
 pub fn now() -> String {
     model::time::rfc3339_cst(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// The document `id`, or `None` when it is not on this phone (never found, or deleted);
+/// any other store failure is an error, so a screen can tell "not here" from "broken".
+pub async fn find(store: &Store, id: &str) -> Result<Option<Value>, StoreError> {
+    match store.get(id).await {
+        Ok(doc) => Ok(Some(doc)),
+        Err(StoreError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Today's date at UTC+8, `YYYY-MM-DD`.

@@ -10,6 +10,8 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 use wasm_bindgen_test::*;
+use yehua::i18n::Locale;
+use yehua::message::UserMessage;
 use yehua::store::Store;
 use yehua::sync::{login, logout, Remote, Replicator, SyncError};
 
@@ -206,7 +208,7 @@ async fn a_wrong_password_is_unauthorized_and_keeps_every_record() {
     logout(hub()).await.unwrap();
     let err = login(hub(), "demo", "not-the-password").await.unwrap_err();
     assert!(matches!(err, SyncError::Unauthorized(_)), "{err:?}");
-    assert!(err.user_message(true).contains("密码"));
+    assert!(err.message(Locale::zh_CN).contains("密码"));
 
     let remote = Remote::new(&format!("{}/{DEMO_STATION_DB}", hub()));
     let err = Replicator::new(store.clone(), remote)
@@ -235,7 +237,7 @@ async fn a_station_without_access_is_forbidden() {
         .await
         .unwrap_err();
     assert!(matches!(err, SyncError::Forbidden(_)), "{err:?}");
-    assert!(err.user_message(true).contains("无权"));
+    assert!(err.message(Locale::zh_CN).contains("无权"));
     assert_eq!(store.get("concern:kept").await.unwrap()["text"], "水渠漏水");
 }
 
@@ -395,7 +397,7 @@ async fn two_offline_redemptions_both_survive_and_both_phones_show_the_overdraw(
         // A third, on a phone that knows both, is refused with the balance shown.
         let third = redeem(phone, &profile, vol, &item, 1).await.unwrap_err();
         assert_eq!(
-            third.user_message(true),
+            third.message(Locale::zh_CN),
             "积分不足：现有 -15 分，兑换需要 20 分"
         );
     }

@@ -3,6 +3,7 @@
 //! Writes the answer into the filling screen's answer map; checking is `model::survey`'s.
 
 use crate::i18n::*;
+use crate::message::UserMessage;
 use leptos::prelude::*;
 use model::survey::answer::AnswerError;
 use model::survey::{Kind, Question};
@@ -103,7 +104,7 @@ pub fn AnswerInput(
         <fieldset class="answer" class:invalid=move || error.with(Option::is_some) data-testid="answer" data-question=q.id.clone() data-kind=q.kind.as_str()>
             <legend>{no}". "{q.label.clone()}{q.required.then_some(" *")}{range}</legend>
             <div class=format!("answer-body {}", q.kind.as_str())>{body}</div>
-            <p class="field-error" role="alert">{move || error.get().map(|e| if i18n.get_locale() == Locale::zh_CN { e.zh() } else { e.to_string() })}</p>
+            <p class="field-error" role="alert">{move || error.get().map(|e| e.message(i18n.get_locale()))}</p>
         </fieldset>
     }
 }

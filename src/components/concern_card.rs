@@ -10,6 +10,7 @@ use crate::components::name_picker::{NamePicker, Pick};
 use crate::components::undo_delete::UndoDelete;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, Said, UserMessage};
 use crate::records::{self, people::team_name, today, RecordError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -69,17 +70,15 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
     );
-    let error = RwSignal::new(None::<String>);
-    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
+    let error = RwSignal::new(None::<Said>);
     let run = {
         let id = id.clone();
         Callback::new(move |step: Step| {
             let (store, id) = (ctx.store(), id.clone());
-            let zh = zh();
             spawn_local(async move {
                 match records::step_concern(&store, &id, &step).await {
                     Ok(()) => ctx.notify_changed(),
-                    Err(e) => report(error, &e, zh),
+                    Err(e) => report(error, &e),
                 }
             });
         })
@@ -115,9 +114,7 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
                 let name = move || match team_label.get() {
                     Some(Ok(Some(name))) => name,
                     Some(Ok(None)) => t_string!(i18n, team_unknown).to_owned(),
-                    Some(Err(e)) => e
-                        .user_message(i18n.get_locale() == Locale::zh_CN)
-                        .to_owned(),
+                    Some(Err(e)) => e.message(i18n.get_locale()),
                     None => String::new(),
                 };
                 parts.push(view! { <span class="fact" data-testid="concern-team">{t!(i18n, concern_team)}" "{name}</span> }.into_any());
@@ -193,15 +190,15 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
                     </div>
                 </div>
             </Show>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            {error_slot(error, "field-error", None)}
         </div>
         </Show>
     }
 }
 
-fn report(error: RwSignal<Option<String>>, e: &RecordError, zh: bool) {
+fn report(error: RwSignal<Option<Said>>, e: &RecordError) {
     leptos::logging::error!("yehua: concern: {e}");
-    _ = error.try_set(Some(e.user_message(zh)));
+    _ = error.try_set(Some(said(e.clone())));
 }
 
 /// A concern category in the current language.

@@ -6,6 +6,7 @@
 
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, message_text, said, Said};
 use crate::records::surveys;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,7 +20,7 @@ pub fn ForumSurvey(activity_id: String) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
     let busy = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let figure = {
         let a = activity_id.clone();
         LocalResource::new(move || {
@@ -41,7 +42,6 @@ pub fn ForumSurvey(activity_id: String) -> impl IntoView {
             }
             busy.set(true);
             let (store, a, navigate) = (ctx.store(), a.clone(), navigate.clone());
-            let zh = i18n.get_locale_untracked() == Locale::zh_CN;
             spawn_local(async move {
                 match surveys::for_forum(&store, &profile, &a).await {
                     Ok(id) => {
@@ -52,19 +52,16 @@ pub fn ForumSurvey(activity_id: String) -> impl IntoView {
                         );
                     }
                     Err(e) => {
-                        _ = error.try_set(Some(e.user_message(zh)));
+                        _ = error.try_set(Some(said(e)));
                         _ = busy.try_set(false);
                     }
                 }
             });
         }
     };
-    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
     let shown = move || match figure.get() {
         Some(Ok(Some(f))) => Some(figure_view(i18n, &activity_id, f).into_any()),
-        Some(Err(e)) => {
-            Some(view! { <p class="field-error">{e.user_message(zh())}</p> }.into_any())
-        }
+        Some(Err(e)) => Some(view! { <p class="field-error">{message_text(e)}</p> }.into_any()),
         _ => None,
     };
     view! {
@@ -72,7 +69,7 @@ pub fn ForumSurvey(activity_id: String) -> impl IntoView {
             <h3>{t!(i18n, sv_forum_survey)}</h3>
             {shown}
             <p class="hint">{t!(i18n, sv_forum_survey_hint)}</p>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            {error_slot(error, "field-error", None)}
             <button class="primary" data-testid="forum-survey-start" disabled=move || busy.get() on:click=start>{t!(i18n, sv_forum_survey)}</button>
         </section>
     }

@@ -4,6 +4,7 @@
 
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::message_text;
 use crate::pwa::files;
 use crate::records::exchange::{import, ImportFailure, Imported};
 use leptos::prelude::*;
@@ -80,11 +81,11 @@ pub fn ImportForm() -> impl IntoView {
                     }.into_any()
                 }
                 Err(e) => {
-                    let zh = i18n.get_locale() == Locale::zh_CN;
+                    let code = e.code();
                     view! {
-                        <div class="error" role="alert" data-testid="import-error" data-code=e.code()>
+                        <div class="error" role="alert" data-testid="import-error" data-code=code>
                             <strong>{t!(i18n, x_import_refused)}</strong>
-                            <p>{e.user_message(zh)}</p>
+                            <p>{message_text(e)}</p>
                         </div>
                     }.into_any()
                 }

@@ -5,6 +5,7 @@
 
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::ErrorNote;
 use crate::records::people::{team_choices, volunteer_choices, Choice};
 use leptos::prelude::*;
 use model::names::matches_name;
@@ -66,8 +67,7 @@ pub fn NamePicker(pick: Pick, chosen: RwSignal<String>) -> impl IntoView {
         <div class="name-picker" data-testid=format!("{testid}-picker")>
             {move || match (choices.get(), picked()) {
                 (Some(Err(e)), _) => {
-                    let zh = i18n.get_locale() == Locale::zh_CN;
-                    view! { <p class="error" role="alert">{e.user_message(zh)}</p> }.into_any()
+                    view! { <ErrorNote error=e/> }.into_any()
                 }
                 (_, Some(c)) => view! {
                     <div class="picked" data-testid=format!("{testid}-picked") data-id=c.id.clone()>

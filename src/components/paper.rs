@@ -8,7 +8,6 @@ use crate::i18n::*;
 use crate::pages::forums::kind_label;
 use crate::pages::roster::role_label;
 use crate::records::people::ROLES;
-use crate::store::StoreError;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use model::paper::forum::ForumRecord;
@@ -33,28 +32,6 @@ pub fn station_name(code: &str) -> String {
         .filter(|p| p.station_code == code)
         .map(|p| p.station_name);
     own.unwrap_or_else(|| code.to_owned())
-}
-
-/// A page being read: the page once built, the store's error, or 本机无此记录.
-pub type Loading<T> = LocalResource<Result<Option<T>, StoreError>>;
-
-/// Shows `data` as it loads: a hint, the error, 本机无此记录, or `page` of what was built.
-pub fn loaded<T: Clone + 'static>(
-    data: Loading<T>,
-    page: impl Fn(T) -> AnyView + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
-    move || match data.get() {
-        None => view! { <p class="hint">{t!(i18n, p_loading)}</p> }.into_any(),
-        Some(Err(e)) => {
-            view! { <p class="error" role="alert">{e.user_message(zh())}</p> }.into_any()
-        }
-        Some(Ok(None)) => {
-            view! { <p class="hint" data-testid="not-found">{t!(i18n, p_not_found)}</p> }.into_any()
-        }
-        Some(Ok(Some(built))) => page(built),
-    }
 }
 
 /// The `:station` and `:month` of a month's paper route.

@@ -1,7 +1,9 @@
 //! 上次夜话遗留问题: the concerns earlier forums left open or dispatched, shown when a
-//! forum is opened so they are reported back to the village. Reads through `records`.
+//! forum is opened so they are reported back to the village. Reads through `records`; a
+//! failed read is shown, never "nothing pending".
 
 use crate::components::concern_card::ConcernCard;
+use crate::components::loaded::failure;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::pending_concerns;
@@ -15,11 +17,12 @@ pub fn PendingConcerns(exclude: Option<String>) -> impl IntoView {
     let list = LocalResource::new(move || {
         ctx.changed.track();
         let store = ctx.store();
-        async move { pending_concerns(&store).await.unwrap_or_default() }
+        async move { pending_concerns(&store).await }
     });
     let skip = exclude.unwrap_or_default();
     let rows = Memo::new(move |_| {
         list.get()
+            .and_then(Result::ok)
             .unwrap_or_default()
             .into_iter()
             .filter(|c| c["activity_id"].as_str() != Some(skip.as_str()))
@@ -28,7 +31,8 @@ pub fn PendingConcerns(exclude: Option<String>) -> impl IntoView {
     view! {
         <section class="pending" data-testid="pending-concerns">
             <h3>{t!(i18n, pending_from_earlier)}</h3>
-            <Show when=move || !rows.with(Vec::is_empty) fallback=move || view! { <p class="hint">{t!(i18n, no_pending)}</p> }>
+            {failure(list)}
+            <Show when=move || !rows.with(Vec::is_empty) || list.get().is_some_and(|r| r.is_err()) fallback=move || view! { <p class="hint">{t!(i18n, no_pending)}</p> }>
                 <For each=move || rows.get() key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
                     <ConcernCard doc=c/>
                 </For>

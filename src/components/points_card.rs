@@ -6,6 +6,7 @@
 
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, ErrorNote, Said};
 use crate::records::points::{adjust, volunteer_points, VolunteerPoints};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,7 +29,7 @@ pub fn PointsCard(id: String) -> impl IntoView {
     let (amount, reason, error) = (
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
-        RwSignal::new(None::<String>),
+        RwSignal::new(None::<Said>),
     );
     let save_adjustment = {
         let id = id.clone();
@@ -36,9 +37,10 @@ pub fn PointsCard(id: String) -> impl IntoView {
             let Some(profile) = ctx.profile.get_untracked() else {
                 return;
             };
-            let zh = i18n.get_locale_untracked() == Locale::zh_CN;
             let Ok(points) = amount.get_untracked().trim().parse::<i64>() else {
-                error.set(Some(t_string!(i18n, points_amount_bad).to_owned()));
+                error.set(Some(Said::text(|l| {
+                    td_string!(l, points_amount_bad).to_string()
+                })));
                 return;
             };
             let (store, id) = (ctx.store(), id.clone());
@@ -50,17 +52,14 @@ pub fn PointsCard(id: String) -> impl IntoView {
                         _ = error.try_set(None);
                         ctx.notify_changed();
                     }
-                    Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+                    Err(e) => _ = error.try_set(Some(said(e))),
                 }
             });
         }
     };
     let body = move || match data.get() {
         None => ().into_any(),
-        Some(Err(e)) => {
-            let zh = i18n.get_locale() == Locale::zh_CN;
-            view! { <p class="error" role="alert">{e.user_message(zh)}</p> }.into_any()
-        }
+        Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
         Some(Ok(p)) => view! { <Ledger p/> }.into_any(),
     };
     view! {
@@ -78,7 +77,7 @@ pub fn PointsCard(id: String) -> impl IntoView {
                         <input inputmode="numeric" data-testid="adjust-points" bind:value=amount/>
                     </label>
                     <label>{t!(i18n, points_adjust_reason)}<input data-testid="adjust-reason" bind:value=reason/></label>
-                    <p class="field-error" role="alert">{move || error.get()}</p>
+                    {error_slot(error, "field-error", None)}
                     <button class="primary" data-testid="adjust-save" on:click=save_adjustment>{t!(i18n, save)}</button>
                 </div>
             </details>

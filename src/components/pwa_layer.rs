@@ -3,6 +3,7 @@
 
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::UserMessage;
 use crate::pwa::use_pwa;
 use leptos::prelude::*;
 
@@ -52,8 +53,9 @@ pub fn StorageAlert() -> impl IntoView {
     let pwa = use_pwa();
     let i18n = use_i18n();
     let message = move || {
-        let zh = i18n.get_locale() == Locale::zh_CN;
-        pwa.storage_alert.get().map(|e| e.user_message(zh))
+        pwa.storage_alert
+            .get()
+            .map(|e| e.message(i18n.get_locale()))
     };
     view! {
         <Show when=move || pwa.storage_alert.with(Option::is_some)>

@@ -36,14 +36,7 @@ pub fn SyncBadge() -> impl IntoView {
     let i18n = use_i18n();
     let ind = Memo::new(move |_| indicator(&sync.status()));
     let text = move || {
-        let zh = i18n.get_locale() == Locale::zh_CN;
-        let only_here = |n: u32| {
-            if zh {
-                format!("{n} 条仅保存在本机")
-            } else {
-                format!("{n} only on this phone")
-            }
-        };
+        let only_here = |n: u32| format!("{n} {}", t_string!(i18n, sync_only_here));
         let with = |label: &str, n: u32| {
             if n == 0 {
                 label.to_owned()

@@ -3,7 +3,7 @@
 //! `records`; the screen renders the toast.
 
 use crate::ctx::use_app;
-use crate::i18n::*;
+use crate::message::{said, Said};
 use crate::records::{self, Deleted};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,20 +20,18 @@ pub struct UndoDelete {
 }
 
 impl UndoDelete {
-    /// For the record `id`; failures go to `error` in the cadre's language. With
+    /// For the record `id`; failures go to `error`, said in the cadre's language when shown. With
     /// `refresh_on_delete` the app's lists reload after the delete (a page showing the
     /// record); without, they reload only after undo (a card in a list keeps its toast).
-    pub fn new(id: String, error: RwSignal<Option<String>>, refresh_on_delete: bool) -> Self {
+    pub fn new(id: String, error: RwSignal<Option<Said>>, refresh_on_delete: bool) -> Self {
         let ctx = use_app();
-        let i18n = use_i18n();
-        let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
-        let fail = move |e: records::RecordError, zh: bool| {
+        let fail = move |e: records::RecordError| {
             leptos::logging::error!("yehua: delete/undo: {e}");
-            _ = error.try_set(Some(e.user_message(zh)));
+            _ = error.try_set(Some(said(e)));
         };
         let deleted = RwSignal::new(None::<Deleted>);
         let remove = Callback::new(move |_: ()| {
-            let (store, id, zh) = (ctx.store(), id.clone(), zh());
+            let (store, id) = (ctx.store(), id.clone());
             spawn_local(async move {
                 match records::delete(&store, &id).await {
                     Ok(d) => {
@@ -42,7 +40,7 @@ impl UndoDelete {
                             ctx.notify_changed();
                         }
                     }
-                    Err(e) => fail(e, zh),
+                    Err(e) => fail(e),
                 }
             });
         });
@@ -50,14 +48,14 @@ impl UndoDelete {
             let Some(d) = deleted.get_untracked() else {
                 return;
             };
-            let (store, zh) = (ctx.store(), zh());
+            let store = ctx.store();
             spawn_local(async move {
                 match records::undo_delete(&store, &d).await {
                     Ok(()) => {
                         _ = deleted.try_set(None);
                         ctx.notify_changed();
                     }
-                    Err(e) => fail(e, zh),
+                    Err(e) => fail(e),
                 }
             });
         });

@@ -4,7 +4,8 @@
 //! total, the issuing station and a seal area, and the certificate's verification QR.
 
 use crate::components::date_field::DateField;
-use crate::components::paper::{loaded, role_text, station_name, PaperFrame};
+use crate::components::loaded::loaded_found;
+use crate::components::paper::{role_text, station_name, PaperFrame};
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::{now, paper, today};
@@ -36,7 +37,7 @@ pub fn CertificatePage() -> impl IntoView {
             <label>{t!(i18n, p_to_date)}
                 <DateField kind=FieldKind::Date name="to" value=to on_input=Callback::new(move |v| to.set(v))/></label>
         </div>
-        {loaded(data, |cert| view! { <CertificateView cert/> }.into_any())}
+        {loaded_found(data, |cert| view! { <CertificateView cert/> }.into_any())}
     }
 }
 

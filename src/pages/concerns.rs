@@ -3,8 +3,10 @@
 //! shown, never an empty board.
 
 use crate::components::concern_card::{status_label, ConcernCard};
+use crate::components::loaded::{empty, rows};
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::ErrorNote;
 use crate::store::{Relation, StoreError};
 use leptos::prelude::*;
 use model::ConcernStatus;
@@ -41,16 +43,13 @@ pub fn ConcernsPage() -> impl IntoView {
                 }
             }).collect_view()}
         </div>
-        {move || list.get().and_then(Result::err).map(|e| {
-            let zh = i18n.get_locale() == Locale::zh_CN;
-            view! { <p class="error" role="alert" data-testid="concerns-error">{e.user_message(zh)}</p> }
-        })}
+        {move || list.get().and_then(Result::err).map(|error| view! { <ErrorNote error testid="concerns-error"/> })}
         <div data-testid="concern-board">
-            <For each=move || list.get().and_then(Result::ok).unwrap_or_default() key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
+            <For each=move || rows(list) key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
                 <ConcernCard doc=c/>
             </For>
         </div>
-        <Show when=move || list.get().is_some_and(|l| l.is_ok_and(|l| l.is_empty()))>
+        <Show when=move || empty(list)>
             <p class="empty">{t!(i18n, empty_list)}</p>
         </Show>
     }

@@ -5,6 +5,7 @@
 use super::conflicts::title_of;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, ErrorNote, Said};
 use crate::sync::service::use_sync;
 use couch::RevId;
 use leptos::prelude::*;
@@ -21,7 +22,7 @@ pub fn ConflictPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let done = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let doc = LocalResource::new(move || {
         ctx.changed.track();
         let store = ctx.store();
@@ -32,11 +33,13 @@ pub fn ConflictPage() -> impl IntoView {
         let store = ctx.store();
         let id = id();
         spawn_local(async move {
-            let zh = i18n.get_locale_untracked() == Locale::zh_CN;
             let result = match rev.parse::<RevId>() {
                 Ok(rev) => store.resolve_conflict(&id, &rev).await,
                 Err(e) => {
-                    error.set(Some(e.to_string()));
+                    leptos::logging::error!("yehua: conflict: bad revision {rev}: {e}");
+                    error.set(Some(Said::text(|l| {
+                        td_string!(l, err_store_invalid).to_string()
+                    })));
                     return;
                 }
             };
@@ -46,7 +49,7 @@ pub fn ConflictPage() -> impl IntoView {
                     ctx.notify_changed();
                     sync.refresh_counts().await;
                 }
-                Err(e) => error.set(Some(e.user_message(zh).to_owned())),
+                Err(e) => error.set(Some(said(e))),
             }
         });
     };
@@ -55,16 +58,12 @@ pub fn ConflictPage() -> impl IntoView {
         <Show when=move || done.get()>
             <p class="toast" role="status" data-testid="conflict-resolved">{t!(i18n, conflict_resolved)}</p>
         </Show>
-        {move || error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+        {error_slot(error, "error", None)}
         {move || match doc.get() {
             None => ().into_any(),
-            Some(Err(e)) => {
-                let zh = i18n.get_locale() == Locale::zh_CN;
-                view! { <p class="error" role="alert">{e.user_message(zh)}</p> }.into_any()
-            }
+            Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
             Some(Ok(None)) => view! { <p data-testid="conflict-gone">{t!(i18n, conflict_gone)}</p> }.into_any(),
             Some(Ok(Some(c))) => {
-                let zh = i18n.get_locale_untracked() == Locale::zh_CN;
                 let rows = compare(&c.versions);
                 let revs: Vec<String> = c.versions.iter()
                     .map(|v| v.get("_rev").and_then(|r| r.as_str()).unwrap_or_default().to_owned())
@@ -83,7 +82,7 @@ pub fn ConflictPage() -> impl IntoView {
                         <tbody>
                             {rows.into_iter().map(|r| view! {
                                 <tr class:differs=r.differs>
-                                    <th>{field_label(&r.field, zh)}</th>
+                                    <th>{move || field_label(i18n, &r.field)}</th>
                                     {r.values.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
                                 </tr>
                             }).collect_view()}
@@ -104,31 +103,31 @@ pub fn ConflictPage() -> impl IntoView {
     }
 }
 
-/// A field's name for the cadre.
-fn field_label(field: &str, zh: bool) -> String {
-    let (z, e) = match field {
-        "title" => ("标题", "Title"),
-        "name" => ("姓名/名称", "Name"),
-        "kind" => ("类型", "Kind"),
-        "start" => ("开始", "Start"),
-        "end" => ("结束", "End"),
-        "place" => ("地点", "Place"),
-        "host" => ("主持", "Host"),
-        "villagers_present" => ("到场群众", "Villagers"),
-        "teams" => ("服务队", "Teams"),
-        "agenda" => ("议程", "Agenda"),
-        "notes" => ("记录", "Notes"),
-        "text" => ("内容", "Text"),
-        "category" => ("类别", "Category"),
-        "status" => ("状态", "Status"),
-        "villager" => ("群众", "Villager"),
-        "check_in" => ("签到", "Check-in"),
-        "check_out" => ("签退", "Check-out"),
-        "phone" => ("电话", "Phone"),
-        "updated_at" => ("修改时间", "Updated"),
-        "created_at" => ("创建时间", "Created"),
-        "created_by" => ("创建人", "Created by"),
+/// A field's name for the cadre, in the current language.
+fn field_label(i18n: leptos_i18n::I18nContext<Locale>, field: &str) -> String {
+    let label = match field {
+        "title" => t_string!(i18n, cf_title),
+        "name" => t_string!(i18n, cf_name),
+        "kind" => t_string!(i18n, cf_kind),
+        "start" => t_string!(i18n, cf_start),
+        "end" => t_string!(i18n, cf_end),
+        "place" => t_string!(i18n, cf_place),
+        "host" => t_string!(i18n, cf_host),
+        "villagers_present" => t_string!(i18n, cf_villagers_present),
+        "teams" => t_string!(i18n, cf_teams),
+        "agenda" => t_string!(i18n, cf_agenda),
+        "notes" => t_string!(i18n, cf_notes),
+        "text" => t_string!(i18n, cf_text),
+        "category" => t_string!(i18n, cf_category),
+        "status" => t_string!(i18n, cf_status),
+        "villager" => t_string!(i18n, cf_villager),
+        "check_in" => t_string!(i18n, cf_check_in),
+        "check_out" => t_string!(i18n, cf_check_out),
+        "phone" => t_string!(i18n, cf_phone),
+        "updated_at" => t_string!(i18n, cf_updated_at),
+        "created_at" => t_string!(i18n, cf_created_at),
+        "created_by" => t_string!(i18n, cf_created_by),
         _ => return field.to_owned(),
     };
-    (if zh { z } else { e }).to_owned()
+    label.to_owned()
 }

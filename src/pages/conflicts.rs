@@ -3,6 +3,7 @@
 
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::ErrorNote;
 use crate::sync::service::use_sync;
 use leptos::prelude::*;
 
@@ -27,8 +28,7 @@ pub fn ConflictsPage() -> impl IntoView {
         {move || match list.get() {
             None => ().into_any(),
             Some(Err(e)) => {
-                let zh = i18n.get_locale() == Locale::zh_CN;
-                view! { <p class="error" role="alert">{e.user_message(zh)}</p> }.into_any()
+                view! { <ErrorNote error=e/> }.into_any()
             }
             Some(Ok(items)) if items.is_empty() => {
                 view! { <p data-testid="no-conflicts">{t!(i18n, conflicts_none)}</p> }.into_any()

@@ -1,9 +1,11 @@
 //! A paged list of one document type, newest first, shared by the list screens.
-//! Reads pages from the store (keyset paging, 50 at a time) and reloads after writes.
+//! Reads pages from the store (keyset paging, 50 at a time) and reloads after writes; a
+//! failed read is shown, never an empty list.
 
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::store::{PageCursor, PageQuery};
+use crate::message::error_slot;
+use crate::store::{PageCursor, PageQuery, StoreError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -23,6 +25,7 @@ pub fn DocList(
     let items = RwSignal::new(Vec::<Value>::new());
     let next = RwSignal::new(None::<PageCursor>);
     let loaded = RwSignal::new(false);
+    let failed = RwSignal::new(None::<StoreError>);
     let load = move |after: Option<PageCursor>| {
         let store = ctx.store();
         spawn_local(async move {
@@ -41,8 +44,12 @@ pub fn DocList(
                     }
                     _ = next.try_set(page.next);
                     _ = loaded.try_set(true);
+                    _ = failed.try_set(None);
                 }
-                Err(e) => leptos::logging::error!("yehua: list {doc_type}: {e}"),
+                Err(e) => {
+                    leptos::logging::error!("yehua: list {doc_type}: {e}");
+                    _ = failed.try_set(Some(e));
+                }
             }
         });
     };
@@ -51,6 +58,7 @@ pub fn DocList(
         load(None);
     });
     view! {
+        {error_slot(failed, "error", Some("load-error"))}
         <ul class="doc-list" data-testid=testid>
             <For each=move || items.get() key=|d| d["_id"].as_str().unwrap_or_default().to_owned() let:doc>
                 <li>{row(&doc)}</li>

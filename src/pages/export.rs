@@ -5,8 +5,10 @@
 
 use crate::components::date_field::DateField;
 use crate::components::import_form::ImportForm;
+use crate::components::loaded::{failure, rows};
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, Said};
 use crate::profile::Level;
 use crate::pwa::files;
 use crate::records::exchange::{
@@ -30,13 +32,12 @@ enum Output {
 pub fn ExportPage() -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
-    let zh = move || i18n.get_locale() == Locale::zh_CN;
     let from = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
     let types = RwSignal::new(DocType::ALL.to_vec());
     let progress = RwSignal::new(None::<(u32, u32)>);
     let done = RwSignal::new(None::<Prepared>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let can_share = files::can_share_files(files::JSON);
     // Headquarters holds several stations' records and exports one station per file.
     let hq = ctx
@@ -48,9 +49,9 @@ pub fn ExportPage() -> impl IntoView {
         let store = ctx.store();
         async move {
             if !hq {
-                return Vec::new();
+                return Ok(Vec::new());
             }
-            stations_present(&store).await.unwrap_or_default()
+            stations_present(&store).await
         }
     });
     let run = move |out: Output| {
@@ -66,7 +67,6 @@ pub fn ExportPage() -> impl IntoView {
         let code = station
             .get_untracked()
             .unwrap_or_else(|| profile.station_code.clone());
-        let zh = zh();
         progress.set(Some((0, 0)));
         error.set(None);
         spawn_local(async move {
@@ -88,14 +88,15 @@ pub fn ExportPage() -> impl IntoView {
             } else {
                 files::CSV
             };
-            match made.map_err(|e: ExportError| e.user_message(zh)) {
+            match made {
                 Ok(p) => {
                     if let Err(e) = files::download(&p.name, &p.bytes, mime) {
-                        _ = error.try_set(Some(e.to_string()));
+                        leptos::logging::error!("yehua: download: {e}");
+                        _ = error.try_set(Some(said(e)));
                     }
                     _ = done.try_set(Some(p));
                 }
-                Err(e) => _ = error.try_set(Some(e)),
+                Err(e) => _ = error.try_set(Some(said::<ExportError>(e))),
             }
         });
     };
@@ -141,8 +142,9 @@ pub fn ExportPage() -> impl IntoView {
         <h2>{t!(i18n, x_export_title)}</h2>
         <p class="hint">{t!(i18n, x_export_explain)}</p>
         <section class="form" data-testid="export-form">
+            {failure(stations)}
             {move || {
-                let list = stations.get().unwrap_or_default();
+                let list = rows(stations);
                 (!list.is_empty()).then(|| view! {
                     <label>{t!(i18n, x_station)}
                         <select data-testid="export-station" on:change=move |ev| station.set(Some(event_target_value(&ev)).filter(|v| !v.is_empty()))>
@@ -203,7 +205,7 @@ pub fn ExportPage() -> impl IntoView {
                     {t!(i18n, x_export_done)}" "<strong>{p.name.clone()}</strong>" ("{p.count}")"
                 </p>
             })}
-            {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="export-error">{e}</p> })}
+            {error_slot(error, "error", Some("export-error"))}
         </section>
         <ImportForm/>
     }

@@ -6,12 +6,14 @@
 use super::forums::kind_label;
 use crate::components::concern_card::{category_label, ConcernCard};
 use crate::components::forum_survey::ForumSurvey;
+use crate::components::loaded::{failure, loaded_found, rows};
 use crate::components::pending_concerns::PendingConcerns;
 use crate::components::undo_delete::UndoDelete;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, Said};
 use crate::records;
-use crate::store::Relation;
+use crate::store::{Relation, StoreError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
@@ -32,11 +34,10 @@ pub fn ForumDetailPage() -> impl IntoView {
         LocalResource::new(move || {
             ctx.changed.track();
             let (store, id) = (ctx.store(), id.clone());
-            async move { store.get(&id).await }
+            async move { records::find(&store, &id).await }
         })
     };
-    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let UndoDelete {
         deleted,
         remove,
@@ -49,12 +50,8 @@ pub fn ForumDetailPage() -> impl IntoView {
                 {t!(i18n, deleted)}" "<button data-testid="undo" on:click=move |_| undo.run(())>{t!(i18n, undo)}</button>
             </div>
         </Show>
-        <p class="field-error" role="alert">{move || error.get()}</p>
-        {move || match doc.get() {
-            None => view! { <p class="hint">"…"</p> }.into_any(),
-            Some(Err(e)) => view! { <p class="hint" data-testid="not-found">{e.user_message(zh())}</p> }.into_any(),
-            Some(Ok(d)) => view! { <Details doc=d on_delete=move |_| remove.run(())/> }.into_any(),
-        }}
+        {error_slot(error, "field-error", None)}
+        {loaded_found(doc, move |d| view! { <Details doc=d on_delete=move |_| remove.run(())/> }.into_any())}
         <Show when=move || deleted.with(Option::is_none)>
             <ForumSurvey activity_id=this.clone()/>
             <AddConcern activity_id=this.clone()/>
@@ -116,14 +113,13 @@ fn AddConcern(activity_id: String) -> impl IntoView {
     let i18n = use_i18n();
     let (text, villager) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
     let category = RwSignal::new(ConcernCategory::Other.as_str().to_owned());
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(profile) = ctx.profile.get_untracked() else {
             return;
         };
         let (store, act) = (ctx.store(), activity_id.clone());
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match records::add_concern(
                 &store,
@@ -142,7 +138,7 @@ fn AddConcern(activity_id: String) -> impl IntoView {
                     _ = error.try_set(None);
                     ctx.notify_changed();
                 }
-                Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+                Err(e) => _ = error.try_set(Some(said(e))),
             }
         });
     };
@@ -161,7 +157,7 @@ fn AddConcern(activity_id: String) -> impl IntoView {
                 }).collect_view()}
             </div>
             <input name="villager" placeholder=move || t_string!(i18n, villager_name) bind:value=villager/>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            {error_slot(error, "field-error", None)}
             <button class="primary" type="submit" data-testid="add-concern-ok">{t!(i18n, add)}</button>
         </form>
     }
@@ -178,16 +174,16 @@ fn ActivityConcerns(activity_id: String) -> impl IntoView {
         async move {
             let mut v = store
                 .related(Relation::ConcernsByActivity, &id, 500)
-                .await
-                .unwrap_or_default();
+                .await?;
             v.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
-            v
+            Ok::<_, StoreError>(v)
         }
     });
     view! {
         <section data-testid="activity-concerns">
             <h3>{t!(i18n, concerns_here)}</h3>
-            <For each=move || list.get().unwrap_or_default() key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
+            {failure(list)}
+            <For each=move || rows(list) key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
                 <ConcernCard doc=c/>
             </For>
         </section>

@@ -8,6 +8,7 @@ use crate::components::date_field::DateField;
 use crate::components::pending_concerns::PendingConcerns;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, Said, UserMessage};
 use crate::records::{draft_key, load_draft, save_activity, save_draft, today};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
@@ -29,7 +30,7 @@ pub fn ForumFormPage() -> impl IntoView {
     let key = draft_key(id.as_deref());
     let form = RwSignal::new(None::<ActivityForm>);
     let persisted = RwSignal::new(None::<ActivityForm>);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     {
         let (store, key, id) = (ctx.store(), key.clone(), id.clone());
         spawn_local(async move {
@@ -38,7 +39,7 @@ pub fn ForumFormPage() -> impl IntoView {
                 (_, Some(id)) => match store.get(id).await {
                     Ok(doc) => ActivityForm::from_doc(&doc),
                     Err(e) => {
-                        _ = error.try_set(Some(e.user_message(true).into()));
+                        _ = error.try_set(Some(said(e)));
                         return;
                     }
                 },
@@ -86,7 +87,6 @@ pub fn ForumFormPage() -> impl IntoView {
             return;
         };
         let (store, navigate) = (ctx.store(), navigate.clone());
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         saving.set(true);
         spawn_local(async move {
             match save_activity(&store, &profile, &f).await {
@@ -97,7 +97,7 @@ pub fn ForumFormPage() -> impl IntoView {
                 }
                 Err(e) => {
                     leptos::logging::error!("yehua: save activity: {e}");
-                    _ = error.try_set(Some(e.user_message(zh)));
+                    _ = error.try_set(Some(said(e)));
                 }
             }
             _ = saving.try_set(false);
@@ -130,7 +130,7 @@ pub fn ForumFormPage() -> impl IntoView {
     let this_id = StoredValue::new(id.clone());
     view! {
         <h2>{if id.is_some() { t!(i18n, edit_forum).into_any() } else { t!(i18n, new_forum).into_any() }}</h2>
-        <Show when=move || form.with(Option::is_some) fallback=move || view! { <p class="hint">{move || error.get()}</p> }>
+        <Show when=move || form.with(Option::is_some) fallback=move || view! { <p class="hint">{move || error.get().map(|e| e.message(i18n.get_locale()))}</p> }>
             <form class="form" on:submit=move |ev| save.run(ev) data-testid="forum-form" novalidate>
                 <label>{t!(i18n, field_title)}<input name="title" prop:value=get(|f| f.title.clone()) on:input=set(|f, v| f.title = v)/></label>
                 <label>{t!(i18n, field_kind)}
@@ -149,7 +149,7 @@ pub fn ForumFormPage() -> impl IntoView {
                 <label>{t!(i18n, field_teams)}<input name="teams" prop:value=get(|f| f.teams.clone()) on:input=set(|f, v| f.teams = v)/></label>
                 <AgendaEditor form=form/>
                 <label>{t!(i18n, field_notes)}<textarea name="notes" rows="4" prop:value=get(|f| f.notes.clone()) on:input=set(|f, v| f.notes = v)></textarea></label>
-                <p class="field-error" role="alert" data-testid="form-error">{move || error.get()}</p>
+                {error_slot(error, "field-error", Some("form-error"))}
                 <p class="hint" data-testid="draft-status">
                     {move || if unsaved() { t_string!(i18n, draft_pending) } else { t_string!(i18n, draft_kept) }}
                 </p>

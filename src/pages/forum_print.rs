@@ -1,7 +1,8 @@
 //! A forum's record page for print (`/forums/:id/print`, the 打印 button on the forum's
 //! page): `components::paper::ForumSheet` with the record's verification QR.
 
-use crate::components::paper::{loaded, station_name, ForumSheet, PaperFrame};
+use crate::components::loaded::loaded_found;
+use crate::components::paper::{station_name, ForumSheet, PaperFrame};
 use crate::ctx::use_app;
 use crate::records::{now, paper};
 use leptos::prelude::*;
@@ -18,7 +19,7 @@ pub fn ForumPrintPage() -> impl IntoView {
         let (store, id) = (ctx.store(), id.clone());
         async move { paper::forum(&store, &id).await }
     });
-    loaded(data, |record| {
+    loaded_found(data, |record| {
         let stamp = record.stamp(&now());
         let station = station_name(&record.info.station);
         view! {

@@ -7,8 +7,9 @@ use super::doc_list::text;
 use crate::components::date_field::DateField;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::error_slot;
 use crate::records::pending_concerns;
-use crate::store::{PageCursor, PageQuery};
+use crate::store::{PageCursor, PageQuery, StoreError};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,6 +36,7 @@ pub fn ForumsPage() -> impl IntoView {
     let items = RwSignal::new(Vec::<Value>::new());
     let next = RwSignal::new(None::<PageCursor>);
     let loaded = RwSignal::new(false);
+    let failed = RwSignal::new(None::<StoreError>);
     let load = move |after: Option<PageCursor>| {
         let store = ctx.store();
         let f = filter.get_untracked();
@@ -45,7 +47,11 @@ pub fn ForumsPage() -> impl IntoView {
                         .iter()
                         .filter_map(|c| c["activity_id"].as_str().map(str::to_owned))
                         .collect(),
-                    Err(e) => return leptos::logging::error!("yehua: pending concerns: {e}"),
+                    Err(e) => {
+                        leptos::logging::error!("yehua: pending concerns: {e}");
+                        _ = failed.try_set(Some(e));
+                        return;
+                    }
                 }
             } else {
                 HashSet::new()
@@ -69,9 +75,13 @@ pub fn ForumsPage() -> impl IntoView {
                     }
                     next.set(page.next);
                     loaded.set(true);
+                    failed.set(None);
                 }
                 Ok(_) => {} // the filter changed meanwhile; a newer load is on its way
-                Err(e) => leptos::logging::error!("yehua: activity list: {e}"),
+                Err(e) => {
+                    leptos::logging::error!("yehua: activity list: {e}");
+                    _ = failed.try_set(Some(e));
+                }
             }
         });
     };
@@ -113,6 +123,7 @@ pub fn ForumsPage() -> impl IntoView {
             </label>
         </div>
         <PendingDraft/>
+        {error_slot(failed, "error", Some("load-error"))}
         <ul class="doc-list" data-testid="activity-list">
             <For each=move || items.get() key=|d| (text(d, "_id"), text(d, "_rev")) let:doc>
                 <li><ActivityRow doc=doc/></li>

@@ -5,6 +5,7 @@
 use crate::components::stat_card::StatCard;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::ErrorNote;
 use crate::records::training;
 use crate::store::{Relation, Store, StoreError};
 use leptos::prelude::*;
@@ -194,8 +195,7 @@ fn LegacyDemo() -> impl IntoView {
             <p class="ok" role="status" data-testid="legacy-demo-removed">{t!(i18n, legacy_demo_removed, n = n)}</p>
         })}
         {move || error.get().map(|e| {
-            let zh = i18n.get_locale() == Locale::zh_CN;
-            view! { <p class="error" role="alert">{e.user_message(zh)}</p> }
+            view! { <ErrorNote error=e/> }
         })}
     }
 }

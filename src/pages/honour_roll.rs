@@ -6,6 +6,7 @@
 use crate::components::date_field::DateField;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::ErrorNote;
 use crate::records::points::roll;
 use crate::records::today;
 use leptos::prelude::*;
@@ -47,8 +48,7 @@ pub fn HonourRollPage() -> impl IntoView {
     let list = move || match data.get() {
         None => ().into_any(),
         Some(Err(e)) => {
-            let zh = i18n.get_locale() == Locale::zh_CN;
-            view! { <p class="error" role="alert">{e.user_message(zh)}</p> }.into_any()
+            view! { <ErrorNote error=e/> }.into_any()
         }
         Some(Ok(entries)) => {
             let only = station.get();

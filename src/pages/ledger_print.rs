@@ -2,9 +2,8 @@
 //! with `rollup`'s figures of the station and month, the table of every activity, then each
 //! activity's record page; one verification QR for the whole ledger on every page.
 
-use crate::components::paper::{
-    loaded, month_params, station_name, ForumSheet, PaperFrame, Signatures,
-};
+use crate::components::loaded::loaded_found;
+use crate::components::paper::{month_params, station_name, ForumSheet, PaperFrame, Signatures};
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::pages::forums::kind_label;
@@ -21,7 +20,7 @@ pub fn LedgerPrintPage() -> impl IntoView {
         let (store, station, month) = (ctx.store(), station.clone(), month.clone());
         async move { paper::ledger(&store, &station, &month).await }
     });
-    loaded(data, |ledger| view! { <LedgerView ledger/> }.into_any())
+    loaded_found(data, |ledger| view! { <LedgerView ledger/> }.into_any())
 }
 
 #[component]

@@ -6,7 +6,8 @@
 
 use crate::collate::sort_by_name;
 use crate::components::concern_card::rating_label;
-use crate::components::paper::{loaded, month_params, station_name, PaperFrame};
+use crate::components::loaded::loaded_found;
+use crate::components::paper::{month_params, station_name, PaperFrame};
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::{now, paper, today};
@@ -23,7 +24,7 @@ pub fn NoticePrintPage() -> impl IntoView {
         let (store, station, month) = (ctx.store(), station.clone(), month.clone());
         async move { paper::notice(&store, &station, &month).await }
     });
-    loaded(data, |notice| view! { <NoticeView notice/> }.into_any())
+    loaded_found(data, |notice| view! { <NoticeView notice/> }.into_any())
 }
 
 #[component]

@@ -4,7 +4,8 @@
 //! 积分透支 when it went below zero, signature lines and the verification QR. Built by
 //! `model::paper::points_book` through `records::paper`.
 
-use crate::components::paper::{loaded, station_name, PaperFrame, Signatures};
+use crate::components::loaded::loaded_found;
+use crate::components::paper::{station_name, PaperFrame, Signatures};
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records::{now, paper};
@@ -23,7 +24,7 @@ pub fn PointsBookPage() -> impl IntoView {
         let (store, id) = (ctx.store(), id.clone());
         async move { paper::points_book(&store, &id).await }
     });
-    loaded(data, |book| view! { <BookView book/> }.into_any())
+    loaded_found(data, |book| view! { <BookView book/> }.into_any())
 }
 
 fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: &str) -> &'static str {

@@ -6,6 +6,7 @@
 use crate::components::date_field::DateField;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, ErrorNote, Said};
 use crate::records::points::{rules, save_rules};
 use crate::records::today;
 use leptos::prelude::*;
@@ -32,13 +33,12 @@ pub fn PointsRulesPage() -> impl IntoView {
         RwSignal::new("0".to_owned()),
     ];
     let [per_hour, per_attendance, share, resolve, satisfied] = fields;
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(profile) = ctx.profile.get_untracked() else {
             return;
         };
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         let n = |s: RwSignal<String>| s.get_untracked().trim().parse::<u32>().ok();
         let (Some(h), Some(a), Some(sh), Some(r), Some(sa)) = (
             n(per_hour),
@@ -47,7 +47,7 @@ pub fn PointsRulesPage() -> impl IntoView {
             n(resolve),
             n(satisfied),
         ) else {
-            error.set(Some(t_string!(i18n, rules_bad).to_owned()));
+            error.set(Some(Said::text(|l| td_string!(l, rules_bad).to_string())));
             return;
         };
         let version = RuleVersion {
@@ -65,16 +65,13 @@ pub fn PointsRulesPage() -> impl IntoView {
                     _ = error.try_set(None);
                     ctx.notify_changed();
                 }
-                Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+                Err(e) => _ = error.try_set(Some(said(e))),
             }
         });
     };
     let versions = move || match data.get() {
         None => ().into_any(),
-        Some(Err(e)) => {
-            let zh = i18n.get_locale() == Locale::zh_CN;
-            view! { <p class="error" role="alert">{e.user_message(zh)}</p> }.into_any()
-        }
+        Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
         Some(Ok(r)) if r.versions.is_empty() => {
             view! { <p class="empty" data-testid="no-rules">{t!(i18n, rules_none)}</p> }.into_any()
         }
@@ -117,7 +114,7 @@ pub fn PointsRulesPage() -> impl IntoView {
             {number(t_string!(i18n, rules_share), "min_share", share)}
             {number(t_string!(i18n, rules_resolve), "resolve_bonus", resolve)}
             {number(t_string!(i18n, rules_satisfied), "satisfied_bonus", satisfied)}
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            {error_slot(error, "field-error", None)}
             <button class="primary" type="submit" data-testid="rules-save">{t!(i18n, save)}</button>
         </form>
     }

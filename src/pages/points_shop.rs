@@ -7,6 +7,7 @@
 use crate::components::name_picker::{NamePicker, Pick};
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, message_text, said, ErrorNote, Said};
 use crate::records::points::{redeem, save_item, shop, volunteer_points};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,24 +43,25 @@ pub fn PointsShopPage() -> impl IntoView {
     });
     // The item whose 兑换 was tapped, waiting for 确认.
     let asking = RwSignal::new(None::<String>);
-    let (message, error) = (RwSignal::new(None::<String>), RwSignal::new(None::<String>));
+    let (message, error) = (RwSignal::new(None::<Said>), RwSignal::new(None::<Said>));
     let confirm = move |item: String| {
         let Some(profile) = ctx.profile.get_untracked() else {
             return;
         };
         let (store, v) = (ctx.store(), volunteer.get_untracked());
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match redeem(&store, &profile, &v, &item, 1).await {
                 Ok(_) => {
                     _ = asking.try_set(None);
                     _ = error.try_set(None);
-                    _ = message.try_set(Some(t_string!(i18n, shop_redeemed).to_owned()));
+                    _ = message.try_set(Some(Said::text(|l| {
+                        td_string!(l, shop_redeemed).to_string()
+                    })));
                     ctx.notify_changed();
                 }
                 Err(e) => {
                     _ = message.try_set(None);
-                    _ = error.try_set(Some(e.user_message(zh)));
+                    _ = error.try_set(Some(said(e)));
                 }
             }
         });
@@ -68,8 +70,7 @@ pub fn PointsShopPage() -> impl IntoView {
         match items.get() {
         None => ().into_any(),
         Some(Err(e)) => {
-            let zh = i18n.get_locale() == Locale::zh_CN;
-            view! { <p class="error" role="alert">{e.user_message(zh)}</p> }.into_any()
+            view! { <ErrorNote error=e/> }.into_any()
         }
         Some(Ok(rows)) if rows.is_empty() => view! { <p class="empty" data-testid="shop-empty">{t!(i18n, shop_empty)}</p> }.into_any(),
         Some(Ok(rows)) => rows.into_iter().map(|row| {
@@ -114,8 +115,8 @@ pub fn PointsShopPage() -> impl IntoView {
                 <p data-testid="shop-balance" data-value=b>{t!(i18n, points_balance)}" "<strong>{b}</strong>" "{t!(i18n, points_unit)}</p>
             })}
         </section>
-        {move || message.get().map(|m| view! { <p class="ok" role="status" data-testid="shop-done">{m}</p> })}
-        {move || error.get().map(|e| view! { <p class="error" role="alert" data-testid="shop-error">{e}</p> })}
+        {move || message.get().map(|m| view! { <p class="ok" role="status" data-testid="shop-done">{message_text(m)}</p> })}
+        {error_slot(error, "error", Some("shop-error"))}
         <ul class="doc-list" data-testid="shop-items">{list}</ul>
         <NewItem/>
     }
@@ -130,19 +131,20 @@ fn NewItem() -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
         RwSignal::new(String::new()),
-        RwSignal::new(None::<String>),
+        RwSignal::new(None::<Said>),
     );
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(profile) = ctx.profile.get_untracked() else {
             return;
         };
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         let points = price.get_untracked().trim().parse::<u32>().ok();
         let stock_text = stock.get_untracked();
         let limit = stock_text.trim().parse::<u32>().ok();
         let (Some(points), true) = (points, limit.is_some() || stock_text.trim().is_empty()) else {
-            error.set(Some(t_string!(i18n, shop_item_bad).to_owned()));
+            error.set(Some(Said::text(|l| {
+                td_string!(l, shop_item_bad).to_string()
+            })));
             return;
         };
         let store = ctx.store();
@@ -155,7 +157,7 @@ fn NewItem() -> impl IntoView {
                     _ = error.try_set(None);
                     ctx.notify_changed();
                 }
-                Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+                Err(e) => _ = error.try_set(Some(said(e))),
             }
         });
     };
@@ -165,7 +167,7 @@ fn NewItem() -> impl IntoView {
             <label>{t!(i18n, shop_item_name)}<input name="item_name" bind:value=name/></label>
             <label>{t!(i18n, shop_item_points)}<input name="item_points" inputmode="numeric" bind:value=price/></label>
             <label>{t!(i18n, shop_item_stock)}<input name="item_stock" inputmode="numeric" bind:value=stock/></label>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            {error_slot(error, "field-error", None)}
             <button class="primary" type="submit" data-testid="item-save">{t!(i18n, add)}</button>
         </form>
     }

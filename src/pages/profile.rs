@@ -4,6 +4,7 @@
 
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, Said};
 use crate::profile::{Level, Profile, ProfileError, PROFILE_KEY};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -46,7 +47,7 @@ pub fn ProfileForm(on_saved: Callback<()>) -> impl IntoView {
     );
     let error = RwSignal::new(None::<ProfileError>);
     let saving = RwSignal::new(false);
-    let save_error = RwSignal::new(None::<String>);
+    let save_error = RwSignal::new(None::<Said>);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let profile = match Profile::from_form(&code.get(), &name.get(), level.get(), &cadre.get())
@@ -57,7 +58,6 @@ pub fn ProfileForm(on_saved: Callback<()>) -> impl IntoView {
         error.set(None);
         saving.set(true);
         let store = ctx.store();
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match store.put_local(PROFILE_KEY, &profile).await {
                 Ok(()) => {
@@ -66,7 +66,7 @@ pub fn ProfileForm(on_saved: Callback<()>) -> impl IntoView {
                 }
                 Err(e) => {
                     leptos::logging::error!("yehua: save profile: {e}");
-                    save_error.set(Some(e.user_message(zh).to_owned()));
+                    save_error.set(Some(said(e)));
                 }
             }
             saving.set(false);
@@ -109,7 +109,7 @@ pub fn ProfileForm(on_saved: Callback<()>) -> impl IntoView {
                 <input name="cadre_name" bind:value=cadre/>
             </label>
             <p class="field-error" role="alert">{field_error(ProfileError::CadreName)}</p>
-            <p class="field-error" role="alert">{move || save_error.get()}</p>
+            {error_slot(save_error, "field-error", None)}
             <button class="primary" type="submit" disabled=move || saving.get()>
                 {move || if saving.get() { t_string!(i18n, saving) } else { t_string!(i18n, save) }}
             </button>

@@ -5,9 +5,11 @@
 //! `records::people`.
 
 use crate::collate::compare_names;
+use crate::components::loaded::failure;
 use crate::components::qr_scanner::QrScanner;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, Said};
 use crate::records::people::{check_in, check_out, check_out_all, set_role, ROLES};
 use crate::records::RecordError;
 use crate::store::Relation;
@@ -35,7 +37,7 @@ pub fn RosterPage() -> impl IntoView {
     let activity_id = use_params_map()
         .with_untracked(|p| p.get("id"))
         .unwrap_or_default();
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let act = activity_id.clone();
     let data = LocalResource::new(move || {
         ctx.changed.track();
@@ -90,10 +92,9 @@ pub fn RosterPage() -> impl IntoView {
             Ok::<_, crate::store::StoreError>((activity, lines))
         }
     });
-    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
-    let done = move |r: Result<(), RecordError>, zh: bool| match r {
+    let done = move |r: Result<(), RecordError>| match r {
         Ok(()) => ctx.notify_changed(),
-        Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+        Err(e) => _ = error.try_set(Some(said(e))),
     };
     // 全部签退 first says how many it will check out; 确定 does it.
     let asking = RwSignal::new(false);
@@ -101,8 +102,8 @@ pub fn RosterPage() -> impl IntoView {
         let act = activity_id.clone();
         move |_| {
             asking.set(false);
-            let (store, act, zh) = (ctx.store(), act.clone(), zh());
-            spawn_local(async move { done(check_out_all(&store, &act).await.map(|_| ()), zh) });
+            let (store, act) = (ctx.store(), act.clone());
+            spawn_local(async move { done(check_out_all(&store, &act).await.map(|_| ())) });
         }
     };
     let scanning = RwSignal::new(false);
@@ -112,10 +113,10 @@ pub fn RosterPage() -> impl IntoView {
             let Some(profile) = ctx.profile.get_untracked() else {
                 return;
             };
-            let (store, act, zh) = (ctx.store(), act.clone(), zh());
-            spawn_local(async move {
-                done(check_in(&store, &profile, &act, &vid, "service").await, zh)
-            });
+            let (store, act) = (ctx.store(), act.clone());
+            spawn_local(
+                async move { done(check_in(&store, &profile, &act, &vid, "service").await) },
+            );
         })
     };
     let lines = move || {
@@ -155,7 +156,8 @@ pub fn RosterPage() -> impl IntoView {
         <Show when=move || scanning.get()>
             <QrScanner on_scan=scanned on_close=Callback::new(move |_| scanning.set(false))/>
         </Show>
-        <p class="field-error" role="alert">{move || error.get()}</p>
+        {error_slot(error, "field-error", None)}
+        {failure(data)}
         <ul class="roster" data-testid="roster">
             <For each=lines key=|l| (l.volunteer["_id"].to_string(), l.attendance.as_ref().map(|a| a["_rev"].to_string())) let:line>
                 <RosterLine line=line activity_id=activity_id.clone() done=done/>
@@ -168,11 +170,10 @@ pub fn RosterPage() -> impl IntoView {
 fn RosterLine(
     line: Line,
     activity_id: String,
-    done: impl Fn(Result<(), RecordError>, bool) + Copy + 'static,
+    done: impl Fn(Result<(), RecordError>) + Copy + 'static,
 ) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
-    let zh = i18n.get_locale_untracked() == Locale::zh_CN;
     let vid = line.volunteer["_id"]
         .as_str()
         .unwrap_or_default()
@@ -197,7 +198,7 @@ fn RosterLine(
                 };
                 let (store, act, vid) = (ctx.store(), activity_id.clone(), vid.clone());
                 spawn_local(async move {
-                    done(check_in(&store, &profile, &act, &vid, "service").await, zh)
+                    done(check_in(&store, &profile, &act, &vid, "service").await)
                 });
             };
             view! { <button class="big in" data-testid="check-in" on:click=tap>{t!(i18n, check_in)}</button> }.into_any()
@@ -207,11 +208,11 @@ fn RosterLine(
             let role = a["role"].as_str().unwrap_or("service").to_owned();
             let out = move |_| {
                 let (store, aid) = (ctx.store(), aid2.clone());
-                spawn_local(async move { done(check_out(&store, &aid).await, zh) });
+                spawn_local(async move { done(check_out(&store, &aid).await) });
             };
             let change = move |ev| {
                 let (store, aid, r) = (ctx.store(), aid3.clone(), event_target_value(&ev));
-                spawn_local(async move { done(set_role(&store, &aid, &r).await, zh) });
+                spawn_local(async move { done(set_role(&store, &aid, &r).await) });
             };
             view! {
                 <span class="since">{hm(a, "check_in")}</span>

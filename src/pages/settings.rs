@@ -37,8 +37,8 @@ pub fn SettingsPage() -> impl IntoView {
         <section>
             <label>{t!(i18n, language)}
                 <select data-testid="locale" on:change=choose>
-                    <option value="zh-CN" selected=move || i18n.get_locale() == Locale::zh_CN>"简体中文"</option>
-                    <option value="en" selected=move || i18n.get_locale() == Locale::en>"English"</option>
+                    <option value="zh-CN" selected=move || i18n.get_locale() == Locale::zh_CN>{t!(i18n, lang_zh)}</option>
+                    <option value="en" selected=move || i18n.get_locale() == Locale::en>{t!(i18n, lang_en)}</option>
                 </select>
             </label>
         </section>

@@ -9,9 +9,10 @@ use crate::components::chart::{bar::BarChart, trend::TrendChart, Point};
 use crate::components::dash_table::DashTable;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, ErrorNote, Said};
 use crate::pwa::files;
 use crate::records::dashboard::{self, Group};
-use crate::records::exchange::csv_name;
+use crate::records::exchange::{csv_name, ExportError};
 use crate::records::{now, paper};
 use leptos::prelude::*;
 use model::rollup::{Demo, Figures};
@@ -39,7 +40,6 @@ fn card(label: String, value: String, testid: &'static str) -> impl IntoView {
 pub fn StatsPage() -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
-    let zh = move || i18n.get_locale() == Locale::zh_CN;
     let progress = RwSignal::new((0u32, 0u32));
     let data = LocalResource::new(move || {
         ctx.changed.track();
@@ -99,15 +99,10 @@ pub fn StatsPage() -> impl IntoView {
         let chosen = month.get();
         rows.with(|r| dashboard::table_rows(r, chosen.as_deref()))
     });
-    let csv_error = RwSignal::new(None::<String>);
+    let csv_error = RwSignal::new(None::<Said>);
     let download_csv = move |_| {
         let csv = model::rollup::to_csv(&table.get_untracked());
-        let result = csv_name(&own(), "dashboard", &now())
-            .map_err(|e| e.user_message(zh()))
-            .and_then(|name| {
-                files::download(&name, csv.as_bytes(), files::CSV).map_err(|e| e.to_string())
-            });
-        csv_error.set(result.err());
+        csv_error.set(save_csv(csv_name(&own(), "dashboard", &now()), &csv).err());
     };
     // The month's paper is per station: a village station, or a code not in the tree.
     let station_group = Signal::derive(move || {
@@ -128,13 +123,8 @@ pub fn StatsPage() -> impl IntoView {
             let from = format!("{m}-01");
             let to = format!("{m}-31");
             let result = match paper::hours_csv(&store, &code, &from, &to, &name).await {
-                Ok(csv) => csv_name(&code, &format!("hours-{m}"), &now())
-                    .map_err(|e| e.user_message(zh()))
-                    .and_then(|file| {
-                        files::download(&file, csv.as_bytes(), files::CSV)
-                            .map_err(|e| e.to_string())
-                    }),
-                Err(e) => Err(e.user_message(zh()).to_owned()),
+                Ok(csv) => save_csv(csv_name(&code, &format!("hours-{m}"), &now()), &csv),
+                Err(e) => Err(said(e)),
             };
             _ = csv_error.try_set(result.err());
         });
@@ -166,7 +156,7 @@ pub fn StatsPage() -> impl IntoView {
                     <progress data-testid="dash-progress" max=total.max(1) value=read></progress>
                 }.into_any()
             }
-            Some(Err(e)) => view! { <p class="error" role="alert">{e.user_message(zh())}</p> }.into_any(),
+            Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
             Some(Ok(r)) if r.is_empty() => view! { <p data-testid="dash-empty">{t!(i18n, x_dash_empty)}</p> }.into_any(),
             Some(Ok(_)) => ().into_any(),
         }}
@@ -238,7 +228,16 @@ pub fn StatsPage() -> impl IntoView {
             {(!ctx.training).then(|| view! {
                 <button data-testid="dash-csv" on:click=download_csv>{t!(i18n, x_table_csv)}</button>
             })}
-            {move || csv_error.get().map(|e| view! { <p class="error" role="alert">{e}</p> })}
+            {error_slot(csv_error, "error", None)}
         </Show>
     }
+}
+
+/// Downloads `csv` under `name`, or what to tell the cadre about why not.
+fn save_csv(name: Result<String, ExportError>, csv: &str) -> Result<(), Said> {
+    let name = name.map_err(said)?;
+    files::download(&name, csv.as_bytes(), files::CSV).map_err(|e| {
+        leptos::logging::error!("yehua: download: {e}");
+        said(e)
+    })
 }

@@ -9,6 +9,7 @@
 use crate::components::answer_input::AnswerInput;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, Said};
 use crate::records::surveys;
 use crate::records::RecordError;
 use leptos::prelude::*;
@@ -54,7 +55,7 @@ pub fn SurveyFillPage() -> impl IntoView {
     let survey = RwSignal::new(None::<Survey>);
     let answers = RwSignal::new(Map::<String, Value>::new());
     let errors = RwSignal::new(Vec::<(String, AnswerError)>::new());
-    let message = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<Said>);
     let thanks = RwSignal::new(false);
     let collected = RwSignal::new(0u32);
     if kiosk {
@@ -63,21 +64,19 @@ pub fn SurveyFillPage() -> impl IntoView {
     }
     {
         let (store, id) = (ctx.store(), id.clone());
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match surveys::load(&store, &id).await {
                 Ok(s) => _ = survey.try_set(Some(s)),
-                Err(e) => _ = message.try_set(Some(e.user_message(zh))),
+                Err(e) => _ = message.try_set(Some(said(e))),
             }
         });
     }
     if let Some(a) = activity.clone() {
         let store = ctx.store();
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match surveys::activity_title(&store, &a).await {
                 Ok(t) => _ = activity_title.try_set(Some(t)),
-                Err(e) => _ = message.try_set(Some(e.user_message(zh).to_owned())),
+                Err(e) => _ = message.try_set(Some(said(e))),
             }
         });
     }
@@ -96,7 +95,6 @@ pub fn SurveyFillPage() -> impl IntoView {
                 back.clone(),
                 activity.clone(),
             );
-            let zh = i18n.get_locale_untracked() == Locale::zh_CN;
             spawn_local(async move {
                 match surveys::submit(&store, &profile, &s, activity.as_deref(), &a).await {
                     Ok(_) => {
@@ -112,7 +110,7 @@ pub fn SurveyFillPage() -> impl IntoView {
                         }
                     }
                     Err(e) => {
-                        _ = message.try_set(Some(e.user_message(zh)));
+                        _ = message.try_set(Some(said(e.clone())));
                         if let RecordError::Answers(list) = e {
                             _ = errors.try_set(list);
                         }
@@ -189,7 +187,7 @@ pub fn SurveyFillPage() -> impl IntoView {
                         })
                         .collect_view()
                 }}
-                <p class="field-error" role="alert" data-testid="form-error">{move || message.get()}</p>
+                {error_slot(message, "field-error", Some("form-error"))}
                 <button class="primary big" data-testid="submit-response" on:click=submit.clone()>{t!(i18n, sv_submit)}</button>
             </Show>
             <Show when=move || kiosk>

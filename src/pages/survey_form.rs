@@ -6,6 +6,7 @@
 use crate::components::question_editor::{kind_label, QuestionEditor};
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::ErrorNote;
 use crate::records::surveys::{self, Heading};
 use crate::records::RecordError;
 use crate::store::PageQuery;
@@ -25,7 +26,7 @@ pub fn SurveyFormPage() -> impl IntoView {
     let heading = RwSignal::new(Heading::default());
     let draft = RwSignal::new(Vec::<Question>::new());
     let activities = RwSignal::new(Vec::<Value>::new());
-    let error = RwSignal::new(None::<(Option<usize>, String)>);
+    let error = RwSignal::new(None::<(Option<usize>, RecordError)>);
     let new_kind = RwSignal::new(Kind::Single);
     // Cards are keyed by position: rebuild them only when the count changes, so typing in a
     // card never re-creates the input under the cadre's thumb.
@@ -63,7 +64,6 @@ pub fn SurveyFormPage() -> impl IntoView {
             draft.get_untracked(),
             navigate.clone(),
         );
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match surveys::save(&store, &id, &h, &d).await {
                 Ok(new_version) => {
@@ -79,7 +79,7 @@ pub fn SurveyFormPage() -> impl IntoView {
                         RecordError::Survey(s) => s.question(),
                         _ => None,
                     };
-                    _ = error.try_set(Some((at, e.user_message(zh))));
+                    _ = error.try_set(Some((at, e)));
                 }
             }
         });
@@ -119,7 +119,7 @@ pub fn SurveyFormPage() -> impl IntoView {
                 </select>
                 <button type="button" name="add" on:click=add>{t!(i18n, sv_add_question)}</button>
             </div>
-            <p class="field-error" role="alert" data-testid="form-error">{move || error.get().map(|(_, m)| m)}</p>
+            {move || error.get().map(|(_, error)| view! { <ErrorNote error class="field-error" testid="form-error"/> })}
             <button class="primary" type="submit">{t!(i18n, save)}</button>
         </form>
     }

@@ -9,6 +9,7 @@ use crate::components::date_field::DateField;
 use crate::components::option_bars::OptionBars;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, Said};
 use crate::pwa::files;
 use crate::records::surveys;
 use leptos::prelude::*;
@@ -69,16 +70,15 @@ pub fn SurveyResultsPage() -> impl IntoView {
         activity_id: activity,
         ..Filter::default()
     });
-    let message = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<Said>);
     let load = {
         let id = id.clone();
         move || {
             let (store, id) = (ctx.store(), id.clone());
-            let zh = i18n.get_locale_untracked() == Locale::zh_CN;
             spawn_local(async move {
                 match surveys::load(&store, &id).await {
                     Ok(s) => _ = survey.try_set(Some(s)),
-                    Err(e) => _ = message.try_set(Some(e.user_message(zh))),
+                    Err(e) => _ = message.try_set(Some(said(e))),
                 }
                 if let Ok(rs) = surveys::responses(&store, &id).await {
                     let t = surveys::activity_titles(&store, &rs)
@@ -98,14 +98,13 @@ pub fn SurveyResultsPage() -> impl IntoView {
         let id = id.clone();
         move |to: Status| {
             let (store, id) = (ctx.store(), id.clone());
-            let zh = i18n.get_locale_untracked() == Locale::zh_CN;
             spawn_local(async move {
                 match surveys::set_status(&store, &id, to).await {
                     Ok(()) => {
                         _ = message.try_set(None);
                         ctx.notify_changed();
                     }
-                    Err(e) => _ = message.try_set(Some(e.user_message(zh))),
+                    Err(e) => _ = message.try_set(Some(said(e))),
                 }
             });
         }
@@ -131,7 +130,6 @@ pub fn SurveyResultsPage() -> impl IntoView {
             return;
         };
         let store = ctx.store();
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match surveys::csv(&store, &s).await {
                 Ok(text) => {
@@ -144,10 +142,12 @@ pub fn SurveyResultsPage() -> impl IntoView {
                         files::download(&name, text.as_bytes(), "text/csv;charset=utf-8")
                     {
                         leptos::logging::error!("yehua: csv download: {e}");
-                        _ = message.try_set(Some(t_string!(i18n, sv_download_failed).to_owned()));
+                        _ = message.try_set(Some(Said::text(|l| {
+                            td_string!(l, sv_download_failed).to_string()
+                        })));
                     }
                 }
-                Err(e) => _ = message.try_set(Some(e.user_message(zh).to_owned())),
+                Err(e) => _ = message.try_set(Some(said(e))),
             }
         });
     };
@@ -206,7 +206,7 @@ pub fn SurveyResultsPage() -> impl IntoView {
                     <button data-testid="reopen-survey" on:click={let f = s3.clone(); move |_| f(Status::Open)}>{t!(i18n, sv_reopen)}</button>
                 </Show>
             </div>
-            <p class="field-error" role="alert" data-testid="survey-error">{move || message.get()}</p>
+            {error_slot(message, "field-error", Some("survey-error"))}
             <h3>{t!(i18n, sv_results)}</h3>
             <Show when=move || { versions().len() > 1 }>
                 <label>{t!(i18n, sv_version)}

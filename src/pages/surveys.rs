@@ -5,6 +5,7 @@
 use super::doc_list::{text, DocList};
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, Said};
 use crate::records::surveys;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -18,7 +19,7 @@ use serde_json::Value;
 pub fn SurveysPage() -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let navigate = use_navigate();
     let create = move |template: Option<Template>| {
         let navigate = navigate.clone();
@@ -27,14 +28,13 @@ pub fn SurveysPage() -> impl IntoView {
                 return;
             };
             let (store, navigate) = (ctx.store(), navigate.clone());
-            let zh = i18n.get_locale_untracked() == Locale::zh_CN;
             spawn_local(async move {
                 match surveys::create(&store, &profile, template).await {
                     Ok(id) => {
                         ctx.notify_changed();
                         navigate(&format!("/surveys/{id}/edit"), Default::default());
                     }
-                    Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+                    Err(e) => _ = error.try_set(Some(said(e))),
                 }
             });
         }
@@ -46,7 +46,7 @@ pub fn SurveysPage() -> impl IntoView {
             <button class="small" data-testid="template-satisfaction" on:click=create(Some(Template::Satisfaction))>{t!(i18n, sv_tpl_satisfaction)}</button>
             <button class="small" data-testid="template-needs" on:click=create(Some(Template::Needs))>{t!(i18n, sv_tpl_needs)}</button>
         </div>
-        <p class="field-error" role="alert">{move || error.get()}</p>
+        {error_slot(error, "field-error", None)}
         <DocList doc_type="survey" row=survey_row testid="survey-list"/>
     }
 }

@@ -7,6 +7,7 @@ use crate::components::stat_card::StatCard;
 use crate::components::sync_progress::SyncProgress;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, message_text};
 use crate::sync::service::{default_server, use_sync};
 use crate::sync::SyncError;
 use leptos::prelude::*;
@@ -17,7 +18,6 @@ use leptos::task::spawn_local;
 pub fn SyncPage() -> impl IntoView {
     let sync = use_sync();
     let i18n = use_i18n();
-    let zh = move || i18n.get_locale() == Locale::zh_CN;
     let state = sync.state;
     let figure = move |f: fn(&crate::sync::SyncReport) -> u64| {
         Signal::derive(move || state.with(|s| s.last.as_ref().map(|l| f(&l.report))))
@@ -25,11 +25,11 @@ pub fn SyncPage() -> impl IntoView {
     let retry_note = move || {
         state.with(|s| s.retry_in_ms).map(|ms| {
             let secs = ms.div_ceil(1000);
-            if zh() {
-                format!("{secs} 秒后自动重试。")
-            } else {
-                format!("Retrying by itself in {secs} s.")
-            }
+            format!(
+                "{}{secs}{}",
+                t_string!(i18n, sync_retry_before),
+                t_string!(i18n, sync_retry_after)
+            )
         })
     };
     let signed_in = move || sync.settings.with(Option::is_some) && !state.with(|s| s.needs_login);
@@ -72,14 +72,14 @@ pub fn SyncPage() -> impl IntoView {
         </div>
         <SyncProgress/>
         <p data-testid="sync-last">
-            {t!(i18n, sync_last_ok)} "："
+            {t!(i18n, sync_last_ok)}{t!(i18n, colon)}
             {move || state.with(|s| s.last.as_ref().map(|l| l.at.replace('T', " ").chars().take(16).collect::<String>()))
                 .unwrap_or_else(|| t_string!(i18n, sync_never).to_owned())}
         </p>
         {move || state.with(|s| s.error.clone()).map(|e| view! {
             <div class="error" role="alert" data-testid="sync-error">
                 <strong>{t!(i18n, sync_error_title)}</strong>
-                <p>{e.user_message(zh())}</p>
+                <p>{message_text(e.clone())}</p>
                 <p class="detail">{e.to_string()}</p>
                 <p>{retry_note}</p>
             </div>
@@ -172,10 +172,7 @@ fn LoginForm() -> impl IntoView {
             <Show when=move || missing.get()>
                 <p class="error" role="alert">{t!(i18n, sync_missing_fields)}</p>
             </Show>
-            {move || error.get().map(|e| {
-                let zh = i18n.get_locale() == Locale::zh_CN;
-                view! { <p class="error" role="alert" data-testid="login-error">{e.user_message(zh)}</p> }
-            })}
+            {error_slot(error, "error", Some("login-error"))}
             <button type="submit" class="primary big" data-testid="login-submit" disabled=move || busy.get()>
                 {move || if busy.get() { t_string!(i18n, sync_signing_in) } else { t_string!(i18n, sync_sign_in) }}
             </button>

@@ -5,6 +5,7 @@
 
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, ErrorNote, Said};
 use crate::records::people::{save_team, team_rows, SPECIALTIES};
 use crate::records::today;
 use leptos::prelude::*;
@@ -26,7 +27,7 @@ pub fn TeamsPage() -> impl IntoView {
         RwSignal::new("other".to_owned()),
         RwSignal::new(String::new()),
     );
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     // The team being edited (`None`: the form adds a new one).
     let editing = RwSignal::new(None::<Value>);
     let edit = move |team: Value| {
@@ -47,7 +48,6 @@ pub fn TeamsPage() -> impl IntoView {
             return;
         };
         let store = ctx.store();
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match save_team(
                 &store,
@@ -64,16 +64,13 @@ pub fn TeamsPage() -> impl IntoView {
                     _ = error.try_set(None);
                     ctx.notify_changed();
                 }
-                Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+                Err(e) => _ = error.try_set(Some(said(e))),
             }
         });
     };
     view! {
         <h2>{t!(i18n, teams_title)}</h2>
-        {move || data.get().and_then(Result::err).map(|e| {
-            let zh = i18n.get_locale() == Locale::zh_CN;
-            view! { <p class="error" role="alert" data-testid="teams-error">{e.user_message(zh)}</p> }
-        })}
+        {move || data.get().and_then(Result::err).map(|error| view! { <ErrorNote error testid="teams-error"/> })}
         <ul class="doc-list" data-testid="team-list">
             {move || data.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|row| {
                 let t = row.doc;
@@ -110,7 +107,7 @@ pub fn TeamsPage() -> impl IntoView {
                 </select>
             </label>
             <label>{t!(i18n, leader)}<input name="leader" bind:value=leader/></label>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            {error_slot(error, "field-error", None)}
             <div class="actions">
                 <button class="primary" type="submit" data-testid="team-save">
                     {move || if editing.with(Option::is_some) { t_string!(i18n, save) } else { t_string!(i18n, add) }}

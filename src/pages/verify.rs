@@ -6,6 +6,7 @@
 use crate::components::qr_scanner::QrScanner;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::ErrorNote;
 use crate::records::paper::{self, CheckError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -64,7 +65,6 @@ pub fn VerifyPage() -> impl IntoView {
             _ = result.try_set(Some(paper::check(&store, &text).await));
         });
     });
-    let zh = move || i18n.get_locale_untracked() == Locale::zh_CN;
     view! {
         <h2>{t!(i18n, p_verify_title)}</h2>
         <p class="hint">{t!(i18n, p_verify_intro)}</p>
@@ -72,7 +72,7 @@ pub fn VerifyPage() -> impl IntoView {
             <QrScanner on_scan=scanned read=stamp_text on_close=Callback::new(move |_| scanning.set(false))/>
         </Show>
         {move || result.get().map(|r| match r {
-            Err(e) => view! { <p class="error" role="alert" data-testid="verify-error">{e.user_message(zh())}</p> }.into_any(),
+            Err(e) => view! { <ErrorNote error=e testid="verify-error"/> }.into_any(),
             Ok((stamp, verdict)) => view! { <Answer stamp verdict/> }.into_any(),
         })}
         <Show when=move || !scanning.get()>

@@ -1,8 +1,10 @@
 //! A volunteer's printable card (`/volunteers/:id/card`): name, station and a QR code of
 //! their id, drawn on the phone by `model::qr` — no network needed to make or print it.
 
+use crate::components::loaded::failure;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::records;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -19,7 +21,7 @@ pub fn VolunteerCardPage() -> impl IntoView {
         .unwrap_or_default();
     let doc = LocalResource::new(move || {
         let (store, id) = (ctx.store(), id.clone());
-        async move { store.get(&id).await.ok() }
+        async move { records::find(&store, &id).await }
     });
     let print = move |_| {
         if let Some(w) = web_sys::window() {
@@ -29,7 +31,8 @@ pub fn VolunteerCardPage() -> impl IntoView {
     view! {
         <div class="card" data-testid="volunteer-card">
             <div class="card-station">{move || ctx.profile.get().map(|p| p.station_name)}</div>
-            <div class="card-name">{move || doc.get().flatten().and_then(|d| d["name"].as_str().map(str::to_owned))}</div>
+            <div class="card-name">{move || doc.get().and_then(Result::ok).flatten().and_then(|d| d["name"].as_str().map(str::to_owned))}</div>
+            {failure(doc)}
             <div class="card-qr" inner_html=svg></div>
             <div class="card-hint">{t!(i18n, card_hint)}</div>
         </div>

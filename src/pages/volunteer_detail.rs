@@ -5,11 +5,13 @@
 //! (`components::points_card`). 打印证明 opens the 志愿服务记录证明 (`certificate`).
 
 use crate::components::date_field::DateField;
+use crate::components::loaded::failure;
 use crate::components::points_card::PointsCard;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::{error_slot, said, Said};
 use crate::records::people::{confirm_check_out, edit_attendance_times};
-use crate::records::{today, RecordError};
+use crate::records::{self, today, RecordError};
 use crate::store::{Relation, StoreError};
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -49,10 +51,8 @@ pub fn VolunteerDetailPage() -> impl IntoView {
                 .related(Relation::AttendanceByVolunteer, &id, u32::MAX)
                 .await?
             {
-                let act = store
-                    .get(a["activity_id"].as_str().unwrap_or_default())
-                    .await
-                    .ok();
+                let act =
+                    records::find(&store, a["activity_id"].as_str().unwrap_or_default()).await?;
                 let end = act
                     .as_ref()
                     .and_then(|x| x["end"].as_str())
@@ -107,6 +107,7 @@ pub fn VolunteerDetailPage() -> impl IntoView {
             </p>
             <p class="row-meta">{v["phone"].as_str().unwrap_or_default().to_owned()}</p>
         })}
+        {failure(data)}
         <div class="stats">
             <div class="stat"><span class="value" data-testid="hours-month">{hours(month.clone())}</span><span class="label">{t!(i18n, hours_month)}</span></div>
             <div class="stat"><span class="value" data-testid="hours-year">{hours(year.clone())}</span><span class="label">{t!(i18n, hours_year)}</span></div>
@@ -127,7 +128,7 @@ fn HistoryRow(entry: Entry) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
     let editing = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(None::<Said>);
     let check_in = RwSignal::new(to_local_input(&entry.when).unwrap_or_default());
     let check_out = RwSignal::new(
         entry
@@ -137,16 +138,13 @@ fn HistoryRow(entry: Entry) -> impl IntoView {
             .unwrap_or_default(),
     );
     let id = StoredValue::new(entry.id.clone());
-    let done = move |result: Result<(), RecordError>| {
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
-        match result {
-            Ok(()) => {
-                _ = editing.try_set(false);
-                _ = error.try_set(None);
-                ctx.notify_changed();
-            }
-            Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+    let done = move |result: Result<(), RecordError>| match result {
+        Ok(()) => {
+            _ = editing.try_set(false);
+            _ = error.try_set(None);
+            ctx.notify_changed();
         }
+        Err(e) => _ = error.try_set(Some(said(e))),
     };
     let confirm = move |_| {
         let store = ctx.store();
@@ -188,7 +186,7 @@ fn HistoryRow(entry: Entry) -> impl IntoView {
                     <button class="primary" type="submit">{t!(i18n, save)}</button>
                 </form>
             </Show>
-            <p class="field-error" role="alert">{move || error.get()}</p>
+            {error_slot(error, "field-error", None)}
         </li>
     }
 }

@@ -4,7 +4,9 @@
 use crate::collate::sort_by_name;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::message::error_slot;
 use crate::records::people::{duplicate_phone, save_volunteer, VolunteerInput};
+use crate::records::RecordError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -22,20 +24,28 @@ pub fn VolunteerFormPage() -> impl IntoView {
     });
     let existing = RwSignal::new(None::<Value>);
     let teams = RwSignal::new(Vec::<Value>::new());
-    let (error, warning) = (RwSignal::new(None::<String>), RwSignal::new(None::<String>));
+    let (error, warning) = (
+        RwSignal::new(None::<RecordError>),
+        RwSignal::new(None::<String>),
+    );
     {
         let (store, id) = (ctx.store(), id.clone());
         spawn_local(async move {
-            let mut all = store
-                .all_of_type("team", u32::MAX)
-                .await
-                .unwrap_or_default();
-            sort_by_name(&mut all, |t| t["name"].as_str().unwrap_or_default());
-            _ = teams.try_set(all);
-            if let Some(Ok(v)) = match &id {
-                Some(id) => Some(store.get(id).await),
-                None => None,
-            } {
+            match store.all_of_type("team", u32::MAX).await {
+                Ok(mut all) => {
+                    sort_by_name(&mut all, |t| t["name"].as_str().unwrap_or_default());
+                    _ = teams.try_set(all);
+                }
+                Err(e) => _ = error.try_set(Some(e.into())),
+            }
+            let found = match &id {
+                Some(id) => store.get(id).await.map(Some),
+                None => Ok(None),
+            };
+            if let Err(e) = &found {
+                _ = error.try_set(Some(e.clone().into()));
+            }
+            if let Ok(Some(v)) = found {
                 let list = |k: &str| {
                     serde_json::from_value::<Vec<String>>(v[k].clone()).unwrap_or_default()
                 };
@@ -77,14 +87,13 @@ pub fn VolunteerFormPage() -> impl IntoView {
             existing.get_untracked(),
             navigate.clone(),
         );
-        let zh = i18n.get_locale_untracked() == Locale::zh_CN;
         spawn_local(async move {
             match save_volunteer(&store, &profile, base, &v).await {
                 Ok(id) => {
                     ctx.notify_changed();
                     navigate(&format!("/volunteers/{id}"), Default::default());
                 }
-                Err(e) => _ = error.try_set(Some(e.user_message(zh))),
+                Err(e) => _ = error.try_set(Some(e)),
             }
         });
     };
@@ -115,7 +124,7 @@ pub fn VolunteerFormPage() -> impl IntoView {
             <label>{t!(i18n, skills)}<input name="skills" prop:value=field(|i| i.skills.clone()) on:input=set(|i, v| i.skills = v)/></label>
             <label class="check"><input type="checkbox" name="party" prop:checked=move || input.with(|i| i.party_member) on:change=move |ev| input.update(|i| i.party_member = event_target_checked(&ev))/>{t!(i18n, party_member)}</label>
             <label class="check"><input type="checkbox" name="active" prop:checked=move || input.with(|i| i.active) on:change=move |ev| input.update(|i| i.active = event_target_checked(&ev))/>{t!(i18n, active)}</label>
-            <p class="field-error" role="alert" data-testid="form-error">{move || error.get()}</p>
+            {error_slot(error, "field-error", Some("form-error"))}
             <button class="primary" type="submit">{t!(i18n, save)}</button>
         </form>
     }

@@ -1,10 +1,12 @@
 //! 志愿者 tab: the station's volunteers in pinyin order (`collate`), searched by name or
 //! pinyin initials (`model::names`) and filtered by team, with links to add a volunteer
-//! and to the teams. Reads through the store.
+//! and to the teams. Reads through the store; a failed read is shown, never an empty list.
 
 use crate::collate::sort_by_name;
+use crate::components::loaded::failure;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::store::StoreError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use model::names::matches_name;
@@ -20,22 +22,17 @@ pub fn VolunteersPage() -> impl IntoView {
         ctx.changed.track();
         let store = ctx.store();
         async move {
-            let vols = store
-                .all_of_type("volunteer", u32::MAX)
-                .await
-                .unwrap_or_default();
-            let mut teams = store
-                .all_of_type("team", u32::MAX)
-                .await
-                .unwrap_or_default();
+            let vols = store.all_of_type("volunteer", u32::MAX).await?;
+            let mut teams = store.all_of_type("team", u32::MAX).await?;
             sort_by_name(&mut teams, |t| t["name"].as_str().unwrap_or_default());
-            (vols, teams)
+            Ok::<_, StoreError>((vols, teams))
         }
     });
     let shown = move || {
         let (q, t) = (query.get(), team.get());
         let mut v: Vec<Value> = data
             .get()
+            .and_then(Result::ok)
             .map(|(v, _)| v)
             .unwrap_or_default()
             .into_iter()
@@ -61,11 +58,12 @@ pub fn VolunteersPage() -> impl IntoView {
             <input type="search" data-testid="volunteer-search" placeholder=move || t_string!(i18n, search_name) bind:value=query/>
             <select data-testid="filter-team" on:change=move |ev| team.set(event_target_value(&ev))>
                 <option value="">{t!(i18n, all_teams)}</option>
-                {move || data.get().map(|(_, t)| t).unwrap_or_default().into_iter().map(|t| view! {
+                {move || data.get().and_then(Result::ok).map(|(_, t)| t).unwrap_or_default().into_iter().map(|t| view! {
                     <option value=t["_id"].as_str().unwrap_or_default().to_owned()>{t["name"].as_str().unwrap_or_default().to_owned()}</option>
                 }).collect_view()}
             </select>
         </div>
+        {failure(data)}
         <ul class="doc-list" data-testid="volunteer-list">
             <For each=shown key=|v| (v["_id"].to_string(), v["_rev"].to_string()) let:v>
                 <li>

@@ -86,19 +86,6 @@ pub enum ExportError {
     Name(#[from] exchange::file::NameError),
 }
 
-impl ExportError {
-    /// The message the cadre sees.
-    pub fn user_message(&self, zh: bool) -> String {
-        match (self, zh) {
-            (Self::Store(e), _) => e.user_message(zh).to_owned(),
-            (Self::Name(_), true) => "手机时间不正确，无法命名导出文件。".into(),
-            (Self::Name(_), false) => {
-                "The phone's clock is wrong; the file cannot be named.".into()
-            }
-        }
-    }
-}
-
 /// The export form as typed: local dates (`YYYY-MM-DD`, empty = open) and the types.
 pub fn filter(from: &str, until: &str, types: &[DocType]) -> exchange::Filter {
     let date = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -209,19 +196,6 @@ pub enum ImportFailure {
 }
 
 impl ImportFailure {
-    /// The message the cadre sees.
-    pub fn user_message(&self, zh: bool) -> String {
-        match (self, zh) {
-            (Self::Unreadable(_), true) => "无法读取所选文件，请重新选择。".into(),
-            (Self::Unreadable(e), false) => format!("The file could not be read: {e}"),
-            (Self::File(e), true) => e.zh(),
-            (Self::File(e), false) => e.to_string(),
-            (Self::Store(e), _) => e.user_message(zh).to_owned(),
-            (Self::Refused(n), true) => format!("有 {n} 条记录未能写入，请重新导入。"),
-            (Self::Refused(n), false) => format!("{n} records could not be written; import again."),
-        }
-    }
-
     /// A stable name for tests (`exchange`'s code for file problems).
     pub fn code(&self) -> &'static str {
         match self {

@@ -89,17 +89,6 @@ pub enum CheckError {
     Store(#[from] StoreError),
 }
 
-impl CheckError {
-    /// The message the cadre sees.
-    pub fn user_message(&self, zh: bool) -> String {
-        match (self, zh) {
-            (Self::Stamp(e), true) => e.zh(),
-            (Self::Store(e), _) => e.user_message(zh).to_owned(),
-            (e, false) => e.to_string(),
-        }
-    }
-}
-
 /// Checks a scanned text against this phone's data.
 pub async fn check(store: &Store, scanned: &str) -> Result<(Stamp, Verdict), CheckError> {
     let stamp = Stamp::decode(scanned)?;

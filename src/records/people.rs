@@ -308,9 +308,6 @@ pub async fn confirm_check_out(store: &Store, attendance_id: &str) -> Result<(),
 
 /// The name of team `team_id` (`None`: the team is not on this phone, or deleted).
 pub async fn team_name(store: &Store, team_id: &str) -> Result<Option<String>, StoreError> {
-    match store.get(team_id).await {
-        Ok(team) => Ok(team["name"].as_str().map(str::to_owned)),
-        Err(StoreError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
+    let team = super::find(store, team_id).await?;
+    Ok(team.and_then(|t| t["name"].as_str().map(str::to_owned)))
 }

@@ -1,5 +1,5 @@
-//! Typed store errors, each with a message for the cadre (zh-CN, en) and a precise
-//! `Display` for the log. Owns the mapping from DOM exceptions to these variants.
+//! Typed store errors with a precise `Display` for the log (the cadre's message is
+//! `message::UserMessage`). Owns the mapping from DOM exceptions to these variants.
 
 use indexed_db_futures::error::{DomException, Error as IdbError, OpenDbError};
 
@@ -52,26 +52,6 @@ impl StoreError {
             Self::Blocked
         } else {
             Self::Idb(text)
-        }
-    }
-
-    /// The message shown to the cadre, in Chinese or English.
-    pub fn user_message(&self, zh: bool) -> &'static str {
-        match (self, zh) {
-            (Self::QuotaExceeded(_), true) => "手机存储空间已满，本次保存未写入。请先导出数据，再清理旧数据。",
-            (Self::QuotaExceeded(_), false) => "Phone storage is full; nothing was saved. Export your data, then clear old records.",
-            (Self::Blocked, true) => "夜话在另一个标签页中打开，请关闭其他标签页后重试。",
-            (Self::Blocked, false) => "Yehua is open in another tab; close it and try again.",
-            (Self::VersionError(_), true) => "本机数据来自更新版本的夜话，请刷新页面更新应用。",
-            (Self::VersionError(_), false) => "The data on this phone is from a newer Yehua; reload to update.",
-            (Self::NotFound(_), true) => "找不到这条记录，可能已被删除。",
-            (Self::NotFound(_), false) => "Record not found; it may have been deleted.",
-            (Self::Conflict(_), true) => "这条记录已在别处修改，请刷新后再编辑。",
-            (Self::Conflict(_), false) => "This record was changed elsewhere; reload before editing.",
-            (Self::InvalidDoc(_), true) => "记录格式不正确，未保存。",
-            (Self::InvalidDoc(_), false) => "The record is malformed and was not saved.",
-            (Self::Corrupt(_) | Self::Idb(_), true) => "本机数据库出错，未保存。请重试。",
-            (Self::Corrupt(_) | Self::Idb(_), false) => "The phone's database failed; nothing was saved. Try again.",
         }
     }
 }

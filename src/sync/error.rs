@@ -1,5 +1,5 @@
-//! Why a replication stopped, with a message for the cadre (zh-CN, en) and a precise
-//! `Display` for the log. Owns the mapping from HTTP statuses and store errors.
+//! Why a replication stopped, with a precise `Display` for the log (the cadre's message
+//! is `message::UserMessage`). Owns the mapping from HTTP statuses and store errors.
 
 use crate::store::StoreError;
 
@@ -54,28 +54,6 @@ impl SyncError {
             self,
             Self::Unreachable(_) | Self::TooManyAttempts(_) | Self::Protocol(_) | Self::Busy
         )
-    }
-
-    /// The message shown to the cadre, in Chinese or English.
-    pub fn user_message(&self, zh: bool) -> &'static str {
-        match (self, zh) {
-            (Self::Unauthorized(_), true) => "用户名或密码不正确，或登录已过期。请重新登录；本机记录都已保存，不会丢失。",
-            (Self::Unauthorized(_), false) => "Wrong user name or password, or the session expired. Sign in again; every record is kept on this phone.",
-            (Self::Forbidden(_), true) => "此账号无权同步这个村站的数据。请联系上级管理员开通权限。",
-            (Self::Forbidden(_), false) => "This account may not sync this station. Ask your administrator for access.",
-            (Self::Unreachable(_), true) => "连不上服务器，可能是网络信号不好。记录已保存在本机，有信号后会自动同步。",
-            (Self::Unreachable(_), false) => "The server cannot be reached. Records are kept on this phone and will sync when there is a signal.",
-            (Self::TooManyAttempts(_), true) => "尝试太频繁：多次输错密码后，服务器会让下一次登录稍等片刻。请过一会儿再试；本机记录都已保存。",
-            (Self::TooManyAttempts(_), false) => "Too many attempts: after repeated wrong passwords the server makes the next sign-in wait a little. Try again shortly; every record is kept on this phone.",
-            (Self::Quota(_), true) => "手机存储空间已满，未能接收服务器上的数据。请清理手机空间后重试。",
-            (Self::Quota(_), false) => "Phone storage is full; nothing more could be received. Free some space and try again.",
-            (Self::Protocol(_), true) => "服务器返回了无法识别的数据，同步已暂停，稍后会自动重试。",
-            (Self::Protocol(_), false) => "The server sent something unexpected; sync paused and will retry later.",
-            (Self::Store(_), true) => "本机数据库出错，同步已暂停。请重试。",
-            (Self::Store(_), false) => "The phone's database failed; sync paused. Try again.",
-            (Self::Busy, true) => "正在同步，请稍候。",
-            (Self::Busy, false) => "A sync is already running.",
-        }
     }
 }
 

@@ -10,6 +10,7 @@
 
 mod canonical;
 mod record;
+mod replicated;
 pub mod replication;
 mod rev;
 mod tree;
@@ -17,5 +18,6 @@ pub mod wire;
 
 pub use canonical::canonical_json;
 pub use record::{DocError, DocRecord, MergeOutcome, Revisions, MAX_DEPTH};
+pub use replicated::{check_replicated, is_hex32, reserved_field, ReplicatedError, META_FIELDS};
 pub use rev::{new_rev, RevId, RevParseError};
 pub use tree::{Leaf, RevTree, DEFAULT_REVS_LIMIT};

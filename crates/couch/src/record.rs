@@ -8,16 +8,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// Metadata fields a document body may carry; any other `_` field is refused.
-const META: [&str; 6] = [
-    "_id",
-    "_rev",
-    "_deleted",
-    "_revisions",
-    "_conflicts",
-    "_deleted_conflicts",
-];
-
 /// Why a document could not be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DocError {
@@ -296,11 +286,8 @@ impl DocRecord {
             }
             _ => return Err(DocError::MissingId),
         }
-        if let Some(k) = map
-            .keys()
-            .find(|k| k.starts_with('_') && !META.contains(&k.as_str()))
-        {
-            return Err(DocError::ReservedField(k.clone()));
+        if let Some(k) = crate::replicated::reserved_field(&map) {
+            return Err(DocError::ReservedField(k.to_owned()));
         }
         if map.values().any(|v| depth(v, MAX_DEPTH) >= MAX_DEPTH) {
             return Err(DocError::TooDeep);

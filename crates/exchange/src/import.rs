@@ -11,20 +11,10 @@ pub use error::{DocProblem, ImportError};
 
 use crate::export::id_type;
 use crate::file::{ExportFile, Range, FORMAT, VERSION};
-use couch::{DocRecord, RevId};
+use couch::DocRecord;
 use model::time::parse_millis;
 use serde_json::{Map, Value};
 use std::collections::{BTreeMap, HashMap, HashSet};
-
-/// CouchDB metadata fields a document may carry.
-const META: [&str; 6] = [
-    "_id",
-    "_rev",
-    "_deleted",
-    "_revisions",
-    "_conflicts",
-    "_deleted_conflicts",
-];
 
 fn kind(v: &Value) -> &'static str {
     match v {
@@ -35,12 +25,6 @@ fn kind(v: &Value) -> &'static str {
         Value::Array(_) => "array",
         Value::Object(_) => "object",
     }
-}
-
-fn is_hex32(s: &str) -> bool {
-    s.len() == 32
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 fn is_date(s: &str) -> bool {
@@ -276,11 +260,8 @@ fn check_doc(doc: &Value, station: &str) -> Result<(String, String), DocProblem>
     if id_type(id).is_none() {
         return Err(DocProblem::UnknownType(prefix.into()));
     }
-    if let Some(k) = map
-        .keys()
-        .find(|k| k.starts_with('_') && !META.contains(&k.as_str()))
-    {
-        return Err(DocProblem::ReservedField(k.clone()));
+    if let Some(k) = couch::reserved_field(map) {
+        return Err(DocProblem::ReservedField(k.to_owned()));
     }
     let deleted = match map.get("_deleted") {
         None => false,
@@ -301,48 +282,10 @@ fn check_doc(doc: &Value, station: &str) -> Result<(String, String), DocProblem>
             expected: station.into(),
         });
     }
-    let rev_text = match map.get("_rev") {
-        Some(Value::String(r)) => r,
-        Some(other) => return Err(DocProblem::BadRev(other.to_string())),
-        None => return Err(DocProblem::MissingRev),
-    };
-    let rev: RevId = rev_text
-        .parse()
-        .ok()
-        .filter(|r: &RevId| is_hex32(&r.hash))
-        .ok_or_else(|| DocProblem::BadRev(rev_text.clone()))?;
-    let revs = map.get("_revisions").ok_or(DocProblem::MissingRevisions)?;
-    let bad = |why: &str| DocProblem::BadRevisions(why.into());
-    let start = revs
-        .get("start")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| bad("start must be a positive integer"))?;
-    let ids = revs
-        .get("ids")
-        .and_then(Value::as_array)
-        .filter(|ids| !ids.is_empty())
-        .ok_or_else(|| bad("ids must be a non-empty array"))?;
-    let ids: Vec<&str> = ids
-        .iter()
-        .map(|h| h.as_str().filter(|h| is_hex32(h)))
-        .collect::<Option<_>>()
-        .ok_or_else(|| bad("every id must be 32 lowercase hex digits"))?;
-    if (ids.len() as u64) > start {
-        return Err(bad("more ids than generations"));
-    }
-    if start != rev.pos {
-        return Err(DocProblem::StartMismatch {
-            start,
-            generation: rev.pos,
-        });
-    }
-    if ids[0] != rev.hash {
-        return Err(DocProblem::HashMismatch {
-            rev: rev_text.clone(),
-            first: ids[0].into(),
-        });
-    }
-    Ok((id.clone(), rev_text.clone()))
+    // `_rev` and `_revisions` as every strict peer checks them (fields checked above).
+    couch::check_replicated(map)?;
+    let rev = map.get("_rev").and_then(Value::as_str).unwrap_or_default();
+    Ok((id.clone(), rev.to_owned()))
 }
 
 /// What importing did to one document.

@@ -3,7 +3,7 @@
 //! [`ImportError::zh`] is the sentence the cadre reads; [`ImportError::code`] a stable
 //! name for tests and the app.
 
-use couch::DocError;
+use couch::{DocError, ReplicatedError};
 
 /// What is wrong with one entry of `docs`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -87,6 +87,22 @@ pub enum DocProblem {
     /// A redemption names a volunteer the file does not hold (it carries volunteers).
     #[error("volunteer_id `{0}` names no volunteer in the file")]
     UnknownVolunteer(String),
+}
+
+impl From<ReplicatedError> for DocProblem {
+    fn from(e: ReplicatedError) -> Self {
+        match e {
+            ReplicatedError::ReservedField(k) => Self::ReservedField(k),
+            ReplicatedError::MissingRev => Self::MissingRev,
+            ReplicatedError::BadRev(r) => Self::BadRev(r),
+            ReplicatedError::MissingRevisions => Self::MissingRevisions,
+            ReplicatedError::BadRevisions(why) => Self::BadRevisions(why.into()),
+            ReplicatedError::StartMismatch { start, generation } => {
+                Self::StartMismatch { start, generation }
+            }
+            ReplicatedError::HashMismatch { rev, first } => Self::HashMismatch { rev, first },
+        }
+    }
 }
 
 impl DocProblem {
