@@ -47,9 +47,7 @@ pub fn HonourRollPage() -> impl IntoView {
     };
     let list = move || match data.get() {
         None => ().into_any(),
-        Some(Err(e)) => {
-            view! { <ErrorNote error=e/> }.into_any()
-        }
+        Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
         Some(Ok(entries)) => {
             let only = station.get();
             let lines: Vec<_> = entries
