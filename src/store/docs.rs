@@ -6,8 +6,7 @@
 //! disk when the returned future resolves. Revision logic lives in `couch::DocRecord`.
 //!
 //! Speed: a batch reads only the records the store already holds (an empty store is read
-//! not at all; a small one is asked for its keys in the batch's range once), and each row
-//! crosses into JavaScript as one `JSON.parse`d value.
+//! not at all; a small one is asked for its keys in the batch's range once).
 
 use super::schema::{CHANGES, DOCS, LOCAL};
 use super::{Store, StoreError};
@@ -161,8 +160,7 @@ impl Store {
                         }
                         seq += 1;
                         changes.put(id.as_str()).with_key(seq as f64).primitive()?;
-                        rows.put(row_value(&DocRow::from_record(record, seq))?)
-                            .primitive()?;
+                        rows.put(DocRow::from_record(record, seq)).serde()?;
                         *old_seq = Some(seq as f64);
                     }
                     results.push(Ok(done));
@@ -316,13 +314,6 @@ async fn stored_among(
         .primitive()?
         .await?;
     Ok(Some(keys.collect::<Result<_, _>>()?))
-}
-
-/// A row as one JavaScript value: serialized in Rust and parsed by the browser's
-/// `JSON.parse` in one crossing, rather than built field by field across the boundary.
-pub(super) fn row_value(row: &DocRow) -> Result<wasm_bindgen::JsValue, StoreError> {
-    let text = serde_json::to_string(row).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    js_sys::JSON::parse(&text).map_err(|e| StoreError::Corrupt(format!("{e:?}")))
 }
 
 /// The tombstone that deletes `current` (a document with `_id` and `_rev`): it keeps
