@@ -585,22 +585,6 @@ async fn take_back_purges_what_never_left_and_tombstones_what_did() {
     assert_eq!((again.purged, again.tombstoned), (0, 0));
 }
 
-/// splitmix64, for reproducible random batches.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// Random batches of new, edited, deleted and replicated (conflicting) documents, written
 /// in one transaction each — into an empty store, then into one that holds some of the
 /// ids — leave every record exactly as `couch::DocRecord` computes it natively, and the
@@ -611,13 +595,13 @@ async fn random_batches_match_the_native_revision_records() {
     use std::collections::BTreeMap;
     let store = fresh("t_random_batches").await;
     let mut model: BTreeMap<String, DocRecord> = BTreeMap::new();
-    let mut rng = Rng(2026);
+    let mut rng = model::demo::Rng(2026);
     let ids: Vec<String> = (0..80).map(|i| format!("concern:{i:04}")).collect();
     for batch in 0..40 {
         let mut docs = Vec::new();
         let mut used = std::collections::HashSet::new();
         for _ in 0..(1 + rng.below(25)) {
-            let id = ids[rng.below(ids.len() as u64) as usize].clone();
+            let id = ids[rng.below(ids.len())].clone();
             if !used.insert(id.clone()) {
                 continue;
             }
@@ -642,7 +626,7 @@ async fn random_batches_match_the_native_revision_records() {
                 _ => {
                     let depth = 1 + rng.below(3);
                     let hashes: Vec<String> = (0..depth)
-                        .map(|_| format!("{:032x}", rng.next() as u128 * 7919))
+                        .map(|_| format!("{:032x}", rng.next_u64() as u128 * 7919))
                         .collect();
                     let mut d = body;
                     d["_id"] = json!(id);

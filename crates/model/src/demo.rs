@@ -59,25 +59,28 @@ impl Default for DemoConfig {
     }
 }
 
-/// splitmix64: tiny, fast, good enough to pick names.
-struct Rng(u64);
+/// splitmix64: tiny, fast, good enough to pick names (and for tests that want
+/// reproducible random data).
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    /// A number below `n` (0 when `n` is 0).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n.max(1) as u64) as usize
     }
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len())]
     }
     fn bytes(&mut self) -> [u8; 10] {
-        let (a, b) = (self.next().to_le_bytes(), self.next().to_le_bytes());
+        let (a, b) = (self.next_u64().to_le_bytes(), self.next_u64().to_le_bytes());
         [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], b[0], b[1]]
     }
 }
@@ -203,7 +206,7 @@ pub fn generate(cfg: &DemoConfig) -> Vec<Value> {
     let volunteers: Vec<String> = (0..cfg.volunteers)
         .map(|i| {
             let (n, team) = (name(&mut g.rng), teams[i % teams.len()].clone());
-            let phone = format!("13{:09}", g.rng.next() % 1_000_000_000);
+            let phone = format!("13{:09}", g.rng.next_u64() % 1_000_000_000);
             let body = json!({"name": n, "phone": phone, "teams": [team], "skills": [],
                 "party_member": i % 3 == 0, "active": true});
             g.doc(DocType::Volunteer, origin + i as i64 * 1000, None, body)
