@@ -118,7 +118,7 @@ fn Ledger(p: VolunteerPoints) -> impl IntoView {
         })}
         {(!months.is_empty()).then(|| view! {
             <p class="row-meta" data-testid="points-months">
-                {months.into_iter().rev().map(|(m, n)| format!("{m}: {n}")).collect::<Vec<_>>().join(" · ")}
+                {t!(i18n, points_by_month)}" "{months.into_iter().rev().map(|(m, n)| format!("{m}: {n}")).collect::<Vec<_>>().join(" · ")}
             </p>
         })}
         <ul class="doc-list" data-testid="points-history">

@@ -50,10 +50,12 @@ pub fn VolunteersPage() -> impl IntoView {
     view! {
         <div class="title-row">
             <h2>{t!(i18n, volunteers_title)}</h2>
-            <A href="/teams" attr:class="button small" attr:data-testid="teams-link">{t!(i18n, teams_title)}</A>
-            <A href="/points" attr:class="button small" attr:data-testid="shop-link">{t!(i18n, shop_title)}</A>
             <A href="/volunteers/new" attr:class="button primary small" attr:data-testid="new-volunteer">{t!(i18n, new_volunteer)}</A>
         </div>
+        <p class="actions links">
+            <A href="/teams" attr:class="button small" attr:data-testid="teams-link">{t!(i18n, teams_title)}</A>
+            <A href="/points" attr:class="button small" attr:data-testid="shop-link">{t!(i18n, shop_title)}</A>
+        </p>
         <div class="filters">
             <input type="search" data-testid="volunteer-search" placeholder=move || t_string!(i18n, search_name) bind:value=query/>
             <select data-testid="filter-team" on:change=move |ev| team.set(event_target_value(&ev))>
