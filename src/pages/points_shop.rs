@@ -1,14 +1,15 @@
 //! 积分超市 (`/points`): the station's items with price and stock left, redeeming for a
 //! volunteer (chosen here, or already chosen when the volunteer's page led here:
 //! `?volunteer=<id>`) in two taps — 兑换 on the item, then 确认 — refused with the balance
-//! or the stock shown, and a form to add an item. Links to the rules and the 光荣榜.
+//! or the stock shown; a form to add an item or edit one (its stock typed as what is on the
+//! shelf now), and 下架 to take one off. Links to the rules and the 光荣榜.
 //! Reads and writes through `records::points`.
 
 use crate::components::name_picker::{NamePicker, Pick};
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::message::{error_slot, message_text, said, ErrorNote, Said};
-use crate::records::points::{redeem, save_item, shop, volunteer_points};
+use crate::records::points::{redeem, save_item, shop, volunteer_points, withdraw_item, ShopRow};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_query_map;
@@ -66,6 +67,16 @@ pub fn PointsShopPage() -> impl IntoView {
             }
         });
     };
+    let editing = RwSignal::new(None::<ShopRow>);
+    let withdraw = move |doc: serde_json::Value| {
+        let store = ctx.store();
+        spawn_local(async move {
+            match withdraw_item(&store, &doc).await {
+                Ok(_) => ctx.notify_changed(),
+                Err(e) => _ = error.try_set(Some(said(e))),
+            }
+        });
+    };
     let list = move || {
         match items.get() {
         None => ().into_any(),
@@ -87,7 +98,16 @@ pub fn PointsShopPage() -> impl IntoView {
                         <button class="small" data-testid="redeem" disabled=move || volunteer.with(String::is_empty)
                             on:click=move |_| asking.set(Some(ask_id.clone()))>{t!(i18n, shop_redeem)}</button>
                     </div>
-                    <div class="row-meta">{price}" "{t!(i18n, points_unit)}" · "{t!(i18n, shop_left)}" "{left}</div>
+                    <div class="row-meta">{price}" "{t!(i18n, points_unit)}" · "{t!(i18n, shop_left)}" "{left}
+                        " "<button class="quiet small" data-testid="item-edit" on:click={
+                            let row = row.clone();
+                            move |_| editing.set(Some(row.clone()))
+                        }>{t!(i18n, edit)}</button>
+                        <button class="quiet small" data-testid="item-withdraw" on:click={
+                            let doc = row.doc.clone();
+                            move |_| withdraw(doc.clone())
+                        }>{t!(i18n, shop_withdraw)}</button>
+                    </div>
                     <Show when=move || asking.get().as_deref() == Some(shown_id.as_str())>
                         <div class="actions">
                             <button class="primary" data-testid="redeem-ok" on:click={
@@ -118,13 +138,14 @@ pub fn PointsShopPage() -> impl IntoView {
         {move || message.get().map(|m| view! { <p class="ok" role="status" data-testid="shop-done">{message_text(m)}</p> })}
         {error_slot(error, "error", Some("shop-error"))}
         <ul class="doc-list" data-testid="shop-items">{list}</ul>
-        <NewItem/>
+        <ItemForm editing/>
     }
 }
 
-/// The form that adds an item.
+/// The form that adds an item, or edits the one `editing` holds (its stock as what is on
+/// the shelf now).
 #[component]
-fn NewItem() -> impl IntoView {
+fn ItemForm(editing: RwSignal<Option<ShopRow>>) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
     let (name, price, stock, error) = (
@@ -133,6 +154,13 @@ fn NewItem() -> impl IntoView {
         RwSignal::new(String::new()),
         RwSignal::new(None::<Said>),
     );
+    Effect::new(move |_| {
+        if let Some(row) = editing.get() {
+            name.set(row.doc["name"].as_str().unwrap_or_default().to_owned());
+            price.set(row.doc["points"].as_u64().unwrap_or(0).to_string());
+            stock.set(row.left.map(|n| n.max(0).to_string()).unwrap_or_default());
+        }
+    });
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(profile) = ctx.profile.get_untracked() else {
@@ -149,11 +177,22 @@ fn NewItem() -> impl IntoView {
         };
         let store = ctx.store();
         spawn_local(async move {
-            match save_item(&store, &profile, None, &name.get_untracked(), points, limit).await {
+            let row = editing.get_untracked();
+            match save_item(
+                &store,
+                &profile,
+                row.as_ref(),
+                &name.get_untracked(),
+                points,
+                limit,
+            )
+            .await
+            {
                 Ok(_) => {
                     for field in [name, price, stock] {
                         _ = field.try_set(String::new());
                     }
+                    _ = editing.try_set(None);
                     _ = error.try_set(None);
                     ctx.notify_changed();
                 }
@@ -163,12 +202,24 @@ fn NewItem() -> impl IntoView {
     };
     view! {
         <form class="form" on:submit=add data-testid="item-form" novalidate>
-            <h3>{t!(i18n, shop_new_item)}</h3>
+            <h3>{move || if editing.with(Option::is_some) { t_string!(i18n, shop_edit_item) } else { t_string!(i18n, shop_new_item) }}</h3>
             <label>{t!(i18n, shop_item_name)}<input name="item_name" bind:value=name/></label>
             <label>{t!(i18n, shop_item_points)}<input name="item_points" inputmode="numeric" bind:value=price/></label>
             <label>{t!(i18n, shop_item_stock)}<input name="item_stock" inputmode="numeric" bind:value=stock/></label>
             {error_slot(error, "field-error", None)}
-            <button class="primary" type="submit" data-testid="item-save">{t!(i18n, add)}</button>
+            <div class="actions">
+                <button class="primary" type="submit" data-testid="item-save">
+                    {move || if editing.with(Option::is_some) { t_string!(i18n, save) } else { t_string!(i18n, add) }}
+                </button>
+                <Show when=move || editing.with(Option::is_some)>
+                    <button type="button" on:click=move |_| {
+                        editing.set(None);
+                        for field in [name, price, stock] {
+                            field.set(String::new());
+                        }
+                    }>{t!(i18n, cancel)}</button>
+                </Show>
+            </div>
         </form>
     }
 }

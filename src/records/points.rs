@@ -124,9 +124,10 @@ pub struct ShopRow {
     pub left: Option<i64>,
 }
 
-/// The shop's items in pinyin order, each with its stock left.
+/// The shop's items on offer (not withdrawn) in pinyin order, each with its stock left.
 pub async fn shop(store: &Store) -> Result<Vec<ShopRow>, StoreError> {
     let mut items = store.all_of_type("shop_item", u32::MAX).await?;
+    items.retain(|i| i["active"] != Value::Bool(false));
     sort_by_name(&mut items, |i| i["name"].as_str().unwrap_or_default());
     let redemptions = store.all_of_type("redemption", u32::MAX).await?;
     Ok(items
@@ -138,19 +139,35 @@ pub async fn shop(store: &Store) -> Result<Vec<ShopRow>, StoreError> {
         .collect())
 }
 
-/// Saves a shop item (new when `existing` is `None`); `stock` `None` is unlimited.
+/// Saves a shop item (new when `existing` is `None`). `on_shelf` is what is on the shelf
+/// now (`None`: unlimited); the stored `stock` is that plus what was already redeemed,
+/// since the stock left is always `stock` minus the redemptions.
 pub async fn save_item(
     store: &Store,
     profile: &Profile,
-    existing: Option<Value>,
+    existing: Option<&ShopRow>,
     name: &str,
     points: u32,
-    stock: Option<u32>,
+    on_shelf: Option<u32>,
 ) -> Result<String, RecordError> {
-    let base = existing.unwrap_or_else(|| new_base(DocType::ShopItem, profile));
+    let (base, taken) = match existing {
+        Some(row) => {
+            let stock = row.doc["stock"].as_u64().map(|s| s as i64);
+            let taken = stock.zip(row.left).map_or(0, |(s, l)| (s - l).max(0));
+            (row.doc.clone(), taken as u64)
+        }
+        None => (new_base(DocType::ShopItem, profile), 0),
+    };
+    let stock = on_shelf.map(|n| u64::from(n) + taken);
     let fields = json!({"name": name.trim(), "points": points, "stock": stock,
         "active": true, "updated_at": now()});
     save(store, merged(base, fields)).await
+}
+
+/// 下架: takes an item off the shop (its redemptions keep its name).
+pub async fn withdraw_item(store: &Store, item: &Value) -> Result<String, RecordError> {
+    let fields = json!({"active": false, "updated_at": now()});
+    save(store, merged(item.clone(), fields)).await
 }
 
 /// Redeems `quantity` of `item` for `volunteer`: refused (nothing written) when it asks

@@ -2,7 +2,7 @@
 // checks two volunteers in and out at a forum (Playwright's clock lets two hours pass),
 // sees the points each earned — one under the 60 % rule, until a corrected check-out
 // lifts it over — redeems an item from the volunteer's page in two taps, is refused an
-// overdraw with the balance shown, reloads, prints the volunteer's 积分册, and reads the
+// overdraw with the balance shown, restocks and withdraws items, reloads, prints the volunteer's 积分册, and reads the
 // 光荣榜 in the right order, before and after a 奖励.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -126,6 +126,17 @@ test('rules, attendance, points, a redemption, a refused overdraw, a reload and 
   await powder.getByTestId('redeem').tap();
   await powder.getByTestId('redeem-ok').tap();
   await page.getByTestId('shop-error').filter({ hasText: '库存不足：还剩 0 件，要兑换 1 件' }).waitFor();
+
+  // Restocking: the cadre types what is on the shelf now (3), whatever was redeemed before.
+  await powder.getByTestId('item-edit').tap();
+  assert.equal(await page.locator('input[name=item_stock]').inputValue(), '0');
+  await page.locator('input[name=item_stock]').fill('3');
+  await page.getByTestId('item-save').tap();
+  await powder.and(page.locator('[data-left="3"]')).waitFor();
+  // 下架: the item leaves the shop; the redemptions keep its name.
+  await soap.getByTestId('item-withdraw').tap();
+  await page.getByTestId('shop-item').filter({ hasText: '香皂' }).waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('shop-item').count(), 1);
 
   // A reload keeps it all.
   await context.setOffline(false);
