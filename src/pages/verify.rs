@@ -57,7 +57,7 @@ pub fn VerifyPage() -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
     let scanning = RwSignal::new(true);
-    let result = RwSignal::new(None::<Result<(Stamp, Verdict), CheckError>>);
+    let result = RwSignal::new(None::<Result<(Stamp, Verdict, Option<String>), CheckError>>);
     let scanned = Callback::new(move |text: String| {
         scanning.set(false);
         let store = ctx.store();
@@ -73,7 +73,7 @@ pub fn VerifyPage() -> impl IntoView {
         </Show>
         {move || result.get().map(|r| match r {
             Err(e) => view! { <ErrorNote error=e testid="verify-error"/> }.into_any(),
-            Ok((stamp, verdict)) => view! { <Answer stamp verdict/> }.into_any(),
+            Ok((stamp, verdict, title)) => view! { <Answer stamp verdict title/> }.into_any(),
         })}
         <Show when=move || !scanning.get()>
             <button class="primary" data-testid="verify-again" on:click=move |_| { result.set(None); scanning.set(true); }>{t!(i18n, p_scan_again)}</button>
@@ -82,7 +82,7 @@ pub fn VerifyPage() -> impl IntoView {
 }
 
 #[component]
-fn Answer(stamp: Stamp, verdict: Verdict) -> impl IntoView {
+fn Answer(stamp: Stamp, verdict: Verdict, title: Option<String>) -> impl IntoView {
     let i18n = use_i18n();
     let (class, state) = match &verdict {
         Verdict::Same => ("verdict same", "same"),
@@ -101,7 +101,7 @@ fn Answer(stamp: Stamp, verdict: Verdict) -> impl IntoView {
     view! {
         <div class=class role="status" data-testid="verdict" data-state=state>
             <p class="verdict-head">{headline}</p>
-            <p class="row-meta">{kind_label(i18n, stamp.kind)}" · "{stamp.subject.clone()}</p>
+            <p class="row-meta" data-testid="verify-subject">{kind_label(i18n, stamp.kind)}{title.map(|t| format!(" · {t}"))}</p>
             <p class="row-meta">{t!(i18n, p_printed_at)}" "{readable_time(&stamp.printed_at)}</p>
             {(!diffs.is_empty()).then(|| view! {
                 <table class="sheet-table" data-testid="verify-diffs">

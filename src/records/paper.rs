@@ -9,7 +9,7 @@ use model::paper::forum::ForumRecord;
 use model::paper::month::{Ledger, Notice};
 use model::paper::points_book::PointsBook;
 use model::paper::stamp::{verify, Stamp, StampError, Verdict};
-use model::paper::{current_parts, Library};
+use model::paper::{current_parts, subject_title, Library};
 use serde_json::Value;
 
 /// Every live winner on this phone — without demo data, which is nobody's work, unless
@@ -90,11 +90,15 @@ pub enum CheckError {
 }
 
 /// Checks a scanned text against this phone's data.
-pub async fn check(store: &Store, scanned: &str) -> Result<(Stamp, Verdict), CheckError> {
+pub async fn check(
+    store: &Store,
+    scanned: &str,
+) -> Result<(Stamp, Verdict, Option<String>), CheckError> {
     let stamp = Stamp::decode(scanned)?;
     let docs = docs(store).await?;
     let lib = Library::new(&docs);
     let now = current_parts(&lib, &docs, &stamp);
     let verdict = verify(&stamp, now.as_deref());
-    Ok((stamp, verdict))
+    let title = subject_title(&lib, &stamp);
+    Ok((stamp, verdict, title))
 }

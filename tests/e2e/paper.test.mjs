@@ -136,6 +136,7 @@ test('a forum prints every part, its QR reads 一致, and after an edit 已修�
   let verdict = await scan(page);
   assert.equal(await verdict.getAttribute('data-state'), 'same', await verdict.textContent());
   assert.match(await verdict.textContent(), /与系统数据一致/);
+  assert.equal(await page.getByTestId('verify-subject').textContent(), '活动记录 · 村夜话·纸质台账', 'named, not an id');
   await shot(page, 'verify-same.png');
 
   await page.goto(forumUrl + '/edit');

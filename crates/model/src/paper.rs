@@ -160,5 +160,20 @@ pub fn current_parts(lib: &Library, docs: &[Value], st: &stamp::Stamp) -> Option
     }
 }
 
+/// What a stamp's subject is called on this phone, for the person scanning: a forum's
+/// title, a volunteer's name (with a certificate's period), a station code and month as
+/// printed. `None` when the record is not here.
+pub fn subject_title(lib: &Library, st: &stamp::Stamp) -> Option<String> {
+    use stamp::Kind;
+    let field = |id: &str, k: &str| lib.get(id).map(|d| s(d, k).to_owned());
+    match st.kind {
+        Kind::Forum => field(&st.subject, "title"),
+        Kind::PointsBook => field(&st.subject, "name"),
+        Kind::Certificate => certificate::parse_subject(&st.subject)
+            .and_then(|(id, from, to)| Some(format!("{} {from}–{to}", field(id, "name")?))),
+        Kind::Ledger | Kind::Notice => Some(st.subject.replace('/', " ")),
+    }
+}
+
 #[cfg(test)]
 mod tests;

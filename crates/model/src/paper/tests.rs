@@ -403,3 +403,37 @@ fn station_year() -> DemoConfig {
         ..DemoConfig::default()
     }
 }
+
+#[test]
+fn a_stamp_subject_is_named_not_shown_as_an_id() {
+    use super::stamp::{Kind, Stamp};
+    let docs = vec![
+        json!({"_id": "activity:1", "type": "activity", "title": "村夜话·秋收"}),
+        json!({"_id": "volunteer:1", "type": "volunteer", "name": "王建国"}),
+    ];
+    let lib = Library::new(&docs);
+    let st = |kind, subject: &str| Stamp {
+        kind,
+        subject: subject.into(),
+        printed_at: String::new(),
+        parts: Vec::new(),
+    };
+    let title = |kind, subject| subject_title(&lib, &st(kind, subject));
+    assert_eq!(
+        title(Kind::Forum, "activity:1").as_deref(),
+        Some("村夜话·秋收")
+    );
+    assert_eq!(
+        title(Kind::PointsBook, "volunteer:1").as_deref(),
+        Some("王建国")
+    );
+    assert_eq!(
+        title(Kind::Certificate, "volunteer:1/2026-01-01/2026-11-30").as_deref(),
+        Some("王建国 2026-01-01–2026-11-30")
+    );
+    assert_eq!(
+        title(Kind::Ledger, "330106001/2026-11").as_deref(),
+        Some("330106001 2026-11")
+    );
+    assert_eq!(title(Kind::Forum, "activity:9"), None);
+}
