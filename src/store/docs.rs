@@ -284,36 +284,39 @@ impl Store {
     }
 }
 
-/// A key scan answers the existence check while the store holds at most this many rows
-/// per id asked (see [`stored_among`]): its answer is then a few times the batch at most.
+/// A key scan answers the existence check while it finds at most this many stored ids per
+/// id asked (see [`stored_among`]).
 const KEY_SCAN_PER_ID: u32 = 4;
 
-/// Which of `ids` the `docs` store holds, learnt without reading a record: none when the
-/// store is empty; else, while it holds at most [`KEY_SCAN_PER_ID`] rows per id, the keys
-/// of one `getAllKeys` over the batch's id range. `None` (unknown: read every id) for a
-/// larger store, where a scan could list the whole store for every batch. Called inside
-/// the batch's own transaction, so it sees what the write will.
+/// Which of `ids` the `docs` store holds, learnt without reading a record: one
+/// `getAllKeys` over the batch's id range, limited to [`KEY_SCAN_PER_ID`] keys per id. An
+/// empty store answers "none" at once; a range holding more keys than the limit answers
+/// `None` (unknown: read every id), so a scan never lists a large store for each of many
+/// small batches. (Not `count()`: Chromium counts by walking every row, which made many
+/// small batches into a growing store slow.) Called inside the batch's own transaction,
+/// so it sees what the write will.
 async fn stored_among(
     rows: &ObjectStore<'_>,
     ids: &[String],
 ) -> Result<Option<HashSet<String>>, StoreError> {
-    let count: u32 = rows.count().primitive()?.await?;
-    if count == 0 {
-        return Ok(Some(HashSet::new()));
-    }
     let range = ids.iter().filter(|i| !i.is_empty());
     let (Some(lo), Some(hi)) = (range.clone().min(), range.max()) else {
         return Ok(Some(HashSet::new()));
     };
-    if u64::from(count) > u64::from(KEY_SCAN_PER_ID) * ids.len() as u64 {
-        return Ok(None);
-    }
-    let keys = rows
+    let limit = KEY_SCAN_PER_ID
+        .saturating_mul(ids.len() as u32)
+        .saturating_add(1);
+    let keys: Vec<String> = rows
         .get_all_keys::<String>()
         .with_query::<String, _>(KeyRange::Bound(lo.clone(), false, hi.clone(), false))
+        .with_limit(limit)
         .primitive()?
-        .await?;
-    Ok(Some(keys.collect::<Result<_, _>>()?))
+        .await?
+        .collect::<Result<_, _>>()?;
+    if keys.len() as u32 >= limit {
+        return Ok(None);
+    }
+    Ok(Some(keys.into_iter().collect()))
 }
 
 /// The tombstone that deletes `current` (a document with `_id` and `_rev`): it keeps
