@@ -4,9 +4,10 @@
 //! the way to the 积分超市 for this volunteer. Figures from `records::points`
 //! (`model::points`); never opens the store itself.
 
+use crate::components::loaded::loaded;
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::message::{error_slot, said, ErrorNote, Said};
+use crate::message::{error_slot, said, Said};
 use crate::records::points::{adjust, volunteer_points, VolunteerPoints};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -57,11 +58,7 @@ pub fn PointsCard(id: String) -> impl IntoView {
             });
         }
     };
-    let body = move || match data.get() {
-        None => ().into_any(),
-        Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
-        Some(Ok(p)) => view! { <Ledger p/> }.into_any(),
-    };
+    let body = loaded(data, |p| view! { <Ledger p/> }.into_any());
     view! {
         <section class="points" data-testid="points">
             <div class="title-row">

@@ -4,9 +4,9 @@
 //! through `records::points`.
 
 use crate::components::date_field::DateField;
+use crate::components::loaded::loaded;
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::message::ErrorNote;
 use crate::records::points::roll;
 use crate::records::today;
 use leptos::prelude::*;
@@ -45,19 +45,17 @@ pub fn HonourRollPage() -> impl IntoView {
         codes.dedup();
         codes
     };
-    let list = move || match data.get() {
-        None => ().into_any(),
-        Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
-        Some(Ok(entries)) => {
-            let only = station.get();
-            let lines: Vec<_> = entries
-                .into_iter()
-                .filter(|e| only.is_empty() || e.station == only)
-                .collect();
-            if lines.is_empty() {
-                return view! { <p class="empty" data-testid="roll-empty">{t!(i18n, roll_empty)}</p> }.into_any();
-            }
-            view! {
+    let list = loaded(data, move |entries| {
+        let only = station.get();
+        let lines: Vec<_> = entries
+            .into_iter()
+            .filter(|e| only.is_empty() || e.station == only)
+            .collect();
+        if lines.is_empty() {
+            return view! { <p class="empty" data-testid="roll-empty">{t!(i18n, roll_empty)}</p> }
+                .into_any();
+        }
+        view! {
                 <ol class="roll" data-testid="roll">
                     {lines.into_iter().enumerate().map(|(i, e)| view! {
                         <li data-testid="roll-line" data-points=e.line.points data-station=e.station>
@@ -67,8 +65,7 @@ pub fn HonourRollPage() -> impl IntoView {
                     }).collect_view()}
                 </ol>
             }.into_any()
-        }
-    };
+    });
     view! {
         <h2>{t!(i18n, roll_title)}</h2>
         <div class="form dash-filters">

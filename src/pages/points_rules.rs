@@ -4,9 +4,10 @@
 //! writes through `records::points`; the rules themselves are `model::points`.
 
 use crate::components::date_field::DateField;
+use crate::components::loaded::loaded;
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::message::{error_slot, said, ErrorNote, Said};
+use crate::message::{error_slot, said, Said};
 use crate::records::points::{rules, save_rules};
 use crate::records::today;
 use leptos::prelude::*;
@@ -69,13 +70,12 @@ pub fn PointsRulesPage() -> impl IntoView {
             }
         });
     };
-    let versions = move || match data.get() {
-        None => ().into_any(),
-        Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
-        Some(Ok(r)) if r.versions.is_empty() => {
-            view! { <p class="empty" data-testid="no-rules">{t!(i18n, rules_none)}</p> }.into_any()
+    let versions = loaded(data, move |r| {
+        if r.versions.is_empty() {
+            return view! { <p class="empty" data-testid="no-rules">{t!(i18n, rules_none)}</p> }
+                .into_any();
         }
-        Some(Ok(r)) => {
+        {
             let now = r.in_force(&today()).map(|v| v.from.clone());
             let mut vs = r.versions;
             vs.sort_by(|a, b| b.from.cmp(&a.from));
@@ -94,7 +94,7 @@ pub fn PointsRulesPage() -> impl IntoView {
                 }
             }).collect_view().into_any()
         }
-    };
+    });
     let number = move |label: &'static str, name: &'static str, value: RwSignal<String>| {
         view! {
             <label>{label}<input name=name inputmode="numeric" bind:value=value/></label>

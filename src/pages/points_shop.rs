@@ -5,10 +5,11 @@
 //! shelf now), and 下架 to take one off. Links to the rules and the 光荣榜.
 //! Reads and writes through `records::points`.
 
+use crate::components::loaded::loaded;
 use crate::components::name_picker::{NamePicker, Pick};
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::message::{error_slot, message_text, said, ErrorNote, Said};
+use crate::message::{error_slot, message_text, said, Said};
 use crate::records::points::{redeem, save_item, shop, volunteer_points, withdraw_item, ShopRow};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -77,14 +78,12 @@ pub fn PointsShopPage() -> impl IntoView {
             }
         });
     };
-    let list = move || {
-        match items.get() {
-        None => ().into_any(),
-        Some(Err(e)) => {
-            view! { <ErrorNote error=e/> }.into_any()
+    let list = loaded(items, move |rows| {
+        if rows.is_empty() {
+            return view! { <p class="empty" data-testid="shop-empty">{t!(i18n, shop_empty)}</p> }
+                .into_any();
         }
-        Some(Ok(rows)) if rows.is_empty() => view! { <p class="empty" data-testid="shop-empty">{t!(i18n, shop_empty)}</p> }.into_any(),
-        Some(Ok(rows)) => rows.into_iter().map(|row| {
+        rows.into_iter().map(|row| {
             let id = row.doc["_id"].as_str().unwrap_or_default().to_owned();
             let (ask_id, confirm_id, shown_id) = (id.clone(), id.clone(), id.clone());
             let name = row.doc["name"].as_str().unwrap_or_default().to_owned();
@@ -119,9 +118,8 @@ pub fn PointsShopPage() -> impl IntoView {
                     </Show>
                 </li>
             }
-        }).collect_view().into_any(),
-    }
-    };
+        }).collect_view().into_any()
+    });
     view! {
         <div class="title-row">
             <h2>{t!(i18n, shop_title)}</h2>

@@ -56,6 +56,16 @@ pub async fn volunteer_points(
     store: &Store,
     volunteer: &str,
 ) -> Result<VolunteerPoints, StoreError> {
+    let redemptions = store.all_of_type("redemption", u32::MAX).await?;
+    points_with(store, volunteer, &redemptions).await
+}
+
+/// The ledger of `volunteer` given every redemption (any volunteer's), already read.
+async fn points_with(
+    store: &Store,
+    volunteer: &str,
+    redemptions: &[Value],
+) -> Result<VolunteerPoints, StoreError> {
     let rules = rules(store).await?;
     let attendance = store
         .related(Relation::AttendanceByVolunteer, volunteer, u32::MAX)
@@ -79,7 +89,6 @@ pub async fn volunteer_points(
         lines.push(earned(a, &act, &rules));
     }
     let adjustments = store.all_of_type("points_adjustment", u32::MAX).await?;
-    let redemptions = store.all_of_type("redemption", u32::MAX).await?;
     let items = redemptions
         .iter()
         .filter(|r| r["volunteer_id"] == volunteer)
@@ -91,7 +100,7 @@ pub async fn volunteer_points(
         })
         .collect();
     Ok(VolunteerPoints {
-        ledger: ledger(volunteer, &lines, &adjustments, &redemptions),
+        ledger: ledger(volunteer, &lines, &adjustments, redemptions),
         titles,
         items,
     })
@@ -185,7 +194,10 @@ pub async fn redeem(
     // The stock first: an item that is gone is gone whoever asks.
     let redemptions = store.all_of_type("redemption", u32::MAX).await?;
     can_take(stock_left(&item, &redemptions), quantity)?;
-    let balance = volunteer_points(store, volunteer).await?.ledger.balance;
+    let balance = points_with(store, volunteer, &redemptions)
+        .await?
+        .ledger
+        .balance;
     can_redeem(balance, cost)?;
     let at = now();
     let fields = json!({"volunteer_id": volunteer, "item_id": item_id,

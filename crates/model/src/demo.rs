@@ -162,15 +162,28 @@ const HOUR: i64 = 3_600_000;
 const DAY: i64 = 24 * HOUR;
 
 /// The ids of the data set the demo button wrote before documents were marked (the
-/// default config: the same ids whatever the station and cadre).
-pub fn legacy_ids() -> &'static HashSet<String> {
-    static IDS: OnceLock<HashSet<String>> = OnceLock::new();
+/// default config: the same ids whatever the station and cadre), in the order written.
+fn legacy_order() -> &'static [String] {
+    static IDS: OnceLock<Vec<String>> = OnceLock::new();
     IDS.get_or_init(|| {
         generate(&DemoConfig::default())
             .iter()
             .filter_map(|d| d["_id"].as_str().map(str::to_owned))
             .collect()
     })
+}
+
+/// The ids of the data set the unmarked demo button wrote (see [`legacy_order`]).
+pub fn legacy_ids() -> &'static HashSet<String> {
+    static IDS: OnceLock<HashSet<String>> = OnceLock::new();
+    IDS.get_or_init(|| legacy_order().iter().cloned().collect())
+}
+
+/// The first documents the unmarked demo button wrote: its teams. It wrote the whole set
+/// in one transaction, so a store that holds none of these (live or deleted) holds none
+/// of the set, and the rest need not be looked for.
+pub fn legacy_sample() -> &'static [String] {
+    &legacy_order()[..TEAMS.len()]
 }
 
 /// Whether `doc` is demo data: it carries the marker, or its id is one the unmarked demo
@@ -411,6 +424,16 @@ mod tests {
         };
         let docs = generate(&old);
         assert_eq!(legacy_ids().len(), docs.len());
+        let teams: Vec<&str> = docs
+            .iter()
+            .filter(|d| d["type"] == "team")
+            .map(|d| d["_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            legacy_sample(),
+            teams.as_slice(),
+            "the sample is the teams, written first"
+        );
         for d in &docs {
             assert!(d.get(DEMO_MARKER).is_none());
             assert!(is_demo(d), "{}", d["_id"]);
