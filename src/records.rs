@@ -19,9 +19,10 @@ pub mod training;
 
 use crate::profile::Profile;
 use crate::store::{Relation, Store, StoreError};
-use model::concern::{is_pending, Step, StepError};
+use model::concern::{Step, StepError};
 use model::form::{ActivityForm, FormError};
 use model::id::{new_id, uuid_v7, DocType};
+use model::{Concern, ConcernStatus};
 use serde_json::{json, Value};
 
 /// Why an operation on a record failed.
@@ -67,14 +68,11 @@ pub fn now() -> String {
     model::time::rfc3339_cst(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
-/// The document `id`, or `None` when it is not on this phone (never found, or deleted);
-/// any other store failure is an error, so a screen can tell "not here" from "broken".
-pub async fn find(store: &Store, id: &str) -> Result<Option<Value>, StoreError> {
-    match store.get(id).await {
-        Ok(doc) => Ok(Some(doc)),
-        Err(StoreError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
+/// The record `id` as `T`, or `None` when it is not on this phone (never found, or
+/// deleted); any other store failure is an error, so a screen can tell "not here" from
+/// "broken", and a body without `T`'s shape is [`StoreError::Shape`].
+pub async fn find<T: model::Record>(store: &Store, id: &str) -> Result<Option<T>, StoreError> {
+    store.find_as(id).await
 }
 
 /// Today's date at UTC+8, `YYYY-MM-DD`.
@@ -166,17 +164,17 @@ pub async fn step_concern(store: &Store, id: &str, step: &Step) -> Result<(), Re
 }
 
 /// Concerns still to report back (open or dispatched), oldest first.
-pub async fn pending_concerns(store: &Store) -> Result<Vec<Value>, StoreError> {
+pub async fn pending_concerns(store: &Store) -> Result<Vec<Concern>, StoreError> {
     let mut all = Vec::new();
-    for status in ["open", "assigned"] {
+    for status in [ConcernStatus::Open, ConcernStatus::Assigned] {
         all.extend(
             store
-                .related(Relation::ConcernsByStatus, status, u32::MAX)
+                .related_as::<Concern>(Relation::ConcernsByStatus, status.as_str())
                 .await?,
         );
     }
-    all.retain(|c| is_pending(c["status"].as_str().unwrap_or_default()));
-    all.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
+    all.retain(Concern::is_pending);
+    all.sort_by(|a, b| a.meta.created_at.cmp(&b.meta.created_at));
     Ok(all)
 }
 

@@ -3,11 +3,11 @@
 //! the draft. While a keystroke is not yet in the draft, leaving the page asks first.
 //! A new 夜话 shows the concerns earlier forums left open (上次夜话遗留问题).
 
-use super::forums::kind_label;
 use crate::components::date_field::DateField;
 use crate::components::pending_concerns::PendingConcerns;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::{error_slot, said, Said, UserMessage};
 use crate::records::{draft_key, load_draft, save_activity, save_draft, today};
 use gloo_timers::future::TimeoutFuture;
@@ -135,7 +135,7 @@ pub fn ForumFormPage() -> impl IntoView {
                 <label>{t!(i18n, field_title)}<input name="title" prop:value=get(|f| f.title.clone()) on:input=set(|f, v| f.title = v)/></label>
                 <label>{t!(i18n, field_kind)}
                     <select name="kind" prop:value=get(|f| f.kind.clone()) on:change=set(|f, v| f.set_kind(&v))>
-                        {model::ActivityKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{kind_label(i18n, k.as_str())}</option> }).collect_view()}
+                        {model::ActivityKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{labels::kind(i18n, *k)}</option> }).collect_view()}
                     </select>
                 </label>
                 <label>{t!(i18n, field_date)}{when(FieldKind::Date, "date", |f| f.date.clone(), |f, v| f.date = v)}</label>

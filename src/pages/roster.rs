@@ -9,6 +9,7 @@ use crate::components::loaded::failure;
 use crate::components::qr_scanner::QrScanner;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::{error_slot, said, Said};
 use crate::records::people::{check_in, check_out, check_out_all, set_role, ROLES};
 use crate::records::RecordError;
@@ -217,7 +218,7 @@ fn RosterLine(
             view! {
                 <span class="since">{hm(a, "check_in")}</span>
                 <select class="role" data-testid="role" prop:value=role on:change=change>
-                    {ROLES.iter().map(|r| view! { <option value=*r>{move || role_label(i18n, r)}</option> }).collect_view()}
+                    {ROLES.iter().map(|r| view! { <option value=*r>{move || labels::role(i18n, r)}</option> }).collect_view()}
                 </select>
                 <button class="big out" data-testid="check-out" on:click=out>{t!(i18n, check_out)}</button>
             }
@@ -241,16 +242,4 @@ fn RosterLine(
             {action}
         </li>
     }
-}
-
-/// A role in the current language.
-pub fn role_label(i18n: leptos_i18n::I18nContext<Locale>, role: &str) -> String {
-    match role {
-        "speaker" => t_string!(i18n, role_speaker),
-        "service" => t_string!(i18n, role_service),
-        "organizer" => t_string!(i18n, role_organizer),
-        "performer" => t_string!(i18n, role_performer),
-        _ => t_string!(i18n, role_other),
-    }
-    .to_string()
 }

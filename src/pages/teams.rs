@@ -5,6 +5,7 @@
 
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::{error_slot, said, ErrorNote, Said};
 use crate::records::people::{save_team, team_rows, SPECIALTIES};
 use crate::records::today;
@@ -86,7 +87,7 @@ pub fn TeamsPage() -> impl IntoView {
                             <div class="row-title">{t["name"].as_str().unwrap_or_default().to_owned()}</div>
                             <button class="small" data-testid="team-edit" on:click=move |_| edit(team.clone())>{t!(i18n, edit)}</button>
                         </div>
-                        <div class="row-meta"><span class="tag">{move || specialty_label(i18n, &spec)}</span>" "
+                        <div class="row-meta"><span class="tag">{move || labels::specialty(i18n, &spec)}</span>" "
                             {t["leader"].as_str().unwrap_or_default().to_owned()}" · "{t!(i18n, members)}" "{row.members}" · "{t!(i18n, turnout)}" "{row.turnout}</div>
                         <div class="row-meta" data-testid="team-concerns">
                             {t!(i18n, team_dispatched)}" "{f.dispatched}" · "{t!(i18n, team_resolved)}" "{f.resolved}
@@ -103,7 +104,7 @@ pub fn TeamsPage() -> impl IntoView {
             <label>{t!(i18n, team_name)}<input name="team_name" bind:value=name/></label>
             <label>{t!(i18n, specialty)}
                 <select name="specialty" on:change=move |ev| specialty.set(event_target_value(&ev)) prop:value=move || specialty.get()>
-                    {SPECIALTIES.iter().map(|s| view! { <option value=*s>{move || specialty_label(i18n, s)}</option> }).collect_view()}
+                    {SPECIALTIES.iter().map(|s| view! { <option value=*s>{move || labels::specialty(i18n, s)}</option> }).collect_view()}
                 </select>
             </label>
             <label>{t!(i18n, leader)}<input name="leader" bind:value=leader/></label>
@@ -118,19 +119,4 @@ pub fn TeamsPage() -> impl IntoView {
             </div>
         </form>
     }
-}
-
-/// A team specialty in the current language.
-pub fn specialty_label(i18n: leptos_i18n::I18nContext<Locale>, s: &str) -> String {
-    match s {
-        "agritech" => t_string!(i18n, spec_agritech),
-        "medical" => t_string!(i18n, spec_medical),
-        "legal" => t_string!(i18n, spec_legal),
-        "arts" => t_string!(i18n, spec_arts),
-        "policy" => t_string!(i18n, spec_policy),
-        "sanitation" => t_string!(i18n, spec_sanitation),
-        "elderly" => t_string!(i18n, spec_elderly),
-        _ => t_string!(i18n, spec_other),
-    }
-    .to_string()
 }

@@ -308,6 +308,6 @@ pub async fn confirm_check_out(store: &Store, attendance_id: &str) -> Result<(),
 
 /// The name of team `team_id` (`None`: the team is not on this phone, or deleted).
 pub async fn team_name(store: &Store, team_id: &str) -> Result<Option<String>, StoreError> {
-    let team = super::find(store, team_id).await?;
-    Ok(team.and_then(|t| t["name"].as_str().map(str::to_owned)))
+    let team = super::find::<model::Team>(store, team_id).await?;
+    Ok(team.map(|t| t.name))
 }

@@ -6,6 +6,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod people;
+mod record;
+
+pub use people::{Team, Volunteer};
+pub use record::{Record, ShapeError};
+
 /// Fields every document carries (docs/design.md, "Everything is a CouchDB document").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Meta {
@@ -98,6 +104,50 @@ wire_enum!(
         Other = "other",
     }
 );
+
+// The Chinese labels, as the CSV tables for headquarters print them; the screens say the
+// same words through `locales/` (a test in tests/labels.rs keeps the two equal).
+impl ActivityKind {
+    /// The label in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::EveningForum => "夜话",
+            Self::PolicyTalk => "宣讲",
+            Self::Service => "志愿服务",
+            Self::Culture => "文体",
+            Self::Other => "其他",
+        }
+    }
+}
+
+impl ConcernStatus {
+    /// The label in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Open => "待派单",
+            Self::Assigned => "已派单",
+            Self::Resolved => "已办结",
+            Self::Rated => "已评价",
+        }
+    }
+}
+
+impl ConcernCategory {
+    /// The label in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Employment => "就业",
+            Self::Agritech => "农技",
+            Self::Medical => "医疗",
+            Self::Education => "教育",
+            Self::Elderly => "养老",
+            Self::Infrastructure => "基础设施",
+            Self::Dispute => "矛盾纠纷",
+            Self::Policy => "政策咨询",
+            Self::Other => "其他",
+        }
+    }
+}
 
 /// One segment of an activity's agenda.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -203,6 +253,40 @@ pub struct Concern {
     /// Fields this version does not know (and the later stages' fields).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl Concern {
+    fn stage(&self, key: &str) -> &str {
+        self.extra
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The team it was dispatched to: a `team:` id, or a name typed by an earlier build.
+    pub fn assigned_team(&self) -> &str {
+        self.stage("assigned_team")
+    }
+
+    /// The due date (`YYYY-MM-DD`) set at 派单, or empty.
+    pub fn due(&self) -> &str {
+        self.stage("due")
+    }
+
+    /// What was done (办结), or empty.
+    pub fn resolution(&self) -> &str {
+        self.stage("resolution")
+    }
+
+    /// The villager's rating (`satisfied`, …), or empty.
+    pub fn rating(&self) -> &str {
+        self.stage("rating")
+    }
+
+    /// The villager's comment with the rating, or empty.
+    pub fn rating_comment(&self) -> &str {
+        self.stage("rating_comment")
+    }
 }
 
 /// A volunteer's attendance at an activity.
