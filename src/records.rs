@@ -5,7 +5,8 @@
 //! Owns stamping documents (ids, `station`, times, `created_by`); the rules themselves live
 //! in `crates/model`. Must not render anything or hold UI state.
 //!
-//! [`people`]: teams, volunteers, attendance; [`exchange`]: export files, CSV tables and
+//! [`people`]: teams, volunteers, attendance; [`roster`]: one activity's 签到 list;
+//! [`exchange`]: export files, CSV tables and
 //! import for headquarters; [`dashboard`]: the 统计 figures through `model::rollup`;
 //! [`paper`]: the printed pages and the check of a scanned page.
 
@@ -14,6 +15,7 @@ pub mod exchange;
 pub mod paper;
 pub mod people;
 pub mod points;
+pub mod roster;
 pub mod surveys;
 pub mod training;
 

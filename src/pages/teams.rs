@@ -11,7 +11,7 @@ use crate::records::people::{save_team, team_rows, SPECIALTIES};
 use crate::records::today;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
+use model::Team;
 
 /// The teams screen.
 #[component]
@@ -30,12 +30,12 @@ pub fn TeamsPage() -> impl IntoView {
     );
     let error = RwSignal::new(None::<Said>);
     // The team being edited (`None`: the form adds a new one).
-    let editing = RwSignal::new(None::<Value>);
-    let edit = move |team: Value| {
-        name.set(team["name"].as_str().unwrap_or_default().to_owned());
-        specialty.set(team["specialty"].as_str().unwrap_or("other").to_owned());
-        leader.set(team["leader"].as_str().unwrap_or_default().to_owned());
-        editing.set(Some(team));
+    let editing = RwSignal::new(None::<String>);
+    let edit = move |team: Team| {
+        name.set(team.name);
+        specialty.set(team.specialty);
+        leader.set(team.leader);
+        editing.set(Some(team.meta.id));
     };
     let reset = move || {
         _ = name.try_set(String::new());
@@ -53,7 +53,7 @@ pub fn TeamsPage() -> impl IntoView {
             match save_team(
                 &store,
                 &profile,
-                editing.get_untracked(),
+                editing.get_untracked().as_deref(),
                 &name.get_untracked(),
                 &specialty.get_untracked(),
                 &leader.get_untracked(),
@@ -74,8 +74,8 @@ pub fn TeamsPage() -> impl IntoView {
         {move || data.get().and_then(Result::err).map(|error| view! { <ErrorNote error testid="teams-error"/> })}
         <ul class="doc-list" data-testid="team-list">
             {move || data.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|row| {
-                let t = row.doc;
-                let spec = t["specialty"].as_str().unwrap_or_default().to_owned();
+                let t = row.team;
+                let spec = t.specialty.clone();
                 let team = t.clone();
                 let f = row.figures;
                 let rating = f.rating_percent().map_or_else(|| "—".to_owned(), |p| format!("{p}%"));
@@ -84,11 +84,11 @@ pub fn TeamsPage() -> impl IntoView {
                     <li data-testid="team-row" data-dispatched=f.dispatched data-resolved=f.resolved
                         data-overdue=f.overdue data-rating=rating_attr>
                         <div class="title-row">
-                            <div class="row-title">{t["name"].as_str().unwrap_or_default().to_owned()}</div>
+                            <div class="row-title">{t.name.clone()}</div>
                             <button class="small" data-testid="team-edit" on:click=move |_| edit(team.clone())>{t!(i18n, edit)}</button>
                         </div>
                         <div class="row-meta"><span class="tag">{move || labels::specialty(i18n, &spec)}</span>" "
-                            {t["leader"].as_str().unwrap_or_default().to_owned()}" · "{t!(i18n, members)}" "{row.members}" · "{t!(i18n, turnout)}" "{row.turnout}</div>
+                            {t.leader.clone()}" · "{t!(i18n, members)}" "{row.members}" · "{t!(i18n, turnout)}" "{row.turnout}</div>
                         <div class="row-meta" data-testid="team-concerns">
                             {t!(i18n, team_dispatched)}" "{f.dispatched}" · "{t!(i18n, team_resolved)}" "{f.resolved}
                             {(f.overdue > 0).then(|| view! { " · "<span class="tag overdue">{t!(i18n, overdue)}" "{f.overdue}</span> })}

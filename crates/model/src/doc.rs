@@ -309,6 +309,16 @@ pub struct Attendance {
     pub extra: Map<String, Value>,
 }
 
+impl Attendance {
+    /// The volunteer's role at the activity (`service` when not given).
+    pub fn role(&self) -> &str {
+        match self.extra.get("role").and_then(Value::as_str) {
+            Some(r) if !r.is_empty() => r,
+            _ => "service",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
