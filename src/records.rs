@@ -112,6 +112,11 @@ pub async fn save_draft(store: &Store, key: &str, form: &ActivityForm) -> Result
     store.put_local(key, form).await
 }
 
+/// The stored activity `id` as its form holds it, for editing.
+pub async fn activity_form(store: &Store, id: &str) -> Result<ActivityForm, StoreError> {
+    Ok(ActivityForm::from_doc(&store.get(id).await?))
+}
+
 /// Saves the form as a new revision of its activity (or a new activity) and drops the
 /// draft. Returns the activity's id.
 pub async fn save_activity(

@@ -9,7 +9,8 @@ use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::labels;
 use crate::message::{error_slot, said, Said, UserMessage};
-use crate::records::{draft_key, load_draft, save_activity, save_draft, today};
+use crate::records::people::{team_choices, volunteer_choices};
+use crate::records::{activity_form, draft_key, load_draft, save_activity, save_draft, today};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -36,8 +37,8 @@ pub fn ForumFormPage() -> impl IntoView {
         spawn_local(async move {
             let initial = match (load_draft(&store, &key).await, &id) {
                 (Ok(Some(draft)), _) => draft,
-                (_, Some(id)) => match store.get(id).await {
-                    Ok(doc) => ActivityForm::from_doc(&doc),
+                (_, Some(id)) => match activity_form(&store, id).await {
+                    Ok(form) => form,
                     Err(e) => {
                         _ = error.try_set(Some(said(e)));
                         return;
@@ -222,21 +223,12 @@ fn SpeakerList() -> impl IntoView {
     let names = LocalResource::new(move || {
         let store = ctx.store();
         async move {
-            let mut names = Vec::new();
-            for t in ["volunteer", "team"] {
-                let q = crate::store::PageQuery {
-                    doc_type: t.into(),
-                    newest_first: false,
-                    after: None,
-                    limit: 300,
-                };
-                if let Ok(page) = store.page(&q).await {
-                    names.extend(
-                        page.docs
-                            .iter()
-                            .filter_map(|d| d["name"].as_str().map(str::to_owned)),
-                    );
-                }
+            let mut names: Vec<String> = Vec::new();
+            if let Ok(v) = volunteer_choices(&store).await {
+                names.extend(v.into_iter().map(|c| c.name));
+            }
+            if let Ok(t) = team_choices(&store).await {
+                names.extend(t.into_iter().map(|c| c.name));
             }
             crate::collate::sort_by_name(&mut names, |n| n.as_str());
             names

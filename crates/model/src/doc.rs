@@ -8,9 +8,11 @@ use serde_json::{Map, Value};
 
 mod people;
 mod record;
+mod shop;
 
 pub use people::{Team, Volunteer};
 pub use record::{Record, ShapeError};
+pub use shop::ShopItem;
 
 /// Fields every document carries (docs/design.md, "Everything is a CouchDB document").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -31,7 +31,7 @@ pub mod validate;
 
 pub use doc::{
     Activity, ActivityKind, Attendance, Concern, ConcernCategory, ConcernStatus, Meta, Record,
-    Segment, ShapeError, Team, Volunteer,
+    Segment, ShapeError, ShopItem, Team, Volunteer,
 };
 pub use id::{DocType, IdError};
 pub use validate::ValidationError;

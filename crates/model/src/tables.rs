@@ -29,19 +29,19 @@ fn local(t: &str) -> String {
     }
 }
 
-fn kind_zh<'a>(k: &'a str) -> &'a str {
+fn kind_zh(k: &str) -> &str {
     ActivityKind::parse(k).map_or(k, |v| v.zh())
 }
 
-fn status_zh<'a>(st: &'a str) -> &'a str {
+fn status_zh(st: &str) -> &str {
     ConcernStatus::parse(st).map_or(st, |v| v.zh())
 }
 
-fn category_zh<'a>(c: &'a str) -> &'a str {
+fn category_zh(c: &str) -> &str {
     ConcernCategory::parse(c).map_or(c, |v| v.zh())
 }
 
-fn rating_zh<'a>(r: &'a str) -> &'a str {
+fn rating_zh(r: &str) -> &str {
     Rating::parse(r).map_or(r, |v| v.zh())
 }
 

@@ -4,6 +4,7 @@
 //! [`ShapeError`] naming the document and the field, never a blank on a screen.
 
 use super::people::{Team, Volunteer};
+use super::shop::ShopItem;
 use super::{Activity, Attendance, Concern};
 use crate::id::DocType;
 use crate::survey::{Response, Survey};
@@ -62,6 +63,7 @@ record_with_meta!(
     Attendance => Attendance,
     Team => Team,
     Volunteer => Volunteer,
+    ShopItem => ShopItem,
 );
 
 macro_rules! record_with_extra_id {
