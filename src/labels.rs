@@ -1,5 +1,5 @@
 //! The words for the model's wire values in the current language: activity kinds, concern
-//! statuses, categories and ratings, attendance roles and team specialties. Every screen
+//! statuses, categories and ratings, survey statuses, attendance roles and team specialties. Every screen
 //! and printed page labels these through here, with matches the compiler checks are
 //! complete; the Chinese words equal the CSV tables' (`model`'s `zh()`), which
 //! `tests/labels.rs` checks against `locales/zh-CN.json`. Owns no state.
@@ -7,6 +7,7 @@
 use crate::i18n::*;
 use leptos_i18n::I18nContext;
 use model::concern::Rating;
+use model::survey::Status as SurveyStatus;
 use model::{ActivityKind, ConcernCategory, ConcernStatus};
 
 type I18n = I18nContext<Locale>;
@@ -80,6 +81,15 @@ pub fn rating(i18n: I18n, r: Rating) -> &'static str {
 /// A rating given by its wire name (empty when not rated).
 pub fn rating_text(i18n: I18n, wire: &str) -> &'static str {
     Rating::parse(wire).map_or("", |r| rating(i18n, r))
+}
+
+/// A survey's status.
+pub fn survey_status(i18n: I18n, s: SurveyStatus) -> &'static str {
+    match s {
+        SurveyStatus::Draft => t_string!(i18n, sv_status_draft),
+        SurveyStatus::Open => t_string!(i18n, sv_status_open),
+        SurveyStatus::Closed => t_string!(i18n, sv_status_closed),
+    }
 }
 
 /// A volunteer's role at an activity (`records::people::ROLES`; unknown reads as 其他).

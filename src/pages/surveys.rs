@@ -5,6 +5,7 @@
 use super::doc_list::DocList;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::{error_slot, said, Said};
 use crate::records::surveys;
 use leptos::prelude::*;
@@ -12,7 +13,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use model::survey::templates::Template;
-use model::survey::{Status, Survey};
+use model::survey::Survey;
 use model::Record;
 
 /// The survey list screen.
@@ -59,17 +60,8 @@ fn survey_row(survey: &Survey) -> AnyView {
     view! {
         <A href=href attr:class="row-link">
             <div class="row-title">{title}</div>
-            <div class="row-meta"><span class=format!("badge status-{}", status.as_str())>{status_text(status)}</span>" · "{questions}" "{t!(use_i18n(), sv_questions)}</div>
+            <div class="row-meta"><span class=format!("badge status-{}", status.as_str())>{labels::survey_status(use_i18n(), status)}</span>" · "{questions}" "{t!(use_i18n(), sv_questions)}</div>
         </A>
     }
     .into_any()
-}
-
-fn status_text(status: Status) -> AnyView {
-    let i18n = use_i18n();
-    match status {
-        Status::Open => t!(i18n, sv_status_open).into_any(),
-        Status::Closed => t!(i18n, sv_status_closed).into_any(),
-        Status::Draft => t!(i18n, sv_status_draft).into_any(),
-    }
 }
