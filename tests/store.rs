@@ -685,3 +685,35 @@ async fn random_batches_match_the_native_revision_records() {
         "tombstones were made"
     );
 }
+
+/// Screens get typed records: a list leaves out (and keeps stored) a body without its
+/// type's shape, a read by id says which document it is, and a missing one is `None`.
+#[wasm_bindgen_test]
+async fn typed_reads_hand_out_model_records_and_name_an_odd_body() {
+    let store = fresh("t_typed").await;
+    let mut good = activity(1);
+    good["end"] = json!("2026-01-01T21:00:00+08:00");
+    store.put(good).await.unwrap();
+    // Written by another tool through the hub: no `kind`.
+    store
+        .put(json!({"_id": "activity:odd", "type": "activity", "title": "无类型"}))
+        .await
+        .unwrap();
+    let all = store.all_as::<model::Activity>().await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].kind, model::ActivityKind::EveningForum);
+    assert_eq!(all[0].title, "第1场夜话：生猪养殖技术");
+    assert_eq!(all[0].villagers_present, 1);
+    match store.find_as::<model::Activity>("activity:odd").await {
+        Err(StoreError::Shape(e)) => {
+            assert_eq!((e.id.as_str(), e.doc_type), ("activity:odd", "activity"));
+            assert!(e.reason.contains("kind"), "{}", e.reason);
+        }
+        other => panic!("expected a shape error, got {other:?}"),
+    }
+    assert_eq!(store.get("activity:odd").await.unwrap()["title"], "无类型");
+    assert_eq!(
+        store.find_as::<model::Activity>("activity:none").await,
+        Ok(None)
+    );
+}

@@ -3,11 +3,10 @@
 //! shown, never an empty board.
 
 use crate::components::concern_card::ConcernCard;
-use crate::components::loaded::{empty, rows};
+use crate::components::loaded::{empty, failure, rows};
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::labels;
-use crate::message::ErrorNote;
 use crate::store::{decode_all, Relation, StoreError};
 use leptos::prelude::*;
 use model::{Concern, ConcernStatus};
@@ -46,7 +45,7 @@ pub fn ConcernsPage() -> impl IntoView {
                 }
             }).collect_view()}
         </div>
-        {move || list.get().and_then(Result::err).map(|error| view! { <ErrorNote error testid="concerns-error"/> })}
+        {failure(list)}
         <div data-testid="concern-board">
             <For each=move || rows(list) key=|c| (c.meta.id.clone(), c.meta.rev.clone()) let:c>
                 <ConcernCard concern=c/>

@@ -3,10 +3,11 @@
 //! and a form to add one (name, specialty, leader) or edit one (编辑 fills the same form).
 //! Reads through `records::people`; a store failure is shown, never an empty list.
 
+use crate::components::loaded::failure;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::labels;
-use crate::message::{error_slot, said, ErrorNote, Said};
+use crate::message::{error_slot, said, Said};
 use crate::records::people::{save_team, team_rows, SPECIALTIES};
 use crate::records::today;
 use leptos::prelude::*;
@@ -71,7 +72,7 @@ pub fn TeamsPage() -> impl IntoView {
     };
     view! {
         <h2>{t!(i18n, teams_title)}</h2>
-        {move || data.get().and_then(Result::err).map(|error| view! { <ErrorNote error testid="teams-error"/> })}
+        {failure(data)}
         <ul class="doc-list" data-testid="team-list">
             {move || data.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|row| {
                 let t = row.team;

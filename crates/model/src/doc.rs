@@ -15,6 +15,7 @@ pub use record::{Record, ShapeError};
 pub use shop::ShopItem;
 
 /// Fields every document carries (docs/design.md, "Everything is a CouchDB document").
+/// `validate` requires them; a view of a body from elsewhere reads a missing one as empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Meta {
     /// `<type>:<uuid v7>`.
@@ -24,13 +25,16 @@ pub struct Meta {
     #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
     pub rev: Option<String>,
     /// The document type (`activity`, …).
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default)]
     pub doc_type: String,
     /// The station code the document belongs to.
+    #[serde(default)]
     pub station: String,
     /// RFC 3339, UTC+8.
+    #[serde(default)]
     pub created_at: String,
     /// RFC 3339, UTC+8.
+    #[serde(default)]
     pub updated_at: String,
     /// The cadre who created it.
     #[serde(default)]
@@ -206,7 +210,8 @@ pub struct Activity {
     pub meta: Meta,
     /// What kind.
     pub kind: ActivityKind,
-    /// Title.
+    /// Title (required by `validate`; a view of a foreign body reads a missing one as empty).
+    #[serde(default)]
     pub title: String,
     /// Where, e.g. 村文化广场.
     #[serde(default)]
@@ -214,9 +219,11 @@ pub struct Activity {
     /// Who hosted.
     #[serde(default)]
     pub host: String,
-    /// RFC 3339, UTC+8.
+    /// RFC 3339, UTC+8 (required by `validate`).
+    #[serde(default)]
     pub start: String,
-    /// RFC 3339, UTC+8; not before `start`.
+    /// RFC 3339, UTC+8; not before `start` (required by `validate`).
+    #[serde(default)]
     pub end: String,
     /// Villagers present (人数).
     #[serde(default)]
@@ -241,9 +248,11 @@ pub struct Concern {
     /// Common fields.
     #[serde(flatten)]
     pub meta: Meta,
-    /// The activity it was raised at.
+    /// The activity it was raised at (required by `validate`).
+    #[serde(default)]
     pub activity_id: String,
-    /// What the villager asked for.
+    /// What the villager asked for (required by `validate`).
+    #[serde(default)]
     pub text: String,
     /// Category.
     pub category: ConcernCategory,
