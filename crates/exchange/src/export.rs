@@ -51,6 +51,7 @@ impl Filter {
             | DocType::PointsRules
             | DocType::ShopItem => return true,
             DocType::PointsAdjustment | DocType::Redemption => &["at"],
+            DocType::Photo => &["taken_at"],
             DocType::Activity => &["start"],
             DocType::Attendance => &["check_in"],
             DocType::Response => &["collected_at"],
