@@ -44,9 +44,16 @@ pub enum DocError {
     /// The body nests objects and arrays deeper than [`MAX_DEPTH`].
     #[error("document nests deeper than {MAX_DEPTH} levels")]
     TooDeep,
-    /// `_attachments` is malformed, or a stub names an attachment that is not there.
+    /// `_attachments` is malformed, or a stub names an attachment that is not there
+    /// (boxed: it names the attachment and two digests, and every `Result` carries it).
     #[error("{0}")]
-    Attachment(#[from] AttachmentError),
+    Attachment(Box<AttachmentError>),
+}
+
+impl From<AttachmentError> for DocError {
+    fn from(e: AttachmentError) -> Self {
+        DocError::Attachment(Box::new(e))
+    }
 }
 
 /// The deepest nesting of objects and arrays a document body may have. Far beyond any

@@ -75,7 +75,7 @@ fn a_wrong_digest_or_length_is_refused() {
     let raw = with_data("photo:1", None, "image.jpg", b"abc");
     assert_eq!(
         rec.update(raw),
-        Err(DocError::Attachment(AttachmentError::BytesInline(
+        Err(DocError::from(AttachmentError::BytesInline(
             "image.jpg".into()
         )))
     );
@@ -114,7 +114,7 @@ fn a_stub_keeps_the_earlier_bytes_and_revpos_through_edits() {
         "_attachments": {"image.jpg": {"stub": true}}}));
     assert_eq!(
         bad,
-        Err(DocError::Attachment(AttachmentError::MissingStub(
+        Err(DocError::from(AttachmentError::MissingStub(
             "image.jpg".into()
         )))
     );
@@ -173,17 +173,14 @@ fn replicated_stubs_merge_and_branch() {
         "_attachments": {"x.jpg": {"stub": true}}}));
     assert_eq!(
         refused,
-        Err(DocError::Attachment(AttachmentError::MissingStub(
-            "x.jpg".into()
-        )))
+        Err(DocError::from(AttachmentError::MissingStub("x.jpg".into())))
     );
     // A revpos past the revision's generation is malformed.
     let late = empty.put_replicated(json!({"_id": "photo:2", "_rev": "1-abc",
         "_attachments": {"x.jpg": {"stub": true, "digest": digest(b""), "length": 0, "revpos": 2}}}));
-    assert!(matches!(
-        late,
-        Err(DocError::Attachment(AttachmentError::Malformed(..)))
-    ));
+    assert!(
+        matches!(late, Err(DocError::Attachment(e)) if matches!(*e, AttachmentError::Malformed(..)))
+    );
     assert!(empty.tree.is_empty());
 }
 
