@@ -193,6 +193,41 @@ impl TestHub {
         }
     }
 
+    /// Sends a binary body as user `user` with `headers`; the status, the headers and the
+    /// body's bytes.
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        user: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, Vec<(String, String)>, Vec<u8>) {
+        let mut b = ureq::http::Request::builder()
+            .method(method)
+            .uri(format!("{}{}", self.base, path))
+            .header("Authorization", basic(user));
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        let mut res = self
+            .agent
+            .run(b.body(body.to_vec()).unwrap())
+            .expect("request");
+        let headers = res
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
+            .collect();
+        let bytes = res
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .unwrap_or_default();
+        (res.status().as_u16(), headers, bytes)
+    }
+
     pub fn get(&self, path: &str, user: &str) -> Res {
         self.req("GET", path, Some(&basic(user)), None)
     }
