@@ -6,7 +6,7 @@
 //! report; validation and merging belong to crates/exchange and crates/couch.
 
 use crate::admin::station_db;
-use crate::couch::attachments::take_inline;
+use crate::couch::attachments::{take_inline, Blobs};
 use crate::couch::error::CouchError;
 use crate::couch::writes::replicate;
 use crate::store::docs as q;
@@ -114,17 +114,22 @@ fn merge(
         station: station.to_owned(),
     })?;
     let mut before: BTreeMap<String, Option<DocRecord>> = BTreeMap::new();
-    for mut doc in docs {
+    let failed = |source| ImportCmdError::Merge {
+        path: path.to_owned(),
+        source,
+    };
+    // Every attachment's bytes first (`exchange::parse` checked each digest and length):
+    // a stub may come before the entry that carries its bytes.
+    let mut docs = docs;
+    let mut carried = Blobs::new();
+    for doc in &mut docs {
+        carried.extend(take_inline(doc, usize::MAX).map_err(failed)?);
+    }
+    for doc in docs {
         let id = doc["_id"].as_str().unwrap_or_default().to_owned();
         if !before.contains_key(&id) {
             before.insert(id.clone(), q::doc_load(tx, &db, &id)?);
         }
-        let failed = |source| ImportCmdError::Merge {
-            path: path.to_owned(),
-            source,
-        };
-        // `exchange::parse` checked every attachment's digest and length already.
-        let carried = take_inline(&mut doc, usize::MAX).map_err(failed)?;
         replicate(tx, &mut db, doc, &carried).map_err(failed)?;
     }
     let mut report = ImportReport::default();

@@ -424,3 +424,49 @@ fn check_finds_a_corrupted_blob() {
         "{problems:?}"
     );
 }
+
+#[test]
+fn importing_a_file_with_photos_checks_every_digest_first_and_twice_changes_nothing() {
+    let h = start();
+    let (image, thumb) = (jpeg(11, 30_000), jpeg(12, 2_000));
+    let hash = "d".repeat(32);
+    let photo = |image_data: &str| {
+        json!({"_id": PHOTO, "_rev": format!("1-{hash}"), "_revisions": {"start": 1, "ids": [hash]},
+            "type": "photo", "station": "330101", "activity_id": "activity:0190a0b0-0000-7000-8000-000000000001",
+            "taken_at": "2026-11-18T19:40:00+08:00", "created_at": "2026-11-18T20:00:00+08:00",
+            "updated_at": "2026-11-18T20:00:00+08:00", "_attachments": {
+                "image.jpg": {"content_type": "image/jpeg", "digest": digest(&image), "length": image.len(),
+                              "revpos": 1, "data": image_data},
+                "thumb.jpg": {"content_type": "image/jpeg", "digest": digest(&thumb), "length": thumb.len(),
+                              "revpos": 1, "data": encode(&thumb)}}})
+    };
+    let file = |doc: Value| {
+        json!({"format": "yehua-export", "version": 1, "exported_at": "2026-11-20T21:00:00+08:00",
+            "app_version": "0.1.0", "station": "330101", "range": {"from": null, "until": null},
+            "types": ["photo"], "docs": [doc]})
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.json");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&good, file(photo(&encode(&image))).to_string()).unwrap();
+    std::fs::write(&bad, file(photo(&encode(&image[1..]))).to_string()).unwrap();
+    // A corrupted file beside a good one: refused before either is written.
+    let refused = hub::import::import_files(&h.hub.store, &[good.clone(), bad]).unwrap_err();
+    assert!(refused.to_string().contains("attachment"), "{refused}");
+    assert_eq!(blob_rows(&h), 0);
+    let reports = hub::import::import_files(&h.hub.store, std::slice::from_ref(&good)).unwrap();
+    assert_eq!(reports[0].report.new, 1);
+    assert_eq!(blob_rows(&h), 2);
+    let (_, _, bytes) = h.raw(
+        "GET",
+        &format!("{}/{PHOTO}/image.jpg", db("330101")),
+        "a",
+        &[],
+        b"",
+    );
+    assert_eq!(bytes, image);
+    let again = hub::import::import_files(&h.hub.store, &[good]).unwrap();
+    assert_eq!((again[0].report.unchanged, again[0].report.new), (1, 0));
+    assert_eq!(blob_rows(&h), 2);
+    assert_eq!(h.hub.store.integrity_check().unwrap(), Ok(()));
+}
