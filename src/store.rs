@@ -17,12 +17,14 @@ mod query;
 mod remove;
 mod scan;
 mod schema;
+mod typed;
 
 pub use conflicts::Conflicted;
 pub use error::StoreError;
 pub use query::{Page, PageCursor, PageQuery, Relation};
 pub use remove::Removed;
 pub use schema::{DB_NAME, SCHEMA_VERSION};
+pub use typed::{decode_all, Records};
 
 use indexed_db_futures::database::Database;
 
