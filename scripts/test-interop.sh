@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Interop test: PouchDB (memory adapter) replicates 10,000 documents to the hub and back,
-# and the same test runs against pouchdb-server as a reference implementation.
+# Interop tests (every *.test.mjs in tests/interop/): PouchDB (memory adapter) replicates
+# 10,000 documents, and 200 documents with attachments (a station of their own), to the hub
+# and back; the same tests run against pouchdb-server as a reference implementation.
 # Usage: scripts/test-interop.sh [HUB_BINARY]   (default target/debug/yehua-hub)
 # Everything listens on 127.0.0.1 at free ports, with data in a temporary folder.
 set -euo pipefail
@@ -15,6 +16,9 @@ USER_NAME=interop
 PASS="interop-$RANDOM-$RANDOM"
 "$HUB" station add "$STATION" --name "互操作测试站" --level village --data "$TMP/hub" >/dev/null
 echo "$PASS" | "$HUB" user add "$USER_NAME" --station "$STATION" --data "$TMP/hub" >/dev/null
+ATT_STATION=990002
+"$HUB" station add "$ATT_STATION" --name "附件互操作测试站" --level village --data "$TMP/hub" >/dev/null
+echo "$PASS" | "$HUB" user add "${USER_NAME}-att" --station "$ATT_STATION" --data "$TMP/hub" >/dev/null
 mkdir -p "$TMP/app" && echo '<!doctype html><title>interop</title>' > "$TMP/app/index.html"
 HUB_PORT="$(free_port)"
 "$HUB" serve --data "$TMP/hub" --listen "127.0.0.1:$HUB_PORT" --app "$TMP/app" >"$TMP/hub.log" 2>&1 &
@@ -27,4 +31,7 @@ export INTEROP_HUB_URL="http://127.0.0.1:$HUB_PORT/couch/station_$STATION"
 export INTEROP_HUB_USER="$USER_NAME"
 export INTEROP_HUB_PASS="$PASS"
 export INTEROP_POUCHDB_SERVER_URL="http://127.0.0.1:$PS_PORT/interop"
-node --test --test-concurrency=1 tests/interop/
+export INTEROP_HUB_ATT_URL="http://127.0.0.1:$HUB_PORT/couch/station_$ATT_STATION"
+export INTEROP_HUB_ATT_USER="${USER_NAME}-att"
+export INTEROP_POUCHDB_SERVER_ATT_URL="http://127.0.0.1:$PS_PORT/interop-att"
+node --test --test-concurrency=1 ${INTEROP_FILES:-tests/interop/}

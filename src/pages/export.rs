@@ -124,6 +124,7 @@ pub fn ExportPage() -> impl IntoView {
         DocType::PointsAdjustment => t_string!(i18n, x_type_points_adjustment),
         DocType::ShopItem => t_string!(i18n, x_type_shop_item),
         DocType::Redemption => t_string!(i18n, x_type_redemption),
+        DocType::Photo => t_string!(i18n, x_type_photo),
     };
     let csv_label = move |t: Table| match t {
         Table::Activities => t_string!(i18n, x_csv_activities),

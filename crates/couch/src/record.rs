@@ -2,7 +2,8 @@
 //! (`new_edits: true`) and replicated revisions (`new_edits: false`) both land here,
 //! so the client store, the hub and the export importer share one set of rules.
 
-use crate::rev::{new_rev, RevId, RevParseError};
+use crate::attachment::{self, AttachmentError, Attachments};
+use crate::rev::{new_rev_with, RevId, RevParseError};
 use crate::tree::{Leaf, RevTree, DEFAULT_REVS_LIMIT};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -43,6 +44,16 @@ pub enum DocError {
     /// The body nests objects and arrays deeper than [`MAX_DEPTH`].
     #[error("document nests deeper than {MAX_DEPTH} levels")]
     TooDeep,
+    /// `_attachments` is malformed, or a stub names an attachment that is not there
+    /// (boxed: it names the attachment and two digests, and every `Result` carries it).
+    #[error("{0}")]
+    Attachment(Box<AttachmentError>),
+}
+
+impl From<AttachmentError> for DocError {
+    fn from(e: AttachmentError) -> Self {
+        DocError::Attachment(Box::new(e))
+    }
 }
 
 /// The deepest nesting of objects and arrays a document body may have. Far beyond any
@@ -117,6 +128,11 @@ pub struct DocRecord {
     pub tree: RevTree,
     /// The body of every leaf, keyed by revision string, without metadata fields.
     pub bodies: BTreeMap<String, Value>,
+    /// The attachment stubs of every leaf that has attachments, keyed like `bodies`
+    /// (absent from the JSON of a record without any, so such records read and write
+    /// exactly as before attachments existed).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attachments: BTreeMap<String, Attachments>,
 }
 
 impl DocRecord {
@@ -126,6 +142,7 @@ impl DocRecord {
             id,
             tree: RevTree::new(),
             bodies: BTreeMap::new(),
+            attachments: BTreeMap::new(),
         }
     }
 
@@ -133,8 +150,12 @@ impl DocRecord {
     ///
     /// `_rev` must name a current leaf; without `_rev` the document must be new or its
     /// winner deleted (re-creation). Same edit, same revision (see [`new_rev`]).
+    ///
+    /// Attachments (bytes taken out first, see [`attachment::take_inline`]): a `stub`
+    /// entry keeps the parent's attachment of that name, new bytes get the new
+    /// generation as `revpos`, and an attachment left out is dropped, as in CouchDB.
     pub fn update(&mut self, doc: Value) -> Result<RevId, DocError> {
-        let (body, deleted) = self.split(doc.clone())?;
+        let (body, deleted, raw_atts) = self.split(doc.clone())?;
         let parent = match doc.get("_rev") {
             Some(Value::String(s)) => {
                 let rev: RevId = s.parse()?;
@@ -150,10 +171,18 @@ impl DocRecord {
             },
             Some(_) => return Err(DocError::BadRevisions("_rev must be a string".into())),
         };
-        let rev = new_rev(parent.as_ref(), &body, deleted);
+        let pos = parent.as_ref().map_or(1, |p| p.pos + 1);
+        let known = parent
+            .as_ref()
+            .and_then(|p| self.attachments.get(&p.to_string()))
+            .cloned()
+            .unwrap_or_default();
+        let atts = attachment::resolve(raw_atts.as_ref(), &known, pos, false)?;
+        let rev = new_rev_with(parent.as_ref(), &body, deleted, &atts);
         let mut path = vec![rev.clone()];
         path.extend(parent);
         self.tree.merge(&path, deleted);
+        self.set_attachments(&rev, atts);
         self.bodies.insert(rev.to_string(), body);
         self.finish();
         Ok(rev)
@@ -204,12 +233,16 @@ impl DocRecord {
                 path
             }
         };
-        let (body, deleted) = self.split(doc)?;
+        let (body, deleted, raw_atts) = self.split(doc)?;
         if self.tree.contains(&rev) {
             return Ok(MergeOutcome::AlreadyPresent);
         }
-        let extends = path[1..].iter().any(|r| self.tree.is_leaf(r)) || self.tree.is_empty();
+        let parent_leaf = path[1..].iter().find(|r| self.tree.is_leaf(r));
+        let known = self.known_attachments(parent_leaf);
+        let atts = attachment::resolve(raw_atts.as_ref(), &known, rev.pos, true)?;
+        let extends = parent_leaf.is_some() || self.tree.is_empty();
         self.tree.merge(&path, deleted);
+        self.set_attachments(&rev, atts);
         self.bodies.insert(rev.to_string(), body);
         Ok(if extends {
             MergeOutcome::Extended
@@ -242,7 +275,49 @@ impl DocRecord {
         if let Value::Object(fields) = body {
             out.extend(fields.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
+        if let Some(atts) = self.attachments.get(&rev.to_string()) {
+            out.insert("_attachments".into(), attachment::to_json(atts));
+        }
         Some(Value::Object(out))
+    }
+
+    /// The attachment stubs of the leaf `rev` (empty if it has none or is not a leaf).
+    pub fn attachments_at(&self, rev: &RevId) -> Attachments {
+        self.attachments
+            .get(&rev.to_string())
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Every digest a leaf of this record refers to: the bytes a store must hold for it.
+    pub fn digests(&self) -> std::collections::BTreeSet<&str> {
+        self.attachments
+            .values()
+            .flat_map(|atts| atts.values().map(|s| s.digest.as_str()))
+            .collect()
+    }
+
+    /// The stubs a replicated revision's `stub` entries may refer to: those of the leaf it
+    /// extends, else those of every leaf (the first of each name, in revision order).
+    fn known_attachments(&self, parent_leaf: Option<&RevId>) -> Attachments {
+        if let Some(atts) = parent_leaf.and_then(|p| self.attachments.get(&p.to_string())) {
+            return atts.clone();
+        }
+        let mut known = Attachments::new();
+        for atts in self.attachments.values() {
+            for (name, stub) in atts {
+                known.entry(name.clone()).or_insert_with(|| stub.clone());
+            }
+        }
+        known
+    }
+
+    fn set_attachments(&mut self, rev: &RevId, atts: Attachments) {
+        if atts.is_empty() {
+            self.attachments.remove(&rev.to_string());
+        } else {
+            self.attachments.insert(rev.to_string(), atts);
+        }
     }
 
     /// The leaf `rev` with its `_revisions` ancestry — what replication sends.
@@ -272,7 +347,8 @@ impl DocRecord {
         self.tree.winner().map(|w| w.rev)
     }
 
-    fn split(&self, doc: Value) -> Result<(Value, bool), DocError> {
+    /// The body without metadata, whether it is a tombstone, and its `_attachments`.
+    fn split(&self, doc: Value) -> Result<(Value, bool, Option<Value>), DocError> {
         let Value::Object(mut map) = doc else {
             return Err(DocError::NotAnObject);
         };
@@ -293,8 +369,9 @@ impl DocRecord {
             return Err(DocError::TooDeep);
         }
         let deleted = map.get("_deleted") == Some(&Value::Bool(true));
+        let atts = map.remove("_attachments");
         map.retain(|k, _| !k.starts_with('_'));
-        Ok((Value::Object(map), deleted))
+        Ok((Value::Object(map), deleted, atts))
     }
 
     fn finish(&mut self) {
@@ -310,6 +387,7 @@ impl DocRecord {
             .map(|l| l.rev.to_string())
             .collect();
         self.bodies.retain(|rev, _| leaves.contains(rev));
+        self.attachments.retain(|rev, _| leaves.contains(rev));
     }
 }
 

@@ -10,9 +10,10 @@ use crate::rev::RevId;
 use serde_json::{Map, Value};
 
 /// Metadata fields a document body may carry; any other `_` field is refused.
-pub const META_FIELDS: [&str; 6] = [
+pub const META_FIELDS: [&str; 7] = [
     "_id",
     "_rev",
+    "_attachments",
     "_deleted",
     "_revisions",
     "_conflicts",

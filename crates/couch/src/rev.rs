@@ -1,5 +1,6 @@
 //! Revision ids (`N-hash`) and the deterministic hash of a new revision.
 
+use crate::attachment::Attachments;
 use crate::canonical::canonical_json;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -106,6 +107,18 @@ impl<'de> Deserialize<'de> for RevId {
 /// of `body` (whose `_`-prefixed metadata fields are ignored), so the same edit made on
 /// two phones yields the same revision and they converge instead of conflicting.
 pub fn new_rev(parent: Option<&RevId>, body: &Value, deleted: bool) -> RevId {
+    new_rev_with(parent, body, deleted, &Attachments::new())
+}
+
+/// [`new_rev`] of a revision with attachments: their names and digests count too (as in
+/// CouchDB), so two photos with the same fields get different revisions. Without
+/// attachments it is exactly [`new_rev`].
+pub fn new_rev_with(
+    parent: Option<&RevId>,
+    body: &Value,
+    deleted: bool,
+    atts: &Attachments,
+) -> RevId {
     let mut clean = body.clone();
     if let Value::Object(map) = &mut clean {
         map.retain(|k, _| !k.starts_with('_'));
@@ -114,6 +127,12 @@ pub fn new_rev(parent: Option<&RevId>, body: &Value, deleted: bool) -> RevId {
     md5.update(parent.map(|p| p.to_string()).unwrap_or_default().as_bytes());
     md5.update([0, u8::from(deleted), 0]);
     md5.update(canonical_json(&clean).as_bytes());
+    for (name, stub) in atts {
+        md5.update([0]);
+        md5.update(name.as_bytes());
+        md5.update([0]);
+        md5.update(stub.digest.as_bytes());
+    }
     let hash: String = md5.finalize().iter().map(|b| format!("{b:02x}")).collect();
     RevId::new(parent.map_or(1, |p| p.pos + 1), hash)
 }

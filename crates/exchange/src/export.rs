@@ -14,6 +14,10 @@
 //! tombstone), since a deletion must reach headquarters. A record is exported when any of
 //! its leaves is chosen, and then with every leaf, so conflicts travel too. Records of
 //! another station are left out (the importer would refuse them).
+//!
+//! Attachments: [`build`] writes each leaf's stubs; [`inline_attachments`] then puts the
+//! bytes in as CouchDB's `data` (含照片), each digest once. A file whose stubs have no
+//! bytes anywhere in it is refused by the importer.
 
 use crate::file::{ExportFile, Range, FORMAT, VERSION};
 use couch::DocRecord;
@@ -51,6 +55,7 @@ impl Filter {
             | DocType::PointsRules
             | DocType::ShopItem => return true,
             DocType::PointsAdjustment | DocType::Redemption => &["at"],
+            DocType::Photo => &["taken_at"],
             DocType::Activity => &["start"],
             DocType::Attendance => &["check_in"],
             DocType::Response => &["collected_at"],
@@ -119,6 +124,49 @@ pub fn build<'a>(
         types: types.iter().map(|t| t.as_str().to_owned()).collect(),
         docs,
     }
+}
+
+/// Puts the bytes of the file's attachments (a photo's JPEGs, 含照片) inline as CouchDB's
+/// `data`, each digest once: its first entry carries the bytes, later ones stay stubs
+/// (the importer takes them from the first). `bytes` gives the stored bytes of a digest.
+/// A record any of whose bytes are not at hand (a full photo the phone no longer keeps)
+/// is left out whole, since its stub could not be imported; their ids are returned.
+pub fn inline_attachments(
+    file: &mut ExportFile,
+    mut bytes: impl FnMut(&str) -> Option<Vec<u8>>,
+) -> Vec<String> {
+    let mut missing: Vec<String> = Vec::new();
+    let mut have: std::collections::HashMap<String, Option<Vec<u8>>> = Default::default();
+    for doc in &file.docs {
+        let Some(atts) = doc.get("_attachments").and_then(Value::as_object) else {
+            continue;
+        };
+        for stub in atts.values() {
+            let d = stub["digest"].as_str().unwrap_or_default();
+            let found = have.entry(d.to_owned()).or_insert_with(|| bytes(d));
+            let id = doc["_id"].as_str().unwrap_or_default();
+            if found.is_none() && !missing.iter().any(|m| m == id) {
+                missing.push(id.to_owned());
+            }
+        }
+    }
+    file.docs
+        .retain(|d| !missing.iter().any(|m| d["_id"].as_str() == Some(m)));
+    let mut sent = std::collections::HashSet::new();
+    for doc in &mut file.docs {
+        let Some(atts) = doc.get_mut("_attachments").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for stub in atts.values_mut() {
+            let d = stub["digest"].as_str().unwrap_or_default().to_owned();
+            if let (true, Some(Some(b))) = (sent.insert(d.clone()), have.get(&d)) {
+                let e = stub.as_object_mut().expect("a stub is an object");
+                e.remove("stub");
+                e.insert("data".into(), couch::attachment::encode(b).into());
+            }
+        }
+    }
+    missing
 }
 
 #[cfg(test)]

@@ -2,9 +2,12 @@
 //! every document — before anything is written; [`plan`] merges its revisions into the
 //! existing records exactly as `_bulk_docs` with `new_edits: false` does (through
 //! `couch::DocRecord::put_replicated`), and reports what changed. Importing the same file
-//! twice changes nothing; overlapping files are safe. Owns validation and the report;
-//! never reads or writes a store.
+//! twice changes nothing; overlapping files are safe. A photo's attachments travel inline
+//! (CouchDB's `data`); every digest and length is checked by [`parse`] ([`attachments`]),
+//! and [`plan`] hands their bytes back by digest beside the records. Owns validation and
+//! the report; never reads or writes a store.
 
+mod attachments;
 mod error;
 
 pub use error::{DocProblem, ImportError};
@@ -77,16 +80,27 @@ pub fn parse(bytes: &[u8]) -> Result<ExportFile, ImportError> {
         None => return Err(ImportError::MissingField { field: "docs" }),
     };
     let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    let mut carried: HashSet<String> = HashSet::new();
+    let mut stubs: Vec<(usize, String, String)> = Vec::new();
+    let fail = |index: usize, problem| ImportError::Doc {
+        index,
+        id: docs[index]
+            .get("_id")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        problem,
+    };
     for (index, doc) in docs.iter().enumerate() {
-        let fail = |problem| ImportError::Doc {
-            index,
-            id: doc.get("_id").and_then(Value::as_str).map(str::to_owned),
-            problem,
-        };
-        let (id, rev) = check_doc(doc, &station).map_err(fail)?;
+        let (id, rev, found) = check_doc(doc, &station).map_err(|p| fail(index, p))?;
         if let Some(first) = seen.insert((id, rev.clone()), index) {
-            return Err(fail(DocProblem::Duplicate { first, rev }));
+            return Err(fail(index, DocProblem::Duplicate { first, rev }));
         }
+        carried.extend(found.carried);
+        stubs.extend(found.stubs.into_iter().map(|(n, d)| (index, n, d)));
+    }
+    // A stub's bytes must travel in the same file (another leaf or photo carries them).
+    if let Some((index, name, _)) = stubs.into_iter().find(|(_, _, d)| !carried.contains(d)) {
+        return Err(fail(index, DocProblem::AttachmentMissing { name }));
     }
     let carries_volunteers = top
         .get("types")
@@ -243,8 +257,11 @@ fn header(top: &Map<String, Value>) -> Result<(), ImportError> {
     Ok(())
 }
 
-/// Checks one entry; returns its id and revision.
-fn check_doc(doc: &Value, station: &str) -> Result<(String, String), DocProblem> {
+/// Checks one entry; returns its id, its revision and what its attachments carry.
+fn check_doc(
+    doc: &Value,
+    station: &str,
+) -> Result<(String, String, attachments::Found), DocProblem> {
     let Value::Object(map) = doc else {
         return Err(DocProblem::NotAnObject);
     };
@@ -283,9 +300,10 @@ fn check_doc(doc: &Value, station: &str) -> Result<(String, String), DocProblem>
         });
     }
     // `_rev` and `_revisions` as every strict peer checks them (fields checked above).
-    couch::check_replicated(map)?;
+    let generation = couch::check_replicated(map)?.pos;
+    let found = attachments::check(map, generation)?;
     let rev = map.get("_rev").and_then(Value::as_str).unwrap_or_default();
-    Ok((id.clone(), rev.to_owned()))
+    Ok((id.clone(), rev.to_owned(), found))
 }
 
 /// What importing did to one document.
@@ -347,6 +365,9 @@ pub struct Plan {
     pub changed: Vec<DocRecord>,
     /// What happened per document.
     pub report: ImportReport,
+    /// The attachment bytes the changed records refer to and the file carries, by
+    /// digest: store these with the records (a store holding a digest already keeps it).
+    pub blobs: BTreeMap<String, Vec<u8>>,
 }
 
 /// Merges a parsed file into the records `existing` returns (None for an unknown id).
@@ -356,6 +377,7 @@ pub fn plan(
 ) -> Result<Plan, ImportError> {
     let mut before: BTreeMap<String, Option<DocRecord>> = BTreeMap::new();
     let mut after: BTreeMap<String, DocRecord> = BTreeMap::new();
+    let mut carried: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (index, doc) in file.docs.iter().enumerate() {
         let id = doc["_id"].as_str().unwrap_or_default().to_owned();
         let rec = after.entry(id.clone()).or_insert_with(|| {
@@ -363,22 +385,33 @@ pub fn plan(
             before.insert(id.clone(), old.clone());
             old.unwrap_or_else(|| DocRecord::new(id.clone()))
         });
-        rec.put_replicated(doc.clone())
-            .map_err(|e| ImportError::Doc {
-                index,
-                id: Some(id.clone()),
-                problem: DocProblem::Merge(e),
-            })?;
+        let mut doc = doc.clone();
+        carried.extend(attachments::blobs(&mut doc));
+        rec.put_replicated(doc).map_err(|e| ImportError::Doc {
+            index,
+            id: Some(id.clone()),
+            problem: DocProblem::Merge(e),
+        })?;
     }
     let mut report = ImportReport::default();
     let mut changed = Vec::new();
+    let mut blobs = BTreeMap::new();
     for (id, rec) in after {
         let old = before.get(&id).and_then(Option::as_ref);
         if report.count(old, &rec) != Outcome::Unchanged {
+            for d in rec.digests() {
+                if let Some((d, bytes)) = carried.remove_entry(d) {
+                    blobs.insert(d, bytes);
+                }
+            }
             changed.push(rec);
         }
     }
-    Ok(Plan { changed, report })
+    Ok(Plan {
+        changed,
+        report,
+        blobs,
+    })
 }
 
 #[cfg(test)]

@@ -19,6 +19,6 @@ pub mod export;
 pub mod file;
 pub mod import;
 
-pub use export::{build, Filter};
+pub use export::{build, inline_attachments, Filter};
 pub use file::{file_name, ExportFile, Range, FORMAT, VERSION};
 pub use import::{parse, plan, DocProblem, ImportError, ImportReport, Outcome, Plan};

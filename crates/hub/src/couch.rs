@@ -7,10 +7,12 @@
 //! is `store`'s; this module owns HTTP only.
 
 pub mod answer;
+pub mod attachments;
 pub mod client;
 pub mod docs;
 pub mod error;
 pub mod local;
+pub mod multipart;
 pub mod params;
 pub mod replication;
 mod request;
@@ -54,6 +56,10 @@ pub struct ApiConfig {
     pub max_answer: usize,
     /// Proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed.
     pub trusted_proxies: Vec<IpAddr>,
+    /// The largest attachment accepted, in bytes (larger: 413 `attachment_too_large`).
+    /// 2 MiB: a phone sends photos scaled to about 300 KB, so this leaves room for a
+    /// larger original from another CouchDB client without letting one photo fill a disk.
+    pub max_attachment: usize,
 }
 
 impl Default for ApiConfig {
@@ -66,6 +72,7 @@ impl Default for ApiConfig {
             body_timeout: Duration::from_secs(30),
             max_answer: 64 * 1024 * 1024,
             trusted_proxies: Vec::new(),
+            max_attachment: 2 * 1024 * 1024,
         }
     }
 }
@@ -172,7 +179,19 @@ impl Hub {
         req.body = read_body(body, limit, self.config.body_timeout).await?;
         let session = req.segments.len() == 1 && req.segments[0] == "_session";
         let writes = matches!(req.method, Method::POST | Method::PUT);
-        if writes && !session && !req.body.is_empty() && !is_json(&req.headers) {
+        // An attachment's bytes come as they are; a document may come as multipart/related.
+        let raw = req.method == Method::PUT
+            && req.segments.len() >= 3
+            && !req.segments[1].starts_with('_');
+        let related = req.method == Method::PUT
+            && req.segments.len() == 2
+            && req
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|t| multipart::boundary(t).is_some());
+        if writes && !session && !raw && !related && !req.body.is_empty() && !is_json(&req.headers)
+        {
             return Err(CouchError::BadContentType);
         }
         Ok(())
@@ -210,9 +229,9 @@ impl Hub {
                 "This hub does not support this endpoint.".into(),
             )),
             [db, id] => docs::document(self, req, db, id).await,
-            _ => Err(CouchError::NotFound(
-                "Attachments are not supported by this hub.".into(),
-            )),
+            [db, id, name @ ..] => {
+                attachments::attachment(self, req, db, id, &name.join("/")).await
+            }
         }
     }
 

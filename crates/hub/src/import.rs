@@ -1,10 +1,12 @@
 //! `yehua-hub import FILE...`: export files from stations that could not sync. Every file
 //! is read and validated (crates/exchange) before anything is written; then each file's
 //! documents are merged into `station_<code>` through the same function `_bulk_docs`
-//! with `new_edits: false` uses, in one transaction per file. Owns the command's flow and
+//! with `new_edits: false` uses, in one transaction per file, photos' attachment bytes
+//! (inline `data`) stored by digest with them. Owns the command's flow and
 //! report; validation and merging belong to crates/exchange and crates/couch.
 
 use crate::admin::station_db;
+use crate::couch::attachments::{take_inline, Blobs};
 use crate::couch::error::CouchError;
 use crate::couch::writes::replicate;
 use crate::store::docs as q;
@@ -112,15 +114,23 @@ fn merge(
         station: station.to_owned(),
     })?;
     let mut before: BTreeMap<String, Option<DocRecord>> = BTreeMap::new();
+    let failed = |source| ImportCmdError::Merge {
+        path: path.to_owned(),
+        source,
+    };
+    // Every attachment's bytes first (`exchange::parse` checked each digest and length):
+    // a stub may come before the entry that carries its bytes.
+    let mut docs = docs;
+    let mut carried = Blobs::new();
+    for doc in &mut docs {
+        carried.extend(take_inline(doc, usize::MAX).map_err(failed)?);
+    }
     for doc in docs {
         let id = doc["_id"].as_str().unwrap_or_default().to_owned();
         if !before.contains_key(&id) {
             before.insert(id.clone(), q::doc_load(tx, &db, &id)?);
         }
-        replicate(tx, &mut db, doc).map_err(|source| ImportCmdError::Merge {
-            path: path.to_owned(),
-            source,
-        })?;
+        replicate(tx, &mut db, doc, &carried).map_err(failed)?;
     }
     let mut report = ImportReport::default();
     for (id, old) in before {

@@ -56,6 +56,9 @@ enum Command {
         /// The largest answer listing documents (_bulk_get, _all_docs, _changes), in bytes.
         #[arg(long, default_value_t = ApiConfig::default().max_answer)]
         max_answer: usize,
+        /// The largest attachment (a photo) accepted, in bytes; larger ones are a 413.
+        #[arg(long, default_value_t = ApiConfig::default().max_attachment)]
+        max_attachment: usize,
     },
     /// Manage stations.
     Station {
@@ -91,7 +94,8 @@ enum Command {
         #[arg(long, default_value = "data")]
         data: PathBuf,
     },
-    /// Check the database file with SQLite's integrity check.
+    /// Check the database file with SQLite's integrity check, every attachment's bytes
+    /// against their digest, and that every attachment stub has its bytes.
     Check {
         /// Folder for the hub's data.
         #[arg(long, default_value = "data")]
@@ -175,6 +179,7 @@ fn main() -> ExitCode {
             max_connections,
             trusted_proxies,
             max_answer,
+            max_attachment,
         } => {
             let cfg = ServeConfig {
                 data,
@@ -185,6 +190,7 @@ fn main() -> ExitCode {
                 api: ApiConfig {
                     max_body,
                     max_answer,
+                    max_attachment,
                     trusted_proxies,
                     ..ApiConfig::default()
                 },

@@ -1,7 +1,7 @@
 //! The hub's SQLite file: opening it, its schema, and running work on it off the async
 //! runtime. Owns connections and transactions; the queries themselves live in
-//! [`docs`] (databases, documents, changes, `_local`) and [`accounts`] (stations, users,
-//! sessions). Knows nothing of HTTP, cookies or who may do what.
+//! [`docs`] (databases, documents, changes, `_local`), [`blobs`] (attachment bytes by
+//! digest) and [`accounts`] (stations, users, sessions). Knows nothing of HTTP, cookies or who may do what.
 //!
 //! Schema: numbered steps in [`MIGRATIONS`]; SQLite's `PRAGMA user_version` says how many
 //! a file has had, and opening runs the rest in one transaction. A step only adds (tables,
@@ -15,6 +15,7 @@
 //! is small because replication writes a batch of documents per request.
 
 pub mod accounts;
+pub mod blobs;
 pub mod docs;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
@@ -55,7 +56,7 @@ pub enum StoreError {
 /// The schema, step by step: step `i` takes a file at version `i` to `i + 1`. Append only.
 /// Step 1 is the schema hubs had before versions were kept, written with `IF NOT EXISTS`
 /// so that such a file (at version 0 with every table) passes it unchanged.
-pub const MIGRATIONS: &[&str] = &[SCHEMA_V1];
+pub const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2];
 
 /// The schema version this hub writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -103,6 +104,18 @@ CREATE TABLE IF NOT EXISTS sessions (
     token_hash TEXT PRIMARY KEY,
     user TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
     expires_at INTEGER NOT NULL
+);
+"#;
+
+/// Step 2: attachment bytes, one row per digest per database (a rowid table: SQLite
+/// keeps large values best there), dropped with their database.
+const SCHEMA_V2: &str = r#"
+CREATE TABLE blobs (
+    db INTEGER NOT NULL REFERENCES dbs(id) ON DELETE CASCADE,
+    digest TEXT NOT NULL,
+    length INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    UNIQUE (db, digest)
 );
 "#;
 
@@ -284,14 +297,23 @@ impl Store {
         }
     }
 
-    /// SQLite's `PRAGMA integrity_check`: `Ok(())` or the problems it found.
+    /// SQLite's `PRAGMA integrity_check`, then every attachment blob against its digest
+    /// and every stub against the blobs ([`blobs::check_all`]): `Ok(())` or the problems.
     pub fn integrity_check(&self) -> Result<Result<(), Vec<String>>, StoreError> {
         self.read_blocking(|tx| {
             let mut stmt = tx.prepare("PRAGMA integrity_check")?;
             let rows: Vec<String> = stmt
                 .query_map([], |r| r.get(0))?
                 .collect::<Result<_, _>>()?;
-            Ok::<_, StoreError>(if rows == ["ok"] { Ok(()) } else { Err(rows) })
+            if rows != ["ok"] {
+                return Ok::<_, StoreError>(Err(rows));
+            }
+            let problems = blobs::check_all(tx)?;
+            Ok(if problems.is_empty() {
+                Ok(())
+            } else {
+                Err(problems.iter().map(ToString::to_string).collect())
+            })
         })
     }
 }

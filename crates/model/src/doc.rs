@@ -330,6 +330,38 @@ impl Attendance {
     }
 }
 
+/// A photo (活动照片): of an activity, or of a concern as evidence of its resolution.
+/// The JPEGs are the document's attachments [`PHOTO_IMAGE`] and [`PHOTO_THUMB`]; the
+/// body holds only what is said about them, so a photo is its own document and two
+/// phones adding photos to one forum never conflict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Photo {
+    /// Common fields.
+    #[serde(flatten)]
+    pub meta: Meta,
+    /// The activity it shows (exactly one of `activity_id` and `concern_id`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_id: Option<String>,
+    /// The concern whose resolution it shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concern_id: Option<String>,
+    /// When it was taken (RFC 3339, UTC+8), from the camera or the file (read leniently,
+    /// like every typed view's times; `validate` requires it).
+    #[serde(default)]
+    pub taken_at: String,
+    /// An optional caption.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub caption: String,
+    /// Fields this version does not know.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// The attachment holding a photo's full-size JPEG (longest side 1600 px).
+pub const PHOTO_IMAGE: &str = "image.jpg";
+/// The attachment holding a photo's thumbnail (about 320 px).
+pub const PHOTO_THUMB: &str = "thumb.jpg";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -31,11 +31,13 @@ pub enum DocType {
     ShopItem,
     /// Points a volunteer spent at the shop (append-only).
     Redemption,
+    /// A photo of an activity or a resolved concern, its JPEGs as attachments.
+    Photo,
 }
 
 impl DocType {
     /// Every type, in dependency order (a type only refers to types before it).
-    pub const ALL: [DocType; 12] = [
+    pub const ALL: [DocType; 13] = [
         DocType::Station,
         DocType::Team,
         DocType::Volunteer,
@@ -48,6 +50,7 @@ impl DocType {
         DocType::PointsAdjustment,
         DocType::ShopItem,
         DocType::Redemption,
+        DocType::Photo,
     ];
 
     /// The `type` field and id prefix.
@@ -65,6 +68,7 @@ impl DocType {
             DocType::PointsAdjustment => "points_adjustment",
             DocType::ShopItem => "shop_item",
             DocType::Redemption => "redemption",
+            DocType::Photo => "photo",
         }
     }
 

@@ -23,6 +23,10 @@
 //! - 志愿积分: points earned by attendance ([`crate::points::earned`] under the station's
 //!   rules) count in the activity's month; redeemed points (`redemption` documents) in the
 //!   month of their `at`. Adjustments are a volunteer's own matter and are not summed.
+//! - 有照片的活动: an activity counted above (live, in the data, not demo) that at least
+//!   one live, non-demo `photo` names as its `activity_id`, once however many photos it
+//!   has, in the activity's month and for the activity's station. Photos of concerns,
+//!   and photos whose activity is not in the data, count nowhere.
 //! - Demo data ([`crate::demo::is_demo`]: the marker, or an id the unmarked demo button
 //!   wrote) is work nobody did: it is left out of every figure and only counted, as 示例数据
 //!   (未计入), in the month of its `start`, `check_in`, `created_at` or `collected_at`
@@ -63,6 +67,9 @@ pub struct StationInfo {
 pub struct Figures {
     /// Activities of any kind.
     pub activities: u64,
+    /// Activities with at least one photo (有照片的活动).
+    #[serde(default)]
+    pub activities_with_photos: u64,
     /// Evening forums held (场次).
     pub forums: u64,
     /// Villagers reached (受众人次).
@@ -117,6 +124,7 @@ impl Figures {
     /// Adds another station's or month's figures.
     pub fn add(&mut self, o: &Figures) {
         self.activities += o.activities;
+        self.activities_with_photos += o.activities_with_photos;
         self.forums += o.forums;
         self.villagers += o.villagers;
         self.turnout += o.turnout;
@@ -189,8 +197,10 @@ pub fn per_station_month<'a>(
     let no_rules = PointsRules::default();
     let mut activities: HashMap<&str, (Option<String>, Option<&str>, &Value)> = HashMap::new();
     let mut satisfaction_surveys: HashSet<&str> = HashSet::new();
+    let mut photographed: HashSet<&str> = HashSet::new();
     for d in &docs {
         match (s(d, "type"), s(d, "_id")) {
+            (Some("photo"), Some(_)) => photographed.extend(s(d, "activity_id")),
             (Some("activity"), Some(id)) => {
                 let month = s(d, "start").and_then(month_cst);
                 activities.insert(id, (month, s(d, "end"), *d));
@@ -207,6 +217,8 @@ pub fn per_station_month<'a>(
             Some("activity") => {
                 if let Some(f) = at(&mut out, station, s(d, "start").and_then(month_cst)) {
                     f.activities += 1;
+                    f.activities_with_photos +=
+                        u64::from(s(d, "_id").is_some_and(|id| photographed.contains(id)));
                     f.forums += u64::from(s(d, "kind") == Some("evening_forum"));
                     f.villagers += d
                         .get("villagers_present")
@@ -371,7 +383,7 @@ pub fn level_zh(level: &str) -> &'static str {
 }
 
 /// The CSV headers, in column order.
-pub const HEADERS: [&str; 21] = [
+pub const HEADERS: [&str; 22] = [
     "月份",
     "级别",
     "单位代码",
@@ -392,6 +404,7 @@ pub const HEADERS: [&str; 21] = [
     "问卷满意率",
     "积分发放",
     "积分兑换",
+    "有照片的活动",
     "示例数据(未计入)",
 ];
 
@@ -423,6 +436,7 @@ pub fn cells(r: &Row) -> Vec<String> {
         pct(f.survey_percent()),
         f.points_earned.to_string(),
         f.points_redeemed.to_string(),
+        f.activities_with_photos.to_string(),
         f.demo.to_string(),
     ]
 }

@@ -2,7 +2,7 @@
 //! `ValidationError` that says, in zh-CN for the cadre and en for the log, what is wrong.
 //! Owns the rules only; never touches storage.
 
-use crate::doc::{Activity, Attendance, Concern};
+use crate::doc::{Activity, Attendance, Concern, Photo, PHOTO_IMAGE, PHOTO_THUMB};
 use crate::id::{self, DocType, IdError};
 use crate::time::parse_millis;
 use serde_json::Value;
@@ -86,6 +86,9 @@ fn field_zh(field: &str) -> &'static str {
         "questions" => "问卷题目",
         "answers" => "答卷内容",
         "survey_id" => "所属问卷",
+        "taken_at" => "拍摄时间",
+        "concern_id" => "所属诉求",
+        "_attachments" => "照片文件",
         _ => "字段",
     }
 }
@@ -192,14 +195,43 @@ pub fn validate(doc: &Value) -> Result<DocType, ValidationError> {
         | DocType::Redemption => {
             crate::points::doc::check(ty, doc).map_err(ValidationError::Field)?
         }
+        DocType::Photo => photo(doc)?,
         DocType::Station => {}
     }
     Ok(ty)
 }
 
+/// A photo names exactly one activity or concern, was taken at a valid time and carries
+/// its two JPEGs (as stubs or inline data: the attachments' bytes are checked by `couch`).
+fn photo(doc: &Value) -> Result<(), ValidationError> {
+    let p: Photo = serde_json::from_value(doc.clone())
+        .map_err(|e| ValidationError::Field(shape_field(&e, PHOTO)))?;
+    time_field(doc, "taken_at")?;
+    match (&p.activity_id, &p.concern_id) {
+        (Some(a), None) if id::parse_id(a) == Ok(DocType::Activity) => {}
+        (None, Some(c)) if id::parse_id(c) == Ok(DocType::Concern) => {}
+        (_, Some(_)) if p.activity_id.is_none() => {
+            return Err(ValidationError::Field("concern_id"))
+        }
+        _ => return Err(ValidationError::Field("activity_id")),
+    }
+    let atts = doc.get("_attachments").and_then(Value::as_object);
+    let jpeg = |name: &str| {
+        atts.and_then(|a| a.get(name))
+            .and_then(|a| a.get("content_type"))
+            .and_then(Value::as_str)
+            == Some("image/jpeg")
+    };
+    if !(jpeg(PHOTO_IMAGE) && jpeg(PHOTO_THUMB)) {
+        return Err(ValidationError::Field("_attachments"));
+    }
+    Ok(())
+}
+
 const ACTIVITY: &[&str] = &["kind", "title", "start", "end", "villagers_present"];
 const CONCERN: &[&str] = &["activity_id", "text", "category", "status"];
 const ATTENDANCE: &[&str] = &["activity_id", "volunteer_id", "check_in", "check_out"];
+const PHOTO: &[&str] = &["taken_at", "activity_id", "concern_id", "caption"];
 
 /// Which of `fields` a serde error is about (serde names the field in its message).
 fn shape_field(e: &serde_json::Error, fields: &[&'static str]) -> &'static str {

@@ -60,6 +60,26 @@ pub enum DocProblem {
     /// A redemption names a volunteer the file does not hold (it carries volunteers).
     #[error("volunteer_id `{0}` names no volunteer in the file")]
     UnknownVolunteer(String),
+    /// An attachment entry has the wrong shape.
+    #[error("attachment `{name}`: {why}")]
+    BadAttachment {
+        /// The attachment's name.
+        name: String,
+        /// What is wrong.
+        why: &'static str,
+    },
+    /// An attachment's `data` is not its `digest` or `length` (or not base64): corrupted.
+    #[error("attachment `{name}`: data does not match its digest and length")]
+    AttachmentCorrupt {
+        /// The attachment's name.
+        name: String,
+    },
+    /// A stub whose bytes no entry of the file carries.
+    #[error("attachment `{name}` is a stub whose bytes the file does not carry")]
+    AttachmentMissing {
+        /// The attachment's name.
+        name: String,
+    },
 }
 
 impl DocProblem {
@@ -82,6 +102,9 @@ impl DocProblem {
             Self::BadDeleted => "_deleted",
             Self::NotPositive(field) => field,
             Self::UnknownVolunteer(_) => "volunteer_id",
+            Self::BadAttachment { .. }
+            | Self::AttachmentCorrupt { .. }
+            | Self::AttachmentMissing { .. } => "_attachments",
         }
     }
 
@@ -107,6 +130,9 @@ impl DocProblem {
             Self::Merge(_) => "merge",
             Self::NotPositive(_) => "not_positive",
             Self::UnknownVolunteer(_) => "unknown_volunteer",
+            Self::BadAttachment { .. } => "bad_attachment",
+            Self::AttachmentCorrupt { .. } => "attachment_corrupt",
+            Self::AttachmentMissing { .. } => "attachment_missing",
         }
     }
 
@@ -137,6 +163,13 @@ impl DocProblem {
             Self::NotPositive("quantity") => "积分兑换的数量必须大于 0".into(),
             Self::NotPositive(_) => "积分兑换的积分必须大于 0".into(),
             Self::UnknownVolunteer(v) => format!("积分兑换的志愿者“{v}”不在本文件中"),
+            Self::BadAttachment { name, .. } => format!("照片附件“{name}”格式不对"),
+            Self::AttachmentCorrupt { name } => {
+                format!("照片附件“{name}”已损坏（内容与校验值不符），请让对方重新导出")
+            }
+            Self::AttachmentMissing { name } => {
+                format!("照片附件“{name}”缺少照片内容，请让对方导出时选择含照片")
+            }
         }
     }
 }

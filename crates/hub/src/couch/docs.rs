@@ -2,12 +2,14 @@
 //! merge rules, and `_bulk_docs`), inside the caller's transaction.
 
 use super::answer::{check_items, dedup, Rows, Shape};
+use super::attachments::{take_inline, Blobs, Carry, Inline};
+use super::multipart;
 use super::params::check_doc_id;
 use super::writes::{edit, replicate};
 use super::{json, only, CouchError, Hub, Req, MAX_ITEMS};
 use crate::store::docs::{self as q, Db, IdRange};
 use axum::http::{header, Method, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use couch::{DocRecord, RevId};
 use rusqlite::Connection;
 use serde_json::{json, Value};
@@ -28,7 +30,8 @@ pub fn rev_param(req: &Req) -> Option<String> {
     })
 }
 
-fn parse_rev(s: &str) -> Result<RevId, CouchError> {
+/// A revision named in a request, or 400.
+pub fn parse_rev(s: &str) -> Result<RevId, CouchError> {
     s.parse()
         .map_err(|e| CouchError::BadRequest(format!("Invalid rev format: {e}")))
 }
@@ -45,7 +48,8 @@ pub async fn post(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, Couch
     obj.entry("_id")
         .or_insert_with(|| Value::String(crate::auth::new_uuid()));
     let id = obj["_id"].clone();
-    let (rev, seq, name) = write_one(hub, db, move |tx, d| edit(tx, d, doc)).await?;
+    let carried = take_inline(&mut doc, hub.config.max_attachment)?;
+    let (rev, seq, name) = write_one(hub, db, move |tx, d| edit(tx, d, doc, &carried)).await?;
     hub.store.notify(&name, seq);
     Ok(json(
         StatusCode::CREATED,
@@ -80,18 +84,50 @@ pub async fn document(
         Method::GET => {
             req.reader(db)?;
             let (name, doc_id) = (db.to_owned(), id.to_owned());
-            let record = hub
-                .store
+            let (shape, inline) = (Shape::of(req)?, Inline::of(req)?);
+            let multipart = accepts_related(req) && inline != Inline::None;
+            let open_revs = req.query.get("open_revs").map(str::to_owned);
+            let rev = req.query.get("rev").map(str::to_owned);
+            let cap = hub.config.max_answer;
+            hub.store
                 .read(move |tx| {
                     let d = open_db(tx, &name)?;
-                    Ok::<_, CouchError>(q::doc_load(tx, &d, &doc_id)?)
+                    let record = q::doc_load(tx, &d, &doc_id)?;
+                    let opts = Get {
+                        shape,
+                        inline,
+                        multipart,
+                        tx,
+                        db: &d,
+                    };
+                    opts.answer(record, open_revs.as_deref(), rev.as_deref(), cap)
                 })
-                .await?;
-            get(req, record, hub.config.max_answer)
+                .await
         }
         Method::PUT => {
             req.writer(db)?;
-            let mut doc = req.json()?;
+            let ctype = req
+                .headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default();
+            let (mut doc, carried) = match multipart::boundary(ctype) {
+                Some(b) => {
+                    let related = multipart::parse(&b?, &req.body)?;
+                    let mut doc = related.doc;
+                    let blobs =
+                        couch::attachment::take_follows(&mut doc, &related.order, related.parts)
+                            .map_err(couch::DocError::from)?;
+                    let mut carried = super::attachments::admit(blobs, hub.config.max_attachment)?;
+                    carried.extend(take_inline(&mut doc, hub.config.max_attachment)?);
+                    (doc, carried)
+                }
+                None => {
+                    let mut doc = req.json()?;
+                    let carried = take_inline(&mut doc, hub.config.max_attachment)?;
+                    (doc, carried)
+                }
+            };
             let Some(obj) = doc.as_object_mut() else {
                 return Err(CouchError::BadRequest(
                     "Document must be a JSON object".into(),
@@ -110,14 +146,16 @@ pub async fn document(
             }
             if !req.query.bool("new_edits", true)? {
                 let rev = obj.get("_rev").cloned().unwrap_or(Value::Null);
-                let (_, seq, name) = write_one(hub, db, move |tx, d| replicate(tx, d, doc)).await?;
+                let (_, seq, name) =
+                    write_one(hub, db, move |tx, d| replicate(tx, d, doc, &carried)).await?;
                 hub.store.notify(&name, seq);
                 return Ok(json(
                     StatusCode::CREATED,
                     json!({"ok": true, "id": id, "rev": rev}),
                 ));
             }
-            let (rev, seq, name) = write_one(hub, db, move |tx, d| edit(tx, d, doc)).await?;
+            let (rev, seq, name) =
+                write_one(hub, db, move |tx, d| edit(tx, d, doc, &carried)).await?;
             hub.store.notify(&name, seq);
             Ok(json(
                 StatusCode::CREATED,
@@ -136,7 +174,7 @@ pub async fn document(
                 if q::doc_load(tx, d, &doc_id)?.is_none() {
                     return Err(CouchError::NotFound("missing".into()));
                 }
-                edit(tx, d, doc)
+                edit(tx, d, doc, &Blobs::new())
             })
             .await?;
             hub.store.notify(&name, seq);
@@ -149,46 +187,98 @@ pub async fn document(
     }
 }
 
-fn get(req: &Req, record: Option<DocRecord>, max_answer: usize) -> Result<Response, CouchError> {
-    let shape = Shape::of(req)?;
-    let missing = || CouchError::NotFound("missing".into());
-    if let Some(open) = req.query.get("open_revs") {
-        let wanted: Vec<RevId> = if open == "all" {
-            let record = record.as_ref().ok_or_else(missing)?;
-            record.tree.leaves().into_iter().map(|l| l.rev).collect()
-        } else {
-            let list: Vec<String> = serde_json::from_str(open).map_err(|_| {
-                CouchError::BadRequest(
-                    "open_revs must be \"all\" or a JSON array of revisions".into(),
-                )
-            })?;
-            let list = dedup(list, String::clone);
-            check_items(list.len(), MAX_ITEMS, "open_revs")?;
-            list.iter()
-                .map(|s| parse_rev(s))
-                .collect::<Result<_, _>>()?
+/// Whether the client takes a `multipart/related` answer (CouchDB's replicator does).
+fn accepts_related(req: &Req) -> bool {
+    req.headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.to_ascii_lowercase().contains("multipart/related"))
+}
+
+/// How a `GET /{db}/{docid}` answers, inside its read transaction.
+struct Get<'a> {
+    shape: Shape,
+    inline: Inline,
+    multipart: bool,
+    tx: &'a Connection,
+    db: &'a Db,
+}
+
+impl Get<'_> {
+    /// The leaf `rev` of `record`, shaped and with the attachments asked for inline.
+    fn doc(&self, record: &DocRecord, rev: &RevId) -> Result<Option<Value>, CouchError> {
+        let Some(mut doc) = self.shape.doc(record, rev) else {
+            return Ok(None);
         };
-        let mut rows = Rows::new("[", max_answer);
-        for rev in wanted {
-            rows.push(&match record.as_ref().and_then(|r| shape.doc(r, &rev)) {
-                Some(doc) => json!({"ok": doc}),
-                None => json!({"missing": rev.to_string()}),
-            })?;
-        }
-        return Ok(rows.finish("]"));
+        self.inline
+            .fill(self.tx, self.db, (record, rev), &mut doc, Carry::Data)?;
+        Ok(Some(doc))
     }
-    let record = record.ok_or_else(missing)?;
-    let doc = match req.query.get("rev") {
-        Some(rev) => shape.doc(&record, &parse_rev(rev)?).ok_or_else(missing)?,
-        None => {
-            let winner = record.tree.winner().ok_or_else(missing)?;
-            if winner.deleted {
-                return Err(CouchError::NotFound("deleted".into()));
+
+    fn answer(
+        &self,
+        record: Option<DocRecord>,
+        open_revs: Option<&str>,
+        rev: Option<&str>,
+        max_answer: usize,
+    ) -> Result<Response, CouchError> {
+        let missing = || CouchError::NotFound("missing".into());
+        if let Some(open) = open_revs {
+            let wanted: Vec<RevId> = if open == "all" {
+                let record = record.as_ref().ok_or_else(missing)?;
+                record.tree.leaves().into_iter().map(|l| l.rev).collect()
+            } else {
+                let list: Vec<String> = serde_json::from_str(open).map_err(|_| {
+                    CouchError::BadRequest(
+                        "open_revs must be \"all\" or a JSON array of revisions".into(),
+                    )
+                })?;
+                let list = dedup(list, String::clone);
+                check_items(list.len(), MAX_ITEMS, "open_revs")?;
+                list.iter()
+                    .map(|s| parse_rev(s))
+                    .collect::<Result<_, _>>()?
+            };
+            let mut rows = Rows::new("[", max_answer);
+            for rev in wanted {
+                let doc = match record.as_ref() {
+                    Some(r) => self.doc(r, &rev)?,
+                    None => None,
+                };
+                rows.push(&match doc {
+                    Some(doc) => json!({"ok": doc}),
+                    None => json!({"missing": rev.to_string()}),
+                })?;
             }
-            shape.doc(&record, &winner.rev).ok_or_else(missing)?
+            return Ok(rows.finish("]"));
         }
-    };
-    Ok(json(StatusCode::OK, doc))
+        let record = record.ok_or_else(missing)?;
+        let rev = match rev {
+            Some(rev) => parse_rev(rev)?,
+            None => {
+                let winner = record.tree.winner().ok_or_else(missing)?;
+                if winner.deleted {
+                    return Err(CouchError::NotFound("deleted".into()));
+                }
+                winner.rev
+            }
+        };
+        if self.multipart {
+            let mut doc = self.shape.doc(&record, &rev).ok_or_else(missing)?;
+            let parts =
+                self.inline
+                    .fill(self.tx, self.db, (&record, &rev), &mut doc, Carry::Parts)?;
+            // A random boundary: no attachment is likely to hold 32 random hex digits.
+            let boundary = crate::auth::new_uuid().replace('-', "");
+            let body = multipart::write(&boundary, &doc, &parts);
+            let ctype = format!("multipart/related; boundary=\"{boundary}\"");
+            return Ok((StatusCode::OK, [(header::CONTENT_TYPE, ctype)], body).into_response());
+        }
+        Ok(json(
+            StatusCode::OK,
+            self.doc(&record, &rev)?.ok_or_else(missing)?,
+        ))
+    }
 }
 
 /// `GET/POST /{db}/_all_docs`. The rows are written as they are read, within the answer

@@ -44,6 +44,18 @@ pub enum CouchError {
     /// The request body is larger than the limit.
     #[error("the request entity is too large")]
     TooLarge,
+    /// An attachment is larger than the per-attachment limit (CouchDB's 413
+    /// `attachment_too_large`).
+    #[error("An attachment of {size} bytes is larger than this hub accepts ({limit} bytes per attachment); send it smaller.")]
+    AttachmentTooLarge {
+        /// Its size.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A stub names bytes the hub neither received nor holds (CouchDB's 412).
+    #[error("Invalid attachment stub in {0}")]
+    MissingStub(String),
     /// The answer would be larger than the limit (`_bulk_get`, `keys`, `_changes`, …).
     #[error("The answer would pass {0} bytes; ask for fewer documents at a time.")]
     AnswerTooLarge(usize),
@@ -85,6 +97,12 @@ impl From<DocError> for CouchError {
             DocError::ReservedField(f) => {
                 CouchError::BadRequest(format!("Bad special document member: {f}"))
             }
+            DocError::Attachment(e) => match *e {
+                couch::attachment::AttachmentError::MissingStub(name) => {
+                    CouchError::MissingStub(format!("attachment {name}"))
+                }
+                other => CouchError::BadRequest(other.to_string()),
+            },
             other => CouchError::BadRequest(other.to_string()),
         }
     }
@@ -102,7 +120,8 @@ impl CouchError {
             CouchError::NoDb | CouchError::NotFound(_) => StatusCode::NOT_FOUND,
             CouchError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             CouchError::Conflict => StatusCode::CONFLICT,
-            CouchError::FileExists => StatusCode::PRECONDITION_FAILED,
+            CouchError::FileExists | CouchError::MissingStub(_) => StatusCode::PRECONDITION_FAILED,
+            CouchError::AttachmentTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             CouchError::TooLarge | CouchError::AnswerTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             CouchError::BadContentType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             CouchError::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
@@ -125,6 +144,8 @@ impl CouchError {
             CouchError::MethodNotAllowed(_) => "method_not_allowed",
             CouchError::Conflict => "conflict",
             CouchError::FileExists => "file_exists",
+            CouchError::MissingStub(_) => "missing_stub",
+            CouchError::AttachmentTooLarge { .. } => "attachment_too_large",
             CouchError::TooLarge | CouchError::AnswerTooLarge(_) => "too_large",
             CouchError::BadContentType => "bad_content_type",
             CouchError::BodyTimeout => "request_timeout",

@@ -6,6 +6,7 @@
 //! timeout and by a limit on how many may wait at once.
 
 use super::answer::{check_items, dedup, Rows, Shape};
+use super::attachments::{Carry, Inline};
 use super::docs::open_db;
 use super::params::parse_since;
 use super::{json, only, CouchError, Hub, Req, MAX_ITEMS};
@@ -246,6 +247,9 @@ struct BulkGetItem {
     id: String,
     #[serde(default)]
     rev: Option<String>,
+    /// Revisions the client has: only attachments added since come inline.
+    #[serde(default)]
+    atts_since: Option<Value>,
 }
 
 /// `POST /{db}/_bulk_get`: each distinct `{id, rev}` once, at most [`MAX_ITEMS`] of
@@ -257,6 +261,15 @@ pub async fn bulk_get(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, C
     let items = dedup(body.docs, |i| (i.id.clone(), i.rev.clone()));
     check_items(items.len(), MAX_ITEMS, "_bulk_get")?;
     let shape = Shape::of(req)?;
+    let inline = Inline::of(req)?;
+    // Per item, `atts_since` narrows what `attachments=true` asks (CouchDB's rule).
+    let inlines = items
+        .iter()
+        .map(|i| match (&i.atts_since, &inline) {
+            (Some(since), _) => Inline::since(since),
+            _ => Ok(inline.clone()),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let (name, cap) = (db.to_owned(), hub.config.max_answer);
     hub.store
         .read(move |tx| {
@@ -264,12 +277,18 @@ pub async fn bulk_get(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, C
             let mut rows = Rows::new(r#"{"results":["#, cap);
             // The revisions of one document usually come together: read it once for them.
             let mut last: Option<(String, Option<DocRecord>)> = None;
-            for item in items {
+            for (item, inline) in items.into_iter().zip(inlines) {
                 if last.as_ref().is_none_or(|(id, _)| *id != item.id) {
                     last = Some((item.id.clone(), q::doc_load(tx, &d, &item.id)?));
                 }
                 let rec = last.as_ref().and_then(|(_, r)| r.as_ref());
-                let entry = bulk_get_entry(&item, rec, shape);
+                let mut entry = bulk_get_entry(&item, rec, shape);
+                if let (Some(rec), Some(doc)) = (rec, entry.get_mut("ok")) {
+                    let rev = doc["_rev"].as_str().and_then(|r| r.parse().ok());
+                    if let Some(rev) = rev {
+                        inline.fill(tx, &d, (rec, &rev), doc, Carry::Data)?;
+                    }
+                }
                 rows.push(&json!({"id": item.id, "docs": [entry]}))?;
             }
             Ok::<_, CouchError>(rows.finish("]}"))

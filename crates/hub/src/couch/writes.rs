@@ -3,8 +3,11 @@
 //! documents by id so each record is loaded once, merged (all of a document's revisions
 //! in one pass of crates/couch), and saved once with one new sequence. A request may carry
 //! at most [`MAX_REVS_PER_DOC`] revisions of one document. All inside the caller's
-//! transaction, so a request's writes commit together. Revision logic is crates/couch's.
+//! transaction, so a request's writes commit together. Attachment bytes arrive taken out
+//! of the documents (`attachments`) and are stored with the record that names them.
+//! Revision logic is crates/couch's.
 
+use super::attachments::{keep_bytes, take_inline, Blobs};
 use super::docs::open_db;
 use super::params::check_doc_id;
 use super::{json, only, CouchError, Hub, Req, MAX_REVS_PER_DOC};
@@ -18,22 +21,45 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// Applies a local edit (`new_edits: true`) of `doc`; returns the new revision.
-pub fn edit(tx: &Connection, db: &mut Db, doc: Value) -> Result<RevId, CouchError> {
+/// Applies a local edit (`new_edits: true`) of `doc` (attachment bytes already taken out
+/// into `carried`); returns the new revision.
+pub fn edit(
+    tx: &Connection,
+    db: &mut Db,
+    doc: Value,
+    carried: &Blobs,
+) -> Result<RevId, CouchError> {
     let id = doc_id(&doc)?;
     let mut record = q::doc_load(tx, db, &id)?.unwrap_or_else(|| DocRecord::new(id));
     let rev = record.update(doc)?;
-    q::doc_save(tx, db, &record)?;
+    save(tx, db, &record, carried)?;
     Ok(rev)
 }
 
-/// Merges a replicated revision (`new_edits: false`) of `doc`.
-pub fn replicate(tx: &Connection, db: &mut Db, doc: Value) -> Result<(), CouchError> {
+/// Merges a replicated revision (`new_edits: false`) of `doc` (bytes in `carried`).
+pub fn replicate(
+    tx: &Connection,
+    db: &mut Db,
+    doc: Value,
+    carried: &Blobs,
+) -> Result<(), CouchError> {
     let id = doc_id(&doc)?;
     let mut record = q::doc_load(tx, db, &id)?.unwrap_or_else(|| DocRecord::new(id));
     if record.put_replicated(doc)? != MergeOutcome::AlreadyPresent {
-        q::doc_save(tx, db, &record)?;
+        save(tx, db, &record, carried)?;
     }
+    Ok(())
+}
+
+/// Saves `record` with the bytes of its stubs (a stub without bytes is refused).
+fn save(
+    tx: &Connection,
+    db: &mut Db,
+    record: &DocRecord,
+    carried: &Blobs,
+) -> Result<(), CouchError> {
+    keep_bytes(tx, db, record, carried)?;
+    q::doc_save(tx, db, record)?;
     Ok(())
 }
 
@@ -91,12 +117,14 @@ pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, 
         req.json_as(r#"_bulk_docs body must be {"docs": [...], "new_edits": bool}"#)?;
     let new_edits = body.new_edits;
     let mut groups = Groups::default();
+    let mut carried = Blobs::new();
     for mut doc in body.docs {
         if !doc.is_object() {
             return Err(CouchError::BadRequest(
                 "Document must be a JSON object".into(),
             ));
         }
+        carried.extend(take_inline(&mut doc, hub.config.max_attachment)?);
         if new_edits && doc.get("_id").is_none() {
             doc["_id"] = json!(crate::auth::new_uuid());
         }
@@ -131,7 +159,7 @@ pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, 
                     outcomes.iter().any(|o| *o != MergeOutcome::AlreadyPresent)
                 };
                 if changed {
-                    q::doc_save(tx, &mut d, &record)?;
+                    save(tx, &mut d, &record, &carried)?;
                 }
             }
             Ok::<_, CouchError>((answers, d.update_seq, d.name))

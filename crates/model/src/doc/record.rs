@@ -5,7 +5,7 @@
 
 use super::people::{Team, Volunteer};
 use super::shop::ShopItem;
-use super::{Activity, Attendance, Concern};
+use super::{Activity, Attendance, Concern, Photo};
 use crate::id::DocType;
 use crate::survey::{Response, Survey};
 use serde::de::DeserializeOwned;
@@ -64,6 +64,7 @@ record_with_meta!(
     Team => Team,
     Volunteer => Volunteer,
     ShopItem => ShopItem,
+    Photo => Photo,
 );
 
 macro_rules! record_with_extra_id {

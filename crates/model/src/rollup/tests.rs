@@ -254,7 +254,7 @@ fn the_csv_has_a_bom_chinese_headers_and_one_line_per_row() {
         .starts_with("月份,级别,单位代码,单位,场次,活动总数,受众人次,志愿者人次,服务时长(小时)"));
     assert_eq!(
         lines[1],
-        "2026-11,乡镇,330106,站330106,2,3,110,3,3.5,1,3,1,67%,0,0,0,,67%,0,0,0"
+        "2026-11,乡镇,330106,站330106,2,3,110,3,3.5,1,3,1,67%,0,0,0,,67%,0,0,0,0"
     );
 }
 
@@ -442,4 +442,75 @@ fn points_earned_and_redeemed_count_per_station_and_month_under_each_stations_ru
     assert_eq!(fig("2026-11", "330106").unwrap().points_earned, 25);
     assert_eq!(fig("2026-12", "330106001").unwrap().points_redeemed, 10);
     assert_eq!(fig("2026-12", "330106").unwrap().points_redeemed, 10);
+}
+
+#[test]
+fn an_activity_with_photos_counts_once_in_its_own_month_and_station() {
+    let (v1, nov) = ("330106001", "2026-11-05T18:00:00+08:00");
+    let act = |id: &str, start: &str| {
+        doc(
+            id,
+            v1,
+            nov,
+            json!({"kind": "evening_forum", "start": start,
+            "end": "2026-12-31T23:00:00+08:00", "villagers_present": 1}),
+        )
+    };
+    let photo = |id: &str, of: Value, created: &str| {
+        let mut body = json!({"taken_at": created});
+        body.as_object_mut()
+            .unwrap()
+            .extend(of.as_object().unwrap().clone());
+        // A photo filed under another station still counts for its activity's station.
+        doc(id, "330106099", created, body)
+    };
+    let docs = vec![
+        act("activity:nov", "2026-11-05T19:00:00+08:00"),
+        act("activity:dec", "2026-12-02T19:00:00+08:00"),
+        act("activity:none", "2026-11-06T19:00:00+08:00"),
+        // Three photos of one November forum, taken into December: counted once, in November.
+        photo("photo:1", json!({"activity_id": "activity:nov"}), nov),
+        photo(
+            "photo:2",
+            json!({"activity_id": "activity:nov"}),
+            "2026-12-01T08:00:00+08:00",
+        ),
+        photo("photo:3", json!({"activity_id": "activity:nov"}), nov),
+        // A deleted photo, a demo photo, a concern's photo and an unknown activity: nothing.
+        json!({"_id": "photo:4", "type": "photo", "_deleted": true, "activity_id": "activity:dec"}),
+        {
+            let mut d = photo("photo:5", json!({"activity_id": "activity:dec"}), nov);
+            d["demo"] = json!(true);
+            d
+        },
+        photo("photo:6", json!({"concern_id": "concern:x"}), nov),
+        photo("photo:7", json!({"activity_id": "activity:gone"}), nov),
+    ];
+    let stations = [
+        station(v1, "village", Some("330106")),
+        station("330106", "township", None),
+    ];
+    let rows = rollup(&docs, &stations);
+    let fig = |month: &str, code: &str| {
+        rows.iter()
+            .find(|r| r.month == month && r.code == code)
+            .map(|r| r.figures)
+            .unwrap_or_default()
+    };
+    assert_eq!(fig("2026-11", v1).activities, 2);
+    assert_eq!(fig("2026-11", v1).activities_with_photos, 1);
+    assert_eq!(
+        fig("2026-11", "330106").activities_with_photos,
+        1,
+        "summed up once"
+    );
+    assert_eq!(fig("2026-12", v1).activities_with_photos, 0);
+    assert_eq!(fig("2026-11", "330106099").activities_with_photos, 0);
+    assert_eq!(fig("2026-11", "330106099").demo, 1);
+    let header = HEADERS.iter().position(|h| *h == "有照片的活动").unwrap();
+    let nov_row = rows
+        .iter()
+        .find(|r| r.month == "2026-11" && r.code == v1)
+        .unwrap();
+    assert_eq!(cells(nov_row)[header], "1");
 }

@@ -143,3 +143,58 @@ fn surveys_and_responses_must_be_readable() {
     r["survey_id"] = json!("survey:0192e3a4-0000-7000-8000-000000000001");
     assert!(validate(&r).is_ok());
 }
+
+fn photo() -> Value {
+    let jpeg = json!({"content_type": "image/jpeg", "digest": "md5-rL0Y20zC+Fzt72VPzMSk2A==",
+        "length": 3, "revpos": 1, "stub": true});
+    json!({
+        "_id": "photo:0190a0b0-0000-7000-8000-000000000009", "type": "photo",
+        "station": "330106001", "created_at": "2026-11-22T20:00:00+08:00",
+        "updated_at": "2026-11-22T20:00:00+08:00", "taken_at": "2026-11-22T19:40:00+08:00",
+        "activity_id": "activity:0190a0b0-0000-7000-8000-000000000001", "caption": "夜话现场",
+        "_attachments": {"image.jpg": jpeg, "thumb.jpg": jpeg}
+    })
+}
+
+#[test]
+fn a_photo_names_one_activity_or_concern_and_carries_both_jpegs() {
+    assert_eq!(validate(&photo()), Ok(DocType::Photo));
+    let mut of_concern = photo();
+    of_concern.as_object_mut().unwrap().remove("activity_id");
+    of_concern["concern_id"] = json!("concern:0190a0b0-0000-7000-8000-000000000002");
+    assert_eq!(validate(&of_concern), Ok(DocType::Photo));
+    let mut both = of_concern.clone();
+    both["activity_id"] = photo()["activity_id"].clone();
+    assert_eq!(validate(&both), Err(ValidationError::Field("activity_id")));
+    let mut neither = photo();
+    neither.as_object_mut().unwrap().remove("activity_id");
+    assert_eq!(
+        validate(&neither),
+        Err(ValidationError::Field("activity_id"))
+    );
+    let wrong_kind = with(photo(), "activity_id", of_concern["concern_id"].clone());
+    assert_eq!(
+        validate(&wrong_kind),
+        Err(ValidationError::Field("activity_id"))
+    );
+    let bad_concern = with(of_concern, "concern_id", json!("concern:xyz"));
+    assert_eq!(
+        validate(&bad_concern),
+        Err(ValidationError::Field("concern_id"))
+    );
+    assert_eq!(
+        validate(&with(photo(), "taken_at", json!("昨晚"))),
+        Err(ValidationError::BadTime("taken_at"))
+    );
+    let mut no_thumb = photo();
+    no_thumb["_attachments"]
+        .as_object_mut()
+        .unwrap()
+        .remove("thumb.jpg");
+    let refused = validate(&no_thumb);
+    assert_eq!(refused, Err(ValidationError::Field("_attachments")));
+    assert_eq!(refused.unwrap_err().zh(), "“照片文件”未填写或格式不正确");
+    let mut png = photo();
+    png["_attachments"]["image.jpg"]["content_type"] = json!("image/png");
+    assert_eq!(validate(&png), Err(ValidationError::Field("_attachments")));
+}
