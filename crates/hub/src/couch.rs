@@ -15,6 +15,7 @@ pub mod params;
 pub mod replication;
 mod request;
 pub mod server;
+pub mod users;
 pub mod writes;
 
 use crate::auth::{LoginLimiter, PasswordChecks, Principal, Role};
@@ -195,6 +196,7 @@ impl Hub {
                 only(req, &[Method::GET], "GET")?;
                 server::all_dbs(self, req.require()?).await
             }
+            ["_users", rest @ ..] => users::users(self, req, rest).await,
             [db, ..] if db.starts_with('_') => Err(CouchError::NotFound("missing".into())),
             [db] => server::database(self, req, db).await,
             [db, "_changes"] => replication::changes(self, req, db).await,
@@ -267,10 +269,13 @@ impl Hub {
             )));
         }
         let owned = name.to_owned();
+        // A disabled account is checked like an unknown name: argon2 runs on a dummy
+        // hash and the answer is the same 401, as slowly.
         let user = self
             .store
             .read(move |tx| accounts::user_get(tx, &owned))
-            .await?;
+            .await?
+            .filter(|u| !u.disabled);
         let verified = |u: accounts::UserRow| async move {
             Ok::<_, CouchError>(self.store.read(move |tx| principal_of(tx, u)).await?)
         };
@@ -278,7 +283,7 @@ impl Hub {
         // credentials already running, and look again.
         let cached = || {
             user.clone()
-                .filter(|_| self.passwords.cached(name, &password))
+                .filter(|u| self.passwords.cached(name, &password, &u.password_hash))
         };
         if let Some(u) = cached() {
             return verified(u).await;

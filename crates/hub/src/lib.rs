@@ -5,6 +5,7 @@
 //! - [`couch`]: the CouchDB HTTP API under `/couch/` (revision logic from crates/couch).
 //! - [`auth`]: passwords, sessions, the login rate limit and the access rule.
 //! - [`admin`]: adding stations and users (the command line).
+//! - [`users`]: accounts as CouchDB `_users` documents, and the password rules.
 //! - [`import`]: importing export files from stations that could not sync.
 //! - [`report`]: the dashboard's monthly figures (computed by `model::rollup`).
 //! - [`security`]: CSP, hardening headers, CORS.
@@ -21,3 +22,4 @@ pub mod report;
 pub mod security;
 pub mod serve;
 pub mod store;
+pub mod users;
