@@ -15,6 +15,7 @@ pub mod params;
 pub mod replication;
 mod request;
 pub mod server;
+pub mod status;
 pub mod users;
 pub mod writes;
 
@@ -86,6 +87,8 @@ pub struct Hub {
     limiter: LoginLimiter,
     passwords: PasswordChecks,
     longpolls: Arc<Semaphore>,
+    /// 上报情况's counts per station database, kept while it is unchanged.
+    pub(crate) status: Arc<crate::status::StatusCache>,
 }
 
 /// A JSON response with `status`.
@@ -116,6 +119,7 @@ impl Hub {
             passwords: PasswordChecks::new(config.max_password_checks),
             config,
             limiter: LoginLimiter::default(),
+            status: Arc::default(),
         })
     }
 
@@ -197,6 +201,7 @@ impl Hub {
                 server::all_dbs(self, req.require()?).await
             }
             ["_users", rest @ ..] => users::users(self, req, rest).await,
+            ["_yehua", "status"] => status::status(self, req).await,
             [db, ..] if db.starts_with('_') => Err(CouchError::NotFound("missing".into())),
             [db] => server::database(self, req, db).await,
             [db, "_changes"] => replication::changes(self, req, db).await,
@@ -320,6 +325,21 @@ impl Hub {
 }
 
 impl Hub {
+    /// Fills 上报情况's counts of every station database, on a thread of its own.
+    pub fn warm_status(self: &Arc<Self>) {
+        let hub = Arc::clone(self);
+        let started = std::thread::Builder::new()
+            .name("status-warm".into())
+            .spawn(move || {
+                if let Err(e) = crate::status::warm(&hub.store, &hub.status) {
+                    tracing::warn!("cannot count the stations for the reporting status at start: {e}");
+                }
+            });
+        if let Err(e) = started {
+            tracing::warn!("cannot start counting the stations for the reporting status: {e}");
+        }
+    }
+
     /// How many times argon2 has run since start (the password-check tests count them).
     pub fn argon2_runs(&self) -> u64 {
         self.passwords.runs()

@@ -110,8 +110,10 @@ CREATE TABLE IF NOT EXISTS sessions (
 /// (`cadre:<code>`, `hq:<code>` or `_admin`; `role` and `station` stay as the access
 /// rule's index, written beside it), `rev` its `_rev`, `disabled` 1 for an account that may
 /// not sign in. Existing rows get the roles their `role` and `station` meant (`admin` is
-/// `_admin`) and a first revision.
+/// `_admin`) and a first revision. `dbs.synced_at`: when a replication last wrote a
+/// checkpoint there (Unix seconds), the last successful sync 上报情况 shows.
 const SCHEMA_V2: &str = r#"
+ALTER TABLE dbs ADD COLUMN synced_at INTEGER;
 ALTER TABLE users ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';
 ALTER TABLE users ADD COLUMN rev TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
