@@ -130,6 +130,117 @@ pub fn status(
         .collect()
 }
 
+/// What 上报情况's table is sorted by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    /// Station code (the tree's order).
+    Code,
+    /// Longest without a sync first (never synced before any).
+    LastSync,
+    /// Longest without a forum first (none at all before any).
+    LastForum,
+    /// Most forums first.
+    Forums,
+    /// Most villagers reached first.
+    Villagers,
+    /// Most concerns open first.
+    ConcernsOpen,
+}
+
+impl SortBy {
+    /// Every order, as the screen offers them.
+    pub const ALL: [SortBy; 6] = [
+        SortBy::Code,
+        SortBy::LastSync,
+        SortBy::LastForum,
+        SortBy::Forums,
+        SortBy::Villagers,
+        SortBy::ConcernsOpen,
+    ];
+
+    /// A stable name for a form value.
+    pub fn key(self) -> &'static str {
+        match self {
+            SortBy::Code => "code",
+            SortBy::LastSync => "last_sync",
+            SortBy::LastForum => "last_forum",
+            SortBy::Forums => "forums",
+            SortBy::Villagers => "villagers",
+            SortBy::ConcernsOpen => "concerns_open",
+        }
+    }
+
+    /// The order named `key` (code order for anything else).
+    pub fn from_key(key: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.key() == key)
+            .unwrap_or(SortBy::Code)
+    }
+}
+
+/// Whether a row carries a flag.
+pub fn is_flagged(s: &StationStatus) -> bool {
+    s.no_forum || s.not_synced
+}
+
+/// The rows to show: flagged ones only if asked, sorted by `by` (ties in code order).
+pub fn view(rows: &[StationStatus], by: SortBy, flagged_only: bool) -> Vec<StationStatus> {
+    let mut out: Vec<StationStatus> = rows
+        .iter()
+        .filter(|s| !flagged_only || is_flagged(s))
+        .cloned()
+        .collect();
+    out.sort_by(|a, b| {
+        let primary = match by {
+            SortBy::Code => std::cmp::Ordering::Equal,
+            SortBy::LastSync => a.last_sync.cmp(&b.last_sync),
+            SortBy::LastForum => a.last_forum.cmp(&b.last_forum),
+            SortBy::Forums => b.forums.cmp(&a.forums),
+            SortBy::Villagers => b.villagers.cmp(&a.villagers),
+            SortBy::ConcernsOpen => b.concerns_open.cmp(&a.concerns_open),
+        };
+        primary.then_with(|| a.code.cmp(&b.code))
+    });
+    out
+}
+
+/// 上报情况 as CSV for Excel (UTF-8 with a BOM): one line per row, the last sync as
+/// `last_sync_text` gives it (the caller formats times), flags as 是 / empty.
+pub fn to_csv(rows: &[StationStatus], last_sync_text: impl Fn(i64) -> String) -> String {
+    let header = [
+        "站点代码",
+        "站点名称",
+        "层级",
+        "最近同步",
+        "最近一次夜话",
+        "本月夜话场次",
+        "本月受众人次",
+        "本月未办结诉求",
+        "本月未开展夜话",
+        "7天未同步",
+    ];
+    let yes = |b: bool| if b { "是" } else { "" }.to_owned();
+    let body: Vec<Vec<String>> = rows
+        .iter()
+        .map(|s| {
+            vec![
+                s.code.clone(),
+                s.name.clone(),
+                super::level_zh(&s.level).to_owned(),
+                s.last_sync.map(&last_sync_text).unwrap_or_default(),
+                s.last_forum.clone().unwrap_or_default(),
+                s.forums.to_string(),
+                s.villagers.to_string(),
+                s.concerns_open.to_string(),
+                yes(s.no_forum),
+                yes(s.not_synced),
+            ]
+        })
+        .collect();
+    crate::csv::table(&header, &body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,5 +305,17 @@ mod tests {
             empty.iter().map(|s| s.not_synced).collect::<Vec<_>>(),
             [false, true, true]
         );
+
+        // Sorting, the flagged filter and the CSV.
+        let codes = |v: Vec<StationStatus>| v.into_iter().map(|s| s.code).collect::<Vec<_>>();
+        assert_eq!(codes(view(&got, SortBy::LastSync, false)), ["1", "12", "11"]);
+        assert_eq!(codes(view(&got, SortBy::Villagers, false)), ["1", "11", "12"]);
+        assert_eq!(codes(view(&got, SortBy::ConcernsOpen, true)), ["12"]);
+        assert_eq!(SortBy::from_key("forums"), SortBy::Forums);
+        assert_eq!(SortBy::from_key("nonsense"), SortBy::Code);
+        let csv = to_csv(&view(&got, SortBy::Code, true), |t| format!("t{t}"));
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert!(lines[0].starts_with("站点代码,站点名称,层级,最近同步"));
+        assert_eq!(lines[1], format!("12,站12,村,t{},2026-11-01,1,12,1,,是", now - 8 * 86400));
     }
 }
