@@ -59,11 +59,17 @@ fn main() {
         .write_blocking(|tx| {
             add_station(tx, &station("3301".into(), None, "county"))?;
             for t in 0..15 {
-                add_station(tx, &station(format!("3301{t:02}"), Some("3301".into()), "township"))?;
+                add_station(
+                    tx,
+                    &station(format!("3301{t:02}"), Some("3301".into()), "township"),
+                )?;
             }
             for v in 0..n {
                 let code = format!("3301{:02}{:03}", v % 15, v);
-                add_station(tx, &station(code, Some(format!("3301{:02}", v % 15)), "village"))?;
+                add_station(
+                    tx,
+                    &station(code, Some(format!("3301{:02}", v % 15)), "village"),
+                )?;
             }
             Ok::<_, hub::admin::AdminError>(())
         })

@@ -332,7 +332,9 @@ impl Hub {
             .name("status-warm".into())
             .spawn(move || {
                 if let Err(e) = crate::status::warm(&hub.store, &hub.status) {
-                    tracing::warn!("cannot count the stations for the reporting status at start: {e}");
+                    tracing::warn!(
+                        "cannot count the stations for the reporting status at start: {e}"
+                    );
                 }
             });
         if let Err(e) = started {

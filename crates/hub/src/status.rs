@@ -71,7 +71,11 @@ impl StatusCache {
 }
 
 /// Reads and counts the station databases `dbs` (name, update seq) not in the cache.
-fn count(store: &Store, cache: &StatusCache, dbs: &[(String, u64)]) -> Result<Vec<Parts>, StoreError> {
+fn count(
+    store: &Store,
+    cache: &StatusCache,
+    dbs: &[(String, u64)],
+) -> Result<Vec<Parts>, StoreError> {
     let one = |(name, seq): &(String, u64)| -> Result<Parts, StoreError> {
         if let Some(p) = cache.get(name, *seq) {
             return Ok(p);

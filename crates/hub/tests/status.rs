@@ -34,9 +34,16 @@ fn hq_sees_who_has_reported_below_it() {
         .iter()
         .map(|r| r["code"].as_str().unwrap())
         .collect();
-    assert_eq!(codes, ["3301", "330101", "330102"], "its subtree, not the county");
+    assert_eq!(
+        codes,
+        ["3301", "330101", "330102"],
+        "its subtree, not the county"
+    );
     let v = row(&before.body, "330101");
-    assert_eq!((v["no_forum"].clone(), v["not_synced"].clone()), (json!(true), json!(true)));
+    assert_eq!(
+        (v["no_forum"].clone(), v["not_synced"].clone()),
+        (json!(true), json!(true))
+    );
     assert_eq!(v["last_sync"], Value::Null);
 
     // Village 330101 holds a forum and syncs (its replicator writes a checkpoint).
@@ -46,7 +53,11 @@ fn hq_sees_who_has_reported_below_it() {
     let c = json!({"_id": "concern:1", "type": "concern", "station": "330101", "status": "open",
                    "text": "路灯坏了", "created_at": "2026-11-03T20:00:00+08:00"});
     assert_eq!(h.put(&format!("{d}/concern:1"), "a", &c).status, 201);
-    assert_eq!(h.put(&format!("{d}/_local/cp"), "a", &json!({"seq": 2})).status, 201);
+    assert_eq!(
+        h.put(&format!("{d}/_local/cp"), "a", &json!({"seq": 2}))
+            .status,
+        201
+    );
 
     let after = h.get(url, "hq").body;
     let v = row(&after, "330101");
@@ -54,21 +65,36 @@ fn hq_sees_who_has_reported_below_it() {
     assert_eq!(v["villagers"], 40);
     assert_eq!(v["concerns_open"], 1);
     assert_eq!(v["last_forum"], "2026-11-03");
-    assert_eq!((v["no_forum"].clone(), v["not_synced"].clone()), (json!(false), json!(false)));
+    assert_eq!(
+        (v["no_forum"].clone(), v["not_synced"].clone()),
+        (json!(false), json!(false))
+    );
     assert!(v["last_sync"].as_i64().unwrap() > 1_700_000_000);
     let other = row(&after, "330102");
-    assert_eq!((other["no_forum"].clone(), other["not_synced"].clone()), (json!(true), json!(true)));
+    assert_eq!(
+        (other["no_forum"].clone(), other["not_synced"].clone()),
+        (json!(true), json!(true))
+    );
     // The township's row is the sum below it, and is not flagged for syncing.
     let town = row(&after, "3301");
-    assert_eq!((town["forums"].clone(), town["not_synced"].clone()), (json!(1), json!(false)));
+    assert_eq!(
+        (town["forums"].clone(), town["not_synced"].clone()),
+        (json!(1), json!(false))
+    );
     // The month's figures per station and up the tree, as `report` computes them.
     let report = hub::report::report(&h.hub.store, "2026-11", Some("3301")).unwrap();
-    let figures: Vec<Value> = report.iter().map(|r| serde_json::to_value(r).unwrap()).collect();
+    let figures: Vec<Value> = report
+        .iter()
+        .map(|r| serde_json::to_value(r).unwrap())
+        .collect();
     assert_eq!(after["figures"], json!(figures));
     // Another month: the forum is last month's, and nothing was held.
     let dec = h.get("/couch/_yehua/status?month=2026-12", "hq").body;
     let v = row(&dec, "330101");
-    assert_eq!((v["forums"].clone(), v["no_forum"].clone()), (json!(0), json!(true)));
+    assert_eq!(
+        (v["forums"].clone(), v["no_forum"].clone()),
+        (json!(0), json!(true))
+    );
     assert_eq!(v["last_forum"], "2026-11-03");
 }
 
@@ -79,7 +105,11 @@ fn only_headquarters_asks_and_bad_input_is_400() {
     assert_eq!(r.status, 403);
     for bad in ["", "?month=2026-13", "?month=11-2026"] {
         let r = h.get(&format!("/couch/_yehua/status{bad}"), "hq");
-        assert_eq!((r.status, &r.body["error"]), (400, &json!("bad_request")), "{bad}");
+        assert_eq!(
+            (r.status, &r.body["error"]),
+            (400, &json!("bad_request")),
+            "{bad}"
+        );
     }
     let r = h.get("/couch/_yehua/status?month=2026-11&station=33", "hq");
     assert_eq!(r.status, 403, "above its own station");

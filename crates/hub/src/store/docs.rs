@@ -339,11 +339,11 @@ pub fn live_winner_bodies(c: &Connection, db: &Db) -> Result<Vec<Value>, StoreEr
 
 /// When a replication last wrote a checkpoint into `db` (Unix seconds), if ever.
 pub fn synced_at(c: &Connection, db: &Db) -> Result<Option<i64>, StoreError> {
-    Ok(c.query_row(
-        "SELECT synced_at FROM dbs WHERE id = ?1",
-        [db.id],
-        |r| r.get(0),
-    )?)
+    Ok(
+        c.query_row("SELECT synced_at FROM dbs WHERE id = ?1", [db.id], |r| {
+            r.get(0)
+        })?,
+    )
 }
 
 /// Deletes the `_local` document `id`.

@@ -83,7 +83,10 @@ pub fn last_forums<'a>(
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     for part in parts {
         for (station, dates) in part {
-            let last = dates.iter().rev().find(|d| d.get(..7).is_some_and(|m| m <= month));
+            let last = dates
+                .iter()
+                .rev()
+                .find(|d| d.get(..7).is_some_and(|m| m <= month));
             if let Some(last) = last {
                 let e = out.entry(station.clone()).or_default();
                 if *last > *e {
@@ -287,7 +290,10 @@ mod tests {
         assert_eq!(forums["12"], "2026-11-01");
         assert_eq!(forums["11"], "2026-11-03");
         let now = 1_796_000_000;
-        let syncs = HashMap::from([("11".to_owned(), now - 3600), ("12".to_owned(), now - 8 * 86400)]);
+        let syncs = HashMap::from([
+            ("11".to_owned(), now - 3600),
+            ("12".to_owned(), now - 8 * 86400),
+        ]);
         let got = status(&rows, &stations, &syncs, &forums, now);
         let row = |c: &str| got.iter().find(|s| s.code == c).unwrap();
         assert_eq!((row("11").forums, row("11").villagers), (1, 40));
@@ -308,14 +314,23 @@ mod tests {
 
         // Sorting, the flagged filter and the CSV.
         let codes = |v: Vec<StationStatus>| v.into_iter().map(|s| s.code).collect::<Vec<_>>();
-        assert_eq!(codes(view(&got, SortBy::LastSync, false)), ["1", "12", "11"]);
-        assert_eq!(codes(view(&got, SortBy::Villagers, false)), ["1", "11", "12"]);
+        assert_eq!(
+            codes(view(&got, SortBy::LastSync, false)),
+            ["1", "12", "11"]
+        );
+        assert_eq!(
+            codes(view(&got, SortBy::Villagers, false)),
+            ["1", "11", "12"]
+        );
         assert_eq!(codes(view(&got, SortBy::ConcernsOpen, true)), ["12"]);
         assert_eq!(SortBy::from_key("forums"), SortBy::Forums);
         assert_eq!(SortBy::from_key("nonsense"), SortBy::Code);
         let csv = to_csv(&view(&got, SortBy::Code, true), |t| format!("t{t}"));
         let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
         assert!(lines[0].starts_with("站点代码,站点名称,层级,最近同步"));
-        assert_eq!(lines[1], format!("12,站12,村,t{},2026-11-01,1,12,1,,是", now - 8 * 86400));
+        assert_eq!(
+            lines[1],
+            format!("12,站12,村,t{},2026-11-01,1,12,1,,是", now - 8 * 86400)
+        );
     }
 }
