@@ -171,6 +171,7 @@ test('the console on a phone at 360×640', async () => {
   await page.getByTestId('login-user').fill('zhen');
   await page.getByTestId('login-password').fill(HQ_PASSWORD);
   await page.getByTestId('login-submit').tap();
+  await waitSyncRuns(page, 1);
   await page.goto(hub.url + '/hq');
   await page.getByTestId('hq-row').first().waitFor();
   await shot(page, 'console-status-360');
