@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interop test: PouchDB (memory adapter) replicates 10,000 documents to the hub and back,
 # and the same test runs against pouchdb-server as a reference implementation.
-# Usage: scripts/test-interop.sh [HUB_BINARY]   (default target/debug/yehua-hub)
+# Usage: scripts/test-interop.sh [HUB_BINARY]   (default target/debug/yehua-hub); INTEROP_FILES=
+# tests/interop/users.test.mjs runs one file instead of the folder.
 # Everything listens on 127.0.0.1 at free ports, with data in a temporary folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
