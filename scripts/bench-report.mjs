@@ -90,6 +90,14 @@ if (hub.length) {
   out.push('');
 }
 
+const status = lines.filter((l) => l.figure === 'hub status');
+if (status.length) {
+  out.push('### 上报情况 on the hub (release build, 2 threads; budget: ≤ 1 s)', '',
+    '| stations | documents | first question after start, ms | unchanged, ms | one village changed, ms |', '|---|---|---|---|---|');
+  for (const s of status) out.push(`| ${s.stations} | ${s.documents} | ${s.first_ms} | ${s.unchanged_ms} | ${s.one_changed_ms} |`);
+  out.push('');
+}
+
 const section = out.join('\n');
 console.log(section);
 const path = 'BENCHMARKS.md';

@@ -47,5 +47,9 @@ done
 node tests/interop/bench-load.mjs target/release/yehua-hub 1000 1000 distinct \
   | sed 's/^{/BENCH {"figure":"hub load, distinct accounts",/' | tee -a "$LINES"
 
+step "上报情况: 300 stations × a year of records (hub, release, 2 threads)"
+cargo build --release -p yehua-hub --example bench_status --quiet
+target/release/examples/bench_status 300 | tee -a "$LINES"
+
 step "report"
 node scripts/bench-report.mjs "$LINES"

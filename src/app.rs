@@ -194,6 +194,8 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/stats/notice/:station/:month") view=lazy(Screen::NoticePrint)/>
                         <Route path=path!("/stats/verify") view=lazy(Screen::Verify)/>
                         <Route path=path!("/settings") view=lazy(Screen::Settings)/>
+                        <Route path=path!("/hq") view=lazy(Screen::HqStatus)/>
+                        <Route path=path!("/hq/accounts") view=lazy(Screen::HqAccounts)/>
                     </Routes>
                 </main>
                 <BottomNav/>

@@ -30,6 +30,9 @@ pub enum Chunk {
     /// 扫码核验 of printed paper, export, settings (import); and the
     /// replication engine (src/sync/engine.rs), which the sync service loads at start.
     Office,
+    /// The headquarters console: 上报情况 and 账号管理, fetched only by hq and admin
+    /// accounts (a village phone never downloads it).
+    Console,
 }
 
 impl Chunk {
@@ -70,6 +73,8 @@ pub enum Screen {
     Verify,
     Export,
     Settings,
+    HqStatus,
+    HqAccounts,
 }
 
 impl Screen {
@@ -83,6 +88,7 @@ impl Screen {
             Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
             Sync | Conflicts | Conflict | Stats | LedgerPrint | NoticePrint | Verify | Export
             | Settings => Chunk::Office,
+            HqStatus | HqAccounts => Chunk::Console,
         }
     }
 }
@@ -135,6 +141,7 @@ async fn preload(chunk: Chunk) -> Result<(), ChunkError> {
         Chunk::People => split::preload_people().await?,
         Chunk::Surveys => split::preload_surveys().await?,
         Chunk::Office => split::preload_office().await?,
+        Chunk::Console => split::preload_console().await?,
     }
     LOADED.with(|l| l.set(l.get() | chunk.bit()));
     Ok(())
@@ -152,6 +159,7 @@ fn render(screen: Screen) -> AnyView {
             Chunk::People => split::people(screen).now_or_never(),
             Chunk::Surveys => split::surveys(screen).now_or_never(),
             Chunk::Office => split::office(screen).now_or_never(),
+            Chunk::Console => split::console(screen).now_or_never(),
         };
         match view {
             Some(Ok(view)) => view,
@@ -164,6 +172,7 @@ fn render(screen: Screen) -> AnyView {
         Chunk::People => people_screens(screen),
         Chunk::Surveys => surveys_screens(screen),
         Chunk::Office => office_screens(screen),
+        Chunk::Console => console_screens(screen),
     }
 }
 
@@ -223,6 +232,14 @@ fn office_screens(screen: Screen) -> AnyView {
     }
 }
 
+fn console_screens(screen: Screen) -> AnyView {
+    use pages::*;
+    match screen {
+        Screen::HqAccounts => view! { <hq_accounts::HqAccountsPage/> }.into_any(),
+        _ => view! { <hq_status::HqStatusPage/> }.into_any(),
+    }
+}
+
 /// One split point per chunk, each reaching only its own `*_screens` function.
 #[cfg(feature = "split")]
 mod split {
@@ -241,6 +258,7 @@ mod split {
     split_point!(people, preload_people, people_screens);
     split_point!(surveys, preload_surveys, surveys_screens);
     split_point!(office, preload_office, office_screens);
+    split_point!(console, preload_console, console_screens);
 }
 
 #[derive(Clone, Copy, PartialEq)]

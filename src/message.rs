@@ -216,3 +216,19 @@ impl UserMessage for CheckError {
         }
     }
 }
+
+impl UserMessage for crate::sync::console::ConsoleError {
+    fn message(&self, locale: Locale) -> String {
+        use crate::sync::console::ConsoleError as E;
+        let text = match self {
+            E::PasswordsDiffer => td_string!(locale, err_hq_passwords_differ),
+            E::WeakPassword(_) => td_string!(locale, err_hq_weak_password),
+            E::Conflict(_) => td_string!(locale, err_hq_conflict),
+            E::NotAllowed(_) => td_string!(locale, err_hq_not_allowed),
+            E::Refused(_) => td_string!(locale, err_hq_refused),
+            E::NotSignedIn => td_string!(locale, err_hq_not_signed_in),
+            E::Sync(e) => return e.message(locale),
+        };
+        text.to_string()
+    }
+}

@@ -12,6 +12,8 @@ pub mod forum_print;
 pub mod forums;
 pub mod home;
 pub mod honour_roll;
+pub mod hq_accounts;
+pub mod hq_status;
 pub mod ledger_print;
 pub mod notice_print;
 pub mod points_book;

@@ -28,6 +28,7 @@
 //! call gets [`SyncError::Busy`]); a failure leaves every local record in place.
 
 pub mod checkpoint;
+pub mod console;
 mod engine;
 mod error;
 mod pull;

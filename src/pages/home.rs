@@ -56,11 +56,25 @@ pub fn HomePage() -> impl IntoView {
             <StatCard label=Signal::derive(move || t_string!(i18n, count_open_concerns).to_string()) value=get(|c| c.open_concerns) testid="count-open-concerns"/>
             <StatCard label=Signal::derive(move || t_string!(i18n, count_surveys).to_string()) value=get(|c| c.surveys) testid="count-surveys"/>
         </div>
+        <ConsoleLink/>
         {if ctx.training {
             view! { <LoadDemo/> }.into_any()
         } else {
             view! { <LegacyDemo/><TrainingOffer/> }.into_any()
         }}
+    }
+}
+
+/// The way into the headquarters console, for hq and admin accounts once signed in.
+#[component]
+fn ConsoleLink() -> impl IntoView {
+    let i18n = use_i18n();
+    let sync = crate::sync::service::use_sync();
+    move || {
+        sync.settings
+            .get()
+            .is_some_and(|s| s.headquarters())
+            .then(|| view! { <a href="/hq" class="button primary" data-testid="to-console">{t!(i18n, hq_console)}</a> })
     }
 }
 

@@ -173,13 +173,21 @@ impl Remote {
 }
 
 /// Signs in at `server` (e.g. `https://hq.example/couch`) with CouchDB's cookie session
-/// (`POST /_session`). The password is sent once and not kept; the browser keeps the
-/// HttpOnly cookie and sends it with every later request.
-pub async fn login(server: &str, name: &str, password: &str) -> Result<(), SyncError> {
+/// (`POST /_session`) and returns the account's roles (`cadre:<code>`, `hq:<code>`,
+/// `_admin`). The password is sent once and not kept; the browser keeps the HttpOnly
+/// cookie and sends it with every later request.
+pub async fn login(server: &str, name: &str, password: &str) -> Result<Vec<String>, SyncError> {
     let url = format!("{}/_session", server.trim_end_matches('/'));
     let body = serde_json::json!({"name": name, "password": password}).to_string();
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        #[serde(default)]
+        roles: Vec<String>,
+    }
     match fetch_text("POST", &url, Some(&body)).await? {
-        (s, _) if (200..300).contains(&s) => Ok(()),
+        (s, text) if (200..300).contains(&s) => {
+            Ok(parse::<Answer>("_session", &text).map_or_else(|_| Vec::new(), |a| a.roles))
+        }
         (s, text) => Err(SyncError::from_status(s, "_session", &text)),
     }
 }
@@ -202,7 +210,7 @@ pub async fn logout(server: &str) -> Result<(), SyncError> {
     }
 }
 
-async fn fetch_text(
+pub(crate) async fn fetch_text(
     method: &str,
     url: &str,
     body: Option<&str>,

@@ -36,12 +36,23 @@ pub struct SyncSettings {
     pub server: String,
     /// The user name signed in with.
     pub user: String,
+    /// The account's roles as the server gave them at sign-in (`cadre:<code>`,
+    /// `hq:<code>`, `_admin`); settings saved before roles were kept have none.
+    #[serde(default)]
+    pub roles: Vec<String>,
 }
 
 impl SyncSettings {
     /// The URL of the station's own database on the server.
     pub fn own_db(&self, station: &str) -> String {
         format!("{}/{}", self.server, station_db(station))
+    }
+
+    /// Whether the account is headquarters' or an admin's: the console is theirs.
+    pub fn headquarters(&self) -> bool {
+        self.roles
+            .iter()
+            .any(|r| r == "_admin" || r.starts_with("hq:"))
     }
 
     /// The settings saved in `store` (none before the first sign-in).
@@ -204,10 +215,11 @@ impl SyncService {
     /// Signs in, saves server and user name, and syncs. The password is only sent.
     pub async fn sign_in(&self, server: &str, user: &str, password: &str) -> Result<(), SyncError> {
         let server = server.trim().trim_end_matches('/').to_owned();
-        login(&server, user.trim(), password).await?;
+        let roles = login(&server, user.trim(), password).await?;
         let settings = SyncSettings {
             server,
             user: user.trim().to_owned(),
+            roles,
         };
         self.app.store().put_local(SETTINGS_KEY, &settings).await?;
         self.settings.set(Some(settings));

@@ -51,6 +51,8 @@ const SHOWS = {
   '/stats/notice/:station/:month': ['[data-testid=notice-sheet] h1', zh.p_notice_title],
   '/stats/verify': ['main h2', zh.p_verify_title],
   '/settings': ['main h2', zh.settings_title],
+  '/hq': ['main h2', zh.hq_status_title],
+  '/hq/accounts': ['main h2', zh.hq_accounts_title],
 };
 
 let hub, phone;

@@ -3,12 +3,12 @@
 //! its database `station_<code>`). Used by the command line, the demo seed and tests;
 //! knows nothing of HTTP.
 
-use crate::auth::{self, Role, STATION_DB_PREFIX};
+use crate::auth::{self, AccountRole, Role, STATION_DB_PREFIX};
 use crate::store::{accounts, docs, Store, StoreError};
+use crate::users::{self, PasswordProblem};
 use rusqlite::Connection;
 
-/// The least number of characters a password must have.
-pub const MIN_PASSWORD_CHARS: usize = 8;
+pub use crate::users::MIN_PASSWORD_CHARS;
 
 /// Why an administrative command failed.
 #[derive(Debug, thiserror::Error)]
@@ -25,9 +25,9 @@ pub enum AdminError {
     /// The role is unknown.
     #[error(transparent)]
     Role(#[from] auth::RoleError),
-    /// The password is too short.
-    #[error("the password must have at least {MIN_PASSWORD_CHARS} characters")]
-    WeakPassword,
+    /// The password breaks a rule (`users::check_password`).
+    #[error(transparent)]
+    WeakPassword(#[from] PasswordProblem),
     /// Hashing failed.
     #[error(transparent)]
     Hash(#[from] auth::HashError),
@@ -53,7 +53,8 @@ fn check_code(code: &str) -> Result<(), AdminError> {
     }
 }
 
-/// Adds (or updates) a station and creates its database if missing.
+/// Adds (or updates) a station and creates its database if missing. Its `_security` is
+/// what the station tree says (`couch::server::security`), never stored.
 pub fn add_station(tx: &Connection, station: &accounts::Station) -> Result<(), AdminError> {
     check_code(&station.code)?;
     if station.name.trim().is_empty() {
@@ -70,7 +71,9 @@ pub fn add_station(tx: &Connection, station: &accounts::Station) -> Result<(), A
     Ok(())
 }
 
-/// Adds a user (or replaces one, ending their sessions); true if new. Slow: argon2.
+/// Adds a user (or replaces one, ending their sessions and enabling the account); true if
+/// new. The row's roles are CouchDB's (`cadre:<station>`, `hq:<station>`, `_admin`), as
+/// the `_users` API writes them. Slow: argon2.
 pub fn add_user(
     store: &Store,
     name: &str,
@@ -82,23 +85,19 @@ pub fn add_user(
     if name.trim().is_empty() || name.contains(':') {
         return Err(AdminError::EmptyName);
     }
-    if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AdminError::WeakPassword);
-    }
+    users::check_password(name, password)?;
+    let role = match role {
+        Role::Cadre => AccountRole::Cadre(station.to_owned()),
+        Role::Hq => AccountRole::Hq(station.to_owned()),
+        Role::Admin => AccountRole::Admin,
+    };
     let hash = auth::hash_password(password)?;
     store.write_blocking(|tx| {
         if accounts::station_get(tx, station)?.is_none() {
             return Err(AdminError::NoStation(station.to_owned()));
         }
-        Ok(accounts::user_put(
-            tx,
-            &accounts::UserRow {
-                name: name.to_owned(),
-                station: station.to_owned(),
-                role: role.as_str().to_owned(),
-                password_hash: hash,
-            },
-        )?)
+        let row = users::row_of(name, &role, Some(station), hash, false);
+        Ok(accounts::user_put(tx, &row)?.0)
     })
 }
 

@@ -2,7 +2,8 @@
 //! login limit ([`limiter`]), a short cache of verified Basic credentials and the queue
 //! that bounds how many argon2 checks run at once ([`passwords`]), and the access rule
 //! (a cadre reads and writes only `station_<own code>`; an `hq` user reads every station
-//! at or below theirs and writes none; an admin does everything). Never logs or returns
+//! at or below theirs and writes none; an admin does everything), with who manages which
+//! accounts ([`Principal::manages`]) and the roles as CouchDB writes them ([`roles`]). Never logs or returns
 //! a password, a hash or a token. Knows nothing of HTTP beyond the `Basic` header format.
 
 use argon2::password_hash;
@@ -15,9 +16,11 @@ use std::time::Duration;
 
 pub mod limiter;
 pub mod passwords;
+pub mod roles;
 
 pub use limiter::{Attempt, LoginLimiter, Refused};
 pub use passwords::PasswordChecks;
+pub use roles::{AccountRole, RolesError, ADMIN_ROLE};
 
 /// Every station database is named `station_<code>`.
 pub const STATION_DB_PREFIX: &str = "station_";
@@ -114,11 +117,21 @@ impl Principal {
         self.role == Role::Admin
     }
 
-    /// CouchDB's `userCtx.roles`.
-    pub fn roles(&self) -> Vec<&'static str> {
-        match self.role {
-            Role::Admin => vec!["_admin", "admin"],
-            r => vec![r.as_str()],
+    /// CouchDB's `userCtx.roles`: `cadre:<code>`, `hq:<code>` or `_admin`.
+    pub fn roles(&self) -> Vec<String> {
+        vec![AccountRole::from_row(self.role, &self.station).to_couch()]
+    }
+
+    /// May this user read or change the account with `role` (not their own)? An admin
+    /// manages everyone; an hq account manages cadres of the stations below its own
+    /// (never its own station's, never hq or admin accounts); a cadre nobody else.
+    pub fn manages(&self, role: &AccountRole) -> bool {
+        match (self.role, role) {
+            (Role::Admin, _) => true,
+            (Role::Hq, AccountRole::Cadre(code)) => {
+                *code != self.station && self.readable.iter().any(|r| r == code)
+            }
+            _ => false,
         }
     }
 }
@@ -258,6 +271,23 @@ mod tests {
         assert!(!hq.can_read("station_3"));
         let admin = who(Role::Admin, "10", &[]);
         assert!(admin.can_read("anything") && admin.can_write("station_3"));
+    }
+
+    #[test]
+    fn who_manages_which_accounts() {
+        let cadre = |c: &str| AccountRole::Cadre(c.into());
+        let hq = who(Role::Hq, "10", &["10", "1", "2"]);
+        assert!(hq.manages(&cadre("1")) && hq.manages(&cadre("2")));
+        assert!(!hq.manages(&cadre("10")), "its own station is not below it");
+        assert!(!hq.manages(&cadre("3")), "outside its subtree");
+        assert!(!hq.manages(&AccountRole::Hq("1".into())));
+        assert!(!hq.manages(&AccountRole::Admin));
+        let village = who(Role::Cadre, "1", &["1"]);
+        assert!(!village.manages(&cadre("1")));
+        let admin = who(Role::Admin, "10", &[]);
+        assert!(admin.manages(&AccountRole::Admin) && admin.manages(&AccountRole::Hq("3".into())));
+        assert_eq!(hq.roles(), ["hq:10"]);
+        assert_eq!(admin.roles(), ["_admin"]);
     }
 
     #[test]

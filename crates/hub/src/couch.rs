@@ -17,6 +17,8 @@ pub mod params;
 pub mod replication;
 mod request;
 pub mod server;
+pub mod status;
+pub mod users;
 pub mod writes;
 
 use crate::auth::{LoginLimiter, PasswordChecks, Principal, Role};
@@ -92,6 +94,8 @@ pub struct Hub {
     limiter: LoginLimiter,
     passwords: PasswordChecks,
     longpolls: Arc<Semaphore>,
+    /// 上报情况's counts per station database, kept while it is unchanged.
+    pub(crate) status: Arc<crate::status::StatusCache>,
 }
 
 /// A JSON response with `status`.
@@ -122,6 +126,7 @@ impl Hub {
             passwords: PasswordChecks::new(config.max_password_checks),
             config,
             limiter: LoginLimiter::default(),
+            status: Arc::default(),
         })
     }
 
@@ -214,6 +219,8 @@ impl Hub {
                 only(req, &[Method::GET], "GET")?;
                 server::all_dbs(self, req.require()?).await
             }
+            ["_users", rest @ ..] => users::users(self, req, rest).await,
+            ["_yehua", "status"] => status::status(self, req).await,
             [db, ..] if db.starts_with('_') => Err(CouchError::NotFound("missing".into())),
             [db] => server::database(self, req, db).await,
             [db, "_changes"] => replication::changes(self, req, db).await,
@@ -286,10 +293,13 @@ impl Hub {
             )));
         }
         let owned = name.to_owned();
+        // A disabled account is checked like an unknown name: argon2 runs on a dummy
+        // hash and the answer is the same 401, as slowly.
         let user = self
             .store
             .read(move |tx| accounts::user_get(tx, &owned))
-            .await?;
+            .await?
+            .filter(|u| !u.disabled);
         let verified = |u: accounts::UserRow| async move {
             Ok::<_, CouchError>(self.store.read(move |tx| principal_of(tx, u)).await?)
         };
@@ -297,7 +307,7 @@ impl Hub {
         // credentials already running, and look again.
         let cached = || {
             user.clone()
-                .filter(|_| self.passwords.cached(name, &password))
+                .filter(|u| self.passwords.cached(name, &password, &u.password_hash))
         };
         if let Some(u) = cached() {
             return verified(u).await;
@@ -334,6 +344,23 @@ impl Hub {
 }
 
 impl Hub {
+    /// Fills 上报情况's counts of every station database, on a thread of its own.
+    pub fn warm_status(self: &Arc<Self>) {
+        let hub = Arc::clone(self);
+        let started = std::thread::Builder::new()
+            .name("status-warm".into())
+            .spawn(move || {
+                if let Err(e) = crate::status::warm(&hub.store, &hub.status) {
+                    tracing::warn!(
+                        "cannot count the stations for the reporting status at start: {e}"
+                    );
+                }
+            });
+        if let Err(e) = started {
+            tracing::warn!("cannot start counting the stations for the reporting status: {e}");
+        }
+    }
+
     /// How many times argon2 has run since start (the password-check tests count them).
     pub fn argon2_runs(&self) -> u64 {
         self.passwords.runs()

@@ -5,8 +5,10 @@
 //! - [`couch`]: the CouchDB HTTP API under `/couch/` (revision logic from crates/couch).
 //! - [`auth`]: passwords, sessions, the login rate limit and the access rule.
 //! - [`admin`]: adding stations and users (the command line).
+//! - [`users`]: accounts as CouchDB `_users` documents, and the password rules.
 //! - [`import`]: importing export files from stations that could not sync.
 //! - [`report`]: the dashboard's monthly figures (computed by `model::rollup`).
+//! - [`status`]: 上报情况, who has reported in a month (also `model::rollup`).
 //! - [`security`]: CSP, hardening headers, CORS.
 //! - [`serve`]: wiring it into one router and listening.
 //!
@@ -20,4 +22,6 @@ pub mod import;
 pub mod report;
 pub mod security;
 pub mod serve;
+pub mod status;
 pub mod store;
+pub mod users;

@@ -21,7 +21,8 @@ pub enum ReportError {
     Store(#[from] StoreError),
 }
 
-fn month_ok(m: &str) -> bool {
+/// True if `m` is a month `YYYY-MM`.
+pub fn month_ok(m: &str) -> bool {
     let b = m.as_bytes();
     b.len() == 7
         && b[4] == b'-'

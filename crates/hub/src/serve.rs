@@ -216,6 +216,7 @@ pub async fn run(cfg: ServeConfig) -> Result<(), ServeError> {
         );
     }
     let hub = Hub::new(store, cfg.api.clone());
+    hub.warm_status();
     let listener = tokio::net::TcpListener::bind(cfg.listen)
         .await
         .map_err(|e| ServeError::Listen(cfg.listen, e))?;

@@ -56,7 +56,7 @@ pub enum StoreError {
 /// The schema, step by step: step `i` takes a file at version `i` to `i + 1`. Append only.
 /// Step 1 is the schema hubs had before versions were kept, written with `IF NOT EXISTS`
 /// so that such a file (at version 0 with every table) passes it unchanged.
-pub const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2];
+pub const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
 
 /// The schema version this hub writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -117,6 +117,24 @@ CREATE TABLE blobs (
     data BLOB NOT NULL,
     UNIQUE (db, digest)
 );
+"#;
+
+/// Step 3: accounts as CouchDB's `_users` documents. `roles` is the document's role list
+/// (`cadre:<code>`, `hq:<code>` or `_admin`; `role` and `station` stay as the access
+/// rule's index, written beside it), `rev` its `_rev`, `disabled` 1 for an account that may
+/// not sign in. Existing rows get the roles their `role` and `station` meant (`admin` is
+/// `_admin`) and a first revision. `dbs.synced_at`: when a replication last wrote a
+/// checkpoint there (Unix seconds), the last successful sync 上报情况 shows.
+const SCHEMA_V3: &str = r#"
+ALTER TABLE dbs ADD COLUMN synced_at INTEGER;
+ALTER TABLE users ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE users ADD COLUMN rev TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET
+    roles = CASE role WHEN 'admin' THEN json_array('_admin')
+                      ELSE json_array(role || ':' || station) END,
+    rev = '1-' || lower(hex(randomblob(16)));
+CREATE INDEX IF NOT EXISTS users_by_station ON users(station);
 "#;
 
 /// The hub's database: one writer connection (SQLite allows one writer at a time) and a

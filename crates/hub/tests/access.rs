@@ -102,7 +102,7 @@ fn session_cookie_login_and_logout() {
         Some(&json!({"name": "a", "password": common::PW}).to_string()),
     );
     assert_eq!(r.status, 200);
-    assert_eq!(r.body["roles"], json!(["cadre"]));
+    assert_eq!(r.body["roles"], json!(["cadre:330101"]));
     let set = r.set_cookie.unwrap();
     assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"));
     let cookie = set.split(';').next().unwrap().to_owned();

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{db, start};
+use common::{basic, db, start};
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -344,11 +344,22 @@ fn local_docs_all_docs_security() {
     assert_eq!(rows[1], json!({"key": "zz", "error": "not_found"}));
     assert_eq!(rows[2]["id"], "a");
 
-    assert_eq!(h.get(&format!("{d}/_security"), "a").body, json!({}));
+    // A station database's _security is what the station tree gives (tests/users.rs);
+    // any other database keeps what an admin stored.
+    let other = "/couch/other";
+    assert_eq!(h.req("PUT", other, Some(&basic("admin")), None).status, 201);
+    assert_eq!(
+        h.get(&format!("{other}/_security"), "admin").body,
+        json!({})
+    );
     let sec = json!({"members": {"roles": ["cadre"]}});
     assert_eq!(h.put(&format!("{d}/_security"), "a", &sec).status, 403);
-    assert_eq!(h.put(&format!("{d}/_security"), "admin", &sec).status, 200);
-    assert_eq!(h.get(&format!("{d}/_security"), "a").body, sec);
+    assert_eq!(h.put(&format!("{other}/_security"), "a", &sec).status, 403);
+    assert_eq!(
+        h.put(&format!("{other}/_security"), "admin", &sec).status,
+        200
+    );
+    assert_eq!(h.get(&format!("{other}/_security"), "admin").body, sec);
     let r = h.post(&format!("{d}/_ensure_full_commit"), "a", &json!({}));
     assert_eq!((r.status, &r.body["ok"]), (201, &json!(true)));
 }

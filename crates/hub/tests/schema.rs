@@ -89,3 +89,50 @@ fn a_file_from_a_newer_hub_is_refused_and_left_as_it_was() {
     assert_eq!(version(&path), SCHEMA_VERSION + 1);
     assert_eq!(stations(&path), ["示范村"]);
 }
+
+#[test]
+fn accounts_of_a_version_1_file_get_their_couchdb_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    {
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(MIGRATIONS[0]).unwrap();
+        old.pragma_update(None, "user_version", 1).unwrap();
+        for (name, station, role) in [
+            ("wang", "330106001", "cadre"),
+            ("zhen", "330106", "hq"),
+            ("root", "330106", "admin"),
+        ] {
+            old.execute(
+                "INSERT INTO users (name, station, role, password_hash, created_at)
+                 VALUES (?1, ?2, ?3, 'h', 0)",
+                [name, station, role],
+            )
+            .unwrap();
+        }
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(version(&path), SCHEMA_VERSION);
+    let users = store
+        .read_blocking(|tx| hub::store::accounts::users_all(tx))
+        .unwrap();
+    let got: Vec<(&str, Vec<String>, bool, bool)> = users
+        .iter()
+        .map(|u| {
+            let rev_ok = u.rev.starts_with("1-") && u.rev.len() == 34;
+            (u.name.as_str(), u.roles.clone(), rev_ok, u.disabled)
+        })
+        .collect();
+    let want = |r: &str| vec![r.to_owned()];
+    assert_eq!(
+        got,
+        [
+            ("root", want("_admin"), true, false),
+            ("wang", want("cadre:330106001"), true, false),
+            ("zhen", want("hq:330106"), true, false),
+        ]
+    );
+    // The old columns are left as they were.
+    assert_eq!(users[0].role, "admin");
+    assert_eq!(users[0].station, "330106");
+}

@@ -34,9 +34,11 @@
 //!   training mode, whose store holds nothing else).
 //!
 //! [`stations`] builds the list on a phone, which has no `stations` table (its rule is in
-//! that module's doc).
+//! that module's doc); [`status`] is 上报情况, who has reported in a month (flags and the
+//! month's rows, taken from these figures).
 
 pub mod stations;
+pub mod status;
 
 use crate::attendance::service;
 use crate::csv;
@@ -364,6 +366,18 @@ pub fn roll_up(base: &StationMonths, stations: &[StationInfo]) -> Vec<Row> {
         (&a.month, level_rank(&a.level), &a.code).cmp(&(&b.month, level_rank(&b.level), &b.code))
     });
     rows
+}
+
+/// The counts of several sets of documents (e.g. one per station database) as one: each
+/// station-month's figures added. Sets must not share documents.
+pub fn merge<'a>(parts: impl IntoIterator<Item = &'a StationMonths>) -> StationMonths {
+    let mut out = StationMonths::new();
+    for part in parts {
+        for (k, f) in part {
+            out.entry(k.clone()).or_default().add(f);
+        }
+    }
+    out
 }
 
 /// Per-station figures rolled up the tree in one call, demo data left out.

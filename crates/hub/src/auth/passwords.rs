@@ -83,7 +83,9 @@ impl Workers {
 /// See the module documentation.
 pub struct PasswordChecks {
     salt: [u8; 32],
-    cache: Mutex<HashMap<String, (String, Instant)>>,
+    /// Per user: the digest of the verified credentials, the stored hash they matched,
+    /// and when.
+    cache: Mutex<HashMap<String, (String, String, Instant)>>,
     flights: Gates<String>,
     addresses: Gates<IpAddr>,
     gate: tokio::sync::Semaphore,
@@ -160,12 +162,13 @@ impl PasswordChecks {
         hex(&h.finalize())
     }
 
-    /// True if these credentials were verified within the cache lifetime.
-    pub fn cached(&self, user: &str, password: &str) -> bool {
+    /// True if these credentials were verified against `stored` (the user's hash now)
+    /// within the cache lifetime: a changed password is never answered from the cache.
+    pub fn cached(&self, user: &str, password: &str, stored: &str) -> bool {
         let d = self.digest(user, password);
         let map = self.cache.lock().unwrap_or_else(PoisonError::into_inner);
         map.get(user)
-            .is_some_and(|(h, at)| *h == d && at.elapsed() < CACHE_TTL)
+            .is_some_and(|(h, s, at)| *h == d && s == stored && at.elapsed() < CACHE_TTL)
     }
 
     /// Waits until no other request is checking these same credentials.
@@ -194,6 +197,7 @@ impl PasswordChecks {
             .map_err(|e| CheckFailed(e.to_string()))?;
         self.runs.fetch_add(1, Ordering::Relaxed);
         let pw = password.to_owned();
+        let stored = hash.clone().unwrap_or_default();
         let ok = self
             .workers
             .run(move || match hash {
@@ -210,7 +214,7 @@ impl PasswordChecks {
             if map.len() > CACHE_MAX {
                 map.clear();
             }
-            map.insert(user.to_owned(), (d, Instant::now()));
+            map.insert(user.to_owned(), (d, stored, Instant::now()));
         }
         Ok(ok)
     }

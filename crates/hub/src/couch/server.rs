@@ -190,8 +190,13 @@ fn admin(req: &Req) -> Result<(), CouchError> {
     }
 }
 
-/// `GET/PUT /{db}/_security`. The hub's own access rule is by role and station; the
-/// object is stored and returned for CouchDB clients that expect it.
+/// `GET/PUT /{db}/_security`. A station database's object is what the access rule
+/// amounts to, from the station tree (`auth::roles::station_security`): members are its
+/// cadres and the hq of it and every station above, admins `_admin`. A `PUT` there (admin
+/// only) is accepted when it says the same — so a console that writes `_security` after
+/// creating a station works against the hub as against CouchDB — and refused with the
+/// object the tree gives otherwise: access changes by moving stations, not by editing
+/// this. Other databases keep whatever an admin stored.
 pub async fn security(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
     only(req, &[Method::GET, Method::PUT], "GET,PUT")?;
     if req.method == Method::PUT {
@@ -215,16 +220,51 @@ pub async fn security(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, C
         .store
         .write(move |tx| {
             let d = q::db_get(tx, &name)?.ok_or(CouchError::NoDb)?;
-            match body {
-                Some(v) => {
+            let derived = match auth::station_code(&name) {
+                Some(code) => Some(auth::roles::station_security(&accounts::station_chain(
+                    tx, code,
+                )?)),
+                None => None,
+            };
+            match (body, derived) {
+                (None, Some(derived)) => Ok(derived),
+                (None, None) => Ok::<_, CouchError>(q::security_get(tx, &d)?),
+                (Some(v), Some(derived)) if same_security(&v, &derived) => Ok(json!({"ok": true})),
+                (Some(_), Some(derived)) => Err(CouchError::BadRequest(format!(
+                    "the hub derives {name}'s _security from the station tree: {derived}; \
+                     move the station to change who may use it"
+                ))),
+                (Some(v), None) => {
                     q::security_put(tx, &d, &v)?;
                     Ok(json!({"ok": true}))
                 }
-                None => Ok::<_, CouchError>(q::security_get(tx, &d)?),
             }
         })
         .await?;
     Ok(json(StatusCode::OK, out))
+}
+
+/// True if two `_security` objects give the same names and roles (order aside; a missing
+/// list is an empty one).
+fn same_security(a: &Value, b: &Value) -> bool {
+    let set = |v: &Value, part: &str, list: &str| {
+        let mut items: Vec<String> = v[part][list]
+            .as_array()
+            .map(|l| {
+                l.iter()
+                    .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
+        items.sort();
+        items.dedup();
+        items
+    };
+    ["admins", "members"].iter().all(|p| {
+        ["names", "roles"]
+            .iter()
+            .all(|l| set(a, p, l) == set(b, p, l))
+    })
 }
 
 /// `POST /{db}/_ensure_full_commit`: every acknowledged write is already durable.

@@ -18,17 +18,24 @@ pub struct Station {
     pub level: String,
 }
 
-/// A user row.
+/// A user row: the account's `_users` document as the hub keeps it.
 #[derive(Clone, PartialEq, Eq)]
 pub struct UserRow {
     /// Login name.
     pub name: String,
-    /// The user's station code.
+    /// The user's station code (empty for an `_admin` created without one).
     pub station: String,
     /// `cadre`, `hq` or `admin`.
     pub role: String,
+    /// The document's `roles` (`cadre:<code>`, `hq:<code>` or `_admin`), written from
+    /// `role` and `station` by `auth` and kept beside them.
+    pub roles: Vec<String>,
     /// The argon2id PHC string.
     pub password_hash: String,
+    /// The document's `_rev` (set by [`user_put`]; ignored when writing).
+    pub rev: String,
+    /// True if the account may not sign in.
+    pub disabled: bool,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -37,7 +44,10 @@ impl std::fmt::Debug for UserRow {
             .field("name", &self.name)
             .field("station", &self.station)
             .field("role", &self.role)
+            .field("roles", &self.roles)
             .field("password_hash", &"<redacted>")
+            .field("rev", &self.rev)
+            .field("disabled", &self.disabled)
             .finish()
     }
 }
@@ -106,33 +116,90 @@ pub fn is_empty(c: &Connection) -> Result<bool, StoreError> {
     )?)
 }
 
-/// Inserts or replaces a user; replacing ends the user's sessions. True if new.
-pub fn user_put(c: &Connection, u: &UserRow) -> Result<bool, StoreError> {
-    let existed = user_get(c, &u.name)?.is_some();
+/// Inserts or replaces a user with the next revision; replacing ends the user's sessions.
+/// Returns whether the user is new and the revision written.
+pub fn user_put(c: &Connection, u: &UserRow) -> Result<(bool, String), StoreError> {
+    let old = user_get(c, &u.name)?;
+    let generation = old
+        .as_ref()
+        .and_then(|o| o.rev.split_once('-')?.0.parse::<u64>().ok())
+        .unwrap_or(0)
+        + 1;
+    let rev: String = c.query_row(
+        "SELECT ?1 || '-' || lower(hex(randomblob(16)))",
+        [generation.to_string()],
+        |r| r.get(0),
+    )?;
     c.execute("DELETE FROM sessions WHERE user = ?1", [&u.name])?;
     c.execute(
-        "INSERT OR REPLACE INTO users (name, station, role, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![u.name, u.station, u.role, u.password_hash, now_secs()],
+        "INSERT OR REPLACE INTO users
+             (name, station, role, roles, password_hash, rev, disabled, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            u.name,
+            u.station,
+            u.role,
+            serde_json::to_string(&u.roles)?,
+            u.password_hash,
+            rev,
+            u.disabled,
+            now_secs()
+        ],
     )?;
-    Ok(!existed)
+    Ok((old.is_none(), rev))
+}
+
+/// Deletes a user (their sessions go with them); true if there was one.
+pub fn user_delete(c: &Connection, name: &str) -> Result<bool, StoreError> {
+    Ok(c.execute("DELETE FROM users WHERE name = ?1", [name])? > 0)
+}
+
+const USER_COLUMNS: &str = "name, station, role, roles, password_hash, rev, disabled";
+
+fn user_of(r: &rusqlite::Row) -> rusqlite::Result<UserRow> {
+    let roles: String = r.get(3)?;
+    Ok(UserRow {
+        name: r.get(0)?,
+        station: r.get(1)?,
+        role: r.get(2)?,
+        // A list this hub did not write reads as no role at all, which opens nothing.
+        roles: serde_json::from_str(&roles).unwrap_or_default(),
+        password_hash: r.get(4)?,
+        rev: r.get(5)?,
+        disabled: r.get(6)?,
+    })
 }
 
 /// The user called `name`.
 pub fn user_get(c: &Connection, name: &str) -> Result<Option<UserRow>, StoreError> {
     Ok(c.query_row(
-        "SELECT name, station, role, password_hash FROM users WHERE name = ?1",
+        &format!("SELECT {USER_COLUMNS} FROM users WHERE name = ?1"),
         [name],
-        |r| {
-            Ok(UserRow {
-                name: r.get(0)?,
-                station: r.get(1)?,
-                role: r.get(2)?,
-                password_hash: r.get(3)?,
-            })
-        },
+        user_of,
     )
     .optional()?)
+}
+
+/// Every user, by name.
+pub fn users_all(c: &Connection) -> Result<Vec<UserRow>, StoreError> {
+    let mut stmt = c.prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name"))?;
+    let rows = stmt.query_map([], user_of)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// `code`, its parent, its parent's parent, … up to the top of the tree (`code` alone if
+/// it is not a station). A loop in the parents stops at the first repeat.
+pub fn station_chain(c: &Connection, code: &str) -> Result<Vec<String>, StoreError> {
+    let mut chain = vec![code.to_owned()];
+    let mut at = code.to_owned();
+    while let Some(parent) = station_get(c, &at)?.and_then(|s| s.parent) {
+        if chain.contains(&parent) {
+            break;
+        }
+        chain.push(parent.clone());
+        at = parent;
+    }
+    Ok(chain)
 }
 
 /// Records a session whose token hashes to `token_hash`, valid until `expires_at`.
@@ -160,7 +227,7 @@ pub fn session_user(c: &Connection, token_hash: &str) -> Result<Option<UserRow>,
         )
         .optional()?;
     match name {
-        Some(n) => user_get(c, &n),
+        Some(n) => Ok(user_get(c, &n)?.filter(|u| !u.disabled)),
         None => Ok(None),
     }
 }
