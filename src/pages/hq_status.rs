@@ -7,12 +7,14 @@
 //! `model::rollup::status`'s.
 
 use crate::components::dash_table::DashTable;
+use crate::components::date_field::DateField;
 use crate::components::loaded::loaded;
 use crate::i18n::*;
 use crate::pwa::files;
 use crate::sync::console::{self, ConsoleError, Status};
 use crate::sync::service::use_sync;
 use leptos::prelude::*;
+use model::date_input::FieldKind;
 use model::rollup::status::{to_csv, view as status_view, SortBy, StationStatus};
 
 /// The console's two screens, as links.
@@ -81,13 +83,10 @@ pub fn HqStatusPage() -> impl IntoView {
         <h2>{t!(i18n, hq_status_title)}</h2>
         <div class="hq-controls">
             <label>{t!(i18n, hq_month)}
-                <input type="month" name="month" data-testid="hq-month" prop:value=move || month.get()
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if model::time::month_of(&format!("{v}-01")).is_some() && v.len() == 7 {
-                            month.set(v);
-                        }
-                    }/>
+                <DateField kind=FieldKind::Month testid="hq-month" strict=true
+                    value=Signal::derive(move || month.get())
+                    label=Signal::derive(move || t_string!(i18n, ph_month).to_owned())
+                    on_input=Callback::new(move |v: String| if !v.is_empty() && month.get_untracked() != v { month.set(v) })/>
             </label>
             <label>{t!(i18n, hq_sort)}
                 <select data-testid="hq-sort" on:change=move |ev| sort.set(SortBy::from_key(&event_target_value(&ev)))>

@@ -100,6 +100,13 @@ export async function setupProfile(page) {
   await page.getByText('欢迎回来, 王书记').waitFor();
 }
 
+/** Waits until the service worker is active, i.e. has precached every file of the build
+ * (its install waits for the precache), so the phone can go offline and still open any
+ * screen's chunk. */
+export async function offlineReady(page) {
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+}
+
 /** Waits until `locator` matches exactly `n` elements (fails after `ms`). */
 export async function waitCount(locator, n, ms = 15_000) {
   const end = Date.now() + ms;

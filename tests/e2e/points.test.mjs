@@ -6,7 +6,7 @@
 // 光荣榜 in the right order, before and after a 奖励.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone, setupProfile, tab, shot } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, offlineReady, tab, shot } from './harness.mjs';
 
 let hub, phone;
 before(async () => {
@@ -16,6 +16,7 @@ before(async () => {
   await phone.context.clock.install({ time: new Date('2026-11-22T11:30:00Z') });
   await phone.page.goto(hub.url + '/');
   await setupProfile(phone.page);
+  await offlineReady(phone.page);
 });
 after(async () => {
   await phone?.browser.close();
