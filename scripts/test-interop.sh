@@ -26,7 +26,7 @@ echo "$PASS" | "$HUB" user add "$USER_NAME" --station "$STATION" --data "$TMP/hu
 echo "$ADMIN_PASS" | "$HUB" user add interop-admin --station 99 --role admin --data "$TMP/hub" >/dev/null
 echo "$HQ_PASS" | "$HUB" user add interop-hq --station 99 --role hq --data "$TMP/hub" >/dev/null
 ATT_STATION=990003
-"$HUB" station add "$ATT_STATION" --name "附件互操作测试站" --parent 99 --level village --data "$TMP/hub" >/dev/null
+"$HUB" station add "$ATT_STATION" --name "附件互操作测试站" --level village --data "$TMP/hub" >/dev/null
 echo "$PASS" | "$HUB" user add "${USER_NAME}-att" --station "$ATT_STATION" --data "$TMP/hub" >/dev/null
 mkdir -p "$TMP/app" && echo '<!doctype html><title>interop</title>' > "$TMP/app/index.html"
 HUB_PORT="$(free_port)"
