@@ -6,6 +6,7 @@
 
 use super::hq_status::HqTabs;
 use crate::components::loaded::loaded;
+use crate::components::paper::print;
 use crate::i18n::*;
 use crate::sync::console::{self, ConsoleError};
 use crate::sync::service::use_sync;
@@ -28,11 +29,6 @@ pub fn HqSetupPage() -> impl IntoView {
             console::setup(&server, &name, &crate::records::today()[..7]).await
         }
     });
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
     let card = move |setup: Setup| {
         let svg = model::qr::encode(&setup.payload())
             .map(|m| model::qr::to_svg(&m))
@@ -49,8 +45,8 @@ pub fn HqSetupPage() -> impl IntoView {
                 </dl>
                 <div class="card-hint">{t!(i18n, hq_setup_hint)}</div>
             </div>
-            <div class="actions no-print">
-                <button class="primary" data-testid="setup-print" on:click=print>{t!(i18n, hq_setup_print)}</button>
+            <div class="actions setup-actions no-print">
+                <button class="primary" data-testid="setup-print" on:click=|_| print()>{t!(i18n, hq_setup_print)}</button>
                 <a class="button" href="/hq/accounts">{t!(i18n, hq_setup_back)}</a>
             </div>
         }

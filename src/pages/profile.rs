@@ -47,6 +47,7 @@ pub fn ProfilePage() -> impl IntoView {
             None => view! {
                 <div class="setup-scan">
                     <p class="hint">{t!(i18n, setup_scan_hint)}</p>
+                    {error_slot(refused, "error", Some("setup-refused"))}
                     <Show when=move || !scanning.get()>
                         <button class="primary" data-testid="setup-scan" on:click=move |_| scanning.set(true)>
                             {t!(i18n, setup_scan)}
@@ -55,7 +56,6 @@ pub fn ProfilePage() -> impl IntoView {
                     <Show when=move || scanning.get()>
                         <QrScanner on_scan on_close=Callback::new(move |_| scanning.set(false)) read=any_text/>
                     </Show>
-                    {error_slot(refused, "error", Some("setup-refused"))}
                 </div>
                 <ProfileForm on_saved=Callback::new(|_| ())/>
             }.into_any(),
