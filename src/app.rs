@@ -196,6 +196,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/settings") view=lazy(Screen::Settings)/>
                         <Route path=path!("/hq") view=lazy(Screen::HqStatus)/>
                         <Route path=path!("/hq/accounts") view=lazy(Screen::HqAccounts)/>
+                        <Route path=path!("/hq/accounts/:name/setup") view=lazy(Screen::HqSetup)/>
                     </Routes>
                 </main>
                 <BottomNav/>

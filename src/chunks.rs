@@ -30,8 +30,8 @@ pub enum Chunk {
     /// 扫码核验 of printed paper, export, settings (import); and the
     /// replication engine (src/sync/engine.rs), which the sync service loads at start.
     Office,
-    /// The headquarters console: 上报情况 and 账号管理, fetched only by hq and admin
-    /// accounts (a village phone never downloads it).
+    /// The headquarters console: 上报情况, 账号管理 and an account's setup QR, fetched
+    /// only by hq and admin accounts (a village phone never downloads it).
     Console,
 }
 
@@ -75,6 +75,7 @@ pub enum Screen {
     Settings,
     HqStatus,
     HqAccounts,
+    HqSetup,
 }
 
 impl Screen {
@@ -88,7 +89,7 @@ impl Screen {
             Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
             Sync | Conflicts | Conflict | Stats | LedgerPrint | NoticePrint | Verify | Export
             | Settings => Chunk::Office,
-            HqStatus | HqAccounts => Chunk::Console,
+            HqStatus | HqAccounts | HqSetup => Chunk::Console,
         }
     }
 }
@@ -236,6 +237,7 @@ fn console_screens(screen: Screen) -> AnyView {
     use pages::*;
     match screen {
         Screen::HqAccounts => view! { <hq_accounts::HqAccountsPage/> }.into_any(),
+        Screen::HqSetup => view! { <hq_setup::HqSetupPage/> }.into_any(),
         _ => view! { <hq_status::HqStatusPage/> }.into_any(),
     }
 }

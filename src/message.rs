@@ -227,8 +227,24 @@ impl UserMessage for crate::sync::console::ConsoleError {
             E::NotAllowed(_) => td_string!(locale, err_hq_not_allowed),
             E::Refused(_) => td_string!(locale, err_hq_refused),
             E::NotSignedIn => td_string!(locale, err_hq_not_signed_in),
+            E::NoStation => td_string!(locale, err_hq_no_station),
             E::Sync(e) => return e.message(locale),
         };
         text.to_string()
+    }
+}
+
+impl UserMessage for model::setup::SetupError {
+    fn message(&self, locale: Locale) -> String {
+        use model::setup::SetupError as E;
+        match self {
+            E::NotSetup => td_string!(locale, err_setup_not_setup).to_string(),
+            E::Version(_) => td_string!(locale, err_setup_version).to_string(),
+            E::Malformed(_) => td_string!(locale, err_setup_malformed).to_string(),
+            // The address is the code's own, not a translated text: put in where `{server}` is.
+            E::OtherServer(server) => {
+                td_string!(locale, err_setup_other_server).replace("{server}", server)
+            }
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod forums;
 pub mod home;
 pub mod honour_roll;
 pub mod hq_accounts;
+pub mod hq_setup;
 pub mod hq_status;
 pub mod ledger_print;
 pub mod notice_print;

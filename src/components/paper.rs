@@ -43,7 +43,7 @@ pub fn month_params() -> (String, String) {
 }
 
 /// Asks the browser to print (a printer, or 保存为 PDF).
-fn print() {
+pub fn print() {
     if let Some(w) = web_sys::window() {
         let _ = w.print();
     }

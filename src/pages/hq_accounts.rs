@@ -1,8 +1,8 @@
 //! 账号管理 (`/hq/accounts`): the accounts the signed-in hq or admin account manages,
 //! with search (name or station), a form to create one (the password typed twice), and on
-//! each row 重置密码 (typed twice), 停用 / 启用 and 更换站点. Every change is a `_users`
-//! document written through `sync::console`; the server decides what is allowed and its
-//! refusal is shown. Never touches the phone's store and never fetches itself.
+//! each row 设置二维码 (a link to `hq_setup`), 重置密码 (typed twice), 停用 / 启用 and
+//! 更换站点. Every change is a `_users` document written through `sync::console`; the
+//! server decides what is allowed and its refusal is shown. Never touches the phone's store and never fetches itself.
 
 use super::hq_status::HqTabs;
 use crate::components::loaded::loaded;
@@ -260,6 +260,13 @@ fn account_row(a: Account, stations: &[StationStatus], me: String, act: Act) -> 
             .collect_view()
     };
     let kind_label = kind.clone();
+    let setup_link = (!code.is_empty()).then(|| {
+        let href = format!(
+            "/hq/accounts/{}/setup",
+            String::from(js_sys::encode_uri_component(&a.name))
+        );
+        view! { <a class="button" href=href data-testid="hq-setup-qr">{t!(i18n, hq_setup_qr)}</a> }
+    });
     view! {
         <li data-testid="hq-account" data-name=a.name.clone() data-role=a.roles.first().cloned().unwrap_or_default()
             data-disabled=a.disabled.to_string()>
@@ -268,14 +275,17 @@ fn account_row(a: Account, stations: &[StationStatus], me: String, act: Act) -> 
                 {a.disabled.then(|| view! { <span class="tag overdue">{t!(i18n, hq_disabled)}</span> })}
             </div>
             <div class="row-meta">{move || role_label(i18n, &kind_label)}" · "{station_name}" "{code.clone()}</div>
-            {(!own).then(|| view! {
-                <div class="actions">
+            <div class="actions">
+                {setup_link}
+                {(!own).then(|| view! {
                     <button class="small" data-testid="hq-reset" on:click=move |_| resetting.update(|r| *r = !*r)>{t!(i18n, hq_reset)}</button>
                     <button class="small" data-testid="hq-toggle" on:click=toggle>
                         {move || if account.with_value(|a| a.disabled) { t_string!(i18n, hq_enable) } else { t_string!(i18n, hq_disable) }}
                     </button>
                     <button class="small" data-testid="hq-move" on:click=move |_| moving.update(|m| *m = !*m)>{t!(i18n, hq_move)}</button>
-                </div>
+                })}
+            </div>
+            {(!own).then(|| view! {
                 <Show when=move || resetting.get()>
                     <form class="form inline" on:submit=reset data-testid="hq-reset-form" novalidate>
                         <label>{t!(i18n, hq_password)}<input type="password" name="password" autocomplete="new-password" bind:value=pw1/></label>

@@ -1,22 +1,154 @@
-//! First start: the cadre enters the station code, name, level and their own name.
-//! The same form edits the profile from 设置. Saved as a local record before the UI
-//! moves on.
+//! First start: the cadre enters the station code, name, level and their own name — or
+//! 扫码设置: scans the setup QR headquarters printed (`model::setup`, read through
+//! `components::qr_scanner`), which fills the station and the sign-in, and types only the
+//! password. The same form edits the profile from 设置. Saved as a local record before
+//! the UI moves on; signing in is `sync::service`'s.
 
+use crate::components::qr_scanner::QrScanner;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::message::{error_slot, said, Said};
 use crate::profile::{Level, Profile, ProfileError, PROFILE_KEY};
+use crate::sync::service::use_sync;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use model::setup::{Setup, SetupError};
 
-/// The first-start screen.
+/// The first-start screen: 扫码设置, or the form filled by hand.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();
+    let scanning = RwSignal::new(false);
+    let scanned = RwSignal::new(None::<Setup>);
+    let refused = RwSignal::new(None::<SetupError>);
+    let on_scan = Callback::new(move |text: String| {
+        let origin = web_sys::window()
+            .and_then(|w| w.location().origin().ok())
+            .unwrap_or_default();
+        match Setup::parse_for(&text, &origin) {
+            Ok(setup) => {
+                refused.set(None);
+                scanning.set(false);
+                scanned.set(Some(setup));
+            }
+            Err(e) => refused.set(Some(e)),
+        }
+    });
     view! {
         <h2>{t!(i18n, profile_title)}</h2>
         <p class="hint">{t!(i18n, profile_intro)}</p>
-        <ProfileForm on_saved=Callback::new(|_| ())/>
+        {move || match scanned.get() {
+            Some(setup) => view! {
+                <SetupForm setup/>
+                <button class="secondary" data-testid="setup-manual" on:click=move |_| scanned.set(None)>
+                    {t!(i18n, setup_manual)}
+                </button>
+            }.into_any(),
+            None => view! {
+                <div class="setup-scan">
+                    <p class="hint">{t!(i18n, setup_scan_hint)}</p>
+                    {error_slot(refused, "error", Some("setup-refused"))}
+                    <Show when=move || !scanning.get()>
+                        <button class="primary" data-testid="setup-scan" on:click=move |_| scanning.set(true)>
+                            {t!(i18n, setup_scan)}
+                        </button>
+                    </Show>
+                    <Show when=move || scanning.get()>
+                        <QrScanner on_scan on_close=Callback::new(move |_| scanning.set(false)) read=any_text/>
+                    </Show>
+                </div>
+                <ProfileForm on_saved=Callback::new(|_| ())/>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Every code the camera reads: a wrong one is refused with its reason, not ignored.
+fn any_text(text: &str) -> Option<String> {
+    Some(text.to_owned())
+}
+
+/// What a setup code filled in, and the password: signs in first (a wrong password changes
+/// nothing), then saves the profile, and the first sync runs.
+#[component]
+fn SetupForm(setup: Setup) -> impl IntoView {
+    let ctx = use_app();
+    let sync = use_sync();
+    let i18n = use_i18n();
+    let level = Level::parse(&setup.level).unwrap_or_default();
+    let cadre = RwSignal::new(setup.user.clone());
+    let password = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<Said>);
+    let facts = setup.clone();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let profile =
+            match Profile::from_form(&setup.station, &setup.name, level, &cadre.get_untracked()) {
+                Ok(p) => p,
+                Err(_) => {
+                    return error.set(Some(Said::text(|l| {
+                        td_string!(l, error_required).to_string()
+                    })))
+                }
+            };
+        let (server, user, pw) = (
+            setup.server.clone(),
+            setup.user.clone(),
+            password.get_untracked(),
+        );
+        if pw.is_empty() {
+            return error.set(Some(Said::text(|l| {
+                td_string!(l, sync_missing_fields).to_string()
+            })));
+        }
+        busy.set(true);
+        let store = ctx.store();
+        spawn_local(async move {
+            let result = match sync.sign_in(&server, &user, &pw).await {
+                Ok(()) => store.put_local(PROFILE_KEY, &profile).await.map_err(said),
+                Err(e) => Err(said(e)),
+            };
+            _ = password.try_set(String::new());
+            _ = busy.try_set(false);
+            match result {
+                Ok(()) => {
+                    ctx.profile.set(Some(profile));
+                    sync.sync_now();
+                }
+                Err(e) => _ = error.try_set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="form" on:submit=submit data-testid="setup-form" novalidate>
+            <h3>{t!(i18n, setup_scanned_title)}</h3>
+            <dl class="setup-facts">
+                <dt>{t!(i18n, station_name)}</dt><dd data-testid="setup-station">{facts.name.clone()}</dd>
+                <dt>{t!(i18n, station_code)}</dt><dd>{facts.station.clone()}</dd>
+                <dt>{t!(i18n, station_level)}</dt><dd>{move || level_label(i18n, level)}</dd>
+                <dt>{t!(i18n, sync_user)}</dt><dd data-testid="setup-user">{facts.user.clone()}</dd>
+            </dl>
+            <label>{t!(i18n, cadre_name)}
+                <input name="cadre_name" bind:value=cadre/>
+            </label>
+            <label>{t!(i18n, setup_password)}
+                <input type="password" autocomplete="current-password" data-testid="setup-password" bind:value=password/>
+            </label>
+            {error_slot(error, "error", Some("setup-error"))}
+            <button class="primary big" type="submit" data-testid="setup-sign-in" disabled=move || busy.get()>
+                {move || if busy.get() { t_string!(i18n, setup_signing_in) } else { t_string!(i18n, setup_sign_in) }}
+            </button>
+        </form>
+    }
+}
+
+fn level_label(i18n: leptos_i18n::I18nContext<Locale>, l: Level) -> &'static str {
+    match l {
+        Level::Village => t_string!(i18n, level_village),
+        Level::Township => t_string!(i18n, level_township),
+        Level::County => t_string!(i18n, level_county),
+        Level::City => t_string!(i18n, level_city),
     }
 }
 
@@ -80,12 +212,7 @@ pub fn ProfileForm(on_saved: Callback<()>) -> impl IntoView {
             })
         }
     };
-    let level_label = move |l: Level| match l {
-        Level::Village => t_string!(i18n, level_village),
-        Level::Township => t_string!(i18n, level_township),
-        Level::County => t_string!(i18n, level_county),
-        Level::City => t_string!(i18n, level_city),
-    };
+    let level_label = move |l: Level| level_label(i18n, l);
     view! {
         <form class="form" on:submit=submit data-testid="profile-form" novalidate>
             <label>{t!(i18n, station_code)}

@@ -2,6 +2,7 @@
 //! their id, drawn on the phone by `model::qr` — no network needed to make or print it.
 
 use crate::components::loaded::failure;
+use crate::components::paper::print;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::records;
@@ -23,11 +24,6 @@ pub fn VolunteerCardPage() -> impl IntoView {
         let (store, id) = (ctx.store(), id.clone());
         async move { records::find::<model::Volunteer>(&store, &id).await }
     });
-    let print = move |_| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.print();
-        }
-    };
     view! {
         <div class="card" data-testid="volunteer-card">
             <div class="card-station">{move || ctx.profile.get().map(|p| p.station_name)}</div>
@@ -36,6 +32,6 @@ pub fn VolunteerCardPage() -> impl IntoView {
             <div class="card-qr" inner_html=svg></div>
             <div class="card-hint">{t!(i18n, card_hint)}</div>
         </div>
-        <button class="primary no-print" on:click=print>{t!(i18n, print_card)}</button>
+        <button class="primary no-print" on:click=|_| print()>{t!(i18n, print_card)}</button>
     }
 }

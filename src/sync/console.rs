@@ -1,7 +1,8 @@
 //! The headquarters console's calls to the server: accounts through CouchDB's `_users`
 //! database (list, create, reset a password, disable / enable, change station — each a
 //! `PUT` of the whole document at its `_rev`) and 上报情况 from the hub's
-//! `GET /_yehua/status?month=`. Session cookie as for sync; never keeps a password. The
+//! `GET /_yehua/status?month=`; and an account's setup code (`model::setup`) from its
+//! `_users` document and its station's row. Session cookie as for sync; never keeps a password. The
 //! screens call these and never fetch themselves; the rules (who may manage whom, the
 //! password rules) are the server's, and its refusals come back as [`ConsoleError`].
 
@@ -72,6 +73,9 @@ pub enum ConsoleError {
     /// Nobody is signed in on this phone.
     #[error("not signed in")]
     NotSignedIn,
+    /// The account has no station among those the user sees (an admin), so no setup code.
+    #[error("no station for a setup code")]
+    NoStation,
     /// The link or the session failed.
     #[error(transparent)]
     Sync(#[from] SyncError),
@@ -177,4 +181,31 @@ pub async fn save(
 pub async fn status(server: &str, month: &str) -> Result<Status, ConsoleError> {
     let text = call(server, "GET", &format!("_yehua/status?month={month}"), None).await?;
     parse("status", &text)
+}
+
+/// Account `name`'s setup code: this server, its station's code, name and level (from
+/// 上报情况 of `month`), its user name — never a password (the document has none).
+pub async fn setup(
+    server: &str,
+    name: &str,
+    month: &str,
+) -> Result<model::setup::Setup, ConsoleError> {
+    let account: Account = parse(
+        "_users",
+        &call(server, "GET", &user_path(name), None).await?,
+    )?;
+    let code = account.role().1;
+    let station = status(server, month)
+        .await?
+        .stations
+        .into_iter()
+        .find(|s| !code.is_empty() && s.code == code)
+        .ok_or(ConsoleError::NoStation)?;
+    Ok(model::setup::Setup {
+        server: server.trim_end_matches('/').to_owned(),
+        station: station.code,
+        name: station.name,
+        level: station.level,
+        user: account.name,
+    })
 }

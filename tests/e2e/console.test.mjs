@@ -3,15 +3,20 @@
 //   home, sees 上报情况 with the new village flagged 本月未开展夜话 and 7 天未同步, and
 //   creates the village's cadre account (the password typed twice: a mismatch is refused),
 //   resets its password, disables and enables it;
-// - the cadre's phone (360×640) signs in with that account, records a forum and syncs;
-//   上报情况 then shows the village without flags, and its CSV holds the row;
+// - the console shows that account's setup QR (server, station, user name, never the
+//   password); the cadre's phone (360×640) refuses it on another server (a second hub),
+//   then on this one scans it (扫码设置, Chromium's fake camera playing the QR), types only
+//   the password, records a forum and syncs; 上报情况 then shows the village without flags,
+//   and its CSV holds the row;
 // - a village cadre's home never offers the console.
 // Stations are made by the command line (the console's stations tree is not built yet).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startHub, launchPhone, tab, newForum, syncNow, waitSyncRuns, shot, PHONE } from './harness.mjs';
+import { startHub, launchPhone, tab, newForum, syncNow, waitSyncRuns, shot, PHONE, modules, y4m } from './harness.mjs';
 
 const HQ_PASSWORD = 'zhen-password-2026';
 const LI_PASSWORD = 'li-tea-field-2026';
@@ -134,23 +139,53 @@ test('hq on a desktop: 上报情况 flags the new village; an account is created
   assert.deepEqual(hq.errors, []);
 });
 
-test('the new cadre signs in on a phone and syncs a forum; 上报情况 then clears its flags', async () => {
-  const phone = await launchPhone();
+test('hq prints the setup QR; the phone scans it, types only the password and syncs; 上报情况 then clears its flags', async () => {
+  // The console's 设置二维码 for li, on the desktop.
+  const { page: desk } = hq;
+  await account(desk, 'li').getByTestId('hq-setup-qr').click();
+  const card = desk.getByTestId('setup-card');
+  await card.getByTestId('setup-user').filter({ hasText: 'li' }).waitFor();
+  const payload = await card.getAttribute('data-payload');
+  assert.match(payload, /^yehua:setup:v1\?server=/);
+  assert.ok(!payload.includes(LI_NEW_PASSWORD) && !/password/i.test(payload), 'never the password');
+  assert.ok(await desk.getByTestId('setup-print').isVisible());
+  await shot(desk, 'console-setup-qr-1280');
+  const video = join(mkdtempSync(join(tmpdir(), 'yehua-setup-')), 'setup.y4m');
+  writeFileSync(video, y4m(modules(await card.locator('.card-qr svg').evaluate((e) => e.outerHTML))));
+
+  const phone = await launchPhone(['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
   browsers.push(phone.browser);
-  const { page } = phone;
+  const { page, context } = phone;
+  // A code made for another server (this one is a second hub) is refused, and says which.
+  const other = await startHub();
+  try {
+    await context.grantPermissions(['camera'], { origin: other.url });
+    await page.goto(other.url + '/');
+    await page.getByTestId('setup-scan').tap();
+    await page.getByTestId('setup-refused').filter({ hasText: '另一个服务器' }).filter({ hasText: hub.url }).waitFor();
+    assert.equal(await page.getByTestId('setup-form').count(), 0, 'nothing filled');
+    await shot(page, 'setup-refused-360');
+  } finally {
+    await other.stop();
+  }
+  await context.grantPermissions(['camera'], { origin: hub.url });
   await page.goto(hub.url + '/');
-  await profile(page, '330106002', '新村新时代文明实践站', 'village');
+  await page.getByTestId('setup-scan').tap();
+  const form = page.getByTestId('setup-form');
+  await form.getByTestId('setup-station').filter({ hasText: '新村新时代文明实践站' }).waitFor();
+  assert.equal(await form.getByTestId('setup-user').textContent(), 'li');
+  await form.getByTestId('setup-password').fill(LI_NEW_PASSWORD);
+  await shot(page, 'setup-scanned-360');
+  await form.getByTestId('setup-sign-in').tap();
+  await page.getByText('欢迎回来').waitFor();
   await tab(page, '同步');
-  await page.getByTestId('login-user').fill('li');
-  await page.getByTestId('login-password').fill(LI_NEW_PASSWORD);
-  await page.getByTestId('login-submit').tap();
   await waitSyncRuns(page, 1);
+  await page.getByText(`li @ ${hub.url}/couch`).waitFor();
   await tab(page, '首页');
   assert.equal(await page.getByTestId('to-console').count(), 0, 'no console for a cadre');
   await newForum(page, '新村第一次夜话');
   await syncNow(page);
 
-  const { page: desk } = hq;
   await desk.getByTestId('hq-to-status').click();
   const village = row(desk, '330106002');
   await desk.locator('[data-testid=hq-row][data-code="330106002"][data-no-forum=false][data-not-synced=false]').waitFor();

@@ -281,3 +281,26 @@ export async function shot(page, name) {
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`) });
 }
+
+// Chromium's fake camera plays a Y4M file: a QR code drawn by the app, made into one.
+/** A QR code's modules, from an SVG drawn by `model::qr::to_svg` (its path `M{x} {y}h1v1h-1z…` and viewBox). */
+export function modules(svg) {
+  const side = Number(/viewBox="0 0 (\d+) /.exec(svg)[1]);
+  const dark = new Set([...svg.matchAll(/M(\d+) (\d+)h1v1h-1z/g)].map(([, x, y]) => `${x},${y}`));
+  return { side, dark };
+}
+
+/** A 4:2:0 Y4M still of the code, 8 px a module on white: 320x320, larger for a larger code. */
+export function y4m({ side, dark }) {
+  const scale = 8, w = Math.max(320, Math.ceil((side * scale) / 16) * 16), h = w;
+  const off = Math.floor((w - side * scale) / 2);
+  const y = Buffer.alloc(w * h, 235);
+  for (let py = 0; py < h; py++)
+    for (let px = 0; px < w; px++) {
+      const mx = Math.floor((px - off) / scale), my = Math.floor((py - off) / scale);
+      if (dark.has(`${mx},${my}`)) y[py * w + px] = 16;
+    }
+  const uv = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, uv]);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`), frame, frame]);
+}

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, launchPhone, setupProfile, waitCount, loadDemo } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, loadDemo, modules, y4m } from './harness.mjs';
 
 let cardName;
 const video = join(mkdtempSync(join(tmpdir(), 'yehua-qr-')), 'card.y4m');
@@ -36,27 +36,6 @@ after(async () => {
   await phone?.browser.close();
   await hub?.stop();
 });
-
-/** The card's QR modules, from its SVG path `M{x} {y}h1v1h-1z…` and viewBox. */
-function modules(svg) {
-  const side = Number(/viewBox="0 0 (\d+) /.exec(svg)[1]);
-  const dark = new Set([...svg.matchAll(/M(\d+) (\d+)h1v1h-1z/g)].map(([, x, y]) => `${x},${y}`));
-  return { side, dark };
-}
-
-/** A 320x320 4:2:0 Y4M still of the code, 8 px a module on white. */
-function y4m({ side, dark }) {
-  const scale = 8, w = 320, h = 320, off = Math.floor((w - side * scale) / 2);
-  const y = Buffer.alloc(w * h, 235);
-  for (let py = 0; py < h; py++)
-    for (let px = 0; px < w; px++) {
-      const mx = Math.floor((px - off) / scale), my = Math.floor((py - off) / scale);
-      if (dark.has(`${mx},${my}`)) y[py * w + px] = 16;
-    }
-  const uv = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
-  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, uv]);
-  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`), frame, frame]);
-}
 
 async function firstVolunteerCard(page) {
   await loadDemo(page);

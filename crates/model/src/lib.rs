@@ -23,6 +23,7 @@ pub mod points;
 pub mod qr;
 pub mod rollup;
 pub mod row;
+pub mod setup;
 pub mod survey;
 pub mod sync_status;
 pub mod tables;
