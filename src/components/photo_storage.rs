@@ -25,9 +25,7 @@ pub fn PhotoStorage() -> impl IntoView {
         freed.track();
         let (store, profile) = (ctx.store(), ctx.profile.get());
         async move {
-            let Some(profile) = profile else {
-                return None;
-            };
+            let profile = profile?;
             let photos = photos::usage(&store, &profile).await;
             let total = pwa::estimate().await.ok().map(|i| i.usage);
             Some((photos, total))
