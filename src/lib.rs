@@ -25,6 +25,8 @@ pub mod components;
 #[cfg(target_arch = "wasm32")]
 pub mod ctx;
 #[cfg(target_arch = "wasm32")]
+pub mod labels;
+#[cfg(target_arch = "wasm32")]
 pub mod message;
 #[cfg(target_arch = "wasm32")]
 pub mod pages;

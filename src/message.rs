@@ -134,6 +134,7 @@ impl UserMessage for StoreError {
             Self::Conflict(_) => td_string!(locale, err_store_conflict),
             Self::InvalidDoc(_) => td_string!(locale, err_store_invalid),
             Self::Corrupt(_) | Self::Idb(_) => td_string!(locale, err_store_failed),
+            Self::Shape(_) => td_string!(locale, err_store_shape),
         };
         text.to_string()
     }

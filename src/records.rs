@@ -5,7 +5,8 @@
 //! Owns stamping documents (ids, `station`, times, `created_by`); the rules themselves live
 //! in `crates/model`. Must not render anything or hold UI state.
 //!
-//! [`people`]: teams, volunteers, attendance; [`exchange`]: export files, CSV tables and
+//! [`people`]: teams, volunteers, attendance; [`roster`]: one activity's 签到 list;
+//! [`exchange`]: export files, CSV tables and
 //! import for headquarters; [`dashboard`]: the 统计 figures through `model::rollup`;
 //! [`paper`]: the printed pages and the check of a scanned page; [`photos`]: 活动照片.
 
@@ -15,14 +16,16 @@ pub mod paper;
 pub mod people;
 pub mod photos;
 pub mod points;
+pub mod roster;
 pub mod surveys;
 pub mod training;
 
 use crate::profile::Profile;
 use crate::store::{Relation, Store, StoreError};
-use model::concern::{is_pending, Step, StepError};
+use model::concern::{Step, StepError};
 use model::form::{ActivityForm, FormError};
 use model::id::{new_id, uuid_v7, DocType};
+use model::{Concern, ConcernStatus};
 use serde_json::{json, Value};
 
 /// Why an operation on a record failed.
@@ -77,14 +80,11 @@ pub fn now() -> String {
     model::time::rfc3339_cst(js_sys::Date::now() as i64).unwrap_or_default()
 }
 
-/// The document `id`, or `None` when it is not on this phone (never found, or deleted);
-/// any other store failure is an error, so a screen can tell "not here" from "broken".
-pub async fn find(store: &Store, id: &str) -> Result<Option<Value>, StoreError> {
-    match store.get(id).await {
-        Ok(doc) => Ok(Some(doc)),
-        Err(StoreError::NotFound(_)) => Ok(None),
-        Err(e) => Err(e),
-    }
+/// The record `id` as `T`, or `None` when it is not on this phone (never found, or
+/// deleted); any other store failure is an error, so a screen can tell "not here" from
+/// "broken", and a body without `T`'s shape is [`StoreError::Shape`].
+pub async fn find<T: model::Record>(store: &Store, id: &str) -> Result<Option<T>, StoreError> {
+    store.find_as(id).await
 }
 
 /// Today's date at UTC+8, `YYYY-MM-DD`.
@@ -120,6 +120,11 @@ pub async fn load_draft(store: &Store, key: &str) -> Result<Option<ActivityForm>
 /// Keeps what is typed (valid or not) so a reload or a killed tab loses nothing.
 pub async fn save_draft(store: &Store, key: &str, form: &ActivityForm) -> Result<(), StoreError> {
     store.put_local(key, form).await
+}
+
+/// The stored activity `id` as its form holds it, for editing.
+pub async fn activity_form(store: &Store, id: &str) -> Result<ActivityForm, StoreError> {
+    Ok(ActivityForm::from_doc(&store.get(id).await?))
 }
 
 /// Saves the form as a new revision of its activity (or a new activity) and drops the
@@ -176,17 +181,17 @@ pub async fn step_concern(store: &Store, id: &str, step: &Step) -> Result<(), Re
 }
 
 /// Concerns still to report back (open or dispatched), oldest first.
-pub async fn pending_concerns(store: &Store) -> Result<Vec<Value>, StoreError> {
+pub async fn pending_concerns(store: &Store) -> Result<Vec<Concern>, StoreError> {
     let mut all = Vec::new();
-    for status in ["open", "assigned"] {
+    for status in [ConcernStatus::Open, ConcernStatus::Assigned] {
         all.extend(
             store
-                .related(Relation::ConcernsByStatus, status, u32::MAX)
+                .related_as::<Concern>(Relation::ConcernsByStatus, status.as_str())
                 .await?,
         );
     }
-    all.retain(|c| is_pending(c["status"].as_str().unwrap_or_default()));
-    all.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
+    all.retain(Concern::is_pending);
+    all.sort_by(|a, b| a.meta.created_at.cmp(&b.meta.created_at));
     Ok(all)
 }
 

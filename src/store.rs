@@ -19,6 +19,7 @@ mod query;
 mod remove;
 mod scan;
 mod schema;
+mod typed;
 
 pub use blobs::{BlobPut, PhotoRow};
 pub use conflicts::Conflicted;
@@ -26,6 +27,7 @@ pub use error::StoreError;
 pub use query::{Page, PageCursor, PageQuery, Relation};
 pub use remove::Removed;
 pub use schema::{DB_NAME, SCHEMA_VERSION};
+pub use typed::{decode_all, Records};
 
 use indexed_db_futures::database::Database;
 

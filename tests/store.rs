@@ -200,14 +200,18 @@ async fn relation_indexes_find_attendance_by_activity_and_volunteer() {
 async fn migration_from_version_one_keeps_data_and_indexes_it() {
     let name = "t_migrate";
     Store::delete_database(name).await.unwrap();
-    let v1 = Store::open_named(name, 1).await.unwrap();
-    v1.put(json!({"_id": "response:1", "type": "response", "survey_id": "survey:9", "answers": {"q1": 5}}))
-        .await
+    Store::open_named(name, 1).await.unwrap().close();
+    let mut response = couch::DocRecord::new("response:1".into());
+    response
+        .update(json!({"_id": "response:1", "type": "response", "survey_id": "survey:9", "answers": {"q1": 5}}))
         .unwrap();
-    v1.put_local("profile", &json!({"station_code": "330106001"}))
-        .await
-        .unwrap();
-    v1.close();
+    write_old_layout(
+        name,
+        &[(response, 1)],
+        |_| {},
+        &[("profile", r#"{"station_code":"330106001"}"#)],
+    )
+    .await;
     let v2 = Store::open_named(name, 2).await.unwrap();
     let found = v2
         .related(Relation::ResponsesBySurvey, "survey:9", 10)
@@ -422,38 +426,30 @@ async fn keeping_one_version_resolves_a_conflict_for_good() {
 
 #[wasm_bindgen_test]
 async fn migration_three_lists_conflicts_written_before_it() {
-    use indexed_db_futures::prelude::*;
-    use model::row::DocRow;
     let name = "t_migrate_cf";
     Store::delete_database(name).await.unwrap();
-    let v2 = Store::open_named(name, 2).await.unwrap();
-    conflicted_activity(&v2).await;
-    v2.close();
-    // Rewrite the row as a version-2 build wrote it: without the `cf` key.
-    {
-        let db = indexed_db_futures::database::Database::open(name)
-            .with_version(2u32)
-            .await
+    Store::open_named(name, 2).await.unwrap().close();
+    // The row as a version-2 build wrote it: without the `cf` key.
+    let mut record = couch::DocRecord::new("activity:cf".into());
+    for (hash, place) in [("e".repeat(32), "祠堂"), ("f".repeat(32), "文化广场")] {
+        record
+            .put_replicated(
+                json!({"_id": "activity:cf", "_rev": format!("1-{hash}"), "type": "activity",
+                "station": "330106001", "title": "秋收夜话", "place": place,
+                "_revisions": {"start": 1, "ids": [hash]}}),
+            )
             .unwrap();
-        let tx = db
-            .transaction("docs")
-            .with_mode(indexed_db_futures::transaction::TransactionMode::Readwrite)
-            .build()
-            .unwrap();
-        let docs = tx.object_store("docs").unwrap();
-        let mut row: DocRow = docs
-            .get("activity:cf")
-            .serde()
-            .unwrap()
-            .await
-            .unwrap()
-            .unwrap();
-        assert!(row.cf.is_some());
-        row.cf = None;
-        docs.put(row).serde().unwrap();
-        tx.commit().await.unwrap();
-        db.close();
     }
+    write_old_layout(
+        name,
+        &[(record, 1)],
+        |row| {
+            assert!(row.cf.is_some());
+            row.cf = None;
+        },
+        &[],
+    )
+    .await;
     let v3 = Store::open_named(name, 3).await.unwrap();
     assert_eq!(
         v3.count_conflicted().await.unwrap(),
@@ -838,4 +834,185 @@ async fn migration_four_opens_a_version_three_database_and_keeps_its_records() {
         .await
         .unwrap();
     assert_eq!(v4.blob_usage().await.unwrap(), (1, image.len() as u64));
+}
+
+/// Screens get typed records: a list leaves out (and keeps stored) a body without its
+/// type's shape, a read by id says which document it is, and a missing one is `None`.
+#[wasm_bindgen_test]
+async fn typed_reads_hand_out_model_records_and_name_an_odd_body() {
+    let store = fresh("t_typed").await;
+    let mut good = activity(1);
+    good["end"] = json!("2026-01-01T21:00:00+08:00");
+    store.put(good).await.unwrap();
+    // Written by another tool through the hub: no `kind`.
+    store
+        .put(json!({"_id": "activity:odd", "type": "activity", "title": "无类型"}))
+        .await
+        .unwrap();
+    let all = store.all_as::<model::Activity>().await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].kind, model::ActivityKind::EveningForum);
+    assert_eq!(all[0].title, "第1场夜话：生猪养殖技术");
+    assert_eq!(all[0].villagers_present, 1);
+    match store.find_as::<model::Activity>("activity:odd").await {
+        Err(StoreError::Shape(e)) => {
+            assert_eq!((e.id.as_str(), e.doc_type), ("activity:odd", "activity"));
+            assert!(e.reason.contains("kind"), "{}", e.reason);
+        }
+        other => panic!("expected a shape error, got {other:?}"),
+    }
+    assert_eq!(store.get("activity:odd").await.unwrap()["title"], "无类型");
+    assert_eq!(
+        store.find_as::<model::Activity>("activity:none").await,
+        Ok(None)
+    );
+}
+
+#[wasm_bindgen::prelude::wasm_bindgen(inline_js = r#"
+export function write_v3_layout(name, rows, changes, local) {
+  return new Promise((ok, fail) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction(['docs', 'changes', 'local'], 'readwrite');
+      for (const row of rows) tx.objectStore('docs').put(row);
+      for (const [seq, id] of changes) tx.objectStore('changes').put(id, seq);
+      for (const [key, text] of local) tx.objectStore('local').put(text, key);
+      tx.oncomplete = () => { db.close(); ok(); };
+      tx.onerror = () => fail(tx.error);
+    };
+  });
+}"#)]
+extern "C" {
+    fn write_v3_layout(
+        name: &str,
+        rows: wasm_bindgen::JsValue,
+        changes: wasm_bindgen::JsValue,
+        local: wasm_bindgen::JsValue,
+    ) -> js_sys::Promise;
+}
+
+/// Writes `records` (with their seqs) into the database `name` as the write path of schemas
+/// 1–4 laid them out (a row each, a `changes` entry each) plus `local` records, without
+/// today's store code, which needs today's schema. `tweak` edits each row first.
+async fn write_old_layout(
+    name: &str,
+    records: &[(couch::DocRecord, u64)],
+    tweak: impl Fn(&mut model::row::DocRow),
+    local: &[(&str, &str)],
+) {
+    let ser = serde_wasm_bindgen::Serializer::json_compatible();
+    let (rows, changes, locals) = (
+        js_sys::Array::new(),
+        js_sys::Array::new(),
+        js_sys::Array::new(),
+    );
+    for (record, seq) in records {
+        let mut row = model::row::DocRow::from_record(record, *seq);
+        tweak(&mut row);
+        rows.push(&serde::Serialize::serialize(&row, &ser).unwrap());
+        changes.push(&js_sys::Array::of2(
+            &(*seq as f64).into(),
+            &record.id.clone().into(),
+        ));
+    }
+    for (key, text) in local {
+        locals.push(&js_sys::Array::of2(&(*key).into(), &(*text).into()));
+    }
+    wasm_bindgen_futures::JsFuture::from(write_v3_layout(
+        name,
+        rows.into(),
+        changes.into(),
+        locals.into(),
+    ))
+    .await
+    .unwrap();
+}
+
+/// A database as schema 3 wrote it (rows, a `changes` entry per document, a draft), with
+/// edits, a conflict and a tombstone, opens at today's schema: every record, the draft and
+/// the change feed (now the `seq` index) read back as they were, and the next write
+/// continues the sequence.
+#[wasm_bindgen_test]
+async fn a_schema_3_database_upgrades_with_its_records_and_change_feed() {
+    use couch::DocRecord;
+    let name = "t_upgrade_feed";
+    Store::delete_database(name).await.unwrap();
+    Store::open_named(name, 3).await.unwrap().close();
+    let mut edited = DocRecord::new("activity:a".into());
+    let r1 = edited
+        .update(json!({"_id": "activity:a", "type": "activity", "title": "第一版"}))
+        .unwrap();
+    edited
+        .update(json!({"_id": "activity:a", "_rev": r1.to_string(), "type": "activity", "title": "第二版"}))
+        .unwrap();
+    let mut conflicted = DocRecord::new("concern:b".into());
+    for hash in ["a".repeat(32), "b".repeat(32)] {
+        conflicted
+            .put_replicated(
+                json!({"_id": "concern:b", "_rev": format!("1-{hash}"), "type": "concern",
+                "text": format!("分支{}", &hash[..1]), "_revisions": {"start": 1, "ids": [hash]}}),
+            )
+            .unwrap();
+    }
+    let mut deleted = DocRecord::new("team:c".into());
+    let r = deleted
+        .update(json!({"_id": "team:c", "type": "team", "name": "农技队"}))
+        .unwrap();
+    deleted
+        .update(json!({"_id": "team:c", "_rev": r.to_string(), "_deleted": true, "type": "team"}))
+        .unwrap();
+    // Sequences as the old write path left them: one change entry per document, at its
+    // row's seq (the edited one changed twice, its first entry long since moved).
+    let records = [(edited, 2u64), (conflicted, 4), (deleted, 6)];
+    write_old_layout(
+        name,
+        &records,
+        |_| {},
+        &[("draft:new", r#"{"title":"未保存的夜话"}"#)],
+    )
+    .await;
+
+    let store = Store::open_named(name, yehua::store::SCHEMA_VERSION)
+        .await
+        .unwrap();
+    for (record, _) in &records {
+        assert_eq!(
+            store.get_record(&record.id).await.unwrap().as_ref(),
+            Some(record)
+        );
+    }
+    let feed = store.changes_since(0, 100).await.unwrap();
+    let seen: Vec<(u64, &str)> = feed.iter().map(|c| (c.seq, c.record.id.as_str())).collect();
+    assert_eq!(seen, [(2, "activity:a"), (4, "concern:b"), (6, "team:c")]);
+    assert_eq!(feed[1].record, records[1].0, "the conflict's both leaves");
+    assert_eq!(store.changes_since(2, 1).await.unwrap()[0].seq, 4);
+    assert_eq!(store.count_changes_after(2).await.unwrap(), 2);
+    assert_eq!(store.update_seq().await.unwrap(), 6);
+    let draft: Option<Value> = store.get_local("draft:new").await.unwrap();
+    assert_eq!(draft.unwrap()["title"], "未保存的夜话");
+    store
+        .put(
+            json!({"_id": "activity:a", "_rev": store.get("activity:a").await.unwrap()["_rev"],
+            "type": "activity", "title": "第三版"}),
+        )
+        .await
+        .unwrap();
+    let after: Vec<(u64, String)> = store
+        .changes_since(0, 100)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.seq, c.record.id))
+        .collect();
+    assert_eq!(
+        after,
+        [
+            (4, "concern:b".into()),
+            (6, "team:c".into()),
+            (7, "activity:a".into())
+        ],
+        "an edit moves the document to the end of the feed, once"
+    );
 }

@@ -12,13 +12,14 @@ use crate::components::photo_gallery::PhotoGallery;
 use crate::components::undo_delete::UndoDelete;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::{error_slot, said, Said, UserMessage};
 use crate::records::{self, people::team_name, photos::Subject, today, RecordError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use model::concern::{is_overdue, unlinked_team, Rating, Step};
+use model::concern::{Rating, Step};
 use model::date_input::FieldKind;
-use serde_json::Value;
+use model::{Concern, ConcernStatus};
 
 /// The action panel currently open on a card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,28 +32,22 @@ enum Panel {
     Photos,
 }
 
-/// A concern with its actions; `doc` is the winning body as listed.
+/// A concern with its actions, as listed (the winning body).
 #[component]
-pub fn ConcernCard(doc: Value) -> impl IntoView {
+pub fn ConcernCard(concern: Concern) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
-    let s = |k: &str| {
-        doc.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let (id, status, category) = (s("_id"), s("status"), s("category"));
+    let (id, status, category) = (concern.meta.id.clone(), concern.status, concern.category);
     let (text, villager, assigned, due_on, done) = (
-        s("text"),
-        s("villager"),
-        s("assigned_team"),
-        s("due"),
-        s("resolution"),
+        concern.text.clone(),
+        concern.villager.clone(),
+        concern.assigned_team().to_owned(),
+        concern.due().to_owned(),
+        concern.resolution().to_owned(),
     );
     let photo_of = StoredValue::new(id.clone());
-    let overdue = is_overdue(&doc, &today());
-    let unlinked = unlinked_team(&doc).map(str::to_owned);
+    let overdue = concern.is_overdue(&today());
+    let unlinked = concern.unlinked_team().map(str::to_owned);
     let can_link = unlinked.is_some();
     let team_label = {
         let assigned = assigned.clone();
@@ -92,8 +87,7 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
         remove,
         undo,
     } = UndoDelete::new(id.clone(), error, false);
-    let status_for_label = status.clone();
-    let rating = s("rating");
+    let rating = concern.rating().to_owned();
     // The labelled facts that are there, joined by " · " (nothing for what is missing).
     let facts = {
         let (villager, assigned, due_on, done, rating) = (
@@ -135,7 +129,9 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
             }
             if !rating.is_empty() {
                 let r = rating.clone();
-                parts.push(view! { <span>{move || rating_label(i18n, &r)}</span> }.into_any());
+                parts.push(
+                    view! { <span>{move || labels::rating_text(i18n, &r)}</span> }.into_any(),
+                );
             }
             parts
                 .into_iter()
@@ -148,19 +144,19 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
         <Show when=move || deleted.with(Option::is_none) fallback=move || view! {
             <div class="toast" role="status" data-testid="undo-toast">{t!(i18n, deleted)}" "<button on:click=move |_| undo.run(())>{t!(i18n, undo)}</button></div>
         }>
-        <div class="concern" data-testid="concern" data-status=status.clone()>
+        <div class="concern" data-testid="concern" data-status=status.as_str()>
             <div class="row-title">{text.clone()}</div>
             <div class="row-meta">
-                <span class="tag">{let c = category.clone(); move || category_label(i18n, &c)}</span>" "
-                <span class="tag status" data-testid="concern-status">{let st = status_for_label.clone(); move || status_label(i18n, &st)}</span>
+                <span class="tag">{move || labels::category(i18n, category)}</span>" "
+                <span class="tag status" data-testid="concern-status">{move || labels::status(i18n, status)}</span>
             </div>
             <div class="row-meta facts" data-testid="concern-facts">{facts()}</div>
             <div class="actions">
-                {(status == "open" || status == "assigned").then(|| view! { <button data-testid="dispatch" on:click=move |_| panel.set(Panel::Dispatch)>{t!(i18n, dispatch)}</button> })}
-                {(status == "assigned").then(|| view! { <button data-testid="resolve" on:click=move |_| panel.set(Panel::Resolve)>{t!(i18n, resolve)}</button> })}
-                {(status == "resolved").then(|| view! { <button data-testid="rate" on:click=move |_| panel.set(Panel::Rate)>{t!(i18n, rate)}</button> })}
-                {(status == "rated" && rating == "unsatisfied").then(|| view! { <button on:click=move |_| run.run(Step::Reopen)>{t!(i18n, reopen)}</button> })}
-                {(status == "resolved" || status == "rated").then(|| view! { <button data-testid="concern-photos" on:click=move |_| panel.set(Panel::Photos)>{t!(i18n, concern_photos)}</button> })}
+                {concern.is_pending().then(|| view! { <button data-testid="dispatch" on:click=move |_| panel.set(Panel::Dispatch)>{t!(i18n, dispatch)}</button> })}
+                {(status == ConcernStatus::Assigned).then(|| view! { <button data-testid="resolve" on:click=move |_| panel.set(Panel::Resolve)>{t!(i18n, resolve)}</button> })}
+                {(status == ConcernStatus::Resolved).then(|| view! { <button data-testid="rate" on:click=move |_| panel.set(Panel::Rate)>{t!(i18n, rate)}</button> })}
+                {(status == ConcernStatus::Rated && rating == Rating::Unsatisfied.as_str()).then(|| view! { <button on:click=move |_| run.run(Step::Reopen)>{t!(i18n, reopen)}</button> })}
+                {matches!(status, ConcernStatus::Resolved | ConcernStatus::Rated).then(|| view! { <button data-testid="concern-photos" on:click=move |_| panel.set(Panel::Photos)>{t!(i18n, concern_photos)}</button> })}
                 {can_link.then(|| view! { <button data-testid="link-team" on:click=move |_| panel.set(Panel::Link)>{t!(i18n, team_link)}</button> })}
                 <button class="quiet" data-testid="delete-concern" on:click=move |_| remove.run(())>{t!(i18n, delete)}</button>
             </div>
@@ -190,7 +186,7 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
                     <input data-testid="rating-comment" placeholder=move || t_string!(i18n, rating_comment) bind:value=comment/>
                     <div class="choices">
                         {Rating::ALL.into_iter().map(|r| view! {
-                            <button data-testid=format!("rate-{}", r.as_str()) on:click=move |_| run.run(Step::Rate { rating: r, comment: comment.get() })>{move || rating_label(i18n, r.as_str())}</button>
+                            <button data-testid=format!("rate-{}", r.as_str()) on:click=move |_| run.run(Step::Rate { rating: r, comment: comment.get() })>{move || labels::rating(i18n, r)}</button>
                         }).collect_view()}
                     </div>
                 </div>
@@ -207,41 +203,4 @@ pub fn ConcernCard(doc: Value) -> impl IntoView {
 fn report(error: RwSignal<Option<Said>>, e: &RecordError) {
     leptos::logging::error!("yehua: concern: {e}");
     _ = error.try_set(Some(said(e.clone())));
-}
-
-/// A concern category in the current language.
-pub fn category_label(i18n: leptos_i18n::I18nContext<Locale>, c: &str) -> String {
-    match c {
-        "employment" => t_string!(i18n, cat_employment),
-        "agritech" => t_string!(i18n, cat_agritech),
-        "medical" => t_string!(i18n, cat_medical),
-        "education" => t_string!(i18n, cat_education),
-        "elderly" => t_string!(i18n, cat_elderly),
-        "infrastructure" => t_string!(i18n, cat_infrastructure),
-        "dispute" => t_string!(i18n, cat_dispute),
-        "policy" => t_string!(i18n, cat_policy),
-        _ => t_string!(i18n, cat_other),
-    }
-    .to_string()
-}
-
-/// A concern status in the current language.
-pub fn status_label(i18n: leptos_i18n::I18nContext<Locale>, s: &str) -> String {
-    match s {
-        "open" => t_string!(i18n, status_open),
-        "assigned" => t_string!(i18n, status_assigned),
-        "resolved" => t_string!(i18n, status_resolved),
-        _ => t_string!(i18n, status_rated),
-    }
-    .to_string()
-}
-
-/// A rating in the current language (empty when not rated).
-pub fn rating_label(i18n: leptos_i18n::I18nContext<Locale>, r: &str) -> String {
-    match r {
-        "satisfied" => t_string!(i18n, rating_satisfied).to_string(),
-        "basically_satisfied" => t_string!(i18n, rating_basically).to_string(),
-        "unsatisfied" => t_string!(i18n, rating_unsatisfied).to_string(),
-        _ => String::new(),
-    }
 }

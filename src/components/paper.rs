@@ -3,10 +3,8 @@
 //! signature lines, and a forum's record sheet (printed alone or inside the month's 台账).
 //! Renders what `model::paper` built; never reads the store.
 
-use crate::components::concern_card::{category_label, status_label};
 use crate::i18n::*;
-use crate::pages::forums::kind_label;
-use crate::pages::roster::role_label;
+use crate::labels;
 use crate::records::people::ROLES;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -17,7 +15,7 @@ use model::paper::stamp::{readable_time, Stamp};
 /// A role code in the current language; free text as recorded stays as it is.
 pub fn role_text(i18n: leptos_i18n::I18nContext<Locale>, role: &str) -> String {
     if ROLES.contains(&role) {
-        role_label(i18n, role)
+        labels::role(i18n, role).to_owned()
     } else {
         role.to_owned()
     }
@@ -123,7 +121,7 @@ pub fn ForumSheet(record: ForumRecord, station_name: String) -> impl IntoView {
                 <h1>{t!(i18n, p_record_title)}" · "{info.title.clone()}</h1>
             </header>
             <dl class="sheet-facts">
-                <dt>{t!(i18n, p_kind)}</dt><dd>{move || kind_label(i18n, &kind)}</dd>
+                <dt>{t!(i18n, p_kind)}</dt><dd>{move || labels::kind_text(i18n, &kind)}</dd>
                 <dt>{t!(i18n, p_when)}</dt><dd>{when}</dd>
                 <dt>{t!(i18n, p_place)}</dt><dd>{info.place.clone()}</dd>
                 <dt>{t!(i18n, p_host)}</dt><dd>{info.host.clone()}</dd>
@@ -172,7 +170,7 @@ pub fn ForumSheet(record: ForumRecord, station_name: String) -> impl IntoView {
                         {concerns.into_iter().map(|c| {
                             let (cat, st) = (c.category.clone(), c.status.clone());
                             view! {
-                                <tr><td>{c.text.clone()}</td><td>{move || category_label(i18n, &cat)}</td><td>{move || status_label(i18n, &st)}</td><td>{c.team.clone()}</td></tr>
+                                <tr><td>{c.text.clone()}</td><td>{move || labels::category_text(i18n, &cat)}</td><td>{move || labels::status_text(i18n, &st)}</td><td>{c.team.clone()}</td></tr>
                             }
                         }).collect_view()}
                     </tbody>

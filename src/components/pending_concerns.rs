@@ -25,7 +25,7 @@ pub fn PendingConcerns(exclude: Option<String>) -> impl IntoView {
             .and_then(Result::ok)
             .unwrap_or_default()
             .into_iter()
-            .filter(|c| c["activity_id"].as_str() != Some(skip.as_str()))
+            .filter(|c| c.activity_id != skip)
             .collect::<Vec<_>>()
     });
     view! {
@@ -33,8 +33,8 @@ pub fn PendingConcerns(exclude: Option<String>) -> impl IntoView {
             <h3>{t!(i18n, pending_from_earlier)}</h3>
             {failure(list)}
             <Show when=move || !rows.with(Vec::is_empty) || list.get().is_some_and(|r| r.is_err()) fallback=move || view! { <p class="hint">{t!(i18n, no_pending)}</p> }>
-                <For each=move || rows.get() key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
-                    <ConcernCard doc=c/>
+                <For each=move || rows.get() key=|c| (c.meta.id.clone(), c.meta.rev.clone()) let:c>
+                    <ConcernCard concern=c/>
                 </For>
             </Show>
         </section>

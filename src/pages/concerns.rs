@@ -2,14 +2,14 @@
 //! each with its next step. Reads through the store's status index; a store failure is
 //! shown, never an empty board.
 
-use crate::components::concern_card::{status_label, ConcernCard};
-use crate::components::loaded::{empty, rows};
+use crate::components::concern_card::ConcernCard;
+use crate::components::loaded::{empty, failure, rows};
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::message::ErrorNote;
-use crate::store::{Relation, StoreError};
+use crate::labels;
+use crate::store::{decode_all, Relation, StoreError};
 use leptos::prelude::*;
-use model::ConcernStatus;
+use model::{Concern, ConcernStatus};
 
 /// How many concerns one status tab lists.
 const LIMIT: u32 = 300;
@@ -24,10 +24,12 @@ pub fn ConcernsPage() -> impl IntoView {
         ctx.changed.track();
         let (store, s) = (ctx.store(), status.get());
         async move {
-            let mut v = store
-                .related(Relation::ConcernsByStatus, s.as_str(), LIMIT)
-                .await?;
-            v.sort_by(|a, b| b["updated_at"].as_str().cmp(&a["updated_at"].as_str()));
+            let mut v: Vec<Concern> = decode_all(
+                store
+                    .related(Relation::ConcernsByStatus, s.as_str(), LIMIT)
+                    .await?,
+            );
+            v.sort_by(|a, b| b.meta.updated_at.cmp(&a.meta.updated_at));
             Ok::<_, StoreError>(v)
         }
     });
@@ -39,14 +41,14 @@ pub fn ConcernsPage() -> impl IntoView {
                 view! {
                     <button role="tab" data-testid=format!("tab-{}", s.as_str())
                         aria-selected=move || (status.get() == s).to_string()
-                        on:click=move |_| status.set(s)>{move || status_label(i18n, s.as_str())}</button>
+                        on:click=move |_| status.set(s)>{move || labels::status(i18n, s)}</button>
                 }
             }).collect_view()}
         </div>
-        {move || list.get().and_then(Result::err).map(|error| view! { <ErrorNote error testid="concerns-error"/> })}
+        {failure(list)}
         <div data-testid="concern-board">
-            <For each=move || rows(list) key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
-                <ConcernCard doc=c/>
+            <For each=move || rows(list) key=|c| (c.meta.id.clone(), c.meta.rev.clone()) let:c>
+                <ConcernCard concern=c/>
             </For>
         </div>
         <Show when=move || empty(list)>

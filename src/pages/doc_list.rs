@@ -1,4 +1,4 @@
-//! A paged list of one document type, newest first, shared by the list screens.
+//! A paged list of one record type, newest first, handed to its row as typed records.
 //! Reads pages from the store (keyset paging, 50 at a time) and reloads after writes; a
 //! failed read is shown, never an empty list.
 
@@ -8,21 +8,21 @@ use crate::message::error_slot;
 use crate::store::{PageCursor, PageQuery, StoreError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
+use model::Record;
 
 /// How many rows a page loads.
 pub const PAGE_SIZE: u32 = 50;
 
-/// A list of `doc_type` documents; `row` renders one document.
+/// A list of the records of type `T`; `row` renders one.
 #[component]
-pub fn DocList(
-    doc_type: &'static str,
-    row: fn(&Value) -> AnyView,
+pub fn DocList<T: Record + Send + Sync>(
+    row: fn(&T) -> AnyView,
     testid: &'static str,
 ) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
-    let items = RwSignal::new(Vec::<Value>::new());
+    let doc_type = T::TYPE.as_str();
+    let items = RwSignal::new(Vec::<T>::new());
     let next = RwSignal::new(None::<PageCursor>);
     let loaded = RwSignal::new(false);
     let failed = RwSignal::new(None::<StoreError>);
@@ -37,6 +37,7 @@ pub fn DocList(
             };
             match store.page(&q).await {
                 Ok(page) => {
+                    let page = page.typed::<T>();
                     if after.is_none() {
                         _ = items.try_set(page.docs);
                     } else {
@@ -60,7 +61,7 @@ pub fn DocList(
     view! {
         {error_slot(failed, "error", Some("load-error"))}
         <ul class="doc-list" data-testid=testid>
-            <For each=move || items.get() key=|d| d["_id"].as_str().unwrap_or_default().to_owned() let:doc>
+            <For each=move || items.get() key=|d| d.id().to_owned() let:doc>
                 <li>{row(&doc)}</li>
             </For>
         </ul>
@@ -71,12 +72,4 @@ pub fn DocList(
             <button class="more" on:click=move |_| load(next.get_untracked())>{t!(i18n, load_more)}</button>
         </Show>
     }
-}
-
-/// A string field of a document, or empty.
-pub fn text(doc: &Value, key: &str) -> String {
-    doc.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
 }

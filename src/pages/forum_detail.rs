@@ -3,8 +3,7 @@
 //! a one-step form to add another (text + category + optional villager), the concerns earlier
 //! forums left open, its photos (`components::photo_gallery`), edit, 打印 (its record page, `forum_print`), and delete with undo.
 
-use super::forums::kind_label;
-use crate::components::concern_card::{category_label, ConcernCard};
+use crate::components::concern_card::ConcernCard;
 use crate::components::forum_survey::ForumSurvey;
 use crate::components::loaded::{failure, loaded_found, rows};
 use crate::components::pending_concerns::PendingConcerns;
@@ -12,6 +11,7 @@ use crate::components::photo_gallery::PhotoGallery;
 use crate::components::undo_delete::UndoDelete;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::{error_slot, said, Said};
 use crate::records;
 use crate::records::photos::Subject;
@@ -20,8 +20,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use model::ConcernCategory;
-use serde_json::Value;
+use model::{Activity, Concern, ConcernCategory};
 
 /// The activity screen.
 #[component]
@@ -36,7 +35,7 @@ pub fn ForumDetailPage() -> impl IntoView {
         LocalResource::new(move || {
             ctx.changed.track();
             let (store, id) = (ctx.store(), id.clone());
-            async move { records::find(&store, &id).await }
+            async move { records::find::<Activity>(&store, &id).await }
         })
     };
     let error = RwSignal::new(None::<Said>);
@@ -65,26 +64,18 @@ pub fn ForumDetailPage() -> impl IntoView {
 }
 
 #[component]
-fn Details<F: Fn(leptos::ev::MouseEvent) + 'static>(doc: Value, on_delete: F) -> impl IntoView {
+fn Details<F: Fn(leptos::ev::MouseEvent) + 'static>(doc: Activity, on_delete: F) -> impl IntoView {
     let i18n = use_i18n();
-    let s = |k: &str| {
-        doc.get(k)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let (start, end, kind) = (s("start"), s("end"), s("kind"));
+    let (start, end, kind) = (&doc.start, &doc.end, doc.kind);
     let when = format!(
         "{} {}–{}",
         start.get(..10).unwrap_or_default(),
         start.get(11..16).unwrap_or_default(),
         end.get(11..16).unwrap_or_default()
     );
-    let agenda: Vec<model::Segment> =
-        serde_json::from_value(doc["agenda"].clone()).unwrap_or_default();
-    let present = doc["villagers_present"].as_u64().unwrap_or(0);
+    let present = doc.villagers_present;
     // Place and host, each followed by " · ", left out when empty (no "· ·").
-    let where_who: String = [s("place"), s("host")]
+    let where_who: String = [&doc.place, &doc.host]
         .iter()
         .map(|p| p.trim())
         .filter(|p| !p.is_empty())
@@ -92,17 +83,17 @@ fn Details<F: Fn(leptos::ev::MouseEvent) + 'static>(doc: Value, on_delete: F) ->
         .collect();
     view! {
         <article class="activity" data-testid="activity">
-            <h2>{s("title")}</h2>
-            <p class="row-meta"><span class="tag">{move || kind_label(i18n, &kind)}</span>" "{when}</p>
+            <h2>{doc.title.clone()}</h2>
+            <p class="row-meta"><span class="tag">{move || labels::kind(i18n, kind)}</span>" "{when}</p>
             <p class="row-meta" data-testid="activity-where">{where_who}{t!(i18n, villagers_present)}" "{present}</p>
             <ol class="agenda-view">
-                {agenda.into_iter().map(|seg| view! { <li>{seg.line()}</li> }).collect_view()}
+                {doc.agenda.iter().map(|seg| view! { <li>{seg.line()}</li> }).collect_view()}
             </ol>
-            <p class="notes">{s("notes")}</p>
+            <p class="notes">{doc.notes.clone()}</p>
             <div class="actions">
-                <A href=format!("/forums/{}/roster", s("_id")) attr:class="button primary" attr:data-testid="open-roster">{t!(i18n, roster_title)}</A>
-                <A href=format!("/forums/{}/edit", s("_id")) attr:class="button" attr:data-testid="edit-forum">{t!(i18n, edit)}</A>
-                <A href=format!("/forums/{}/print", s("_id")) attr:class="button" attr:data-testid="print-forum">{t!(i18n, p_print_forum)}</A>
+                <A href=format!("/forums/{}/roster", doc.meta.id) attr:class="button primary" attr:data-testid="open-roster">{t!(i18n, roster_title)}</A>
+                <A href=format!("/forums/{}/edit", doc.meta.id) attr:class="button" attr:data-testid="edit-forum">{t!(i18n, edit)}</A>
+                <A href=format!("/forums/{}/print", doc.meta.id) attr:class="button" attr:data-testid="print-forum">{t!(i18n, p_print_forum)}</A>
                 <button class="quiet" data-testid="delete-forum" on:click=on_delete>{t!(i18n, delete)}</button>
             </div>
         </article>
@@ -115,7 +106,7 @@ fn AddConcern(activity_id: String) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
     let (text, villager) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let category = RwSignal::new(ConcernCategory::Other.as_str().to_owned());
+    let category = RwSignal::new(ConcernCategory::Other);
     let error = RwSignal::new(None::<Said>);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -129,7 +120,7 @@ fn AddConcern(activity_id: String) -> impl IntoView {
                 &profile,
                 &act,
                 &text.get_untracked(),
-                &category.get_untracked(),
+                category.get_untracked().as_str(),
                 &villager.get_untracked(),
             )
             .await
@@ -137,7 +128,7 @@ fn AddConcern(activity_id: String) -> impl IntoView {
                 Ok(()) => {
                     _ = text.try_set(String::new());
                     _ = villager.try_set(String::new());
-                    _ = category.try_set(ConcernCategory::Other.as_str().to_owned());
+                    _ = category.try_set(ConcernCategory::Other);
                     _ = error.try_set(None);
                     ctx.notify_changed();
                 }
@@ -150,12 +141,11 @@ fn AddConcern(activity_id: String) -> impl IntoView {
             <h3>{t!(i18n, add_concern)}</h3>
             <textarea name="concern" rows="2" placeholder=move || t_string!(i18n, concern_text) bind:value=text></textarea>
             <div class="chips" role="radiogroup">
-                {ConcernCategory::ALL.iter().map(|c| {
-                    let c = c.as_str();
+                {ConcernCategory::ALL.iter().map(|&c| {
                     view! {
-                        <button type="button" class="chip" role="radio" data-category=c
+                        <button type="button" class="chip" role="radio" data-category=c.as_str()
                             aria-checked=move || (category.get() == c).to_string()
-                            on:click=move |_| category.set(c.to_owned())>{move || category_label(i18n, c)}</button>
+                            on:click=move |_| category.set(c)>{move || labels::category(i18n, c)}</button>
                     }
                 }).collect_view()}
             </div>
@@ -176,9 +166,9 @@ fn ActivityConcerns(activity_id: String) -> impl IntoView {
         let (store, id) = (ctx.store(), activity_id.clone());
         async move {
             let mut v = store
-                .related(Relation::ConcernsByActivity, &id, 500)
+                .related_as::<Concern>(Relation::ConcernsByActivity, &id)
                 .await?;
-            v.sort_by(|a, b| a["created_at"].as_str().cmp(&b["created_at"].as_str()));
+            v.sort_by(|a, b| a.meta.created_at.cmp(&b.meta.created_at));
             Ok::<_, StoreError>(v)
         }
     });
@@ -186,8 +176,8 @@ fn ActivityConcerns(activity_id: String) -> impl IntoView {
         <section data-testid="activity-concerns">
             <h3>{t!(i18n, concerns_here)}</h3>
             {failure(list)}
-            <For each=move || rows(list) key=|c| (c["_id"].to_string(), c["_rev"].to_string()) let:c>
-                <ConcernCard doc=c/>
+            <For each=move || rows(list) key=|c| (c.meta.id.clone(), c.meta.rev.clone()) let:c>
+                <ConcernCard concern=c/>
             </For>
         </section>
     }

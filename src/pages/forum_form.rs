@@ -3,13 +3,14 @@
 //! the draft. While a keystroke is not yet in the draft, leaving the page asks first.
 //! A new 夜话 shows the concerns earlier forums left open (上次夜话遗留问题).
 
-use super::forums::kind_label;
 use crate::components::date_field::DateField;
 use crate::components::pending_concerns::PendingConcerns;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::{error_slot, said, Said, UserMessage};
-use crate::records::{draft_key, load_draft, save_activity, save_draft, today};
+use crate::records::people::{team_choices, volunteer_choices};
+use crate::records::{activity_form, draft_key, load_draft, save_activity, save_draft, today};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -36,8 +37,8 @@ pub fn ForumFormPage() -> impl IntoView {
         spawn_local(async move {
             let initial = match (load_draft(&store, &key).await, &id) {
                 (Ok(Some(draft)), _) => draft,
-                (_, Some(id)) => match store.get(id).await {
-                    Ok(doc) => ActivityForm::from_doc(&doc),
+                (_, Some(id)) => match activity_form(&store, id).await {
+                    Ok(form) => form,
                     Err(e) => {
                         _ = error.try_set(Some(said(e)));
                         return;
@@ -135,7 +136,7 @@ pub fn ForumFormPage() -> impl IntoView {
                 <label>{t!(i18n, field_title)}<input name="title" prop:value=get(|f| f.title.clone()) on:input=set(|f, v| f.title = v)/></label>
                 <label>{t!(i18n, field_kind)}
                     <select name="kind" prop:value=get(|f| f.kind.clone()) on:change=set(|f, v| f.set_kind(&v))>
-                        {model::ActivityKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{kind_label(i18n, k.as_str())}</option> }).collect_view()}
+                        {model::ActivityKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{labels::kind(i18n, *k)}</option> }).collect_view()}
                     </select>
                 </label>
                 <label>{t!(i18n, field_date)}{when(FieldKind::Date, "date", |f| f.date.clone(), |f, v| f.date = v)}</label>
@@ -222,21 +223,12 @@ fn SpeakerList() -> impl IntoView {
     let names = LocalResource::new(move || {
         let store = ctx.store();
         async move {
-            let mut names = Vec::new();
-            for t in ["volunteer", "team"] {
-                let q = crate::store::PageQuery {
-                    doc_type: t.into(),
-                    newest_first: false,
-                    after: None,
-                    limit: 300,
-                };
-                if let Ok(page) = store.page(&q).await {
-                    names.extend(
-                        page.docs
-                            .iter()
-                            .filter_map(|d| d["name"].as_str().map(str::to_owned)),
-                    );
-                }
+            let mut names: Vec<String> = Vec::new();
+            if let Ok(v) = volunteer_choices(&store).await {
+                names.extend(v.into_iter().map(|c| c.name));
+            }
+            if let Ok(t) = team_choices(&store).await {
+                names.extend(t.into_iter().map(|c| c.name));
             }
             crate::collate::sort_by_name(&mut names, |n| n.as_str());
             names

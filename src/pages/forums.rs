@@ -3,10 +3,10 @@
 //! through the store; typing is debounced, and rows are keyed, so 10,000 activities stay
 //! smooth. Owns the list's filter state only.
 
-use super::doc_list::text;
 use crate::components::date_field::DateField;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::error_slot;
 use crate::records::pending_concerns;
 use crate::store::{PageCursor, PageQuery, StoreError};
@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use model::date_input::FieldKind;
 use model::filter::ActivityFilter;
-use serde_json::Value;
+use model::Activity;
 use std::collections::HashSet;
 
 /// Rows per page.
@@ -33,7 +33,7 @@ pub fn ForumsPage() -> impl IntoView {
     let i18n = use_i18n();
     let filter = RwSignal::new(ActivityFilter::default());
     let typed = RwSignal::new(0u32);
-    let items = RwSignal::new(Vec::<Value>::new());
+    let items = RwSignal::new(Vec::<Activity>::new());
     let next = RwSignal::new(None::<PageCursor>);
     let loaded = RwSignal::new(false);
     let failed = RwSignal::new(None::<StoreError>);
@@ -43,10 +43,7 @@ pub fn ForumsPage() -> impl IntoView {
         spawn_local(async move {
             let pending: HashSet<String> = if f.pending_only {
                 match pending_concerns(&store).await {
-                    Ok(cs) => cs
-                        .iter()
-                        .filter_map(|c| c["activity_id"].as_str().map(str::to_owned))
-                        .collect(),
+                    Ok(cs) => cs.iter().map(|c| c.activity_id.clone()).collect(),
                     Err(e) => {
                         leptos::logging::error!("yehua: pending concerns: {e}");
                         _ = failed.try_set(Some(e));
@@ -68,6 +65,7 @@ pub fn ForumsPage() -> impl IntoView {
                 .await
             {
                 Ok(page) if filter.try_get_untracked().as_ref() == Some(&f) => {
+                    let page = page.typed::<Activity>();
                     if after.is_none() {
                         items.set(page.docs);
                     } else {
@@ -111,7 +109,7 @@ pub fn ForumsPage() -> impl IntoView {
             <input type="search" data-testid="forum-search" placeholder=move || t_string!(i18n, search_forums) on:input=on_search/>
             <select data-testid="filter-kind" on:change=move |ev| filter.update(|f| f.kind = event_target_value(&ev))>
                 <option value="">{t!(i18n, all_kinds)}</option>
-                {model::ActivityKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{kind_label(i18n, k.as_str())}</option> }).collect_view()}
+                {model::ActivityKind::ALL.iter().map(|k| view! { <option value=k.as_str()>{labels::kind(i18n, *k)}</option> }).collect_view()}
             </select>
             <DateField kind=FieldKind::Month testid="filter-month" strict=true
                 value=Signal::derive(move || filter.with(|f| f.month.clone()))
@@ -125,7 +123,7 @@ pub fn ForumsPage() -> impl IntoView {
         <PendingDraft/>
         {error_slot(failed, "error", Some("load-error"))}
         <ul class="doc-list" data-testid="activity-list">
-            <For each=move || items.get() key=|d| (text(d, "_id"), text(d, "_rev")) let:doc>
+            <For each=move || items.get() key=|d| (d.meta.id.clone(), d.meta.rev.clone()) let:doc>
                 <li><ActivityRow doc=doc/></li>
             </For>
         </ul>
@@ -140,28 +138,24 @@ pub fn ForumsPage() -> impl IntoView {
 
 /// One activity in the list; tapping opens it.
 #[component]
-fn ActivityRow(doc: Value) -> impl IntoView {
+fn ActivityRow(doc: Activity) -> impl IntoView {
     let i18n = use_i18n();
-    let start = text(&doc, "start");
+    let start = &doc.start;
     let when = format!(
         "{} {}",
         start.get(..10).unwrap_or_default(),
         start.get(11..16).unwrap_or_default()
     );
-    let present = doc
-        .get("villagers_present")
-        .and_then(Value::as_u64)
-        .unwrap_or(0);
-    let kind = text(&doc, "kind");
+    let (present, kind) = (doc.villagers_present, doc.kind);
     // Without a place there is no empty " · · ".
-    let place = Some(text(&doc, "place"))
+    let place = Some(&doc.place)
         .filter(|p| !p.trim().is_empty())
         .map(|p| format!(" · {p}"));
     view! {
-        <A href=format!("/forums/{}", text(&doc, "_id")) attr:class="row-link">
-            <div class="row-title">{text(&doc, "title")}</div>
+        <A href=format!("/forums/{}", doc.meta.id) attr:class="row-link">
+            <div class="row-title">{doc.title.clone()}</div>
             <div class="row-meta">
-                <span class="tag">{move || kind_label(i18n, &kind)}</span>" "{when}{place}" · "{present}" 👥"
+                <span class="tag">{move || labels::kind(i18n, kind)}</span>" "{when}{place}" · "{present}" 👥"
             </div>
         </A>
     }
@@ -188,16 +182,4 @@ fn PendingDraft() -> impl IntoView {
             </A>
         })}
     }
-}
-
-/// The activity kind in the current language.
-pub fn kind_label(i18n: leptos_i18n::I18nContext<Locale>, kind: &str) -> String {
-    match kind {
-        "evening_forum" => t_string!(i18n, kind_evening_forum),
-        "policy_talk" => t_string!(i18n, kind_policy_talk),
-        "service" => t_string!(i18n, kind_service),
-        "culture" => t_string!(i18n, kind_culture),
-        _ => t_string!(i18n, kind_other),
-    }
-    .to_string()
 }

@@ -6,7 +6,7 @@ use crate::components::loaded::loaded_found;
 use crate::components::paper::{month_params, station_name, ForumSheet, PaperFrame, Signatures};
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::pages::forums::kind_label;
+use crate::labels;
 use crate::records::{now, paper};
 use leptos::prelude::*;
 use model::paper::month::Ledger;
@@ -71,7 +71,7 @@ fn LedgerView(ledger: Ledger) -> impl IntoView {
                             let kind = row.kind.clone();
                             view! {
                                 <tr data-testid="ledger-row">
-                                    <td class="nowrap">{row.date}<br/>{row.time}</td><td>{row.title}</td><td>{move || kind_label(i18n, &kind)}</td>
+                                    <td class="nowrap">{row.date}<br/>{row.time}</td><td>{row.title}</td><td>{move || labels::kind_text(i18n, &kind)}</td>
                                     <td class="num">{row.villagers}</td><td class="num">{row.volunteers}</td><td class="num">{row.hours}</td>
                                 </tr>
                             }

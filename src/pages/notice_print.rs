@@ -5,11 +5,11 @@
 //! a telephone number).
 
 use crate::collate::sort_by_name;
-use crate::components::concern_card::rating_label;
 use crate::components::loaded::loaded_found;
 use crate::components::paper::{month_params, station_name, PaperFrame};
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::records::{now, paper, today};
 use leptos::prelude::*;
 use model::paper::hours;
@@ -73,7 +73,7 @@ fn NoticeView(notice: Notice) -> impl IntoView {
                             {concerns.into_iter().map(|c| {
                                 let rating = c.rating.clone();
                                 view! {
-                                    <tr data-testid="notice-concern"><td>{c.text}</td><td class="nowrap" data-testid="notice-villager">{c.villager}</td><td>{c.team}</td><td>{c.result}</td><td class="nowrap">{move || rating_label(i18n, &rating)}</td></tr>
+                                    <tr data-testid="notice-concern"><td>{c.text}</td><td class="nowrap" data-testid="notice-villager">{c.villager}</td><td>{c.team}</td><td>{c.result}</td><td class="nowrap">{move || labels::rating_text(i18n, &rating)}</td></tr>
                                 }
                             }).collect_view()}
                         </tbody>

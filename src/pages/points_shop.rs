@@ -69,10 +69,10 @@ pub fn PointsShopPage() -> impl IntoView {
         });
     };
     let editing = RwSignal::new(None::<ShopRow>);
-    let withdraw = move |doc: serde_json::Value| {
+    let withdraw = move |id: String| {
         let store = ctx.store();
         spawn_local(async move {
-            match withdraw_item(&store, &doc).await {
+            match withdraw_item(&store, &id).await {
                 Ok(_) => ctx.notify_changed(),
                 Err(e) => _ = error.try_set(Some(said(e))),
             }
@@ -84,10 +84,9 @@ pub fn PointsShopPage() -> impl IntoView {
                 .into_any();
         }
         rows.into_iter().map(|row| {
-            let id = row.doc["_id"].as_str().unwrap_or_default().to_owned();
+            let id = row.item.meta.id.clone();
             let (ask_id, confirm_id, shown_id) = (id.clone(), id.clone(), id.clone());
-            let name = row.doc["name"].as_str().unwrap_or_default().to_owned();
-            let price = row.doc["points"].as_u64().unwrap_or(0);
+            let (name, price) = (row.item.name.clone(), row.item.points);
             let left = row.left.map_or_else(|| t_string!(i18n, shop_unlimited).to_owned(), |n| n.to_string());
             let left_attr = left.clone();
             view! {
@@ -103,8 +102,8 @@ pub fn PointsShopPage() -> impl IntoView {
                             move |_| editing.set(Some(row.clone()))
                         }>{t!(i18n, edit)}</button>
                         <button class="quiet small" data-testid="item-withdraw" on:click={
-                            let doc = row.doc.clone();
-                            move |_| withdraw(doc.clone())
+                            let id = row.item.meta.id.clone();
+                            move |_| withdraw(id.clone())
                         }>{t!(i18n, shop_withdraw)}</button>
                     </div>
                     <Show when=move || asking.get().as_deref() == Some(shown_id.as_str())>
@@ -154,8 +153,8 @@ fn ItemForm(editing: RwSignal<Option<ShopRow>>) -> impl IntoView {
     );
     Effect::new(move |_| {
         if let Some(row) = editing.get() {
-            name.set(row.doc["name"].as_str().unwrap_or_default().to_owned());
-            price.set(row.doc["points"].as_u64().unwrap_or(0).to_string());
+            name.set(row.item.name);
+            price.set(row.item.points.to_string());
             stock.set(row.left.map(|n| n.max(0).to_string()).unwrap_or_default());
         }
     });

@@ -4,30 +4,19 @@
 //! and asking), a count of who is here, and each finished stay's length. Writes through
 //! `records::people`.
 
-use crate::collate::compare_names;
 use crate::components::loaded::failure;
 use crate::components::qr_scanner::QrScanner;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::{error_slot, said, Said};
 use crate::records::people::{check_in, check_out, check_out_all, set_role, ROLES};
+use crate::records::roster::{roster, Line};
 use crate::records::RecordError;
-use crate::store::Relation;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
-use model::attendance::service;
 use model::id::attendance_id;
-use serde_json::Value;
-use std::collections::HashMap;
-
-/// What the roster shows for one volunteer.
-#[derive(Debug, Clone, PartialEq)]
-struct Line {
-    volunteer: Value,
-    attendance: Option<Value>,
-    member: bool,
-}
 
 /// The roster screen.
 #[component]
@@ -42,55 +31,7 @@ pub fn RosterPage() -> impl IntoView {
     let data = LocalResource::new(move || {
         ctx.changed.track();
         let (store, act) = (ctx.store(), act.clone());
-        async move {
-            let activity = store.get(&act).await?;
-            // An activity names its teams by id (demo, sync) or by name (typed in the form).
-            let named: Vec<String> =
-                serde_json::from_value(activity["teams"].clone()).unwrap_or_default();
-            let team_docs = store.all_of_type("team", u32::MAX).await?;
-            let teams: Vec<String> = team_docs
-                .iter()
-                .filter(|t| {
-                    named.iter().any(|n| {
-                        Some(n.as_str()) == t["_id"].as_str()
-                            || Some(n.as_str()) == t["name"].as_str()
-                    })
-                })
-                .filter_map(|t| t["_id"].as_str().map(str::to_owned))
-                .collect();
-            let present: HashMap<String, Value> = store
-                .related(Relation::AttendanceByActivity, &act, u32::MAX)
-                .await?
-                .into_iter()
-                .filter_map(|a| Some((a["volunteer_id"].as_str()?.to_owned(), a)))
-                .collect();
-            let mut lines: Vec<Line> = store
-                .all_of_type("volunteer", u32::MAX)
-                .await?
-                .into_iter()
-                .filter(|v| {
-                    v["active"].as_bool() != Some(false)
-                        || present.contains_key(v["_id"].as_str().unwrap_or_default())
-                })
-                .map(|v| {
-                    let id = v["_id"].as_str().unwrap_or_default();
-                    let vt: Vec<String> =
-                        serde_json::from_value(v["teams"].clone()).unwrap_or_default();
-                    Line {
-                        attendance: present.get(id).cloned(),
-                        member: vt.iter().any(|t| teams.contains(t)),
-                        volunteer: v,
-                    }
-                })
-                .collect();
-            let name = |l: &Line| l.volunteer["name"].as_str().unwrap_or_default().to_owned();
-            lines.sort_by(|a, b| {
-                b.member
-                    .cmp(&a.member)
-                    .then_with(|| compare_names(&name(a), &name(b)))
-            });
-            Ok::<_, crate::store::StoreError>((activity, lines))
-        }
+        async move { roster(&store, &act).await }
     });
     let done = move |r: Result<(), RecordError>| match r {
         Ok(()) => ctx.notify_changed(),
@@ -128,16 +69,12 @@ pub fn RosterPage() -> impl IntoView {
     let here = move || {
         lines()
             .iter()
-            .filter(|l| {
-                l.attendance
-                    .as_ref()
-                    .is_some_and(|a| a.get("check_out").is_none())
-            })
+            .filter(|l| l.attendance.as_ref().is_some_and(|a| a.check_out.is_none()))
             .count()
     };
     let came = move || lines().iter().filter(|l| l.attendance.is_some()).count();
     view! {
-        <h2>{t!(i18n, roster_title)}" · "{move || data.get().and_then(Result::ok).map(|(a, _)| a["title"].as_str().unwrap_or_default().to_owned())}</h2>
+        <h2>{t!(i18n, roster_title)}" · "{move || data.get().and_then(Result::ok).map(|(a, _)| a.title)}</h2>
         <div class="roster-head">
             <span data-testid="here-count">{t!(i18n, here_now)}" "{here}</span>" · "
             <span data-testid="came-count">{t!(i18n, checked_in_total)}" "{came}</span>
@@ -159,7 +96,7 @@ pub fn RosterPage() -> impl IntoView {
         {error_slot(error, "field-error", None)}
         {failure(data)}
         <ul class="roster" data-testid="roster">
-            <For each=lines key=|l| (l.volunteer["_id"].to_string(), l.attendance.as_ref().map(|a| a["_rev"].to_string())) let:line>
+            <For each=lines key=|l| (l.volunteer.meta.id.clone(), l.attendance.as_ref().map(|a| a.meta.rev.clone())) let:line>
                 <RosterLine line=line activity_id=activity_id.clone() done=done/>
             </For>
         </ul>
@@ -174,22 +111,10 @@ fn RosterLine(
 ) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
-    let vid = line.volunteer["_id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
-    let name = line.volunteer["name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    let vid = line.volunteer.meta.id.clone();
+    let name = line.volunteer.name.clone();
     let aid = attendance_id(&activity_id, &vid);
-    let hm = |a: &Value, k: &str| {
-        a.get(k)
-            .and_then(Value::as_str)
-            .and_then(|s| s.get(11..16))
-            .unwrap_or_default()
-            .to_owned()
-    };
+    let hm = |t: Option<&str>| t.and_then(|s| s.get(11..16)).unwrap_or_default().to_owned();
     let action = match &line.attendance {
         None => {
             let tap = move |_| {
@@ -203,9 +128,9 @@ fn RosterLine(
             };
             view! { <button class="big in" data-testid="check-in" on:click=tap>{t!(i18n, check_in)}</button> }.into_any()
         }
-        Some(a) if a.get("check_out").is_none() => {
+        Some(a) if a.check_out.is_none() => {
             let (aid2, aid3) = (aid.clone(), aid.clone());
-            let role = a["role"].as_str().unwrap_or("service").to_owned();
+            let role = a.role().to_owned();
             let out = move |_| {
                 let (store, aid) = (ctx.store(), aid2.clone());
                 spawn_local(async move { done(check_out(&store, &aid).await) });
@@ -215,9 +140,9 @@ fn RosterLine(
                 spawn_local(async move { done(set_role(&store, &aid, &r).await) });
             };
             view! {
-                <span class="since">{hm(a, "check_in")}</span>
+                <span class="since">{hm(Some(&a.check_in))}</span>
                 <select class="role" data-testid="role" prop:value=role on:change=change>
-                    {ROLES.iter().map(|r| view! { <option value=*r>{move || role_label(i18n, r)}</option> }).collect_view()}
+                    {ROLES.iter().map(|r| view! { <option value=*r>{move || labels::role(i18n, r)}</option> }).collect_view()}
                 </select>
                 <button class="big out" data-testid="check-out" on:click=out>{t!(i18n, check_out)}</button>
             }
@@ -226,11 +151,11 @@ fn RosterLine(
         Some(a) => {
             // A stay shorter than a minute (checked out by mistake the minute after) says so
             // instead of a bare 14:32–14:32.
-            let minutes = service(a, None).map(|s| s.minutes).unwrap_or(0);
+            let minutes = a.service(None).map(|s| s.minutes).unwrap_or(0);
             let span = if minutes == 0 {
-                view! { {hm(a, "check_in")}" · "{t!(i18n, under_a_minute)} }.into_any()
+                view! { {hm(Some(&a.check_in))}" · "{t!(i18n, under_a_minute)} }.into_any()
             } else {
-                view! { {hm(a, "check_in")}"–"{hm(a, "check_out")}" · "{minutes}" "{t!(i18n, minutes)} }.into_any()
+                view! { {hm(Some(&a.check_in))}"–"{hm(a.check_out.as_deref())}" · "{minutes}" "{t!(i18n, minutes)} }.into_any()
             };
             view! { <span class="done" data-testid="checked-out" data-minutes=minutes>{span}</span> }.into_any()
         }
@@ -241,16 +166,4 @@ fn RosterLine(
             {action}
         </li>
     }
-}
-
-/// A role in the current language.
-pub fn role_label(i18n: leptos_i18n::I18nContext<Locale>, role: &str) -> String {
-    match role {
-        "speaker" => t_string!(i18n, role_speaker),
-        "service" => t_string!(i18n, role_service),
-        "organizer" => t_string!(i18n, role_organizer),
-        "performer" => t_string!(i18n, role_performer),
-        _ => t_string!(i18n, role_other),
-    }
-    .to_string()
 }

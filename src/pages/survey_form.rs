@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use model::survey::{edit, Kind, Question, Survey};
-use serde_json::Value;
+use model::Activity;
 
 /// The builder screen.
 #[component]
@@ -25,7 +25,7 @@ pub fn SurveyFormPage() -> impl IntoView {
     let survey = RwSignal::new(None::<Survey>);
     let heading = RwSignal::new(Heading::default());
     let draft = RwSignal::new(Vec::<Question>::new());
-    let activities = RwSignal::new(Vec::<Value>::new());
+    let activities = RwSignal::new(Vec::<Activity>::new());
     let error = RwSignal::new(None::<(Option<usize>, RecordError)>);
     let new_kind = RwSignal::new(Kind::Single);
     // Cards are keyed by position: rebuild them only when the count changes, so typing in a
@@ -50,7 +50,7 @@ pub fn SurveyFormPage() -> impl IntoView {
                 limit: 30,
             };
             if let Ok(page) = store.page(&q).await {
-                _ = activities.try_set(page.docs);
+                _ = activities.try_set(page.typed::<Activity>().docs);
             }
         });
     }
@@ -101,9 +101,8 @@ pub fn SurveyFormPage() -> impl IntoView {
                     prop:value=move || heading.with(|h| h.activity_id.clone().unwrap_or_default())>
                     <option value="">{t!(i18n, sv_no_activity)}</option>
                     {move || activities.get().into_iter().map(|a| {
-                        let id = a["_id"].as_str().unwrap_or_default().to_owned();
-                        let label = format!("{} {}", a["start"].as_str().unwrap_or_default().get(..10).unwrap_or_default(), a["title"].as_str().unwrap_or_default());
-                        view! { <option value=id>{label}</option> }
+                        let label = format!("{} {}", a.start.get(..10).unwrap_or_default(), a.title);
+                        view! { <option value=a.meta.id>{label}</option> }
                     }).collect_view()}
                 </select>
             </label>

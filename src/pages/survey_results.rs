@@ -9,6 +9,7 @@ use crate::components::date_field::DateField;
 use crate::components::option_bars::OptionBars;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::{error_slot, said, Said};
 use crate::pwa::files;
 use crate::records::surveys;
@@ -19,15 +20,6 @@ use model::date_input::FieldKind;
 use model::survey::results::{per_version, results, Filter, QuestionResult};
 use model::survey::{Kind, Response, Status, Survey};
 use std::collections::HashMap;
-
-/// The zh-CN / en name of a status.
-pub fn status_label(i18n: leptos_i18n::I18nContext<Locale>, s: Status) -> &'static str {
-    match s {
-        Status::Draft => t_string!(i18n, sv_status_draft),
-        Status::Open => t_string!(i18n, sv_status_open),
-        Status::Closed => t_string!(i18n, sv_status_closed),
-    }
-}
 
 fn question_view(
     i18n: leptos_i18n::I18nContext<Locale>,
@@ -183,7 +175,7 @@ pub fn SurveyResultsPage() -> impl IntoView {
         <div class="survey-page" data-testid="survey-page" data-status=move || status().map(Status::as_str).unwrap_or_default()>
             <h2>{move || survey.with(|s| s.as_ref().map(|s| s.title.clone()))}</h2>
             <p class="meta">
-                <span class="badge" data-testid="survey-status">{move || status().map(|s| status_label(i18n, s))}</span>
+                <span class="badge" data-testid="survey-status">{move || status().map(|s| labels::survey_status(i18n, s))}</span>
                 " · "{t!(i18n, sv_version)}" "<span data-testid="survey-version">{move || survey.with(|s| s.as_ref().map(|s| s.version))}</span>
                 " · "<span data-testid="response-count">{move || all.with(Vec::len)}</span>" "{t!(i18n, sv_responses)}
             </p>

@@ -2,9 +2,10 @@
 //! or from the two built-in templates (夜话满意度调查, 群众需求征集) — made as drafts and
 //! opened in the builder.
 
-use super::doc_list::{text, DocList};
+use super::doc_list::DocList;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::labels;
 use crate::message::{error_slot, said, Said};
 use crate::records::surveys;
 use leptos::prelude::*;
@@ -12,7 +13,8 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
 use model::survey::templates::Template;
-use serde_json::Value;
+use model::survey::Survey;
+use model::Record;
 
 /// The survey list screen.
 #[component]
@@ -47,31 +49,19 @@ pub fn SurveysPage() -> impl IntoView {
             <button class="small" data-testid="template-needs" on:click=create(Some(Template::Needs))>{t!(i18n, sv_tpl_needs)}</button>
         </div>
         {error_slot(error, "field-error", None)}
-        <DocList doc_type="survey" row=survey_row testid="survey-list"/>
+        <DocList row=survey_row testid="survey-list"/>
     }
 }
 
-fn survey_row(doc: &Value) -> AnyView {
-    let questions = doc
-        .get("questions")
-        .and_then(Value::as_array)
-        .map_or(0, Vec::len);
-    let status = text(doc, "status");
-    let (href, title) = (format!("/surveys/{}", text(doc, "_id")), text(doc, "title"));
+fn survey_row(survey: &Survey) -> AnyView {
+    let (status, questions) = (survey.status, survey.questions.len());
+    let href = format!("/surveys/{}", Record::id(survey));
+    let title = survey.title.clone();
     view! {
         <A href=href attr:class="row-link">
             <div class="row-title">{title}</div>
-            <div class="row-meta"><span class=format!("badge status-{status}")>{status_text(&status)}</span>" · "{questions}" "{t!(use_i18n(), sv_questions)}</div>
+            <div class="row-meta"><span class=format!("badge status-{}", status.as_str())>{labels::survey_status(use_i18n(), status)}</span>" · "{questions}" "{t!(use_i18n(), sv_questions)}</div>
         </A>
     }
     .into_any()
-}
-
-fn status_text(status: &str) -> AnyView {
-    let i18n = use_i18n();
-    match status {
-        "open" => t!(i18n, sv_status_open).into_any(),
-        "closed" => t!(i18n, sv_status_closed).into_any(),
-        _ => t!(i18n, sv_status_draft).into_any(),
-    }
 }

@@ -3,14 +3,16 @@
 //! and a form to add one (name, specialty, leader) or edit one (编辑 fills the same form).
 //! Reads through `records::people`; a store failure is shown, never an empty list.
 
+use crate::components::loaded::failure;
 use crate::ctx::use_app;
 use crate::i18n::*;
-use crate::message::{error_slot, said, ErrorNote, Said};
+use crate::labels;
+use crate::message::{error_slot, said, Said};
 use crate::records::people::{save_team, team_rows, SPECIALTIES};
 use crate::records::today;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::Value;
+use model::Team;
 
 /// The teams screen.
 #[component]
@@ -29,12 +31,12 @@ pub fn TeamsPage() -> impl IntoView {
     );
     let error = RwSignal::new(None::<Said>);
     // The team being edited (`None`: the form adds a new one).
-    let editing = RwSignal::new(None::<Value>);
-    let edit = move |team: Value| {
-        name.set(team["name"].as_str().unwrap_or_default().to_owned());
-        specialty.set(team["specialty"].as_str().unwrap_or("other").to_owned());
-        leader.set(team["leader"].as_str().unwrap_or_default().to_owned());
-        editing.set(Some(team));
+    let editing = RwSignal::new(None::<String>);
+    let edit = move |team: Team| {
+        name.set(team.name);
+        specialty.set(team.specialty);
+        leader.set(team.leader);
+        editing.set(Some(team.meta.id));
     };
     let reset = move || {
         _ = name.try_set(String::new());
@@ -52,7 +54,7 @@ pub fn TeamsPage() -> impl IntoView {
             match save_team(
                 &store,
                 &profile,
-                editing.get_untracked(),
+                editing.get_untracked().as_deref(),
                 &name.get_untracked(),
                 &specialty.get_untracked(),
                 &leader.get_untracked(),
@@ -70,11 +72,11 @@ pub fn TeamsPage() -> impl IntoView {
     };
     view! {
         <h2>{t!(i18n, teams_title)}</h2>
-        {move || data.get().and_then(Result::err).map(|error| view! { <ErrorNote error testid="teams-error"/> })}
+        {failure(data)}
         <ul class="doc-list" data-testid="team-list">
             {move || data.get().and_then(Result::ok).unwrap_or_default().into_iter().map(|row| {
-                let t = row.doc;
-                let spec = t["specialty"].as_str().unwrap_or_default().to_owned();
+                let t = row.team;
+                let spec = t.specialty.clone();
                 let team = t.clone();
                 let f = row.figures;
                 let rating = f.rating_percent().map_or_else(|| "—".to_owned(), |p| format!("{p}%"));
@@ -83,11 +85,11 @@ pub fn TeamsPage() -> impl IntoView {
                     <li data-testid="team-row" data-dispatched=f.dispatched data-resolved=f.resolved
                         data-overdue=f.overdue data-rating=rating_attr>
                         <div class="title-row">
-                            <div class="row-title">{t["name"].as_str().unwrap_or_default().to_owned()}</div>
+                            <div class="row-title">{t.name.clone()}</div>
                             <button class="small" data-testid="team-edit" on:click=move |_| edit(team.clone())>{t!(i18n, edit)}</button>
                         </div>
-                        <div class="row-meta"><span class="tag">{move || specialty_label(i18n, &spec)}</span>" "
-                            {t["leader"].as_str().unwrap_or_default().to_owned()}" · "{t!(i18n, members)}" "{row.members}" · "{t!(i18n, turnout)}" "{row.turnout}</div>
+                        <div class="row-meta"><span class="tag">{move || labels::specialty(i18n, &spec)}</span>" "
+                            {t.leader.clone()}" · "{t!(i18n, members)}" "{row.members}" · "{t!(i18n, turnout)}" "{row.turnout}</div>
                         <div class="row-meta" data-testid="team-concerns">
                             {t!(i18n, team_dispatched)}" "{f.dispatched}" · "{t!(i18n, team_resolved)}" "{f.resolved}
                             {(f.overdue > 0).then(|| view! { " · "<span class="tag overdue">{t!(i18n, overdue)}" "{f.overdue}</span> })}
@@ -103,7 +105,7 @@ pub fn TeamsPage() -> impl IntoView {
             <label>{t!(i18n, team_name)}<input name="team_name" bind:value=name/></label>
             <label>{t!(i18n, specialty)}
                 <select name="specialty" on:change=move |ev| specialty.set(event_target_value(&ev)) prop:value=move || specialty.get()>
-                    {SPECIALTIES.iter().map(|s| view! { <option value=*s>{move || specialty_label(i18n, s)}</option> }).collect_view()}
+                    {SPECIALTIES.iter().map(|s| view! { <option value=*s>{move || labels::specialty(i18n, s)}</option> }).collect_view()}
                 </select>
             </label>
             <label>{t!(i18n, leader)}<input name="leader" bind:value=leader/></label>
@@ -118,19 +120,4 @@ pub fn TeamsPage() -> impl IntoView {
             </div>
         </form>
     }
-}
-
-/// A team specialty in the current language.
-pub fn specialty_label(i18n: leptos_i18n::I18nContext<Locale>, s: &str) -> String {
-    match s {
-        "agritech" => t_string!(i18n, spec_agritech),
-        "medical" => t_string!(i18n, spec_medical),
-        "legal" => t_string!(i18n, spec_legal),
-        "arts" => t_string!(i18n, spec_arts),
-        "policy" => t_string!(i18n, spec_policy),
-        "sanitation" => t_string!(i18n, spec_sanitation),
-        "elderly" => t_string!(i18n, spec_elderly),
-        _ => t_string!(i18n, spec_other),
-    }
-    .to_string()
 }

@@ -21,7 +21,7 @@ pub fn VolunteerCardPage() -> impl IntoView {
         .unwrap_or_default();
     let doc = LocalResource::new(move || {
         let (store, id) = (ctx.store(), id.clone());
-        async move { records::find(&store, &id).await }
+        async move { records::find::<model::Volunteer>(&store, &id).await }
     });
     let print = move |_| {
         if let Some(w) = web_sys::window() {
@@ -31,7 +31,7 @@ pub fn VolunteerCardPage() -> impl IntoView {
     view! {
         <div class="card" data-testid="volunteer-card">
             <div class="card-station">{move || ctx.profile.get().map(|p| p.station_name)}</div>
-            <div class="card-name">{move || doc.get().and_then(Result::ok).flatten().and_then(|d| d["name"].as_str().map(str::to_owned))}</div>
+            <div class="card-name">{move || doc.get().and_then(Result::ok).flatten().map(|v| v.name)}</div>
             {failure(doc)}
             <div class="card-qr" inner_html=svg></div>
             <div class="card-hint">{t!(i18n, card_hint)}</div>

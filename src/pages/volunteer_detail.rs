@@ -16,9 +16,9 @@ use crate::store::{Relation, StoreError};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
-use model::attendance::service;
 use model::date_input::FieldKind;
 use model::time::to_local_input;
+use model::{Activity, Attendance, Volunteer};
 
 /// One history line: attendance, its activity, its minutes and whether they count.
 #[derive(Debug, Clone, PartialEq)]
@@ -45,31 +45,25 @@ pub fn VolunteerDetailPage() -> impl IntoView {
         ctx.changed.track();
         let (store, id) = (ctx.store(), id.clone());
         async move {
-            let v = store.get(&id).await?;
+            let v = records::find::<Volunteer>(&store, &id)
+                .await?
+                .ok_or_else(|| StoreError::NotFound(id.clone()))?;
             let mut entries = Vec::new();
             for a in store
-                .related(Relation::AttendanceByVolunteer, &id, u32::MAX)
+                .related_as::<Attendance>(Relation::AttendanceByVolunteer, &id)
                 .await?
             {
-                let act =
-                    records::find(&store, a["activity_id"].as_str().unwrap_or_default()).await?;
-                let end = act
-                    .as_ref()
-                    .and_then(|x| x["end"].as_str())
-                    .map(str::to_owned);
-                let Ok(s) = service(&a, end.as_deref()) else {
+                let act = records::find::<Activity>(&store, &a.activity_id).await?;
+                let end = act.as_ref().map(|x| x.end.as_str());
+                let Ok(s) = a.service(end) else {
                     continue;
                 };
                 entries.push(Entry {
-                    id: a["_id"].as_str().unwrap_or_default().to_owned(),
-                    when: a["check_in"].as_str().unwrap_or_default().to_owned(),
-                    check_out: a["check_out"].as_str().map(str::to_owned),
+                    title: act.map(|x| x.title).unwrap_or_default(),
+                    id: a.meta.id,
+                    when: a.check_in,
+                    check_out: a.check_out,
                     flagged: s.flagged,
-                    title: act
-                        .as_ref()
-                        .and_then(|x| x["title"].as_str())
-                        .unwrap_or_default()
-                        .to_owned(),
                     minutes: s.minutes,
                     counted: s.counted,
                 });
@@ -98,14 +92,14 @@ pub fn VolunteerDetailPage() -> impl IntoView {
     view! {
         {move || data.get().and_then(Result::ok).map(|(v, _)| view! {
             <div class="title-row">
-                <h2>{v["name"].as_str().unwrap_or_default().to_owned()}</h2>
-                <A href=format!("/volunteers/{}/card", v["_id"].as_str().unwrap_or_default()) attr:class="button small" attr:data-testid="card-link">{t!(i18n, qr_card)}</A>
-                <A href=format!("/volunteers/{}/edit", v["_id"].as_str().unwrap_or_default()) attr:class="button small">{t!(i18n, edit)}</A>
+                <h2>{v.name.clone()}</h2>
+                <A href=format!("/volunteers/{}/card", v.meta.id) attr:class="button small" attr:data-testid="card-link">{t!(i18n, qr_card)}</A>
+                <A href=format!("/volunteers/{}/edit", v.meta.id) attr:class="button small">{t!(i18n, edit)}</A>
             </div>
             <p class="actions">
-                <A href=format!("/volunteers/{}/certificate", v["_id"].as_str().unwrap_or_default()) attr:class="button small" attr:data-testid="certificate-link">{t!(i18n, p_print_cert)}</A>
+                <A href=format!("/volunteers/{}/certificate", v.meta.id) attr:class="button small" attr:data-testid="certificate-link">{t!(i18n, p_print_cert)}</A>
             </p>
-            <p class="row-meta">{v["phone"].as_str().unwrap_or_default().to_owned()}</p>
+            <p class="row-meta">{v.phone.clone()}</p>
         })}
         {failure(data)}
         <div class="stats">

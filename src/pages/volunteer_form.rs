@@ -1,16 +1,18 @@
 //! New and edit volunteer (`/volunteers/new`, `/volunteers/:id/edit`): name, mobile number
 //! (checked; a duplicate is warned about), the optional 志愿者编号, teams (in pinyin order), skills, 党员, active.
 
-use crate::collate::sort_by_name;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::message::error_slot;
-use crate::records::people::{duplicate_phone, save_volunteer, VolunteerInput};
-use crate::records::RecordError;
+use crate::records::people::{
+    duplicate_phone, save_volunteer, team_choices, Choice, VolunteerInput,
+};
+use crate::records::{self, RecordError};
+use crate::store::StoreError;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use serde_json::Value;
+use model::Volunteer;
 
 /// The volunteer form screen.
 #[component]
@@ -22,8 +24,7 @@ pub fn VolunteerFormPage() -> impl IntoView {
         active: true,
         ..Default::default()
     });
-    let existing = RwSignal::new(None::<Value>);
-    let teams = RwSignal::new(Vec::<Value>::new());
+    let teams = RwSignal::new(Vec::<Choice>::new());
     let (error, warning) = (
         RwSignal::new(None::<RecordError>),
         RwSignal::new(None::<String>),
@@ -31,34 +32,19 @@ pub fn VolunteerFormPage() -> impl IntoView {
     {
         let (store, id) = (ctx.store(), id.clone());
         spawn_local(async move {
-            match store.all_of_type("team", u32::MAX).await {
-                Ok(mut all) => {
-                    sort_by_name(&mut all, |t| t["name"].as_str().unwrap_or_default());
-                    _ = teams.try_set(all);
-                }
+            match team_choices(&store).await {
+                Ok(all) => _ = teams.try_set(all),
                 Err(e) => _ = error.try_set(Some(e.into())),
             }
             let found = match &id {
-                Some(id) => store.get(id).await.map(Some),
-                None => Ok(None),
+                Some(id) => records::find::<Volunteer>(&store, id)
+                    .await
+                    .and_then(|v| v.ok_or_else(|| StoreError::NotFound(id.clone()))),
+                None => return,
             };
-            if let Err(e) = &found {
-                _ = error.try_set(Some(e.clone().into()));
-            }
-            if let Ok(Some(v)) = found {
-                let list = |k: &str| {
-                    serde_json::from_value::<Vec<String>>(v[k].clone()).unwrap_or_default()
-                };
-                _ = input.try_set(VolunteerInput {
-                    name: v["name"].as_str().unwrap_or_default().into(),
-                    phone: v["phone"].as_str().unwrap_or_default().into(),
-                    number: v["volunteer_number"].as_str().unwrap_or_default().into(),
-                    teams: list("teams"),
-                    skills: list("skills").join("，"),
-                    party_member: v["party_member"].as_bool().unwrap_or(false),
-                    active: v["active"].as_bool().unwrap_or(true),
-                });
-                _ = existing.try_set(Some(v));
+            match found {
+                Ok(v) => _ = input.try_set(v.into()),
+                Err(e) => _ = error.try_set(Some(e.into())),
             }
         });
     }
@@ -81,14 +67,14 @@ pub fn VolunteerFormPage() -> impl IntoView {
         let Some(profile) = ctx.profile.get_untracked() else {
             return;
         };
-        let (store, v, base, navigate) = (
+        let (store, v, existing, navigate) = (
             ctx.store(),
             input.get_untracked(),
-            existing.get_untracked(),
+            id.clone(),
             navigate.clone(),
         );
         spawn_local(async move {
-            match save_volunteer(&store, &profile, base, &v).await {
+            match save_volunteer(&store, &profile, existing.as_deref(), &v).await {
                 Ok(id) => {
                     ctx.notify_changed();
                     navigate(&format!("/volunteers/{id}"), Default::default());
@@ -111,13 +97,12 @@ pub fn VolunteerFormPage() -> impl IntoView {
             <fieldset class="teams">
                 <legend>{t!(i18n, teams_title)}</legend>
                 {move || teams.get().into_iter().map(|t| {
-                    let tid = t["_id"].as_str().unwrap_or_default().to_owned();
-                    let (t1, t2) = (tid.clone(), tid.clone());
+                    let (t1, t2) = (t.id.clone(), t.id.clone());
                     view! {
                         <label class="check"><input type="checkbox" name="team"
                             prop:checked=move || input.with(|i| i.teams.contains(&t1))
                             on:change=move |ev| { let on = event_target_checked(&ev); input.update(|i| { i.teams.retain(|x| x != &t2); if on { i.teams.push(t2.clone()) } }) }/>
-                            {t["name"].as_str().unwrap_or_default().to_owned()}</label>
+                            {t.name}</label>
                     }
                 }).collect_view()}
             </fieldset>

@@ -6,11 +6,12 @@ use crate::collate::sort_by_name;
 use crate::components::loaded::failure;
 use crate::ctx::use_app;
 use crate::i18n::*;
+use crate::records::people::team_choices;
 use crate::store::StoreError;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use model::names::matches_name;
-use serde_json::Value;
+use model::Volunteer;
 
 /// The volunteer list screen.
 #[component]
@@ -22,29 +23,23 @@ pub fn VolunteersPage() -> impl IntoView {
         ctx.changed.track();
         let store = ctx.store();
         async move {
-            let vols = store.all_of_type("volunteer", u32::MAX).await?;
-            let mut teams = store.all_of_type("team", u32::MAX).await?;
-            sort_by_name(&mut teams, |t| t["name"].as_str().unwrap_or_default());
+            let vols = store.all_as::<Volunteer>().await?;
+            let teams = team_choices(&store).await?;
             Ok::<_, StoreError>((vols, teams))
         }
     });
     let shown = move || {
         let (q, t) = (query.get(), team.get());
-        let mut v: Vec<Value> = data
+        let mut v: Vec<Volunteer> = data
             .get()
             .and_then(Result::ok)
             .map(|(v, _)| v)
             .unwrap_or_default()
             .into_iter()
-            .filter(|v| matches_name(v["name"].as_str().unwrap_or_default(), &q))
-            .filter(|v| {
-                t.is_empty()
-                    || v["teams"]
-                        .as_array()
-                        .is_some_and(|ts| ts.iter().any(|x| x.as_str() == Some(t.as_str())))
-            })
+            .filter(|v| matches_name(&v.name, &q))
+            .filter(|v| t.is_empty() || v.in_team(&t))
             .collect();
-        sort_by_name(&mut v, |v| v["name"].as_str().unwrap_or_default());
+        sort_by_name(&mut v, |v| &v.name);
         v
     };
     view! {
@@ -61,17 +56,17 @@ pub fn VolunteersPage() -> impl IntoView {
             <select data-testid="filter-team" on:change=move |ev| team.set(event_target_value(&ev))>
                 <option value="">{t!(i18n, all_teams)}</option>
                 {move || data.get().and_then(Result::ok).map(|(_, t)| t).unwrap_or_default().into_iter().map(|t| view! {
-                    <option value=t["_id"].as_str().unwrap_or_default().to_owned()>{t["name"].as_str().unwrap_or_default().to_owned()}</option>
+                    <option value=t.id>{t.name}</option>
                 }).collect_view()}
             </select>
         </div>
         {failure(data)}
         <ul class="doc-list" data-testid="volunteer-list">
-            <For each=shown key=|v| (v["_id"].to_string(), v["_rev"].to_string()) let:v>
+            <For each=shown key=|v| (v.meta.id.clone(), v.meta.rev.clone()) let:v>
                 <li>
-                    <A href=format!("/volunteers/{}", v["_id"].as_str().unwrap_or_default()) attr:class="row-link">
-                        <div class="row-title">{v["name"].as_str().unwrap_or_default().to_owned()}{v["party_member"].as_bool().unwrap_or(false).then_some(" ☭")}</div>
-                        <div class="row-meta">{v["phone"].as_str().unwrap_or_default().to_owned()}</div>
+                    <A href=format!("/volunteers/{}", v.meta.id) attr:class="row-link">
+                        <div class="row-title">{v.name.clone()}{(v.party_member == Some(true)).then_some(" ☭")}</div>
+                        <div class="row-meta">{v.phone.clone()}</div>
                     </A>
                 </li>
             </For>

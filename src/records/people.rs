@@ -13,6 +13,7 @@ use model::attendance::normalize_mobile;
 use model::concern::team::{team_figures, TeamFigures};
 use model::id::{attendance_id, DocType};
 use model::points::team_points;
+use model::{Team, Volunteer};
 use serde_json::{json, Value};
 
 /// Team specialties (wire name, zh-CN label is in the locales as `spec_<name>`).
@@ -36,38 +37,30 @@ pub struct Choice {
     pub name: String,
 }
 
-/// The records of `doc_type` to choose from, by name in pinyin order.
-async fn choices(store: &Store, doc_type: &str) -> Result<Vec<Choice>, StoreError> {
-    let mut out: Vec<Choice> = store
-        .all_of_type(doc_type, u32::MAX)
-        .await?
-        .into_iter()
-        .filter_map(|t| {
-            Some(Choice {
-                id: t["_id"].as_str()?.to_owned(),
-                name: t["name"].as_str()?.to_owned(),
-            })
-        })
-        .collect();
+/// Records to choose from, by name in pinyin order.
+fn choices(named: impl Iterator<Item = (String, String)>) -> Vec<Choice> {
+    let mut out: Vec<Choice> = named.map(|(id, name)| Choice { id, name }).collect();
     sort_by_name(&mut out, |c| &c.name);
-    Ok(out)
+    out
 }
 
 /// The station's teams to choose from, in pinyin order.
 pub async fn team_choices(store: &Store) -> Result<Vec<Choice>, StoreError> {
-    choices(store, "team").await
+    let teams = store.all_as::<Team>().await?;
+    Ok(choices(teams.into_iter().map(|t| (t.meta.id, t.name))))
 }
 
 /// The station's volunteers to choose from, in pinyin order.
 pub async fn volunteer_choices(store: &Store) -> Result<Vec<Choice>, StoreError> {
-    choices(store, "volunteer").await
+    let vols = store.all_as::<Volunteer>().await?;
+    Ok(choices(vols.into_iter().map(|v| (v.meta.id, v.name))))
 }
 
 /// A row of the teams screen: the team, its members and their turnout, and its concerns.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeamRow {
-    /// The team document.
-    pub doc: Value,
+    /// The team.
+    pub team: Team,
     /// Volunteers who list the team.
     pub members: usize,
     /// Their attendance records.
@@ -80,27 +73,19 @@ pub struct TeamRow {
 
 /// Every team with its figures, in pinyin order.
 pub async fn team_rows(store: &Store, today: &str) -> Result<Vec<TeamRow>, StoreError> {
-    let mut teams = store.all_of_type("team", u32::MAX).await?;
-    sort_by_name(&mut teams, |t| t["name"].as_str().unwrap_or_default());
-    let vols = store.all_of_type("volunteer", u32::MAX).await?;
+    let mut teams = store.all_as::<Team>().await?;
+    sort_by_name(&mut teams, |t| &t.name);
+    let vols = store.all_as::<Volunteer>().await?;
     let concerns = store.all_of_type("concern", u32::MAX).await?;
     let points = team_points(&concerns, &super::points::rules(store).await?);
     let mut out = Vec::with_capacity(teams.len());
-    for doc in teams {
-        let tid = doc["_id"].as_str().unwrap_or_default().to_owned();
-        let members: Vec<&Value> = vols
-            .iter()
-            .filter(|v| {
-                v["teams"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(&tid)))
-            })
-            .collect();
+    for team in teams {
+        let tid = team.meta.id.clone();
+        let members: Vec<&Volunteer> = vols.iter().filter(|v| v.in_team(&tid)).collect();
         let mut turnout = 0u32;
         for m in &members {
-            let id = m["_id"].as_str().unwrap_or_default();
             turnout += store
-                .count_related(Relation::AttendanceByVolunteer, id)
+                .count_related(Relation::AttendanceByVolunteer, &m.meta.id)
                 .await?;
         }
         out.push(TeamRow {
@@ -108,7 +93,7 @@ pub async fn team_rows(store: &Store, today: &str) -> Result<Vec<TeamRow>, Store
             turnout,
             figures: team_figures(&concerns, &tid, today),
             points: points.get(&tid).copied().unwrap_or(0),
-            doc,
+            team,
         });
     }
     Ok(out)
@@ -132,16 +117,19 @@ pub(super) async fn save(store: &Store, doc: Value) -> Result<String, RecordErro
     Ok(id)
 }
 
-/// Saves a team (new when `existing` is `None`).
+/// Saves a team: the stored team `existing` edited, or a new one when `None`.
 pub async fn save_team(
     store: &Store,
     profile: &Profile,
-    existing: Option<Value>,
+    existing: Option<&str>,
     name: &str,
     specialty: &str,
     leader: &str,
 ) -> Result<String, RecordError> {
-    let base = existing.unwrap_or_else(|| new_base(DocType::Team, profile));
+    let base = match existing {
+        Some(id) => store.get(id).await?,
+        None => new_base(DocType::Team, profile),
+    };
     let fields = json!({"name": name.trim(), "specialty": specialty, "leader": leader.trim(), "updated_at": now()});
     save(store, merged(base, fields)).await
 }
@@ -165,17 +153,34 @@ pub struct VolunteerInput {
     pub active: bool,
 }
 
-/// Saves a volunteer (new when `existing` is `None`); the phone is stored normalized, the
-/// 志愿者编号 as its digits (left empty, the field is removed); a bad number refuses the
-/// save.
+impl From<Volunteer> for VolunteerInput {
+    fn from(v: Volunteer) -> Self {
+        VolunteerInput {
+            active: v.is_active(),
+            party_member: v.party_member == Some(true),
+            number: v.volunteer_number.unwrap_or_default(),
+            skills: v.skills.join("，"),
+            name: v.name,
+            phone: v.phone,
+            teams: v.teams,
+        }
+    }
+}
+
+/// Saves a volunteer: the stored volunteer `existing` edited, or a new one when `None`.
+/// The phone is stored normalized, the 志愿者编号 as its digits (left empty, the field is
+/// removed); a bad number refuses the save.
 pub async fn save_volunteer(
     store: &Store,
     profile: &Profile,
-    existing: Option<Value>,
+    existing: Option<&str>,
     v: &VolunteerInput,
 ) -> Result<String, RecordError> {
     let number = model::paper::hours::volunteer_number(&v.number)?;
-    let mut base = existing.unwrap_or_else(|| new_base(DocType::Volunteer, profile));
+    let mut base = match existing {
+        Some(id) => store.get(id).await?,
+        None => new_base(DocType::Volunteer, profile),
+    };
     if let (None, Some(o)) = (&number, base.as_object_mut()) {
         o.remove("volunteer_number");
     }
@@ -308,6 +313,6 @@ pub async fn confirm_check_out(store: &Store, attendance_id: &str) -> Result<(),
 
 /// The name of team `team_id` (`None`: the team is not on this phone, or deleted).
 pub async fn team_name(store: &Store, team_id: &str) -> Result<Option<String>, StoreError> {
-    let team = super::find(store, team_id).await?;
-    Ok(team.and_then(|t| t["name"].as_str().map(str::to_owned)))
+    let team = super::find::<model::Team>(store, team_id).await?;
+    Ok(team.map(|t| t.name))
 }

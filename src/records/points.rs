@@ -13,7 +13,7 @@ use crate::store::{Relation, Store, StoreError};
 use model::points::doc::{rules_from_docs, stock_left};
 use model::points::roll::{earned_all, honour_roll, RollLine};
 use model::points::{can_redeem, can_take, earned, ledger, Ledger, PointsRules, RuleVersion};
-use model::DocType;
+use model::{DocType, ShopItem};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
@@ -127,23 +127,23 @@ pub async fn adjust(
 /// An item of the shop with what is left of its stock.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShopRow {
-    /// The `shop_item` document.
-    pub doc: Value,
+    /// The item.
+    pub item: ShopItem,
     /// Stock left (`None`: unlimited); below zero only after an offline overdraw.
     pub left: Option<i64>,
 }
 
 /// The shop's items on offer (not withdrawn) in pinyin order, each with its stock left.
 pub async fn shop(store: &Store) -> Result<Vec<ShopRow>, StoreError> {
-    let mut items = store.all_of_type("shop_item", u32::MAX).await?;
-    items.retain(|i| i["active"] != Value::Bool(false));
-    sort_by_name(&mut items, |i| i["name"].as_str().unwrap_or_default());
+    let mut items = store.all_as::<ShopItem>().await?;
+    items.retain(ShopItem::on_offer);
+    sort_by_name(&mut items, |i| &i.name);
     let redemptions = store.all_of_type("redemption", u32::MAX).await?;
     Ok(items
         .into_iter()
-        .map(|doc| ShopRow {
-            left: stock_left(&doc, &redemptions),
-            doc,
+        .map(|item| ShopRow {
+            left: stock_left(&item, &redemptions),
+            item,
         })
         .collect())
 }
@@ -161,9 +161,9 @@ pub async fn save_item(
 ) -> Result<String, RecordError> {
     let (base, taken) = match existing {
         Some(row) => {
-            let stock = row.doc["stock"].as_u64().map(|s| s as i64);
+            let stock = row.item.stock.map(|s| s as i64);
             let taken = stock.zip(row.left).map_or(0, |(s, l)| (s - l).max(0));
-            (row.doc.clone(), taken as u64)
+            (store.get(&row.item.meta.id).await?, taken as u64)
         }
         None => (new_base(DocType::ShopItem, profile), 0),
     };
@@ -173,10 +173,11 @@ pub async fn save_item(
     save(store, merged(base, fields)).await
 }
 
-/// 下架: takes an item off the shop (its redemptions keep its name).
-pub async fn withdraw_item(store: &Store, item: &Value) -> Result<String, RecordError> {
+/// 下架: takes the item `item_id` off the shop (its redemptions keep its name).
+pub async fn withdraw_item(store: &Store, item_id: &str) -> Result<String, RecordError> {
+    let item = store.get(item_id).await?;
     let fields = json!({"active": false, "updated_at": now()});
-    save(store, merged(item.clone(), fields)).await
+    save(store, merged(item, fields)).await
 }
 
 /// Redeems `quantity` of `item` for `volunteer`: refused (nothing written) when it asks
@@ -188,8 +189,10 @@ pub async fn redeem(
     item_id: &str,
     quantity: u32,
 ) -> Result<String, RecordError> {
-    let item = store.get(item_id).await?;
-    let price = item["points"].as_u64().unwrap_or(0);
+    let item = super::find::<ShopItem>(store, item_id)
+        .await?
+        .ok_or_else(|| StoreError::NotFound(item_id.to_owned()))?;
+    let price = u64::from(item.points);
     let cost = u32::try_from(price * u64::from(quantity)).unwrap_or(u32::MAX);
     // The stock first: an item that is gone is gone whoever asks.
     let redemptions = store.all_of_type("redemption", u32::MAX).await?;
@@ -201,7 +204,7 @@ pub async fn redeem(
     can_redeem(balance, cost)?;
     let at = now();
     let fields = json!({"volunteer_id": volunteer, "item_id": item_id,
-        "item_name": item["name"], "quantity": quantity, "points": cost,
+        "item_name": item.name, "quantity": quantity, "points": cost,
         "at": at, "updated_at": at});
     save(
         store,

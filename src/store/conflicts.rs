@@ -5,7 +5,7 @@
 //! transaction, through `couch::DocRecord` like every write, so it replicates as an
 //! ordinary edit and every peer then computes the same winner.
 
-use super::schema::{CHANGES, DOCS};
+use super::schema::DOCS;
 use super::{Store, StoreError};
 use couch::{DocRecord, RevId};
 use indexed_db_futures::prelude::*;
@@ -78,9 +78,8 @@ impl Store {
     /// `keep` becomes the only live leaf (and the winner). One transaction.
     /// `NotFound` if `id` is missing; `Conflict` if `keep` is no longer a live leaf.
     pub async fn resolve_conflict(&self, id: &str, keep: &RevId) -> Result<(), StoreError> {
-        let tx = self.write_tx(&[DOCS, CHANGES])?;
+        let tx = self.write_tx(&[DOCS])?;
         let rows = tx.object_store(DOCS)?;
-        let changes = tx.object_store(CHANGES)?;
         let row: DocRow = rows
             .get(id)
             .serde()?
@@ -110,9 +109,7 @@ impl Store {
             }
             record.update(tomb).map_err(StoreError::InvalidDoc)?;
         }
-        let seq = super::docs::last_seq(&changes).await? + 1;
-        changes.delete(row.seq).primitive()?;
-        changes.put(id).with_key(seq as f64).primitive()?;
+        let seq = super::docs::last_seq(&rows).await? + 1;
         rows.put(DocRow::from_record(&record, seq)).serde()?;
         tx.commit().await?;
         Ok(())

@@ -1,15 +1,16 @@
 //! Document writes and reads: put (new revision), replicated put (new_edits=false),
-//! delete (tombstone), get, and the change feed. Owns the `docs` and `changes` stores.
+//! delete (tombstone), get, and the change feed. Owns the `docs` store; the change feed is
+//! its `seq` index (each row carries the local sequence of its last change).
 //!
-//! Every write runs in ONE readwrite transaction with `strict` durability that covers
-//! the rows and their change entries, so a batch is all-or-nothing and a write is on
-//! disk when the returned future resolves. Revision logic lives in `couch::DocRecord`.
+//! Every write runs in ONE readwrite transaction with `strict` durability, so a batch is
+//! all-or-nothing and a write is on disk when the returned future resolves. Revision
+//! logic lives in `couch::DocRecord`.
 //!
 //! Speed: a batch reads only the records the store already holds (an empty store is read
 //! not at all; a small one is asked for its keys in the batch's range once).
 
 use super::blobs::BlobPut;
-use super::schema::{BLOBS, CHANGES, DOCS, LOCAL};
+use super::schema::{BLOBS, DOCS, LOCAL, SEQ};
 use super::{Store, StoreError};
 use couch::{DocError, DocRecord, MergeOutcome, RevId};
 use indexed_db_futures::cursor::CursorDirection;
@@ -130,9 +131,9 @@ impl Store {
         blobs: Vec<BlobPut>,
     ) -> Result<Vec<Result<(RevId, MergeOutcome), StoreError>>, StoreError> {
         let tx = if blobs.is_empty() {
-            self.write_tx(&[DOCS, CHANGES, LOCAL])?
+            self.write_tx(&[DOCS, LOCAL])?
         } else {
-            self.write_tx(&[DOCS, CHANGES, LOCAL, BLOBS])?
+            self.write_tx(&[DOCS, LOCAL, BLOBS])?
         };
         if !blobs.is_empty() {
             let store = tx.object_store(BLOBS)?;
@@ -145,11 +146,10 @@ impl Store {
             }
         }
         let rows = tx.object_store(DOCS)?;
-        let changes = tx.object_store(CHANGES)?;
-        let mut seq = last_seq(&changes).await?;
+        let mut seq = last_seq(&rows).await?;
         let seq_before = seq;
         let ids: Vec<String> = docs.iter().map(doc_id).collect();
-        let mut batch: HashMap<String, (DocRecord, Option<f64>)> = HashMap::new();
+        let mut batch: HashMap<String, DocRecord> = HashMap::new();
         let stored = stored_among(&rows, &ids).await?;
         // One read per distinct stored id, all issued before the first is awaited; an id
         // the store does not hold starts a new record without a read.
@@ -160,7 +160,7 @@ impl Store {
                 continue;
             }
             if stored.as_ref().is_some_and(|s| !s.contains(id.as_str())) {
-                batch.insert(id.clone(), (DocRecord::new(id.clone()), None));
+                batch.insert(id.clone(), DocRecord::new(id.clone()));
             } else {
                 pending.push((id.clone(), rows.get::<DocRow, _, _>(id.as_str()).serde()?));
             }
@@ -168,18 +168,16 @@ impl Store {
         for (id, request) in pending {
             let stored = request.await?;
             let entry = match stored {
-                Some(row) => (
-                    row.record()
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                    Some(row.seq),
-                ),
-                None => (DocRecord::new(id.clone()), None),
+                Some(row) => row
+                    .record()
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
+                None => DocRecord::new(id.clone()),
             };
             batch.insert(id, entry);
         }
         let mut results = Vec::with_capacity(docs.len());
         for (doc, id) in docs.into_iter().zip(ids) {
-            let Some((record, old_seq)) = batch.get_mut(&id) else {
+            let Some(record) = batch.get_mut(&id) else {
                 results.push(Err(StoreError::InvalidDoc(DocError::MissingId)));
                 continue;
             };
@@ -192,13 +190,8 @@ impl Store {
             match applied {
                 Ok(done) => {
                     if done.1 != MergeOutcome::AlreadyPresent {
-                        if let Some(old) = old_seq.take() {
-                            changes.delete(old).primitive()?;
-                        }
                         seq += 1;
-                        changes.put(id.as_str()).with_key(seq as f64).primitive()?;
                         rows.put(DocRow::from_record(record, seq)).serde()?;
-                        *old_seq = Some(seq as f64);
                     }
                     results.push(Ok(done));
                 }
@@ -226,9 +219,10 @@ impl Store {
 
     /// How many documents changed after local sequence `since` (one entry per document).
     pub async fn count_changes_after(&self, since: u64) -> Result<u32, StoreError> {
-        let tx = self.db.transaction(CHANGES).build()?;
+        let tx = self.db.transaction(DOCS).build()?;
         let n = tx
-            .object_store(CHANGES)?
+            .object_store(DOCS)?
+            .index(SEQ)?
             .count()
             .with_query::<f64, _>(KeyRange::LowerBound(since as f64, true))
             .primitive()?
@@ -256,37 +250,31 @@ impl Store {
             .transpose()
     }
 
-    /// The records changed after local sequence `since`, oldest first, at most `limit`.
+    /// The records changed after local sequence `since`, oldest first, at most `limit`:
+    /// one read of the `seq` index (a row's seq is its last change, so each document
+    /// appears once, where it last changed).
     pub async fn changes_since(&self, since: u64, limit: u32) -> Result<Vec<Change>, StoreError> {
-        let tx = self.db.transaction([CHANGES, DOCS]).build()?;
-        let rows = tx.object_store(DOCS)?;
-        let changes = tx.object_store(CHANGES)?;
-        let ids: Vec<String> = changes
+        let tx = self.db.transaction(DOCS).build()?;
+        let rows: Vec<DocRow> = tx
+            .object_store(DOCS)?
+            .index(SEQ)?
             .get_all()
             .with_query::<f64, _>(KeyRange::LowerBound(since as f64, true))
             .with_limit(limit)
             .serde()?
             .await?
             .collect::<Result<_, _>>()?;
-        // The range starts after `since` (the feed is "after since"), so `limit` counts only
-        // newer changes; a row rewritten meanwhile carries a newer seq and is skipped here.
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let Some(row) = rows.get::<DocRow, _, _>(id.as_str()).serde()?.await? else {
-                continue;
-            };
-            if row.seq as u64 <= since {
-                continue;
-            }
-            let record = row
-                .record()
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            out.push(Change {
-                seq: row.seq as u64,
-                record,
-            });
-        }
-        Ok(out)
+        rows.into_iter()
+            .map(|row| {
+                let record = row
+                    .record()
+                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                Ok(Change {
+                    seq: row.seq as u64,
+                    record,
+                })
+            })
+            .collect()
     }
 
     /// Of the revisions `wanted` (doc id → revisions a peer has), those this store lacks,
@@ -322,8 +310,8 @@ impl Store {
 
     /// The latest local sequence number (0 for an empty database).
     pub async fn update_seq(&self) -> Result<u64, StoreError> {
-        let tx = self.db.transaction(CHANGES).build()?;
-        last_seq(&tx.object_store(CHANGES)?).await
+        let tx = self.db.transaction(DOCS).build()?;
+        last_seq(&tx.object_store(DOCS)?).await
     }
 }
 
@@ -389,8 +377,12 @@ fn winner_rev(record: &DocRecord) -> RevId {
         .expect("a merged record has a winner")
 }
 
-pub(super) async fn last_seq(changes: &ObjectStore<'_>) -> Result<u64, StoreError> {
-    let cursor = changes
+/// The newest local sequence: the highest `seq` of any row (0 for an empty store). A purge
+/// (`take_back`) only removes rows changed after the push mark, so a sequence number it
+/// frees was never sent anywhere, and reusing it is safe.
+pub(super) async fn last_seq(rows: &ObjectStore<'_>) -> Result<u64, StoreError> {
+    let index = rows.index(SEQ)?;
+    let cursor = index
         .open_key_cursor()
         .with_direction(CursorDirection::Prev)
         .primitive()?

@@ -27,6 +27,9 @@ pub enum StoreError {
     /// A stored row could not be decoded (should never happen; logged precisely).
     #[error("corrupt stored row: {0}")]
     Corrupt(String),
+    /// A stored document does not have its type's shape (written by another tool).
+    #[error(transparent)]
+    Shape(#[from] model::ShapeError),
     /// Any other IndexedDB failure, with the DOM exception's name and message.
     #[error("IndexedDB error: {0}")]
     Idb(String),

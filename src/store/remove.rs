@@ -7,7 +7,7 @@
 //! transaction with `strict` durability, like every write.
 
 use super::docs::{last_seq, tombstone};
-use super::schema::{CHANGES, DOCS};
+use super::schema::DOCS;
 use super::{Store, StoreError};
 use indexed_db_futures::prelude::*;
 use model::row::DocRow;
@@ -26,10 +26,9 @@ impl Store {
     /// `sent_up_to` (every change up to it is on the server), else tombstoned.
     /// Missing and already deleted records are left as they are.
     pub async fn take_back(&self, ids: &[String], sent_up_to: u64) -> Result<Removed, StoreError> {
-        let tx = self.write_tx(&[DOCS, CHANGES])?;
+        let tx = self.write_tx(&[DOCS])?;
         let rows = tx.object_store(DOCS)?;
-        let changes = tx.object_store(CHANGES)?;
-        let mut seq = last_seq(&changes).await?;
+        let mut seq = last_seq(&rows).await?;
         let mut pending = Vec::with_capacity(ids.len());
         for id in ids {
             pending.push(rows.get::<DocRow, _, _>(id.as_str()).serde()?);
@@ -45,7 +44,6 @@ impl Store {
             let Some(current) = record.winner_doc().filter(|_| !record.is_deleted()) else {
                 continue;
             };
-            changes.delete(row.seq).primitive()?;
             if row.seq as u64 > sent_up_to {
                 rows.delete(row.id.as_str()).primitive()?;
                 out.purged += 1;
@@ -54,10 +52,6 @@ impl Store {
                     .update(tombstone(&current))
                     .map_err(StoreError::InvalidDoc)?;
                 seq += 1;
-                changes
-                    .put(row.id.as_str())
-                    .with_key(seq as f64)
-                    .primitive()?;
                 rows.put(DocRow::from_record(&record, seq)).serde()?;
                 out.tombstoned += 1;
             }

@@ -18,11 +18,13 @@ use web_sys::{IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbOpenDbRequest,
 /// The app's database name.
 pub const DB_NAME: &str = "yehua";
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Documents: one row per document id (see `row.rs`).
 pub(crate) const DOCS: &str = "docs";
-/// The local change sequence: key = seq, value = doc id; one entry per document.
+/// The local change sequence as schemas 1–4 kept it: key = seq, value = doc id. Since
+/// schema 5 the feed is the `seq` index of `docs` (every row carries its last local seq);
+/// this store is kept, as migrations only add, but no longer written or read.
 pub(crate) const CHANGES: &str = "changes";
 /// Local-only records (settings, drafts, checkpoints): key = string, value = JSON text.
 pub(crate) const LOCAL: &str = "local";
@@ -41,6 +43,7 @@ const MIGRATIONS: &[Migration] = &[
     (2, v2_relation_indexes),
     (3, v3_conflicted_index),
     (4, v4_blobs_and_photo_index),
+    (5, v5_seq_index),
 ];
 
 /// Version 1: the three stores, and documents by type and by type + updated time.
@@ -119,6 +122,17 @@ fn refill_keys(docs: &IdbObjectStore, changed: fn(&DocRow) -> bool) -> Result<()
     on_row.forget();
     Ok(())
 }
+
+/// Version 5: the change feed as an index of `docs` on each row's last local sequence
+/// (`seq`, which every row has always carried), so a write puts one record per document
+/// instead of two and the push reads a batch of the feed in one request. Rows written
+/// before are indexed by the browser as the index is created; nothing is rewritten.
+fn v5_seq_index(_db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
+    index(&tx.object_store(DOCS)?, SEQ, &JsValue::from_str("seq"))
+}
+
+/// The `docs` index that is the local change feed.
+pub(crate) const SEQ: &str = "seq";
 
 fn index(store: &IdbObjectStore, name: &str, path: &JsValue) -> Result<(), JsValue> {
     let params = IdbIndexParameters::new();

@@ -258,6 +258,12 @@ pub fn resolve(
         .ok_or_else(|| AttachmentError::Malformed("_attachments".into(), "must be an object"))?;
     let mut out = Attachments::new();
     for (name, entry) in atts {
+        if name.is_empty() || name.starts_with('_') || name.chars().any(char::is_control) {
+            return Err(AttachmentError::Malformed(
+                name.clone(),
+                "a name must not be empty, start with _ or hold control characters",
+            ));
+        }
         let obj = entry
             .as_object()
             .ok_or_else(|| AttachmentError::Malformed(name.clone(), "must be an object"))?;

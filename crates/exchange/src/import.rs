@@ -278,7 +278,7 @@ fn check_doc(
         return Err(DocProblem::UnknownType(prefix.into()));
     }
     if let Some(k) = couch::reserved_field(map) {
-        return Err(DocProblem::ReservedField(k.to_owned()));
+        return Err(couch::ReplicatedError::ReservedField(k.to_owned()).into());
     }
     let deleted = match map.get("_deleted") {
         None => false,

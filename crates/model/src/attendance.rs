@@ -40,7 +40,11 @@ impl AttendanceError {
 }
 
 fn millis(doc: &Value, field: &'static str) -> Result<Option<i64>, AttendanceError> {
-    match doc.get(field).and_then(Value::as_str) {
+    time_of(doc.get(field).and_then(Value::as_str), field)
+}
+
+fn time_of(text: Option<&str>, field: &'static str) -> Result<Option<i64>, AttendanceError> {
+    match text {
         None | Some("") => Ok(None),
         Some(s) => parse_millis(s)
             .map(Some)
@@ -50,8 +54,30 @@ fn millis(doc: &Value, field: &'static str) -> Result<Option<i64>, AttendanceErr
 
 /// The service an attendance document is worth; `activity_end` closes a missing check-out.
 pub fn service(attendance: &Value, activity_end: Option<&str>) -> Result<Service, AttendanceError> {
-    let check_in = millis(attendance, "check_in")?.ok_or(AttendanceError::BadTime("check_in"))?;
-    let (out, flagged) = match millis(attendance, "check_out")? {
+    let check_in = millis(attendance, "check_in")?;
+    let check_out = millis(attendance, "check_out")?;
+    let confirmed = attendance.get("end_confirmed").and_then(Value::as_bool) == Some(true);
+    worth(check_in, check_out, confirmed, activity_end)
+}
+
+impl crate::Attendance {
+    /// [`service`] of the typed record.
+    pub fn service(&self, activity_end: Option<&str>) -> Result<Service, AttendanceError> {
+        let check_in = time_of(Some(&self.check_in), "check_in")?;
+        let check_out = time_of(self.check_out.as_deref(), "check_out")?;
+        let confirmed = self.extra.get("end_confirmed").and_then(Value::as_bool) == Some(true);
+        worth(check_in, check_out, confirmed, activity_end)
+    }
+}
+
+fn worth(
+    check_in: Option<i64>,
+    check_out: Option<i64>,
+    confirmed: bool,
+    activity_end: Option<&str>,
+) -> Result<Service, AttendanceError> {
+    let check_in = check_in.ok_or(AttendanceError::BadTime("check_in"))?;
+    let (out, flagged) = match check_out {
         Some(out) => (out, false),
         None => match activity_end.map(parse_millis) {
             Some(Ok(end)) => (end.max(check_in), true),
@@ -62,7 +88,6 @@ pub fn service(attendance: &Value, activity_end: Option<&str>) -> Result<Service
     if out < check_in {
         return Err(AttendanceError::OutBeforeIn);
     }
-    let confirmed = attendance.get("end_confirmed").and_then(Value::as_bool) == Some(true);
     Ok(Service {
         minutes: ((out - check_in) / 60_000) as u64,
         flagged,
@@ -263,6 +288,26 @@ mod tests {
             "",
         ] {
             assert_eq!(normalize_mobile(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_typed_attendance_is_worth_what_its_body_is() {
+        let base = serde_json::json!({
+            "_id": "attendance:activity:1:volunteer:1", "type": "attendance", "station": "330106001",
+            "created_at": "2026-11-22T18:00:00+08:00", "updated_at": "2026-11-22T18:00:00+08:00",
+            "activity_id": "activity:1", "volunteer_id": "volunteer:1",
+            "check_in": "2026-11-22T18:30:00+08:00"
+        });
+        let mut out = base.clone();
+        out["check_out"] = serde_json::json!("2026-11-22T20:00:00+08:00");
+        let mut confirmed = base.clone();
+        confirmed["end_confirmed"] = serde_json::json!(true);
+        for doc in [base, out, confirmed] {
+            let typed: crate::Attendance = serde_json::from_value(doc.clone()).unwrap();
+            for end in [None, Some(END), Some("nonsense")] {
+                assert_eq!(typed.service(end), service(&doc, end), "{doc} {end:?}");
+            }
         }
     }
 }

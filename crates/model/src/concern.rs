@@ -46,6 +46,15 @@ impl Rating {
     pub fn parse(s: &str) -> Option<Rating> {
         Self::ALL.into_iter().find(|r| r.as_str() == s)
     }
+
+    /// The label in Chinese (the CSV tables'; screens use `locales/`).
+    pub fn zh(self) -> &'static str {
+        match self {
+            Rating::Satisfied => "满意",
+            Rating::BasicallySatisfied => "基本满意",
+            Rating::Unsatisfied => "不满意",
+        }
+    }
 }
 
 /// One step along the loop.
@@ -207,7 +216,12 @@ fn team_id(team: &str) -> Result<&str, StepError> {
 /// The team name typed by an earlier build's 派单, if `assigned_team` holds one rather
 /// than a team's id (shown as written, flagged 未关联服务队).
 pub fn unlinked_team(doc: &Value) -> Option<&str> {
-    let team = doc.get("assigned_team").and_then(Value::as_str)?.trim();
+    typed_out(doc.get("assigned_team").and_then(Value::as_str)?)
+}
+
+/// `assigned_team` when it is typed text rather than a team's id.
+fn typed_out(team: &str) -> Option<&str> {
+    let team = team.trim();
     (!team.is_empty() && !matches!(parse_id(team), Ok(DocType::Team))).then_some(team)
 }
 
@@ -223,9 +237,29 @@ pub fn is_pending(status: &str) -> bool {
 /// resolved: open or dispatched, with a due date before today. A concern due today is not.
 pub fn is_overdue(doc: &Value, today: &str) -> bool {
     let s = |k: &str| doc.get(k).and_then(Value::as_str).unwrap_or_default();
-    is_pending(s("status"))
-        && normalize(FieldKind::Date, s("due"))
-            .is_ok_and(|due| !due.is_empty() && due.as_str() < today)
+    overdue(s("status"), s("due"), today)
+}
+
+fn overdue(status: &str, due: &str, today: &str) -> bool {
+    is_pending(status)
+        && normalize(FieldKind::Date, due).is_ok_and(|due| !due.is_empty() && due.as_str() < today)
+}
+
+impl crate::Concern {
+    /// [`is_overdue`] of the typed record.
+    pub fn is_overdue(&self, today: &str) -> bool {
+        overdue(self.status.as_str(), self.due(), today)
+    }
+
+    /// [`unlinked_team`] of the typed record.
+    pub fn unlinked_team(&self) -> Option<&str> {
+        typed_out(self.assigned_team())
+    }
+
+    /// Whether it still needs reporting back to the village (open or dispatched).
+    pub fn is_pending(&self) -> bool {
+        matches!(self.status, ConcernStatus::Open | ConcernStatus::Assigned)
+    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod people;
+mod record;
+mod shop;
+
+pub use people::{Team, Volunteer};
+pub use record::{Record, ShapeError};
+pub use shop::ShopItem;
+
 /// Fields every document carries (docs/design.md, "Everything is a CouchDB document").
+/// `validate` requires them; a view of a body from elsewhere reads a missing one as empty.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Meta {
     /// `<type>:<uuid v7>`.
@@ -16,13 +25,16 @@ pub struct Meta {
     #[serde(rename = "_rev", default, skip_serializing_if = "Option::is_none")]
     pub rev: Option<String>,
     /// The document type (`activity`, …).
-    #[serde(rename = "type")]
+    #[serde(rename = "type", default)]
     pub doc_type: String,
     /// The station code the document belongs to.
+    #[serde(default)]
     pub station: String,
     /// RFC 3339, UTC+8.
+    #[serde(default)]
     pub created_at: String,
     /// RFC 3339, UTC+8.
+    #[serde(default)]
     pub updated_at: String,
     /// The cadre who created it.
     #[serde(default)]
@@ -99,6 +111,50 @@ wire_enum!(
     }
 );
 
+// The Chinese labels, as the CSV tables for headquarters print them; the screens say the
+// same words through `locales/` (a test in tests/labels.rs keeps the two equal).
+impl ActivityKind {
+    /// The label in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::EveningForum => "夜话",
+            Self::PolicyTalk => "宣讲",
+            Self::Service => "志愿服务",
+            Self::Culture => "文体",
+            Self::Other => "其他",
+        }
+    }
+}
+
+impl ConcernStatus {
+    /// The label in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Open => "待派单",
+            Self::Assigned => "已派单",
+            Self::Resolved => "已办结",
+            Self::Rated => "已评价",
+        }
+    }
+}
+
+impl ConcernCategory {
+    /// The label in Chinese.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Self::Employment => "就业",
+            Self::Agritech => "农技",
+            Self::Medical => "医疗",
+            Self::Education => "教育",
+            Self::Elderly => "养老",
+            Self::Infrastructure => "基础设施",
+            Self::Dispute => "矛盾纠纷",
+            Self::Policy => "政策咨询",
+            Self::Other => "其他",
+        }
+    }
+}
+
 /// One segment of an activity's agenda.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Segment {
@@ -154,7 +210,8 @@ pub struct Activity {
     pub meta: Meta,
     /// What kind.
     pub kind: ActivityKind,
-    /// Title.
+    /// Title (required by `validate`; a view of a foreign body reads a missing one as empty).
+    #[serde(default)]
     pub title: String,
     /// Where, e.g. 村文化广场.
     #[serde(default)]
@@ -162,9 +219,11 @@ pub struct Activity {
     /// Who hosted.
     #[serde(default)]
     pub host: String,
-    /// RFC 3339, UTC+8.
+    /// RFC 3339, UTC+8 (required by `validate`).
+    #[serde(default)]
     pub start: String,
-    /// RFC 3339, UTC+8; not before `start`.
+    /// RFC 3339, UTC+8; not before `start` (required by `validate`).
+    #[serde(default)]
     pub end: String,
     /// Villagers present (人数).
     #[serde(default)]
@@ -189,9 +248,11 @@ pub struct Concern {
     /// Common fields.
     #[serde(flatten)]
     pub meta: Meta,
-    /// The activity it was raised at.
+    /// The activity it was raised at (required by `validate`).
+    #[serde(default)]
     pub activity_id: String,
-    /// What the villager asked for.
+    /// What the villager asked for (required by `validate`).
+    #[serde(default)]
     pub text: String,
     /// Category.
     pub category: ConcernCategory,
@@ -203,6 +264,40 @@ pub struct Concern {
     /// Fields this version does not know (and the later stages' fields).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+impl Concern {
+    fn stage(&self, key: &str) -> &str {
+        self.extra
+            .get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// The team it was dispatched to: a `team:` id, or a name typed by an earlier build.
+    pub fn assigned_team(&self) -> &str {
+        self.stage("assigned_team")
+    }
+
+    /// The due date (`YYYY-MM-DD`) set at 派单, or empty.
+    pub fn due(&self) -> &str {
+        self.stage("due")
+    }
+
+    /// What was done (办结), or empty.
+    pub fn resolution(&self) -> &str {
+        self.stage("resolution")
+    }
+
+    /// The villager's rating (`satisfied`, …), or empty.
+    pub fn rating(&self) -> &str {
+        self.stage("rating")
+    }
+
+    /// The villager's comment with the rating, or empty.
+    pub fn rating_comment(&self) -> &str {
+        self.stage("rating_comment")
+    }
 }
 
 /// A volunteer's attendance at an activity.
@@ -225,6 +320,16 @@ pub struct Attendance {
     pub extra: Map<String, Value>,
 }
 
+impl Attendance {
+    /// The volunteer's role at the activity (`service` when not given).
+    pub fn role(&self) -> &str {
+        match self.extra.get("role").and_then(Value::as_str) {
+            Some(r) if !r.is_empty() => r,
+            _ => "service",
+        }
+    }
+}
+
 /// A photo (活动照片): of an activity, or of a concern as evidence of its resolution.
 /// The JPEGs are the document's attachments [`PHOTO_IMAGE`] and [`PHOTO_THUMB`]; the
 /// body holds only what is said about them, so a photo is its own document and two
@@ -240,7 +345,9 @@ pub struct Photo {
     /// The concern whose resolution it shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concern_id: Option<String>,
-    /// When it was taken (RFC 3339, UTC+8), from the camera or the file.
+    /// When it was taken (RFC 3339, UTC+8), from the camera or the file (read leniently,
+    /// like every typed view's times; `validate` requires it).
+    #[serde(default)]
     pub taken_at: String,
     /// An optional caption.
     #[serde(default, skip_serializing_if = "String::is_empty")]

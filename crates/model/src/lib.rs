@@ -30,7 +30,8 @@ pub mod time;
 pub mod validate;
 
 pub use doc::{
-    Activity, ActivityKind, Attendance, Concern, ConcernCategory, ConcernStatus, Meta, Segment,
+    Activity, ActivityKind, Attendance, Concern, ConcernCategory, ConcernStatus, Meta, Record,
+    Segment, ShapeError, ShopItem, Team, Volunteer,
 };
 pub use id::{DocType, IdError};
 pub use validate::ValidationError;

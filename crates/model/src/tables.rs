@@ -4,8 +4,10 @@
 //! labels; takes winning bodies (tombstones skipped) and never reads a store.
 
 use crate::attendance::service;
+use crate::concern::Rating;
 use crate::csv::table;
 use crate::time::{parse_millis, rfc3339_cst};
+use crate::{ActivityKind, ConcernCategory, ConcernStatus};
 use serde_json::Value;
 use std::collections::HashMap;
 
@@ -28,48 +30,19 @@ fn local(t: &str) -> String {
 }
 
 fn kind_zh(k: &str) -> &str {
-    match k {
-        "evening_forum" => "夜话",
-        "policy_talk" => "宣讲",
-        "service" => "志愿服务",
-        "culture" => "文体",
-        "other" => "其他",
-        other => other,
-    }
+    ActivityKind::parse(k).map_or(k, |v| v.zh())
 }
 
 fn status_zh(st: &str) -> &str {
-    match st {
-        "open" => "待派单",
-        "assigned" => "已派单",
-        "resolved" => "已办结",
-        "rated" => "已评价",
-        other => other,
-    }
+    ConcernStatus::parse(st).map_or(st, |v| v.zh())
 }
 
 fn category_zh(c: &str) -> &str {
-    match c {
-        "employment" => "就业",
-        "agritech" => "农技",
-        "medical" => "医疗",
-        "education" => "教育",
-        "elderly" => "养老",
-        "infrastructure" => "基础设施",
-        "dispute" => "矛盾纠纷",
-        "policy" => "政策咨询",
-        "other" => "其他",
-        other => other,
-    }
+    ConcernCategory::parse(c).map_or(c, |v| v.zh())
 }
 
 fn rating_zh(r: &str) -> &str {
-    match r {
-        "satisfied" => "满意",
-        "basically_satisfied" => "基本满意",
-        "unsatisfied" => "不满意",
-        other => other,
-    }
+    Rating::parse(r).map_or(r, |v| v.zh())
 }
 
 /// Activities by start time.

@@ -220,3 +220,17 @@ fn multipart_parts_bind_to_follows_entries_in_order() {
     let atts = rec.attachments_at(&"1-abc".parse().unwrap());
     assert_eq!(atts["thumb.jpg"].digest, digest(b"s"));
 }
+
+#[test]
+fn hostile_names_are_refused() {
+    for name in ["", "_design", "a\r\nContent-Type: text/html"] {
+        let mut rec = DocRecord::new("photo:1".into());
+        let mut doc = with_data("photo:1", None, name, b"x");
+        take_inline(&mut doc).unwrap();
+        let refused = rec.update(doc);
+        assert!(
+            matches!(&refused, Err(DocError::Attachment(e)) if matches!(**e, AttachmentError::Malformed(..))),
+            "{name:?}: {refused:?}"
+        );
+    }
+}

@@ -36,40 +36,13 @@ pub enum DocProblem {
         /// The file's station.
         expected: String,
     },
-    /// No `_rev`.
-    #[error("has no _rev")]
-    MissingRev,
-    /// `_rev` is not `N-<32 hex>`.
-    #[error("_rev `{0}` is not of the form N-<32 lowercase hex digits>")]
-    BadRev(String),
-    /// No `_revisions`.
-    #[error("has no _revisions")]
-    MissingRevisions,
-    /// `_revisions` is not `{start, ids: [hex32…]}` or is longer than its start.
-    #[error("_revisions is malformed: {0}")]
-    BadRevisions(String),
-    /// `_revisions.start` is not the `_rev` generation.
-    #[error("_revisions.start {start} is not the generation {generation} of _rev")]
-    StartMismatch {
-        /// `_revisions.start`.
-        start: u64,
-        /// The `_rev` generation.
-        generation: u64,
-    },
-    /// `_revisions.ids[0]` is not the `_rev` hash.
-    #[error("_revisions.ids[0] `{first}` is not the hash of _rev `{rev}`")]
-    HashMismatch {
-        /// The `_rev`.
-        rev: String,
-        /// `_revisions.ids[0]`.
-        first: String,
-    },
+    /// Not a valid replicated revision (`_rev`, `_revisions`, reserved `_` fields): the
+    /// same rules the hub and the phone apply, from `couch::check_replicated`.
+    #[error(transparent)]
+    Replicated(#[from] ReplicatedError),
     /// `_deleted` is not a boolean.
     #[error("_deleted must be true or false")]
     BadDeleted,
-    /// A top-level `_` field that CouchDB does not know.
-    #[error("field `{0}` is reserved: top-level names must not start with _")]
-    ReservedField(String),
     /// The same id and revision appeared before.
     #[error("repeats revision `{rev}` of entry {first}")]
     Duplicate {
@@ -109,22 +82,6 @@ pub enum DocProblem {
     },
 }
 
-impl From<ReplicatedError> for DocProblem {
-    fn from(e: ReplicatedError) -> Self {
-        match e {
-            ReplicatedError::ReservedField(k) => Self::ReservedField(k),
-            ReplicatedError::MissingRev => Self::MissingRev,
-            ReplicatedError::BadRev(r) => Self::BadRev(r),
-            ReplicatedError::MissingRevisions => Self::MissingRevisions,
-            ReplicatedError::BadRevisions(why) => Self::BadRevisions(why.into()),
-            ReplicatedError::StartMismatch { start, generation } => {
-                Self::StartMismatch { start, generation }
-            }
-            ReplicatedError::HashMismatch { rev, first } => Self::HashMismatch { rev, first },
-        }
-    }
-}
-
 impl DocProblem {
     /// The field at fault.
     pub fn field(&self) -> &'static str {
@@ -133,12 +90,16 @@ impl DocProblem {
             Self::MissingId | Self::BadId | Self::UnknownType(_) => "_id",
             Self::TypeMismatch { .. } => "type",
             Self::WrongStation { .. } => "station",
-            Self::MissingRev | Self::BadRev(_) => "_rev",
-            Self::MissingRevisions | Self::BadRevisions(_) => "_revisions",
-            Self::StartMismatch { .. } => "_revisions.start",
-            Self::HashMismatch { .. } => "_revisions.ids",
+            Self::Replicated(e) => match e {
+                ReplicatedError::MissingRev | ReplicatedError::BadRev(_) => "_rev",
+                ReplicatedError::MissingRevisions | ReplicatedError::BadRevisions(_) => {
+                    "_revisions"
+                }
+                ReplicatedError::StartMismatch { .. } => "_revisions.start",
+                ReplicatedError::HashMismatch { .. } => "_revisions.ids",
+                ReplicatedError::ReservedField(_) => "_",
+            },
             Self::BadDeleted => "_deleted",
-            Self::ReservedField(_) => "_",
             Self::NotPositive(field) => field,
             Self::UnknownVolunteer(_) => "volunteer_id",
             Self::BadAttachment { .. }
@@ -155,14 +116,16 @@ impl DocProblem {
             Self::UnknownType(_) => "unknown_type",
             Self::TypeMismatch { .. } => "type_mismatch",
             Self::WrongStation { .. } => "wrong_station",
-            Self::MissingRev => "missing_rev",
-            Self::BadRev(_) => "bad_rev",
-            Self::MissingRevisions => "missing_revisions",
-            Self::BadRevisions(_) => "bad_revisions",
-            Self::StartMismatch { .. } => "start_mismatch",
-            Self::HashMismatch { .. } => "hash_mismatch",
+            Self::Replicated(e) => match e {
+                ReplicatedError::MissingRev => "missing_rev",
+                ReplicatedError::BadRev(_) => "bad_rev",
+                ReplicatedError::MissingRevisions => "missing_revisions",
+                ReplicatedError::BadRevisions(_) => "bad_revisions",
+                ReplicatedError::StartMismatch { .. } => "start_mismatch",
+                ReplicatedError::HashMismatch { .. } => "hash_mismatch",
+                ReplicatedError::ReservedField(_) => "reserved_field",
+            },
             Self::BadDeleted => "bad_deleted",
-            Self::ReservedField(_) => "reserved_field",
             Self::Duplicate { .. } => "duplicate",
             Self::Merge(_) => "merge",
             Self::NotPositive(_) => "not_positive",
@@ -185,14 +148,16 @@ impl DocProblem {
             Self::WrongStation { found, expected } => {
                 format!("属于站点“{found}”，不是本文件的站点“{expected}”")
             }
-            Self::MissingRev => "缺少版本号 _rev".into(),
-            Self::BadRev(r) => format!("版本号“{r}”格式不对"),
-            Self::MissingRevisions => "缺少版本历史 _revisions".into(),
-            Self::BadRevisions(_) => "版本历史 _revisions 格式不对".into(),
-            Self::StartMismatch { .. } => "版本历史的起始代数与版本号不一致".into(),
-            Self::HashMismatch { .. } => "版本历史与版本号不一致".into(),
+            Self::Replicated(e) => match e {
+                ReplicatedError::MissingRev => "缺少版本号 _rev".into(),
+                ReplicatedError::BadRev(r) => format!("版本号“{r}”格式不对"),
+                ReplicatedError::MissingRevisions => "缺少版本历史 _revisions".into(),
+                ReplicatedError::BadRevisions(_) => "版本历史 _revisions 格式不对".into(),
+                ReplicatedError::StartMismatch { .. } => "版本历史的起始代数与版本号不一致".into(),
+                ReplicatedError::HashMismatch { .. } => "版本历史与版本号不一致".into(),
+                ReplicatedError::ReservedField(f) => format!("含有不允许的字段“{f}”"),
+            },
             Self::BadDeleted => "删除标记 _deleted 应为 true 或 false".into(),
-            Self::ReservedField(f) => format!("含有不允许的字段“{f}”"),
             Self::Duplicate { first, .. } => format!("与第 {} 条记录重复", first + 1),
             Self::Merge(_) => "无法合并到已有记录".into(),
             Self::NotPositive("quantity") => "积分兑换的数量必须大于 0".into(),

@@ -6,7 +6,7 @@
 //! `GET/PUT/DELETE /{db}/{docid}/{attname}`. Digests and stubs are crates/couch's; the
 //! bytes are `store::blobs`.
 
-use super::docs::{open_db, rev_param};
+use super::docs::{open_db, parse_rev, rev_param};
 use super::writes::edit;
 use super::{json, CouchError, Hub, Req};
 use crate::store::blobs;
@@ -128,66 +128,76 @@ impl Inline {
         }
     }
 
-    /// Puts the bytes of `doc`'s attachments inline (base64 `data`, as CouchDB: no `stub`,
-    /// no `length`), as this option asks. `doc` is the leaf `rev` of `rec`.
+    /// The attachments of the leaf `rev` of `rec` this option sends as bytes, with them.
+    fn chosen(
+        &self,
+        tx: &Connection,
+        db: &Db,
+        rec: &DocRecord,
+        rev: &RevId,
+    ) -> Result<Vec<(String, attachment::Stub, Vec<u8>)>, CouchError> {
+        let Some(after) = self.after(rec, rev) else {
+            return Ok(Vec::new());
+        };
+        rec.attachments_at(rev)
+            .into_iter()
+            .filter(|(_, stub)| stub.revpos > after)
+            .map(|(name, stub)| {
+                let bytes = stored(tx, db, rec, &stub.digest)?;
+                Ok((name, stub, bytes))
+            })
+            .collect()
+    }
+
+    /// Puts the bytes of `doc`'s attachments (the leaf `rev` of `rec`) in, as this option
+    /// asks: inline as base64 `data` (as CouchDB: no `stub`, no `length`; returns nothing),
+    /// or marked `follows` and returned as multipart parts `(name, content type, bytes)`.
     pub fn fill(
         &self,
         tx: &Connection,
         db: &Db,
-        rec: &DocRecord,
-        rev: &RevId,
+        (rec, rev): (&DocRecord, &RevId),
         doc: &mut Value,
-    ) -> Result<(), CouchError> {
-        let Some(after) = self.after(rec, rev) else {
-            return Ok(());
-        };
-        for (name, stub) in rec.attachments_at(rev) {
-            if stub.revpos <= after {
-                continue;
-            }
-            let bytes = blobs::get(tx, db, &stub.digest)?.ok_or_else(|| {
-                CouchError::Store(crate::store::StoreError::Task(format!(
-                    "the bytes of {} ({}) are not stored",
-                    stub.digest, rec.id
-                )))
-            })?;
-            let entry = &mut doc["_attachments"][&name];
-            if let Some(e) = entry.as_object_mut() {
-                e.remove("stub");
-                e.remove("length");
-                e.insert("data".into(), attachment::encode(&bytes).into());
-            }
-        }
-        Ok(())
-    }
-
-    /// The attachments the answer carries as bytes, for a multipart answer: each stub
-    /// past the generation marked `follows` in `doc`, its bytes returned in name order.
-    pub fn follows(
-        &self,
-        tx: &Connection,
-        db: &Db,
-        rec: &DocRecord,
-        rev: &RevId,
-        doc: &mut Value,
+        carry: Carry,
     ) -> Result<Vec<(String, String, Vec<u8>)>, CouchError> {
-        let Some(after) = self.after(rec, rev) else {
-            return Ok(Vec::new());
-        };
         let mut parts = Vec::new();
-        for (name, stub) in rec.attachments_at(rev) {
-            if stub.revpos <= after {
-                continue;
-            }
-            let bytes = blobs::get(tx, db, &stub.digest)?.unwrap_or_default();
+        for (name, stub, bytes) in self.chosen(tx, db, rec, rev)? {
             if let Some(e) = doc["_attachments"][&name].as_object_mut() {
                 e.remove("stub");
-                e.insert("follows".into(), true.into());
+                match carry {
+                    Carry::Data => {
+                        e.remove("length");
+                        e.insert("data".into(), attachment::encode(&bytes).into());
+                    }
+                    Carry::Parts => {
+                        e.insert("follows".into(), true.into());
+                        parts.push((name, stub.content_type, bytes));
+                    }
+                }
             }
-            parts.push((name, stub.content_type, bytes));
         }
         Ok(parts)
     }
+}
+
+/// How an answer carries attachment bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carry {
+    /// Inline base64 `data` in the JSON.
+    Data,
+    /// Parts of a `multipart/related` answer.
+    Parts,
+}
+
+/// The stored bytes of a stub of `rec`; their absence is a storage failure (500), since a
+/// stub is never stored without its bytes.
+fn stored(tx: &Connection, db: &Db, rec: &DocRecord, digest: &str) -> Result<Vec<u8>, CouchError> {
+    blobs::get(tx, db, digest)?.ok_or_else(|| {
+        CouchError::Store(crate::store::StoreError::Task(format!(
+            "the bytes of {digest} ({}) are not stored",
+            rec.id
+        )))
+    })
 }
 
 /// `GET/PUT/DELETE /{db}/{docid}/{attname}` (`attname` may hold `/`).
@@ -204,28 +214,29 @@ pub async fn attachment(
             "Attachment name must not be empty or start with _".into(),
         ));
     }
+    let at = At { db, id, name };
     match req.method {
-        Method::GET => get(hub, req, db, id, name).await,
-        Method::PUT | Method::DELETE => change(hub, req, db, id, name).await,
+        Method::GET => get(hub, req, at).await,
+        Method::PUT | Method::DELETE => change(hub, req, at).await,
         _ => Err(CouchError::MethodNotAllowed("GET,HEAD,PUT,DELETE")),
     }
+}
+
+/// Which attachment a request names.
+#[derive(Clone, Copy)]
+struct At<'a> {
+    db: &'a str,
+    id: &'a str,
+    name: &'a str,
 }
 
 async fn get(
     hub: &Arc<Hub>,
     req: &Req,
-    db: &str,
-    id: &str,
-    name: &str,
+    At { db, id, name }: At<'_>,
 ) -> Result<Response, CouchError> {
     req.reader(db)?;
-    let rev: Option<RevId> = match req.query.get("rev") {
-        Some(r) => Some(
-            r.parse()
-                .map_err(|e| CouchError::BadRequest(format!("Invalid rev format: {e}")))?,
-        ),
-        None => None,
-    };
+    let rev: Option<RevId> = req.query.get("rev").map(parse_rev).transpose()?;
     let (dbn, doc_id, att) = (db.to_owned(), id.to_owned(), name.to_owned());
     let if_none = req
         .headers
@@ -283,9 +294,7 @@ pub fn etag(digest: &str) -> String {
 async fn change(
     hub: &Arc<Hub>,
     req: &Req,
-    db: &str,
-    id: &str,
-    name: &str,
+    At { db, id, name }: At<'_>,
 ) -> Result<Response, CouchError> {
     req.writer(db)?;
     let rev = rev_param(req);
@@ -315,12 +324,7 @@ async fn change(
             let mut d = open_db(tx, &dbn)?;
             let rec = q::doc_load(tx, &d, &doc_id)?;
             let mut doc = match (&rev, &rec) {
-                (Some(r), Some(rec)) => {
-                    let r: RevId = r
-                        .parse()
-                        .map_err(|e| CouchError::BadRequest(format!("Invalid rev format: {e}")))?;
-                    rec.doc_at(&r).ok_or(CouchError::Conflict)?
-                }
+                (Some(r), Some(rec)) => rec.doc_at(&parse_rev(r)?).ok_or(CouchError::Conflict)?,
                 (Some(_), None) if put => return Err(CouchError::Conflict),
                 (Some(_), None) => return Err(CouchError::NotFound("missing".into())),
                 (None, _) => json!({"_id": doc_id}),

@@ -2,7 +2,7 @@
 //! merge rules, and `_bulk_docs`), inside the caller's transaction.
 
 use super::answer::{check_items, dedup, Rows, Shape};
-use super::attachments::{take_inline, Blobs, Inline};
+use super::attachments::{take_inline, Blobs, Carry, Inline};
 use super::multipart;
 use super::params::check_doc_id;
 use super::writes::{edit, replicate};
@@ -30,7 +30,8 @@ pub fn rev_param(req: &Req) -> Option<String> {
     })
 }
 
-fn parse_rev(s: &str) -> Result<RevId, CouchError> {
+/// A revision named in a request, or 400.
+pub fn parse_rev(s: &str) -> Result<RevId, CouchError> {
     s.parse()
         .map_err(|e| CouchError::BadRequest(format!("Invalid rev format: {e}")))
 }
@@ -209,7 +210,8 @@ impl Get<'_> {
         let Some(mut doc) = self.shape.doc(record, rev) else {
             return Ok(None);
         };
-        self.inline.fill(self.tx, self.db, record, rev, &mut doc)?;
+        self.inline
+            .fill(self.tx, self.db, (record, rev), &mut doc, Carry::Data)?;
         Ok(Some(doc))
     }
 
@@ -263,9 +265,9 @@ impl Get<'_> {
         };
         if self.multipart {
             let mut doc = self.shape.doc(&record, &rev).ok_or_else(missing)?;
-            let parts = self
-                .inline
-                .follows(self.tx, self.db, &record, &rev, &mut doc)?;
+            let parts =
+                self.inline
+                    .fill(self.tx, self.db, (&record, &rev), &mut doc, Carry::Parts)?;
             // A random boundary: no attachment is likely to hold 32 random hex digits.
             let boundary = crate::auth::new_uuid().replace('-', "");
             let body = multipart::write(&boundary, &doc, &parts);

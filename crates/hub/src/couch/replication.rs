@@ -6,7 +6,7 @@
 //! timeout and by a limit on how many may wait at once.
 
 use super::answer::{check_items, dedup, Rows, Shape};
-use super::attachments::Inline;
+use super::attachments::{Carry, Inline};
 use super::docs::open_db;
 use super::params::parse_since;
 use super::{json, only, CouchError, Hub, Req, MAX_ITEMS};
@@ -286,7 +286,7 @@ pub async fn bulk_get(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, C
                 if let (Some(rec), Some(doc)) = (rec, entry.get_mut("ok")) {
                     let rev = doc["_rev"].as_str().and_then(|r| r.parse().ok());
                     if let Some(rev) = rev {
-                        inline.fill(tx, &d, rec, &rev, doc)?;
+                        inline.fill(tx, &d, (rec, &rev), doc, Carry::Data)?;
                     }
                 }
                 rows.push(&json!({"id": item.id, "docs": [entry]}))?;

@@ -162,51 +162,28 @@ impl TestHub {
             self.base,
             percent_encoding::utf8_percent_encode(path, URI)
         );
-        let mut b = ureq::http::Request::builder().method(method).uri(&url);
-        for (k, v) in headers {
-            b = b.header(*k, *v);
-        }
-        let request = b.body(body.to_owned()).unwrap();
-        let mut res = self.agent.run(request).expect("request");
-        let status = res.status().as_u16();
-        let headers = res
-            .headers()
+        let (status, headers, bytes) = self.run(method, &url, headers, body.as_bytes());
+        let set_cookie = headers
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_owned()))
-            .collect();
-        let set_cookie = res
-            .headers()
-            .get("set-cookie")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let text = res
-            .body_mut()
-            .with_config()
-            .limit(64 * 1024 * 1024)
-            .read_to_string()
-            .unwrap_or_default();
+            .find(|(k, _)| k == "set-cookie")
+            .map(|(_, v)| v.clone());
         Res {
             status,
-            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+            body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
             set_cookie,
             headers,
         }
     }
 
-    /// Sends a binary body as user `user` with `headers`; the status, the headers and the
-    /// body's bytes.
-    pub fn raw(
+    /// One request to `url`: the status, the headers and the body's bytes.
+    fn run(
         &self,
         method: &str,
-        path: &str,
-        user: &str,
+        url: &str,
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> (u16, Vec<(String, String)>, Vec<u8>) {
-        let mut b = ureq::http::Request::builder()
-            .method(method)
-            .uri(format!("{}{}", self.base, path))
-            .header("Authorization", basic(user));
+        let mut b = ureq::http::Request::builder().method(method).uri(url);
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
@@ -226,6 +203,22 @@ impl TestHub {
             .read_to_vec()
             .unwrap_or_default();
         (res.status().as_u16(), headers, bytes)
+    }
+
+    /// Sends a binary body as user `user` with `headers`; the status, the headers and the
+    /// body's bytes.
+    pub fn raw(
+        &self,
+        method: &str,
+        path: &str,
+        user: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> (u16, Vec<(String, String)>, Vec<u8>) {
+        let auth = basic(user);
+        let mut all = vec![("Authorization", auth.as_str())];
+        all.extend_from_slice(headers);
+        self.run(method, &format!("{}{}", self.base, path), &all, body)
     }
 
     pub fn get(&self, path: &str, user: &str) -> Res {

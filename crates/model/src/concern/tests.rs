@@ -193,3 +193,32 @@ fn a_typed_team_is_flagged_and_linked_in_any_status_keeping_what_was_written() {
         Err(StepError::NotATeam(_))
     ));
 }
+
+#[test]
+fn the_typed_concern_agrees_with_the_body() {
+    for (status, due, team) in [
+        (
+            "assigned",
+            "2026-12-05",
+            "team:0199ece4-0000-7000-8000-000000000001",
+        ),
+        ("open", "", "农技队"),
+        ("resolved", "2026-12-01", ""),
+        ("assigned", "2026-12-07", " 卫生队 "),
+    ] {
+        let doc = serde_json::json!({
+            "_id": "concern:1", "type": "concern", "station": "330106001",
+            "created_at": "2026-11-22T19:00:00+08:00", "updated_at": "2026-11-22T19:00:00+08:00",
+            "activity_id": "activity:1", "text": "路灯坏了", "category": "infrastructure",
+            "status": status, "due": due, "assigned_team": team
+        });
+        let typed: crate::Concern = serde_json::from_value(doc.clone()).unwrap();
+        assert_eq!(
+            typed.is_overdue("2026-12-06"),
+            is_overdue(&doc, "2026-12-06")
+        );
+        assert_eq!(typed.unlinked_team(), unlinked_team(&doc));
+        assert_eq!(typed.is_pending(), is_pending(status));
+        assert_eq!(typed.due(), due);
+    }
+}

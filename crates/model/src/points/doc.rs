@@ -130,9 +130,9 @@ pub fn rules_from_docs<'a>(docs: impl IntoIterator<Item = &'a Value>) -> PointsR
 
 /// What is left of `item`'s stock after `redemptions` (any item's; others are left out),
 /// or `None` for an item without a stock limit. Below zero only after an offline overdraw.
-pub fn stock_left(item: &Value, redemptions: &[Value]) -> Option<i64> {
-    let stock = item.get("stock").and_then(Value::as_u64)?;
-    let id = text(item, "_id");
+pub fn stock_left(item: &crate::ShopItem, redemptions: &[Value]) -> Option<i64> {
+    let stock = item.stock?;
+    let id = item.meta.id.as_str();
     let taken: u64 = redemptions
         .iter()
         .filter(|r| text(r, "item_id") == id && r.get("_deleted") != Some(&Value::Bool(true)))
@@ -199,12 +199,18 @@ mod tests {
 
     #[test]
     fn stock_counts_down_by_quantity_and_shows_an_offline_overdraw() {
-        let item = json!({"_id": ITEM, "stock": 3});
+        let item: crate::ShopItem =
+            serde_json::from_value(json!({"_id": ITEM, "type": "shop_item",
+            "station": "330106001", "created_at": "2026-11-01T08:00:00+08:00",
+            "updated_at": "2026-11-01T08:00:00+08:00", "name": "洗衣粉", "points": 20, "stock": 3}))
+            .unwrap();
         let red = |q: u64| json!({"item_id": ITEM, "quantity": q});
         assert_eq!(stock_left(&item, &[]), Some(3));
         assert_eq!(stock_left(&item, &[red(1), red(2)]), Some(0));
         assert_eq!(stock_left(&item, &[red(2), red(2)]), Some(-1));
-        assert_eq!(stock_left(&json!({"_id": ITEM}), &[red(5)]), None);
+        let mut unlimited = item.clone();
+        unlimited.stock = None;
+        assert_eq!(stock_left(&unlimited, &[red(5)]), None);
         use crate::points::{can_take, PointsError};
         assert_eq!(can_take(Some(2), 2), Ok(()));
         assert_eq!(
