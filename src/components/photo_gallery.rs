@@ -6,6 +6,7 @@
 //! Reads and writes through `records::photos` only; never touches a canvas or IndexedDB.
 //! Object URLs it makes for `<img>` are revoked when their view goes.
 
+use crate::components::undo_delete::restore;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::message::{error_slot, said, Said};
@@ -125,20 +126,7 @@ pub fn PhotoGallery(
 }
 
 fn undo(deleted: RwSignal<Option<Deleted>>, error: RwSignal<Option<Said>>) {
-    let ctx = use_app();
-    let Some(d) = deleted.get_untracked() else {
-        return;
-    };
-    let store = ctx.store();
-    spawn_local(async move {
-        match records::undo_delete(&store, &d).await {
-            Ok(()) => {
-                _ = deleted.try_set(None);
-                ctx.notify_changed();
-            }
-            Err(e) => _ = error.try_set(Some(said(e))),
-        }
-    });
+    restore(deleted, move |e| _ = error.try_set(Some(said(e))));
 }
 
 /// An `<img>` of a blob read by `load`; the object URL is revoked with the view.
