@@ -32,6 +32,9 @@ node scripts/bench-render.mjs target/release/yehua-hub 5 10000 | tee -a "$LINES"
 step "printing: the month's 台账 with ~100 forums (CPU 4x)"
 node scripts/bench-paper.mjs target/release/yehua-hub 5 1850 | tee -a "$LINES"
 
+step "photos: scaling at CPU 4x, a forum's storage, 20 photos to the hub vs PouchDB"
+node scripts/bench-photos.mjs target/release/yehua-hub 5 | tee -a "$LINES"
+
 step "IndexedDB and sync: Yehua vs PouchDB (headless Chromium, release build)"
 WASM_BINDGEN_TEST_TIMEOUT=3600 YEHUA_HUB_BIN=target/release/yehua-hub YEHUA_BENCH_SETUP=1 \
   scripts/sync-test-servers.sh \

@@ -10,7 +10,8 @@
 #   YEHUA_SYNC_FLAKY  the same hub behind scripts/flaky-proxy.mjs (20% of requests dropped
 #                     or cut mid-body, seed $FLAKY_SEED or 42), http://127.0.0.1:R/couch;
 #                     stations 330106099 and 330106098 (tests/pipeline.rs), users flaky
-#                     and flaky2 / flaky-pass
+#                     and flaky2 / flaky-pass; photos 330106096 (photos / photos-pass) and
+#                     330106095 (flakyphotos / flaky-pass)
 #   WASM_BINDGEN_TEST_ADDRESS  a fixed address for the test page, so that its origin can
 #                     be given to the hub as the one CORS origin it allows.
 set -euo pipefail
@@ -41,6 +42,11 @@ echo flaky-pass | "$HUB" user add --data "$TMP/hub" --station 330106098 flaky2 >
 # A station of its own for the points test, so its documents never mix with the demo data.
 "$HUB" station add --data "$TMP/hub" --name "积分村新时代文明实践站" 330106097 >>"$TMP/hub.log" 2>&1
 echo points-pass | "$HUB" user add --data "$TMP/hub" --station 330106097 points >>"$TMP/hub.log" 2>&1
+# Stations of their own for the photo tests (tests/sync.rs): direct, and behind the proxy.
+"$HUB" station add --data "$TMP/hub" --name "照片村新时代文明实践站" 330106096 >>"$TMP/hub.log" 2>&1
+echo photos-pass | "$HUB" user add --data "$TMP/hub" --station 330106096 photos >>"$TMP/hub.log" 2>&1
+"$HUB" station add --data "$TMP/hub" --name "照片弱信号村" 330106095 >>"$TMP/hub.log" 2>&1
+echo flaky-pass | "$HUB" user add --data "$TMP/hub" --station 330106095 flakyphotos >>"$TMP/hub.log" 2>&1
 if [ -n "${YEHUA_BENCH_SETUP:-}" ]; then # make bench: empty databases for each run
   for i in $(seq -w 1 20); do
     "$HUB" station add --data "$TMP/hub" --name "测试站$i" "bench$i" >>"$TMP/hub.log" 2>&1

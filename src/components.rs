@@ -13,6 +13,8 @@ pub mod name_picker;
 pub mod option_bars;
 pub mod paper;
 pub mod pending_concerns;
+pub mod photo_gallery;
+pub mod photo_storage;
 pub mod points_card;
 pub mod pwa_layer;
 pub mod qr_scanner;

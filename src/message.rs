@@ -170,6 +170,9 @@ impl UserMessage for RecordError {
             Self::EmptyConcern => td_string!(locale, err_empty_concern).to_string(),
             Self::SurveyNotOpen => td_string!(locale, err_survey_not_open).to_string(),
             Self::Answers(_) => td_string!(locale, err_answers).to_string(),
+            Self::Photo(e) => e.message(locale),
+            Self::Sync(e) => e.message(locale),
+            Self::NotOnPhone => td_string!(locale, err_photo_not_on_phone).to_string(),
         }
     }
 }

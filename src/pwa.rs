@@ -1,6 +1,7 @@
 //! The installable-app glue: the service worker's life cycle (updates), the install prompt,
 //! the browser's storage (persistence, usage and quota, "storage full") and files in and
-//! out of the browser ([`files`]: download, share, read a picked file).
+//! out of the browser ([`files`]: download, share, read a picked file), and photos
+//! ([`photo`]: scaling and re-encoding on a canvas, the link type).
 //!
 //! Owns [`PwaCtx`], the reactive state the update toast, the storage alert and 设置 read.
 //! [`init`] provides it and starts the browser side; it is called once, by `app::App`.
@@ -12,6 +13,7 @@
 
 pub mod files;
 mod install;
+pub mod photo;
 mod storage;
 mod worker;
 

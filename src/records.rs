@@ -8,12 +8,13 @@
 //! [`people`]: teams, volunteers, attendance; [`roster`]: one activity's 签到 list;
 //! [`exchange`]: export files, CSV tables and
 //! import for headquarters; [`dashboard`]: the 统计 figures through `model::rollup`;
-//! [`paper`]: the printed pages and the check of a scanned page.
+//! [`paper`]: the printed pages and the check of a scanned page; [`photos`]: 活动照片.
 
 pub mod dashboard;
 pub mod exchange;
 pub mod paper;
 pub mod people;
+pub mod photos;
 pub mod points;
 pub mod roster;
 pub mod surveys;
@@ -63,6 +64,15 @@ pub enum RecordError {
     /// Some answers are refused (question id and why), nothing written.
     #[error("{} answers refused", .0.len())]
     Answers(Vec<(String, model::survey::answer::AnswerError)>),
+    /// The browser could not read or re-encode a picture.
+    #[error(transparent)]
+    Photo(#[from] crate::pwa::PwaError),
+    /// Only the thumbnail is on this phone and there is no server to fetch the photo from.
+    #[error("the full photo is not on this phone and no server is set")]
+    NotOnPhone,
+    /// Fetching a full photo from the server failed.
+    #[error(transparent)]
+    Sync(crate::sync::SyncError),
 }
 
 /// The current time, RFC 3339 at UTC+8.

@@ -2,13 +2,15 @@
 //!
 //! This module owns everything the app keeps on the phone: documents (winning body plus
 //! revision tree, as [`couch::DocRecord`]), the local change sequence that push replication
-//! reads, and local-only records (settings, drafts, checkpoints) that never replicate.
+//! reads, local-only records (settings, drafts, checkpoints) that never replicate, and
+//! attachment bytes (photos) as Blobs keyed by digest.
 //!
 //! Architecture invariant: pages and components never touch IndexedDB; they call
 //! [`Store`]. Revision logic is not written here: every write goes through
 //! `couch::DocRecord`, the same code the hub runs, so phone and hub agree on winners.
 //! A write returns only after its transaction has committed (durability `strict`).
 
+mod blobs;
 mod conflicts;
 mod docs;
 mod error;
@@ -19,6 +21,7 @@ mod scan;
 mod schema;
 mod typed;
 
+pub use blobs::{BlobPut, PhotoRow};
 pub use conflicts::Conflicted;
 pub use error::StoreError;
 pub use query::{Page, PageCursor, PageQuery, Relation};

@@ -24,6 +24,9 @@
 //! the link; a checkpoint every few seconds and at the end. Winners and conflicts come out of `couch::DocRecord` on both sides, so
 //! every peer agrees. Nothing here decides a winner.
 //!
+//! Photos (see [`photos`]): pushed after every other record, one `multipart/related`
+//! request each; pulled as documents with their thumbnails, never their full bytes.
+//!
 //! Architecture invariant: at most one replication runs at a time in a page (a second
 //! call gets [`SyncError::Busy`]); a failure leaves every local record in place.
 
@@ -31,6 +34,7 @@ pub mod checkpoint;
 pub mod console;
 mod engine;
 mod error;
+pub mod photos;
 mod pull;
 mod push;
 mod remote;
@@ -61,6 +65,15 @@ pub struct SyncReport {
     pub batches: u32,
     /// True when the source's feed was read to its end (false if stopped by `max_batches`).
     pub complete: bool,
+    /// Photo revisions sent, one request each (after every other record).
+    #[serde(default)]
+    pub photos_sent: u64,
+    /// Photos left waiting for Wi-Fi by 仅在 Wi-Fi 下上传照片.
+    #[serde(default)]
+    pub photos_waiting: u64,
+    /// Thumbnails fetched after the pull.
+    #[serde(default)]
+    pub thumbs: u64,
 }
 
 impl SyncReport {
@@ -71,6 +84,9 @@ impl SyncReport {
         self.doc_errors += other.doc_errors;
         self.batches += other.batches;
         self.complete = other.complete;
+        self.photos_sent += other.photos_sent;
+        self.photos_waiting += other.photos_waiting;
+        self.thumbs += other.thumbs;
     }
 }
 
@@ -125,6 +141,33 @@ fn push_mark_key(store: &Store, remote_url: &str) -> String {
         "pushed:{}",
         checkpoint::replication_id(store.name(), url, Direction::Push)
     )
+}
+
+/// The local record listing the photos queued for `remote_url` (see [`photos`]).
+fn photo_queue_key(store: &Store, remote_url: &str) -> String {
+    let url = remote_url.trim_end_matches('/');
+    format!(
+        "photo_queue:{}",
+        checkpoint::replication_id(store.name(), url, Direction::Push)
+    )
+}
+
+/// What is waiting to reach the database at `remote_url`: records (photos not counted)
+/// and photos (照片待上传). Needs no network and none of the replicator.
+pub async fn pending_split(store: &Store, remote_url: &str) -> Result<(u32, u32), SyncError> {
+    let mark = sent_up_to(store, remote_url).await?;
+    let all = store.count_changes_after(mark).await?;
+    let queued = photos::queued(store, remote_url).await?;
+    let unsent_photos = store
+        .photo_rows()
+        .await?
+        .iter()
+        .filter(|p| p.seq > mark && !queued.contains(&p.id))
+        .count() as u32;
+    Ok((
+        all.saturating_sub(unsent_photos),
+        unsent_photos + queued.len() as u32,
+    ))
 }
 
 /// How many local documents of `store` changed since everything before them reached the
@@ -232,27 +275,41 @@ impl Replicator {
         &self.remote
     }
 
-    /// Push, then pull: what "立即同步" runs.
+    /// Push, then pull, then the photos: what "立即同步" runs. The words go first both
+    /// ways: every other record is pushed and pulled (with the thumbnails of pulled
+    /// photos) before any photo is sent.
     pub async fn sync(&self) -> Result<SyncReport, SyncError> {
         let _guard = RunGuard::acquire()?;
         let mut report = push::run(self).await?;
-        let pulled = pull::run(self).await?;
+        let mut pulled = pull::run(self).await?;
+        photos::fetch_thumbs(self, &mut pulled).await?;
         let complete = report.complete && pulled.complete;
         report.add(&pulled);
         report.complete = complete;
+        if complete {
+            photos::send_queued(self, &mut report).await?;
+        }
         Ok(report)
     }
 
-    /// Push only.
+    /// Push only: the records, then the photos.
     pub async fn push(&self) -> Result<SyncReport, SyncError> {
         let _guard = RunGuard::acquire()?;
-        push::run(self).await
+        let mut report = push::run(self).await?;
+        if report.complete {
+            photos::send_queued(self, &mut report).await?;
+        }
+        Ok(report)
     }
 
-    /// Pull only.
+    /// Pull only (documents, then the thumbnails of photos).
     pub async fn pull(&self) -> Result<SyncReport, SyncError> {
         let _guard = RunGuard::acquire()?;
-        pull::run(self).await
+        let mut report = pull::run(self).await?;
+        if report.complete {
+            photos::fetch_thumbs(self, &mut report).await?;
+        }
+        Ok(report)
     }
 
     fn replication_id(&self, direction: Direction) -> String {

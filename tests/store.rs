@@ -682,6 +682,181 @@ async fn random_batches_match_the_native_revision_records() {
     );
 }
 
+/// A photo document as `records::photos` writes it, naming `image` and `thumb`.
+fn photo_doc(id: &str, activity: &str, image: &[u8], thumb: &[u8]) -> Value {
+    let stub = |b: &[u8]| {
+        json!({"content_type": "image/jpeg", "digest": couch::attachment::digest(b),
+            "length": b.len()})
+    };
+    json!({"_id": id, "type": "photo", "station": "330106001", "activity_id": activity,
+        "taken_at": "2026-11-22T19:30:00+08:00", "caption": "村民夜话",
+        "_attachments": {"image.jpg": stub(image), "thumb.jpg": stub(thumb)}})
+}
+
+fn blobs_of(image: &[u8], thumb: &[u8]) -> Vec<yehua::store::BlobPut> {
+    [image, thumb]
+        .iter()
+        .map(|b| yehua::store::BlobPut {
+            digest: couch::attachment::digest(b),
+            blob: yehua::pwa::photo::jpeg(b).unwrap(),
+        })
+        .collect()
+}
+
+/// Bytes that look like a JPEG and differ by `seed` (every byte value appears).
+fn jpeg_bytes(seed: u8, len: usize) -> Vec<u8> {
+    let mut v = vec![0xff, 0xd8, 0xff, 0xe0];
+    v.extend((0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)));
+    v.extend([0xff, 0xd9]);
+    v
+}
+
+#[wasm_bindgen_test]
+async fn photo_blobs_round_trip_byte_identical_and_identical_bytes_are_stored_once() {
+    use yehua::pwa::photo::bytes;
+    let store = fresh("t_photo_blobs").await;
+    let (image, thumb) = (jpeg_bytes(1, 300_000), jpeg_bytes(2, 20_000));
+    for id in ["photo:a", "photo:b"] {
+        store
+            .put_with_blobs(
+                photo_doc(id, "activity:1", &image, &thumb),
+                blobs_of(&image, &thumb),
+            )
+            .await
+            .unwrap();
+    }
+    let (count, size) = store.blob_usage().await.unwrap();
+    assert_eq!(count, 2, "one copy per digest, shared by both photos");
+    assert_eq!(size, (image.len() + thumb.len()) as u64);
+    let got = store
+        .get_blob(&couch::attachment::digest(&image))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(bytes(&got).await.unwrap(), image, "byte-identical");
+    let listed = store
+        .related(Relation::PhotosOf, "activity:1", 100)
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(
+        listed[0]["_attachments"]["image.jpg"]["digest"],
+        json!(couch::attachment::digest(&image))
+    );
+    assert!(
+        listed[0]["_attachments"]["image.jpg"].get("data").is_none(),
+        "a listing carries stubs only"
+    );
+    // A new revision (caption edited) keeps the stubs and stores no bytes again.
+    let mut doc = store.get("photo:a").await.unwrap();
+    doc["caption"] = json!("改过的说明");
+    let rev = store.put(doc).await.unwrap();
+    assert_eq!(rev.pos, 2);
+    let again = store.get("photo:a").await.unwrap();
+    assert_eq!(again["_attachments"]["thumb.jpg"]["revpos"], json!(1));
+    assert_eq!(store.blob_usage().await.unwrap().0, 2);
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_photo_writes_neither_its_document_nor_its_bytes() {
+    let store = fresh("t_photo_refused").await;
+    let (image, thumb) = (jpeg_bytes(3, 1000), jpeg_bytes(4, 100));
+    let first = store
+        .put_with_blobs(
+            photo_doc("photo:c", "activity:1", &image, &thumb),
+            blobs_of(&image, &thumb),
+        )
+        .await
+        .unwrap();
+    // The same id again without `_rev`: a conflict, so the new bytes must not stay.
+    let (image2, thumb2) = (jpeg_bytes(5, 1000), jpeg_bytes(6, 100));
+    let refused = store
+        .put_with_blobs(
+            photo_doc("photo:c", "activity:1", &image2, &thumb2),
+            blobs_of(&image2, &thumb2),
+        )
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Conflict(_))),
+        "{refused:?}"
+    );
+    let digests = store.blob_digests().await.unwrap();
+    assert_eq!(digests.len(), 2);
+    assert!(!digests.contains(&couch::attachment::digest(&image2)));
+    assert_eq!(
+        store.get("photo:c").await.unwrap()["_rev"],
+        first.to_string()
+    );
+    // Dropping a full copy keeps the document and the thumbnail.
+    store
+        .drop_blobs(&[couch::attachment::digest(&image)])
+        .await
+        .unwrap();
+    let left = store.blob_digests().await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert!(left.contains(&couch::attachment::digest(&thumb)));
+    assert!(store.get("photo:c").await.is_ok());
+}
+
+#[wasm_bindgen_test]
+async fn migration_four_opens_a_version_three_database_and_keeps_its_records() {
+    use couch::DocRecord;
+    let name = "t_migrate_v4";
+    Store::delete_database(name).await.unwrap();
+    Store::open_named(name, 3).await.unwrap().close();
+    let mut records = Vec::new();
+    for i in 0..50 {
+        let mut rec = DocRecord::new(format!("activity:{i:05}"));
+        rec.update(activity(i)).unwrap();
+        records.push((rec, i as u64 + 1));
+    }
+    // A photo document a version-3 build pulled: stubs, no bytes, its row without `pa`.
+    let (image, thumb) = (jpeg_bytes(7, 10), jpeg_bytes(8, 10));
+    let mut photo = DocRecord::new("photo:old".into());
+    photo
+        .update(photo_doc("photo:old", "activity:00001", &image, &thumb))
+        .unwrap();
+    records.push((photo, 51));
+    write_old_layout(name, &records, |row| row.pa = None, &[]).await;
+    let v4 = Store::open_named(name, 4).await.unwrap();
+    for (record, _) in &records {
+        assert_eq!(
+            v4.get_record(&record.id).await.unwrap().as_ref(),
+            Some(record),
+            "nothing rewritten"
+        );
+    }
+    assert_eq!(v4.count_type("activity").await.unwrap(), 50);
+    let photos = v4
+        .related(Relation::PhotosOf, "activity:00001", 10)
+        .await
+        .unwrap();
+    assert_eq!(
+        photos.len(),
+        1,
+        "the upgrade indexes photos stored before it"
+    );
+    assert!(v4.blob_digests().await.unwrap().is_empty());
+    let blob = yehua::pwa::photo::jpeg(&image).unwrap();
+    v4.put_blob(&couch::attachment::digest(&image), &blob)
+        .await
+        .unwrap();
+    assert_eq!(v4.blob_usage().await.unwrap(), (1, image.len() as u64));
+    v4.close();
+    // And on to the newest schema, the photo still listed.
+    let newest = Store::open_named(name, yehua::store::SCHEMA_VERSION)
+        .await
+        .unwrap();
+    assert_eq!(
+        newest
+            .related(Relation::PhotosOf, "activity:00001", 10)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
 /// Screens get typed records: a list leaves out (and keeps stored) a body without its
 /// type's shape, a read by id says which document it is, and a missing one is `None`.
 #[wasm_bindgen_test]

@@ -2,17 +2,19 @@
 //! the next step of its loop: 派单 (a team picked from the station's, due date), 办结
 //! (what was done), 评价 (满意 / 基本满意 / 不满意 + comment), 重新打开 after 不满意, and
 //! delete with undo. A team typed by an earlier build shows as written, flagged
-//! 未关联服务队, with 关联服务队 to pick the team it meant. Calls `records`; never opens
+//! 未关联服务队, with 关联服务队 to pick the team it meant. A resolved concern opens its
+//! 办结照片 (the photos that show it done, `photo_gallery`). Calls `records`; never opens
 //! the store itself.
 
 use crate::components::date_field::DateField;
 use crate::components::name_picker::{NamePicker, Pick};
+use crate::components::photo_gallery::PhotoGallery;
 use crate::components::undo_delete::UndoDelete;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::labels;
 use crate::message::{error_slot, said, Said, UserMessage};
-use crate::records::{self, people::team_name, today, RecordError};
+use crate::records::{self, people::team_name, photos::Subject, today, RecordError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::concern::{Rating, Step};
@@ -27,6 +29,7 @@ enum Panel {
     Resolve,
     Rate,
     Link,
+    Photos,
 }
 
 /// A concern with its actions, as listed (the winning body).
@@ -42,6 +45,7 @@ pub fn ConcernCard(concern: Concern) -> impl IntoView {
         concern.due().to_owned(),
         concern.resolution().to_owned(),
     );
+    let photo_of = StoredValue::new(id.clone());
     let overdue = concern.is_overdue(&today());
     let unlinked = concern.unlinked_team().map(str::to_owned);
     let can_link = unlinked.is_some();
@@ -152,6 +156,7 @@ pub fn ConcernCard(concern: Concern) -> impl IntoView {
                 {(status == ConcernStatus::Assigned).then(|| view! { <button data-testid="resolve" on:click=move |_| panel.set(Panel::Resolve)>{t!(i18n, resolve)}</button> })}
                 {(status == ConcernStatus::Resolved).then(|| view! { <button data-testid="rate" on:click=move |_| panel.set(Panel::Rate)>{t!(i18n, rate)}</button> })}
                 {(status == ConcernStatus::Rated && rating == Rating::Unsatisfied.as_str()).then(|| view! { <button on:click=move |_| run.run(Step::Reopen)>{t!(i18n, reopen)}</button> })}
+                {matches!(status, ConcernStatus::Resolved | ConcernStatus::Rated).then(|| view! { <button data-testid="concern-photos" on:click=move |_| panel.set(Panel::Photos)>{t!(i18n, concern_photos)}</button> })}
                 {can_link.then(|| view! { <button data-testid="link-team" on:click=move |_| panel.set(Panel::Link)>{t!(i18n, team_link)}</button> })}
                 <button class="quiet" data-testid="delete-concern" on:click=move |_| remove.run(())>{t!(i18n, delete)}</button>
             </div>
@@ -185,6 +190,9 @@ pub fn ConcernCard(concern: Concern) -> impl IntoView {
                         }).collect_view()}
                     </div>
                 </div>
+            </Show>
+            <Show when=move || panel.get() == Panel::Photos>
+                <PhotoGallery subject=Subject::Concern(photo_of.get_value()) subject_id=photo_of.get_value() evidence=true/>
             </Show>
             {error_slot(error, "field-error", None)}
         </div>

@@ -44,25 +44,31 @@ impl UndoDelete {
                 }
             });
         });
-        let undo = Callback::new(move |_: ()| {
-            let Some(d) = deleted.get_untracked() else {
-                return;
-            };
-            let store = ctx.store();
-            spawn_local(async move {
-                match records::undo_delete(&store, &d).await {
-                    Ok(()) => {
-                        _ = deleted.try_set(None);
-                        ctx.notify_changed();
-                    }
-                    Err(e) => fail(e),
-                }
-            });
-        });
+        let undo = Callback::new(move |_: ()| restore(deleted, fail));
         Self {
             deleted,
             remove,
             undo,
         }
     }
+}
+
+/// Puts the record in `deleted` back on top of its tombstone (undo), then clears `deleted`
+/// and reloads the app's lists; a failure goes to `fail`. Shared with screens that delete
+/// one of several records from one place (the photo viewer).
+pub fn restore(deleted: RwSignal<Option<Deleted>>, fail: impl Fn(records::RecordError) + 'static) {
+    let ctx = use_app();
+    let Some(d) = deleted.get_untracked() else {
+        return;
+    };
+    let store = ctx.store();
+    spawn_local(async move {
+        match records::undo_delete(&store, &d).await {
+            Ok(()) => {
+                _ = deleted.try_set(None);
+                ctx.notify_changed();
+            }
+            Err(e) => fail(e),
+        }
+    });
 }

@@ -1,18 +1,20 @@
 //! One activity (`/forums/:id`): its details and agenda, its satisfaction survey (the
 //! 满意度调查 button and figure, `components::forum_survey`), the concerns raised at it with
 //! a one-step form to add another (text + category + optional villager), the concerns earlier
-//! forums left open, edit, 打印 (its record page, `forum_print`), and delete with undo.
+//! forums left open, its photos (`components::photo_gallery`), edit, 打印 (its record page, `forum_print`), and delete with undo.
 
 use crate::components::concern_card::ConcernCard;
 use crate::components::forum_survey::ForumSurvey;
 use crate::components::loaded::{failure, loaded_found, rows};
 use crate::components::pending_concerns::PendingConcerns;
+use crate::components::photo_gallery::PhotoGallery;
 use crate::components::undo_delete::UndoDelete;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::labels;
 use crate::message::{error_slot, said, Said};
 use crate::records;
+use crate::records::photos::Subject;
 use crate::store::{Relation, StoreError};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -53,6 +55,7 @@ pub fn ForumDetailPage() -> impl IntoView {
         {loaded_found(doc, move |d| view! { <Details doc=d on_delete=move |_| remove.run(())/> }.into_any())}
         <Show when=move || deleted.with(Option::is_none)>
             <ForumSurvey activity_id=this.clone()/>
+            <PhotoGallery subject=Subject::Activity(this.clone()) subject_id=this.clone()/>
             <AddConcern activity_id=this.clone()/>
             <ActivityConcerns activity_id=this.clone()/>
         </Show>

@@ -1,6 +1,8 @@
-//! 设置: language, the station profile, installing the app and the phone's storage.
+//! 设置: language, the station profile, installing the app and the phone's storage (with
+//! what photos use, 释放照片空间 and 仅在 Wi-Fi 下上传照片: `components::photo_storage`).
 
 use super::profile::ProfileForm;
+use crate::components::photo_storage::PhotoStorage;
 use crate::ctx::{use_app, LOCALE_KEY};
 use crate::i18n::*;
 use crate::pwa::{self, format_bytes, use_pwa, InstallState};
@@ -142,6 +144,7 @@ fn StorageSection() -> impl IntoView {
                 <span style:width=move || format!("{:.1}%", percent())></span>
             </div>
             <p class="hint">{t!(i18n, pwa_storage_full_hint)}</p>
+            <PhotoStorage/>
         </section>
     }
 }

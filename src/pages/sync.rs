@@ -1,5 +1,5 @@
 //! 同步 tab: sign-in (first on the screen while signed out, the server address folded
-//! under 高级), the state of sync (last success, pending, last run's figures — "—" before
+//! under 高级), the state of sync (last success, pending records, 照片待上传, last run's figures — "—" before
 //! any run), the error in plain words with a retry button, and the way to the conflict
 //! list. Everything goes through `sync::service`; this screen never fetches by itself.
 
@@ -49,8 +49,13 @@ pub fn SyncPage() -> impl IntoView {
         <div class="stats" data-testid="sync-figures" data-runs=move || state.with(|s| s.runs)>
             <StatCard
                 label=Signal::derive(move || t_string!(i18n, sync_pending_label).to_owned())
-                value=Signal::derive(move || Some(u64::from(state.with(|s| s.pending))))
+                value=Signal::derive(move || Some(u64::from(state.with(|s| s.pending - s.photos_pending.min(s.pending)))))
                 testid="sync-pending"
+            />
+            <StatCard
+                label=Signal::derive(move || t_string!(i18n, sync_photos_pending).to_owned())
+                value=Signal::derive(move || Some(u64::from(state.with(|s| s.photos_pending))))
+                testid="sync-photos-pending"
             />
             <StatCard
                 label=Signal::derive(move || t_string!(i18n, sync_sent).to_owned())

@@ -9,7 +9,8 @@
 //! Speed: a batch reads only the records the store already holds (an empty store is read
 //! not at all; a small one is asked for its keys in the batch's range once).
 
-use super::schema::{DOCS, LOCAL, SEQ};
+use super::blobs::BlobPut;
+use super::schema::{BLOBS, DOCS, LOCAL, SEQ};
 use super::{Store, StoreError};
 use couch::{DocError, DocRecord, MergeOutcome, RevId};
 use indexed_db_futures::cursor::CursorDirection;
@@ -101,13 +102,49 @@ impl Store {
         self.put(tombstone(&current)).await
     }
 
+    /// One local edit of `doc` with `blobs` stored in the same transaction (a photo).
+    pub(super) async fn write_with_blobs(
+        &self,
+        doc: Value,
+        blobs: Vec<BlobPut>,
+    ) -> Result<Vec<Result<RevId, StoreError>>, StoreError> {
+        let results = self
+            .write_batch_with(vec![doc], WriteMode::Edit, None, blobs)
+            .await?;
+        Ok(results.into_iter().map(|r| r.map(|(rev, _)| rev)).collect())
+    }
+
     async fn write_batch(
         &self,
         docs: Vec<Value>,
         mode: WriteMode,
         mark: Option<&str>,
     ) -> Result<Vec<Result<(RevId, MergeOutcome), StoreError>>, StoreError> {
-        let tx = self.write_tx(&[DOCS, LOCAL])?;
+        self.write_batch_with(docs, mode, mark, Vec::new()).await
+    }
+
+    async fn write_batch_with(
+        &self,
+        docs: Vec<Value>,
+        mode: WriteMode,
+        mark: Option<&str>,
+        blobs: Vec<BlobPut>,
+    ) -> Result<Vec<Result<(RevId, MergeOutcome), StoreError>>, StoreError> {
+        let tx = if blobs.is_empty() {
+            self.write_tx(&[DOCS, LOCAL])?
+        } else {
+            self.write_tx(&[DOCS, LOCAL, BLOBS])?
+        };
+        if !blobs.is_empty() {
+            let store = tx.object_store(BLOBS)?;
+            let mut seen = HashSet::new();
+            for b in blobs.iter().filter(|b| seen.insert(b.digest.as_str())) {
+                store
+                    .put(wasm_bindgen::JsValue::from(b.blob.clone()))
+                    .with_key(b.digest.as_str())
+                    .primitive()?;
+            }
+        }
         let rows = tx.object_store(DOCS)?;
         let mut seq = last_seq(&rows).await?;
         let seq_before = seq;
@@ -161,6 +198,12 @@ impl Store {
                 Err(DocError::Conflict) => results.push(Err(StoreError::Conflict(id))),
                 Err(e) => results.push(Err(StoreError::InvalidDoc(e))),
             }
+        }
+        // A photo is its document and its bytes together: a refused document stores no
+        // bytes either (the transaction is dropped, nothing committed).
+        if !blobs.is_empty() && results.iter().any(Result::is_err) {
+            tx.abort().await?;
+            return Ok(results);
         }
         if let Some(key) = mark {
             let local = tx.object_store(LOCAL)?;

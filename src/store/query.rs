@@ -56,6 +56,8 @@ pub enum Relation {
     ConcernsByStatus,
     /// Responses to a survey.
     ResponsesBySurvey,
+    /// Photos of an activity or a concern (rows hold stubs only, never bytes).
+    PhotosOf,
 }
 
 impl Relation {
@@ -66,6 +68,7 @@ impl Relation {
             Self::ConcernsByActivity => "concern_activity",
             Self::ConcernsByStatus => "concern_status",
             Self::ResponsesBySurvey => "response_survey",
+            Self::PhotosOf => "photo_of",
         }
     }
 }

@@ -28,6 +28,9 @@ pub(crate) const DOCS: &str = "docs";
 pub(crate) const CHANGES: &str = "changes";
 /// Local-only records (settings, drafts, checkpoints): key = string, value = JSON text.
 pub(crate) const LOCAL: &str = "local";
+/// Attachment bytes (schema v4): key = CouchDB digest (`md5-…`), value = a `Blob`. One
+/// entry per digest, shared by every revision and document that names it.
+pub(crate) const BLOBS: &str = "blobs";
 
 /// One schema step: `(version it produces, what it does)`.
 type Migration = (
@@ -39,6 +42,7 @@ const MIGRATIONS: &[Migration] = &[
     (1, v1_base_stores),
     (2, v2_relation_indexes),
     (3, v3_conflicted_index),
+    (4, v4_blobs_and_photo_index),
     (5, v5_seq_index),
 ];
 
@@ -76,6 +80,22 @@ fn v2_relation_indexes(_db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsV
 fn v3_conflicted_index(_db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
     let docs = tx.object_store(DOCS)?;
     index(&docs, "conflicted", &JsValue::from_str("cf"))?;
+    refill_keys(&docs, |row| row.cf.is_some())
+}
+
+/// Version 4: the `blobs` store (attachment bytes by digest, out-of-line keys) and the
+/// sparse `photo_of` index (`pa`: the activity or concern a live photo shows), filled for
+/// photo rows an older build stored (pulled before it knew photos).
+fn v4_blobs_and_photo_index(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
+    db.create_object_store(BLOBS)?;
+    let docs = tx.object_store(DOCS)?;
+    index(&docs, "photo_of", &JsValue::from_str("pa"))?;
+    refill_keys(&docs, |row| row.pa.is_some())
+}
+
+/// Walks every row with a cursor and rewrites the rows whose recomputed index keys
+/// `changed` says gained a key. The record itself (`rec`) is not touched.
+fn refill_keys(docs: &IdbObjectStore, changed: fn(&DocRow) -> bool) -> Result<(), JsValue> {
     let request = docs.open_cursor()?;
     let req = request.clone();
     let on_row = Closure::<dyn FnMut()>::new(move || {
@@ -87,7 +107,7 @@ fn v3_conflicted_index(_db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsV
         if let Ok(row) = serde_wasm_bindgen::from_value::<DocRow>(value) {
             if let Ok(record) = row.record() {
                 let fixed = DocRow::from_record(&record, row.seq as u64);
-                if fixed.cf.is_some() {
+                if changed(&fixed) {
                     let ser = serde_wasm_bindgen::Serializer::json_compatible();
                     if let Ok(v) = serde::Serialize::serialize(&fixed, &ser) {
                         cursor.update(&v).ok();

@@ -84,6 +84,9 @@ async fn run(
         total.conflicts += report.conflicts;
         total.doc_errors += report.doc_errors;
         total.batches += report.batches;
+        total.photos_sent += report.photos_sent;
+        total.photos_waiting += report.photos_waiting;
+        total.thumbs += report.thumbs;
     }
     total.complete = true;
     Ok(total)

@@ -4,7 +4,9 @@
 //! mark moves (a local record); a checkpoint is written every [`CHECKPOINT_MS`] and at the
 //! end, always for a batch the target has answered, never for the one being prepared, so
 //! a run cut off anywhere resumes from a point whose changes are all on the target.
-//! A phone with no records at all asks the remote nothing.
+//! A phone with no records at all asks the remote nothing. A photo revision with
+//! attachments is not sent here: it joins the photo queue (`photos.rs`), sent after every
+//! other record, one per request.
 
 use super::batch::Measured;
 use super::checkpoint::Checkpointer;
@@ -68,7 +70,9 @@ pub(super) async fn run(r: &Replicator) -> Result<SyncReport, SyncError> {
         let (count, failed) = sent?;
         report.sent += count - failed.min(count);
         report.doc_errors += failed;
-        // Everything up to `last` is on the server now: the mark may move, and a
+        // The batch's photos wait in the queue, written before the mark passes them.
+        super::photos::enqueue(r, &batch.photos).await?;
+        // Everything up to `last` is on the server (or queued) now: the mark may move, and a
         // checkpoint may say so (every few seconds, and at the end).
         if batch.last > mark {
             r.store.put_local(&mark_key, &batch.last).await?;
@@ -106,6 +110,8 @@ struct Prepared {
     /// How many changes it read.
     read: u32,
     docs: Vec<serde_json::Value>,
+    /// Photos with attachments among the missing revisions: sent later, one per request.
+    photos: Vec<String>,
 }
 
 /// Reads up to `limit` local changes after `since` and asks the target which of their
@@ -135,6 +141,7 @@ async fn prepare(r: &Replicator, since: u64, limit: u32) -> Result<Option<Prepar
         r.remote.post("_revs_diff", &diff_req).await?
     };
     let mut docs = Vec::new();
+    let mut photos = Vec::new();
     for (doc_id, entry) in &missing {
         let Some(record) = records.get(doc_id) else {
             continue;
@@ -145,12 +152,22 @@ async fn prepare(r: &Replicator, since: u64, limit: u32) -> Result<Option<Prepar
                 .ok()
                 .and_then(|rev| record.doc_with_revisions(&rev));
             match doc {
+                Some(d) if super::photos::is_photo_with_bytes(&d) => {
+                    if !photos.contains(doc_id) {
+                        photos.push(doc_id.clone());
+                    }
+                }
                 Some(d) => docs.push(d),
                 None => warn(&format!("{doc_id}: _revs_diff asked for unknown {rev}")),
             }
         }
     }
-    Ok(Some(Prepared { last, read, docs }))
+    Ok(Some(Prepared {
+        last,
+        read,
+        docs,
+        photos,
+    }))
 }
 
 /// `_bulk_docs` with `new_edits: false`: how many were sent and how many the target

@@ -172,6 +172,133 @@ impl Remote {
     }
 }
 
+impl Remote {
+    /// The bytes of attachment `name` of document `id` (`GET /db/{id}/{name}`).
+    pub async fn attachment(&self, id: &str, name: &str) -> Result<Vec<u8>, SyncError> {
+        let path = format!("{}/{name}", encode(id));
+        let url = format!("{}/{path}", self.url);
+        self.count(0);
+        let started = js_sys::Date::now();
+        let response = fetch("GET", &url, None, "*/*").await?;
+        let status = response.status();
+        let buffer = JsFuture::from(response.array_buffer().map_err(js_unreachable)?)
+            .await
+            .map_err(js_unreachable)?;
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+        self.counted(0, bytes.len() as u64, started);
+        if !(200..300).contains(&status) {
+            let text = String::from_utf8_lossy(&bytes).into_owned();
+            return Err(SyncError::from_status(status, &path, &text));
+        }
+        Ok(bytes)
+    }
+
+    /// `PUT /db/{id}?new_edits=false` as `multipart/related` (CouchDB's replicator's form):
+    /// the JSON document (its attachments in `parts` marked `"follows": true`), then each
+    /// part's bytes, binary, in the order of `parts` (the JSON's order, bound by filename
+    /// too). The body is assembled as a browser `Blob`, so the photo's bytes are never
+    /// copied into the wasm memory. Returns the bytes the body carried.
+    pub(crate) async fn put_related(
+        &self,
+        id: &str,
+        doc: &serde_json::Value,
+        parts: &[(String, web_sys::Blob)],
+    ) -> Result<u64, SyncError> {
+        let boundary = format!("yehua-{:x}", (js_sys::Math::random() * 1e15) as u64);
+        let pieces = js_sys::Array::new();
+        let json = serde_json::to_string(doc).map_err(|e| SyncError::Protocol(e.to_string()))?;
+        pieces
+            .push(&format!("--{boundary}\r\nContent-Type: application/json\r\n\r\n{json}").into());
+        for (name, blob) in parts {
+            pieces.push(
+                &format!(
+                    "\r\n--{boundary}\r\nContent-Disposition: attachment; filename=\"{name}\"\r\n\
+                     Content-Type: image/jpeg\r\nContent-Length: {}\r\n\r\n",
+                    blob.size() as u64
+                )
+                .into(),
+            );
+            pieces.push(blob);
+        }
+        pieces.push(&format!("\r\n--{boundary}--").into());
+        let body = web_sys::Blob::new_with_blob_sequence(&pieces).map_err(js_unreachable)?;
+        let size = body.size() as u64;
+        let path = format!("{}?new_edits=false", encode(id));
+        let url = format!("{}/{path}", self.url);
+        self.count(size);
+        let started = js_sys::Date::now();
+        let ctype = format!("multipart/related; boundary=\"{boundary}\"");
+        let response = fetch("PUT", &url, Some((&body, &ctype)), "application/json").await?;
+        let status = response.status();
+        let text = JsFuture::from(response.text().map_err(js_unreachable)?)
+            .await
+            .map_err(js_unreachable)?
+            .as_string()
+            .unwrap_or_default();
+        self.counted(size, text.len() as u64, started);
+        if !(200..300).contains(&status) {
+            return Err(SyncError::from_status(status, &path, &text));
+        }
+        Ok(size)
+    }
+
+    fn count(&self, sent: u64) {
+        self.traffic.requests.set(self.traffic.requests.get() + 1);
+        self.traffic.sent.set(self.traffic.sent.get() + sent);
+    }
+
+    fn counted(&self, sent: u64, received: u64, started: f64) {
+        self.traffic
+            .received
+            .set(self.traffic.received.get() + received);
+        let mut exchanges = self.traffic.exchanges.borrow_mut();
+        if exchanges.len() >= 64 {
+            exchanges.remove(0);
+        }
+        exchanges.push(Exchange {
+            bytes: sent + received,
+            ms: js_sys::Date::now() - started,
+        });
+    }
+}
+
+/// A document id as one path segment.
+fn encode(id: &str) -> String {
+    String::from(js_sys::encode_uri_component(id))
+}
+
+/// One binary request: `body` is a `Blob` with its content type; the raw response.
+async fn fetch(
+    method: &str,
+    url: &str,
+    body: Option<(&web_sys::Blob, &str)>,
+    accept: &str,
+) -> Result<Response, SyncError> {
+    let window = web_sys::window().ok_or_else(|| SyncError::Unreachable("no window".into()))?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_mode(RequestMode::Cors);
+    init.set_credentials(RequestCredentials::Include);
+    if let Some((b, _)) = body {
+        init.set_body(b);
+    }
+    let controller = AbortController::new().map_err(js_unreachable)?;
+    init.set_signal(Some(&controller.signal()));
+    let request = Request::new_with_str_and_init(url, &init).map_err(js_unreachable)?;
+    let headers = request.headers();
+    headers.set("Accept", accept).map_err(js_unreachable)?;
+    if let Some((_, ctype)) = body {
+        headers.set("Content-Type", ctype).map_err(js_unreachable)?;
+    }
+    let _timeout = gloo_timers::callback::Timeout::new(REQUEST_TIMEOUT_MS, move || {
+        controller.abort();
+    });
+    Ok(JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(js_unreachable)?
+        .unchecked_into())
+}
+
 /// Signs in at `server` (e.g. `https://hq.example/couch`) with CouchDB's cookie session
 /// (`POST /_session`) and returns the account's roles (`cadre:<code>`, `hq:<code>`,
 /// `_admin`). The password is sent once and not kept; the browser keeps the HttpOnly

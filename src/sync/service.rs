@@ -77,8 +77,10 @@ pub struct SyncState {
     pub running: bool,
     /// The running direction's progress.
     pub progress: Option<Progress>,
-    /// Local documents not yet on the server.
+    /// Local documents not yet on the server (photos included).
     pub pending: u32,
+    /// Of those, photos (照片待上传): sent after every other record.
+    pub photos_pending: u32,
     /// Conflicted documents on this phone.
     pub conflicts: u32,
     /// Sign-in needed before sync can run.
@@ -250,15 +252,24 @@ impl SyncService {
             self.settings.get_untracked(),
             self.app.profile.get_untracked(),
         ) {
-            (Some(s), Some(p)) => super::pending(&store, &s.own_db(&p.station_code))
+            (Some(s), Some(p)) => super::pending_split(&store, &s.own_db(&p.station_code))
                 .await
                 .ok(),
             // Never synced: everything is only here.
-            _ => store.count_changes_after(0).await.ok(),
+            _ => match (store.count_changes_after(0).await, store.photo_rows().await) {
+                (Ok(all), Ok(photos)) => {
+                    let photos = photos.len() as u32;
+                    Some((all.saturating_sub(photos), photos))
+                }
+                _ => None,
+            },
         };
         let conflicts = store.count_conflicted().await.ok();
         self.state.update(|s| {
-            s.pending = pending.unwrap_or(s.pending);
+            if let Some((records, photos)) = pending {
+                s.pending = records + photos;
+                s.photos_pending = photos;
+            }
             s.conflicts = conflicts.unwrap_or(s.conflicts);
         });
     }
@@ -278,7 +289,8 @@ impl SyncService {
         let state = self.state;
         let progress: OnProgress = Rc::new(move |p| state.update(|s| s.progress = Some(p)));
         let result = engine::replicate_all(self.app.store(), settings, profile, progress).await;
-        let received = result.as_ref().map(|r| r.received).unwrap_or(0);
+        // Thumbnails fetched count too: the gallery shows them.
+        let received = result.as_ref().map(|r| r.received + r.thumbs).unwrap_or(0);
         match result {
             Ok(report) => self.succeeded(report).await,
             Err(e) => self.failed(e),

@@ -304,3 +304,37 @@ export function y4m({ side, dark }) {
   const frame = Buffer.concat([Buffer.from('FRAME\n'), y, uv]);
   return Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`), frame, frame]);
 }
+
+/** `n` camera-sized JPEGs (4000x3000, each a different picture) drawn on a canvas in
+ * `page`, as Playwright file payloads (tests/e2e/photos.test.mjs, scripts/bench-photos.mjs). */
+export async function cameraJpegs(page, n = 3) {
+  const files = await page.evaluate(async (n) => {
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const hue = (20 + i * 120) % 360;
+      const c = new OffscreenCanvas(4000, 3000);
+      const g = c.getContext('2d');
+      const grad = g.createLinearGradient(0, 0, 4000, 3000);
+      grad.addColorStop(0, `hsl(${hue} 70% 60%)`);
+      grad.addColorStop(1, `hsl(${hue + 60} 60% 30%)`);
+      g.fillStyle = grad;
+      g.fillRect(0, 0, 4000, 3000);
+      for (let k = 0; k < 400; k++) {
+        g.fillStyle = `hsl(${(hue + k * 7 + i) % 360} 80% ${30 + (k % 50)}%)`;
+        g.beginPath();
+        g.arc((k * 977 + i * 131) % 4000, (k * 613) % 3000, 40 + (k % 90), 0, 7);
+        g.fill();
+      }
+      g.fillStyle = '#fff';
+      g.font = 'bold 400px sans-serif';
+      g.fillText(`夜话 ${i + 1}`, 300, 1600);
+      const blob = await c.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      let s = '';
+      for (let j = 0; j < bytes.length; j += 0x8000) s += String.fromCharCode(...bytes.subarray(j, j + 0x8000));
+      out.push(btoa(s));
+    }
+    return out;
+  }, n);
+  return files.map((b64, i) => ({ name: `IMG_${String(i + 1).padStart(4, '0')}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') }));
+}

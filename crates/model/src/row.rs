@@ -2,7 +2,7 @@
 //! from a document's winning body. Pure: no IndexedDB here, so it is tested natively.
 //!
 //! Index fields are *sparse*: a row carries `aa`/`av` only if it is live attendance,
-//! `ca`/`cs` only if it is a live concern, `rs` only if it is a live response, and
+//! `ca`/`cs` only if it is a live concern, `rs` only if it is a live response, `pa` only if it is a live photo, and
 //! `t`/`u` only if it is live at all, `cf` only if it is live and has conflicting leaves. IndexedDB skips rows without the key path, so
 //! tombstones never appear in listings, yet they stay in the store for replication.
 
@@ -42,6 +42,10 @@ pub struct DocRow {
     /// Response: survey id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rs: Option<String>,
+    /// Photo: the activity or concern it shows (the gallery's index; the row holds only
+    /// the attachment stubs, never the bytes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pa: Option<String>,
     /// Conflicted: the type, present only while the live document has conflicting leaves
     /// (the 冲突 list's index).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,6 +81,7 @@ impl DocRow {
             ca: of_type("concern", "activity_id"),
             cs: of_type("concern", "status"),
             rs: of_type("response", "survey_id"),
+            pa: of_type("photo", "activity_id").or_else(|| of_type("photo", "concern_id")),
             cf: if record.tree.conflicts().is_empty() {
                 None
             } else {
@@ -102,6 +107,29 @@ mod tests {
         let mut rec = DocRecord::new(id);
         rec.update(doc).unwrap();
         DocRow::from_record(&rec, 7)
+    }
+
+    #[test]
+    fn a_live_photo_row_names_what_it_shows_and_a_deleted_one_does_not() {
+        let stub = json!({"content_type": "image/jpeg", "digest": "md5-AAAAAAAAAAAAAAAAAAAAAA==",
+            "length": 3});
+        let mut rec = DocRecord::new("photo:p1".into());
+        let rev = rec
+            .update(
+                json!({"_id": "photo:p1", "type": "photo", "activity_id": "activity:a1",
+                "taken_at": "2026-11-22T19:00:00+08:00",
+                "_attachments": {"image.jpg": stub, "thumb.jpg": stub}}),
+            )
+            .unwrap();
+        let row = DocRow::from_record(&rec, 1);
+        assert_eq!(row.pa.as_deref(), Some("activity:a1"));
+        assert!(!row.rec.contains("\"data\""));
+        rec.update(json!({"_id": "photo:p1", "_rev": rev.to_string(), "_deleted": true}))
+            .unwrap();
+        assert_eq!(DocRow::from_record(&rec, 2).pa, None);
+        let concern = row_of(json!({"_id": "photo:p2", "type": "photo",
+            "concern_id": "concern:c1", "taken_at": "2026-11-22T19:00:00+08:00"}));
+        assert_eq!(concern.pa.as_deref(), Some("concern:c1"));
     }
 
     #[test]
