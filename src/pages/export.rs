@@ -166,7 +166,7 @@ pub fn ExportPage() -> impl IntoView {
             </label>
             <fieldset class="types">
                 <legend>{t!(i18n, x_types)}</legend>
-                {DocType::ALL.into_iter().map(|t| view! {
+                {DocType::ALL.into_iter().filter(|t| *t != DocType::Photo).map(|t| view! {
                     <label class="check">
                         <input type="checkbox" data-testid=format!("export-type-{}", t.as_str())
                             prop:checked=move || types.with(|ts| ts.contains(&t))
