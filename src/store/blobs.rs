@@ -7,11 +7,10 @@
 //! Listing photos reads rows of `docs` (stubs only); bytes are read one digest at a time.
 //! Must not decide which bytes may be dropped: that is `records::photos` (the push mark).
 
-use super::schema::{BLOBS, DOCS};
+use super::schema::BLOBS;
 use super::{Store, StoreError};
 use couch::RevId;
 use indexed_db_futures::prelude::*;
-use model::row::DocRow;
 use serde_json::Value;
 use std::collections::HashSet;
 use wasm_bindgen::{JsCast, JsValue};
@@ -108,23 +107,10 @@ impl Store {
 
     /// Every live photo's row (stubs, never bytes), through the `type` index.
     pub async fn photo_rows(&self) -> Result<Vec<PhotoRow>, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        let rows: Vec<DocRow> = tx
-            .object_store(DOCS)?
-            .index("type")?
-            .get_all()
-            .with_query::<String, _>(indexed_db_futures::KeyRange::Only("photo".to_owned()))
-            .serde()?
-            .await?
-            .collect::<Result<_, _>>()?;
+        let rows = self.rows_of_type("photo", u32::MAX).await?;
         rows.into_iter()
             .map(|row| {
-                let record = row
-                    .record()
-                    .map_err(|e| StoreError::Corrupt(format!("{}: {e}", row.id)))?;
-                let doc = record
-                    .winner_doc()
-                    .ok_or_else(|| StoreError::Corrupt(format!("{} has no winner", row.id)))?;
+                let doc = super::query::winner(&row)?;
                 Ok(PhotoRow {
                     id: row.id,
                     seq: row.seq as u64,

@@ -164,6 +164,16 @@ impl Store {
 
     /// Every live document of a type (for small sets: teams, volunteers), at most `limit`.
     pub async fn all_of_type(&self, doc_type: &str, limit: u32) -> Result<Vec<Value>, StoreError> {
+        let rows = self.rows_of_type(doc_type, limit).await?;
+        rows.iter().map(winner).collect()
+    }
+
+    /// The rows of every live document of a type, through the `type` index.
+    pub(super) async fn rows_of_type(
+        &self,
+        doc_type: &str,
+        limit: u32,
+    ) -> Result<Vec<DocRow>, StoreError> {
         let tx = self.db.transaction(DOCS).build()?;
         let store = tx.object_store(DOCS)?;
         let rows: Vec<DocRow> = store
@@ -174,7 +184,7 @@ impl Store {
             .serde()?
             .await?
             .collect::<Result<_, _>>()?;
-        rows.iter().map(winner).collect()
+        Ok(rows)
     }
 
     /// How many live documents of a type there are.
@@ -191,7 +201,7 @@ impl Store {
     }
 }
 
-fn winner(row: &DocRow) -> Result<Value, StoreError> {
+pub(super) fn winner(row: &DocRow) -> Result<Value, StoreError> {
     let record = row
         .record()
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
