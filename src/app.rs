@@ -197,6 +197,7 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/hq") view=lazy(Screen::HqStatus)/>
                         <Route path=path!("/hq/accounts") view=lazy(Screen::HqAccounts)/>
                         <Route path=path!("/hq/accounts/:name/setup") view=lazy(Screen::HqSetup)/>
+                        <Route path=path!("/hq/review/:code") view=lazy(Screen::HqReview)/>
                     </Routes>
                 </main>
                 <BottomNav/>

@@ -76,6 +76,7 @@ pub enum Screen {
     HqStatus,
     HqAccounts,
     HqSetup,
+    HqReview,
 }
 
 impl Screen {
@@ -89,7 +90,7 @@ impl Screen {
             Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
             Sync | Conflicts | Conflict | Stats | LedgerPrint | NoticePrint | Verify | Export
             | Settings => Chunk::Office,
-            HqStatus | HqAccounts | HqSetup => Chunk::Console,
+            HqStatus | HqAccounts | HqSetup | HqReview => Chunk::Console,
         }
     }
 }
@@ -238,6 +239,7 @@ fn console_screens(screen: Screen) -> AnyView {
     match screen {
         Screen::HqAccounts => view! { <hq_accounts::HqAccountsPage/> }.into_any(),
         Screen::HqSetup => view! { <hq_setup::HqSetupPage/> }.into_any(),
+        Screen::HqReview => view! { <hq_review::HqReviewPage/> }.into_any(),
         _ => view! { <hq_status::HqStatusPage/> }.into_any(),
     }
 }

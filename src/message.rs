@@ -231,6 +231,7 @@ impl UserMessage for crate::sync::console::ConsoleError {
             E::Refused(_) => td_string!(locale, err_hq_refused),
             E::NotSignedIn => td_string!(locale, err_hq_not_signed_in),
             E::NoStation => td_string!(locale, err_hq_no_station),
+            E::Review(e) => return e.message(locale),
             E::Sync(e) => return e.message(locale),
         };
         text.to_string()

@@ -14,6 +14,7 @@ pub mod home;
 pub mod honour_roll;
 pub mod hq_accounts;
 pub mod hq_setup;
+pub mod hq_review;
 pub mod hq_status;
 pub mod ledger_print;
 pub mod notice_print;

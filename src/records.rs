@@ -8,7 +8,8 @@
 //! [`people`]: teams, volunteers, attendance; [`roster`]: one activity's 签到 list;
 //! [`exchange`]: export files, CSV tables and
 //! import for headquarters; [`dashboard`]: the 统计 figures through `model::rollup`;
-//! [`paper`]: the printed pages and the check of a scanned page; [`photos`]: 活动照片.
+//! [`paper`]: the printed pages and the check of a scanned page; [`photos`]: 活动照片;
+//! [`reviews`]: 审核 as the cadre sees it (已审核 / 退回, 待修改).
 
 pub mod dashboard;
 pub mod exchange;
@@ -16,6 +17,7 @@ pub mod paper;
 pub mod people;
 pub mod photos;
 pub mod points;
+pub mod reviews;
 pub mod roster;
 pub mod surveys;
 pub mod training;

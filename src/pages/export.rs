@@ -125,6 +125,7 @@ pub fn ExportPage() -> impl IntoView {
         DocType::ShopItem => t_string!(i18n, x_type_shop_item),
         DocType::Redemption => t_string!(i18n, x_type_redemption),
         DocType::Photo => t_string!(i18n, x_type_photo),
+        DocType::Review => t_string!(i18n, x_type_review),
     };
     let csv_label = move |t: Table| match t {
         Table::Activities => t_string!(i18n, x_csv_activities),

@@ -1,7 +1,9 @@
 //! One activity (`/forums/:id`): its details and agenda, its satisfaction survey (the
 //! 满意度调查 button and figure, `components::forum_survey`), the concerns raised at it with
 //! a one-step form to add another (text + category + optional villager), the concerns earlier
-//! forums left open, its photos (`components::photo_gallery`), edit, 打印 (its record page, `forum_print`), and delete with undo.
+//! forums left open, its photos (`components::photo_gallery`), where it stands with
+//! headquarters (已审核, 退回：reason, 待审核（已修改）; `records::reviews`), edit, 打印 (its
+//! record page, `forum_print`), and delete with undo.
 
 use crate::components::concern_card::ConcernCard;
 use crate::components::forum_survey::ForumSurvey;
@@ -12,7 +14,7 @@ use crate::components::undo_delete::UndoDelete;
 use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::labels;
-use crate::message::{error_slot, said, Said};
+use crate::message::{error_slot, said, ErrorNote, Said};
 use crate::records;
 use crate::records::photos::Subject;
 use crate::store::{Relation, StoreError};
@@ -20,6 +22,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
+use model::review::ReviewState;
 use model::{Activity, Concern, ConcernCategory};
 
 /// The activity screen.
@@ -81,9 +84,11 @@ fn Details<F: Fn(leptos::ev::MouseEvent) + 'static>(doc: Activity, on_delete: F)
         .filter(|p| !p.is_empty())
         .map(|p| format!("{p} · "))
         .collect();
+    let review = doc.clone();
     view! {
         <article class="activity" data-testid="activity">
             <h2>{doc.title.clone()}</h2>
+            <ReviewNote doc=review/>
             <p class="row-meta"><span class="tag">{move || labels::kind(i18n, kind)}</span>" "{when}</p>
             <p class="row-meta" data-testid="activity-where">{where_who}{t!(i18n, villagers_present)}" "{present}</p>
             <ol class="agenda-view">
@@ -97,6 +102,36 @@ fn Details<F: Fn(leptos::ev::MouseEvent) + 'static>(doc: Activity, on_delete: F)
                 <button class="quiet" data-testid="delete-forum" on:click=on_delete>{t!(i18n, delete)}</button>
             </div>
         </article>
+    }
+}
+
+/// Where the activity stands with headquarters, when it has been reviewed: 已审核,
+/// 退回：reason (for the cadre to correct) or 已修改，待审核 (edited since the review).
+#[component]
+fn ReviewNote(doc: Activity) -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let state = LocalResource::new(move || {
+        let (store, doc) = (ctx.store(), doc.clone());
+        async move { records::reviews::state_of(&store, &doc).await }
+    });
+    move || match state.get() {
+        Some(Ok(ReviewState::Approved)) => view! {
+            <p class="review approved" data-testid="review-state" data-state="approved">{t!(i18n, rv_approved)}</p>
+        }
+        .into_any(),
+        Some(Ok(ReviewState::Returned(reason))) => view! {
+            <p class="review returned" data-testid="review-state" data-state="returned">
+                {t!(i18n, rv_returned)}{reason}
+            </p>
+        }
+        .into_any(),
+        Some(Ok(ReviewState::Changed)) => view! {
+            <p class="review changed" data-testid="review-state" data-state="changed">{t!(i18n, rv_changed)}</p>
+        }
+        .into_any(),
+        Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
+        _ => ().into_any(),
     }
 }
 

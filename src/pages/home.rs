@@ -1,6 +1,8 @@
 //! 首页: the station at a glance. On a real station, a small way into 演示模式 (training
 //! mode) with what it is, and the offer to remove demo data an earlier build wrote here;
-//! in training mode, the button that loads the demo data. Records are `records::training`.
+//! in training mode, the button that loads the demo data; 待修改, the forums headquarters
+//! returned and nobody has edited since (`records::reviews`), each a link to its forum.
+//! Records are `records::training`.
 
 use crate::components::stat_card::StatCard;
 use crate::ctx::use_app;
@@ -57,6 +59,7 @@ pub fn HomePage() -> impl IntoView {
             <StatCard label=Signal::derive(move || t_string!(i18n, count_surveys).to_string()) value=get(|c| c.surveys) testid="count-surveys"/>
         </div>
         <ConsoleLink/>
+        <ToFix/>
         {if ctx.training {
             view! { <LoadDemo/> }.into_any()
         } else {
@@ -75,6 +78,39 @@ fn ConsoleLink() -> impl IntoView {
             .get()
             .is_some_and(|s| s.headquarters())
             .then(|| view! { <a href="/hq" class="button primary" data-testid="to-console">{t!(i18n, hq_console)}</a> })
+    }
+}
+
+/// 待修改: the forums headquarters returned, with its reason; shown only when there are some.
+#[component]
+fn ToFix() -> impl IntoView {
+    let ctx = use_app();
+    let i18n = use_i18n();
+    let list = LocalResource::new(move || {
+        ctx.changed.track();
+        let store = ctx.store();
+        async move { crate::records::reviews::to_fix(&store).await }
+    });
+    move || match list.get() {
+        Some(Ok(items)) if !items.is_empty() => view! {
+            <section class="to-fix" data-testid="to-fix">
+                <h3>{t!(i18n, rv_to_fix)}</h3>
+                <ul class="list">
+                    {items.into_iter().map(|(a, reason)| view! {
+                        <li>
+                            <a href=format!("/forums/{}", a.meta.id) data-testid="to-fix-item">
+                                <strong>{a.title.clone()}</strong>" "
+                                <span class="row-meta">{a.start.get(..10).unwrap_or_default().to_owned()}</span>
+                                <span class="reason">{t!(i18n, rv_returned)}{reason}</span>
+                            </a>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+        .into_any(),
+        Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
+        _ => ().into_any(),
     }
 }
 

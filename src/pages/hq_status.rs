@@ -1,6 +1,7 @@
 //! 上报情况 (`/hq`), the headquarters console's first screen: for a chosen month, one
 //! row per station below the signed-in hq account (last sync, last forum, the month's
-//! forums, villagers reached and open concerns, flags 本月未开展夜话 / 7 天未同步), sorted
+//! forums, villagers reached, open concerns and 已审核 of the month's activities, flags
+//! 本月未开展夜话 / 7 天未同步; a station's name opens its 审核, `hq_review`), sorted
 //! as chosen, optionally only the flagged ones, as CSV; below it the month's figures per
 //! station and summed up the tree. Reads the hub through `sync::console`, never the phone's
 //! store and never `fetch` itself; sorting, the filter and the CSV are
@@ -114,15 +115,16 @@ pub fn HqStatusPage() -> impl IntoView {
                             <th scope="col" class="num">{t!(i18n, hq_forums)}</th>
                             <th scope="col" class="num">{t!(i18n, hq_villagers)}</th>
                             <th scope="col" class="num">{t!(i18n, hq_concerns_open)}</th>
+                            <th scope="col" class="num">{t!(i18n, hq_reviewed)}</th>
                             <th scope="col"></th>
                         </tr></thead>
                         <tbody>
                             {move || {
                                 let rows = shown(&st);
                                 if rows.is_empty() {
-                                    return view! { <tr><td colspan="7" class="hint">{t!(i18n, hq_no_rows)}</td></tr> }.into_any();
+                                    return view! { <tr><td colspan="8" class="hint">{t!(i18n, hq_no_rows)}</td></tr> }.into_any();
                                 }
-                                rows.into_iter().map(status_row).collect_view().into_any()
+                                rows.into_iter().map(|s| status_row(s, &st.month)).collect_view().into_any()
                             }}
                         </tbody>
                     </table>
@@ -135,18 +137,22 @@ pub fn HqStatusPage() -> impl IntoView {
     }
 }
 
-fn status_row(s: StationStatus) -> impl IntoView {
+fn status_row(s: StationStatus, month: &str) -> impl IntoView {
     let i18n = use_i18n();
     let synced = s.last_sync.map(local_time);
     view! {
         <tr data-testid="hq-row" data-code=s.code.clone() data-no-forum=s.no_forum.to_string()
             data-not-synced=s.not_synced.to_string() class:flagged=s.no_forum || s.not_synced>
-            <th scope="row">{s.name.clone()}<span class="code">{s.code.clone()}</span></th>
+            <th scope="row">
+                <a href=format!("/hq/review/{}?month={month}", s.code) data-testid="hq-open-review">{s.name.clone()}</a>
+                <span class="code">{s.code.clone()}</span>
+            </th>
             <td>{match synced { Some(t) => t.into_any(), None => view! { <span>{t!(i18n, hq_never)}</span> }.into_any() }}</td>
             <td>{s.last_forum.clone().unwrap_or_else(|| "—".into())}</td>
             <td class="num">{s.forums}</td>
             <td class="num">{s.villagers}</td>
             <td class="num">{s.concerns_open}</td>
+            <td class="num" data-testid="hq-reviewed">{s.reviewed}"/"{s.activities}</td>
             <td class="flags">
                 {s.no_forum.then(|| view! { <span class="tag overdue" data-testid="flag-no-forum">{t!(i18n, hq_flag_no_forum)}</span> })}
                 {s.not_synced.then(|| view! { <span class="tag overdue" data-testid="flag-not-synced">{t!(i18n, hq_flag_not_synced)}</span> })}

@@ -1,8 +1,11 @@
 //! The headquarters console's calls to the server: accounts through CouchDB's `_users`
 //! database (list, create, reset a password, disable / enable, change station — each a
 //! `PUT` of the whole document at its `_rev`) and 上报情况 from the hub's
-//! `GET /_yehua/status?month=`; and an account's setup code (`model::setup`) from its
-//! `_users` document and its station's row. Session cookie as for sync; never keeps a password. The
+//! `GET /_yehua/status?month=`; an account's setup code (`model::setup`) from its
+//! `_users` document and its station's row; 审核: a station's activities of a month with
+//! their reviews (`_all_docs` of the station database over `activity:` and `review:` ids,
+//! joined by `model::review::month_board`) and writing a review (`PUT` of
+//! `review:<activity id>`, the only document the hub lets headquarters write there). Session cookie as for sync; never keeps a password. The
 //! screens call these and never fetch themselves; the rules (who may manage whom, the
 //! password rules) are the server's, and its refusals come back as [`ConsoleError`].
 
@@ -76,6 +79,9 @@ pub enum ConsoleError {
     /// The account has no station among those the user sees (an admin), so no setup code.
     #[error("no station for a setup code")]
     NoStation,
+    /// A review that cannot be written (a return without a reason), nothing sent.
+    #[error(transparent)]
+    Review(#[from] model::ValidationError),
     /// The link or the session failed.
     #[error(transparent)]
     Sync(#[from] SyncError),
@@ -208,4 +214,67 @@ pub async fn setup(
         level: station.level,
         user: account.name,
     })
+}
+
+/// The live documents of `db` whose ids start with `prefix`, decoded as `T` (each
+/// with its `_rev`).
+async fn docs_with_prefix<T: model::Record>(
+    server: &str,
+    db: &str,
+    prefix: &str,
+) -> Result<Vec<T>, ConsoleError> {
+    #[derive(Deserialize)]
+    struct Listing {
+        rows: Vec<ListRow>,
+    }
+    #[derive(Deserialize)]
+    struct ListRow {
+        doc: Option<Value>,
+    }
+    let key = |k: String| String::from(js_sys::encode_uri_component(&Value::String(k).to_string()));
+    let path = format!(
+        "{db}/_all_docs?include_docs=true&startkey={}&endkey={}",
+        key(prefix.to_owned()),
+        key(format!("{prefix}\u{fff0}"))
+    );
+    let listing: Listing = parse(db, &call(server, "GET", &path, None).await?)?;
+    listing
+        .rows
+        .into_iter()
+        .filter_map(|r| r.doc)
+        .map(|d| T::decode(d).map_err(|e| ConsoleError::Sync(SyncError::Protocol(e.to_string()))))
+        .collect()
+}
+
+/// Station `code`'s activities of `month` with their reviews, as the hub holds them.
+pub async fn review_board(
+    server: &str,
+    code: &str,
+    month: &str,
+) -> Result<Vec<model::review::Item>, ConsoleError> {
+    let db = super::service::station_db(code);
+    let activities = docs_with_prefix::<model::Activity>(server, &db, "activity:").await?;
+    let reviews = docs_with_prefix::<model::review::Review>(server, &db, "review:").await?;
+    Ok(model::review::month_board(activities, reviews, month))
+}
+
+/// Writes headquarters' review `decision` into its station's database, replacing the
+/// review at `replaces` (its `_rev`) if there is one. A return without a reason is refused
+/// here, before anything is sent.
+pub async fn review(
+    server: &str,
+    decision: &model::review::Decision<'_>,
+    replaces: Option<&str>,
+) -> Result<(), ConsoleError> {
+    let mut doc = decision.to_doc()?;
+    if let Some(rev) = replaces {
+        doc["_rev"] = json!(rev);
+    }
+    let id = model::id::review_id(decision.activity);
+    let path = format!(
+        "{}/{}",
+        super::service::station_db(decision.station),
+        String::from(js_sys::encode_uri_component(&id))
+    );
+    call(server, "PUT", &path, Some(&doc)).await.map(|_| ())
 }

@@ -55,6 +55,7 @@ const SHOWS = {
   '/hq/accounts': ['main h2', zh.hq_accounts_title],
   // The setup QR needs the account from the server: offline and signed out it says so.
   '/hq/accounts/:name/setup': ['[data-testid=load-error]', zh.err_hq_not_signed_in],
+  '/hq/review/:code': ['main h2', zh.hq_review_title],
 };
 
 let hub, phone;

@@ -54,7 +54,7 @@ impl Filter {
             | DocType::Volunteer
             | DocType::PointsRules
             | DocType::ShopItem => return true,
-            DocType::PointsAdjustment | DocType::Redemption => &["at"],
+            DocType::PointsAdjustment | DocType::Redemption | DocType::Review => &["at"],
             DocType::Photo => &["taken_at"],
             DocType::Activity => &["start"],
             DocType::Attendance => &["check_in"],

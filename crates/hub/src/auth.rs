@@ -1,8 +1,9 @@
 //! Who is asking and what they may do: argon2id password hashes, session tokens, the
 //! login limit ([`limiter`]), a short cache of verified Basic credentials and the queue
 //! that bounds how many argon2 checks run at once ([`passwords`]), and the access rule
-//! (a cadre reads and writes only `station_<own code>`; an `hq` user reads every station
-//! at or below theirs and writes none; an admin does everything), with who manages which
+//! (a cadre reads and writes only `station_<own code>`, never a `review:` document; an
+//! `hq` user reads every station at or below theirs and writes there only `review:`
+//! documents, its 审核 — none of a station's own records; an admin does everything), with who manages which
 //! accounts ([`Principal::manages`]) and the roles as CouchDB writes them ([`roles`]). Never logs or returns
 //! a password, a hash or a token. Knows nothing of HTTP beyond the `Basic` header format.
 
@@ -21,6 +22,10 @@ pub mod roles;
 pub use limiter::{Attempt, LoginLimiter, Refused};
 pub use passwords::PasswordChecks;
 pub use roles::{AccountRole, RolesError, ADMIN_ROLE};
+
+/// The id prefix of headquarters' reviews (`review:<activity id>`, `model::review`): the
+/// only documents hq may write in a station's database, and the only ones a cadre may not.
+pub const REVIEW_PREFIX: &str = "review:";
 
 /// Every station database is named `station_<code>`.
 pub const STATION_DB_PREFIX: &str = "station_";
@@ -101,6 +106,23 @@ impl Principal {
             Role::Cadre => station_code(db) == Some(self.station.as_str()),
             Role::Hq => false,
         }
+    }
+
+    /// May this user write the document `id` in database `db`? A cadre: their own
+    /// database's documents except reviews; hq: only reviews, in the databases it reads
+    /// (its subtree); an admin: anything.
+    pub fn can_write_doc(&self, db: &str, id: &str) -> bool {
+        let review = id.starts_with(REVIEW_PREFIX);
+        match self.role {
+            Role::Admin => true,
+            Role::Cadre => !review && self.can_write(db),
+            Role::Hq => review && self.can_read(db),
+        }
+    }
+
+    /// May this user write some document in `db` (which ones: [`Self::can_write_doc`])?
+    pub fn can_write_some(&self, db: &str) -> bool {
+        self.can_write(db) || (self.role == Role::Hq && self.can_read(db))
     }
 
     /// May this user write `_local` documents (checkpoints) in database `db`? Those who may
@@ -271,6 +293,24 @@ mod tests {
         assert!(!hq.can_read("station_3"));
         let admin = who(Role::Admin, "10", &[]);
         assert!(admin.can_read("anything") && admin.can_write("station_3"));
+    }
+
+    #[test]
+    fn hq_writes_only_reviews_below_it_and_a_cadre_none() {
+        let (act, rev) = ("activity:0190-a", "review:activity:0190-a");
+        let cadre = who(Role::Cadre, "1", &["1"]);
+        assert!(cadre.can_write_doc("station_1", act));
+        assert!(!cadre.can_write_doc("station_1", rev), "a cadre never reviews");
+        assert!(!cadre.can_write_doc("station_2", act));
+        let hq = who(Role::Hq, "10", &["10", "1", "2"]);
+        assert!(hq.can_write_doc("station_1", rev) && hq.can_write_doc("station_10", rev));
+        assert!(!hq.can_write_doc("station_1", act), "hq writes nothing of a station's own");
+        assert!(!hq.can_write_doc("station_3", rev), "outside its subtree");
+        assert!(!hq.can_write_doc("station_1", "reviews:x") && !hq.can_write_doc("station_1", "x"));
+        assert!(hq.can_write_some("station_1") && !hq.can_write_some("station_3"));
+        assert!(cadre.can_write_some("station_1") && !cadre.can_write_some("station_2"));
+        let admin = who(Role::Admin, "10", &[]);
+        assert!(admin.can_write_doc("station_3", rev) && admin.can_write_doc("station_3", act));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Who may do what: cadres only their own station, hq reads below and writes nothing,
+//! Who may do what: cadres only their own station, hq reads below and writes only reviews,
 //! admin everything; wrong passwords 401; sessions by cookie; the login rate limit; a
 //! burst of sign-ins queues for argon2 instead of running it once per request.
 
@@ -34,7 +34,7 @@ fn cadre_of_a_is_forbidden_on_b() {
 }
 
 #[test]
-fn hq_reads_below_and_writes_nothing() {
+fn hq_reads_below_and_writes_none_of_a_stations_records() {
     let h = start();
     h.put(&format!("{}/x", db("330101")), "a", &json!({"v": 1}));
     assert_eq!(h.get(&format!("{}/x", db("330101")), "hq").status, 200);
@@ -46,12 +46,18 @@ fn hq_reads_below_and_writes_nothing() {
     );
     let r = h.put(&format!("{}/y", db("330101")), "hq", &json!({}));
     assert_eq!((r.status, &r.body["error"]), (403, &json!("forbidden")));
+    // hq may write reviews below (tests/review.rs), so `_bulk_docs` is open to it and
+    // refuses every other document in its place, writing none of them.
     let r = h.post(
         &format!("{}/_bulk_docs", db("330101")),
         "hq",
-        &json!({"docs": []}),
+        &json!({"docs": [{"_id": "y"}]}),
     );
-    assert_eq!(r.status, 403);
+    assert_eq!(r.status, 201);
+    assert_eq!(r.body[0]["error"], "forbidden");
+    assert_eq!(h.get(&format!("{}/y", db("330101")), "a").status, 404);
+    let r = h.post(&format!("{}/_bulk_docs", db("33")), "hq", &json!({"docs": []}));
+    assert_eq!(r.status, 403, "above is not below");
     // hq reads a station's checkpoints but writes none, and cannot delete a cadre's
     // (replicators take the 403 on a source checkpoint as read-only access).
     let cp = format!("{}/_local/cp", db("330101"));

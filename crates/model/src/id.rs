@@ -33,11 +33,13 @@ pub enum DocType {
     Redemption,
     /// A photo of an activity or a resolved concern, its JPEGs as attachments.
     Photo,
+    /// Headquarters' review (审核) of an activity: `review:<activity id>`.
+    Review,
 }
 
 impl DocType {
     /// Every type, in dependency order (a type only refers to types before it).
-    pub const ALL: [DocType; 13] = [
+    pub const ALL: [DocType; 14] = [
         DocType::Station,
         DocType::Team,
         DocType::Volunteer,
@@ -51,6 +53,7 @@ impl DocType {
         DocType::ShopItem,
         DocType::Redemption,
         DocType::Photo,
+        DocType::Review,
     ];
 
     /// The `type` field and id prefix.
@@ -69,6 +72,7 @@ impl DocType {
             DocType::ShopItem => "shop_item",
             DocType::Redemption => "redemption",
             DocType::Photo => "photo",
+            DocType::Review => "review",
         }
     }
 
@@ -103,6 +107,12 @@ pub fn new_id(ty: DocType, uuid: Uuid) -> String {
     format!("{}:{}", ty.as_str(), uuid.hyphenated())
 }
 
+/// The id of headquarters' review of `activity_id` (a full document id): one per activity,
+/// so every review of it is a revision of the same document.
+pub fn review_id(activity_id: &str) -> String {
+    format!("review:{activity_id}")
+}
+
 /// The one attendance id for `volunteer_id` at `activity_id` (both full document ids).
 pub fn attendance_id(activity_id: &str, volunteer_id: &str) -> String {
     let tail = |id: &str| id.split_once(':').map_or(id, |(_, t)| t).to_owned();
@@ -115,6 +125,13 @@ pub fn parse_id(id: &str) -> Result<DocType, IdError> {
         .split_once(':')
         .ok_or_else(|| IdError::NoPrefix(id.into()))?;
     let ty = DocType::parse(prefix).ok_or_else(|| IdError::UnknownType(id.into()))?;
+    if ty == DocType::Review {
+        // `review:<activity id>`: one review per activity, whoever writes it.
+        return match parse_id(rest) {
+            Ok(DocType::Activity) => Ok(ty),
+            _ => Err(IdError::BadUuid(id.into())),
+        };
+    }
     let parts: Vec<&str> = rest.split(':').collect();
     let want = if ty == DocType::Attendance { 2 } else { 1 };
     if parts.len() != want || parts.iter().any(|p| Uuid::parse_str(p).is_err()) {
@@ -144,6 +161,15 @@ mod tests {
         assert_eq!(id, attendance_id(&act, &vol));
         assert_eq!(parse_id(&id), Ok(DocType::Attendance));
         assert!(id.starts_with("attendance:") && id.ends_with(&vol[10..]));
+    }
+
+    #[test]
+    fn a_review_id_names_an_activity() {
+        let act = new_id(DocType::Activity, uuid_v7(1, [1; 10]));
+        assert_eq!(parse_id(&review_id(&act)), Ok(DocType::Review));
+        let vol = new_id(DocType::Volunteer, uuid_v7(2, [2; 10]));
+        assert!(matches!(parse_id(&review_id(&vol)), Err(IdError::BadUuid(_))));
+        assert!(matches!(parse_id("review:xyz"), Err(IdError::BadUuid(_))));
     }
 
     #[test]

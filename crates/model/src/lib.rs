@@ -21,6 +21,7 @@ pub mod names;
 pub mod paper;
 pub mod points;
 pub mod qr;
+pub mod review;
 pub mod rollup;
 pub mod row;
 pub mod setup;

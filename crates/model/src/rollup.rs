@@ -27,6 +27,10 @@
 //!   one live, non-demo `photo` names as its `activity_id`, once however many photos it
 //!   has, in the activity's month and for the activity's station. Photos of concerns,
 //!   and photos whose activity is not in the data, count nowhere.
+//! - 已审核活动: an activity counted above whose review ([`crate::review`], the document
+//!   `review:<activity id>`) approves the activity's current revision (`_rev`), once, in
+//!   the activity's month and station; an activity edited after its approval is not.
+//!   Review documents count nowhere else.
 //! - Demo data ([`crate::demo::is_demo`]: the marker, or an id the unmarked demo button
 //!   wrote) is work nobody did: it is left out of every figure and only counted, as 示例数据
 //!   (未计入), in the month of its `start`, `check_in`, `created_at` or `collected_at`
@@ -44,6 +48,7 @@ use crate::attendance::service;
 use crate::csv;
 use crate::demo::is_demo;
 use crate::points::roll::rules_by_station;
+use crate::review::approves;
 use crate::points::{earned, PointsRules};
 use crate::survey::{is_satisfied, SATISFACTION_QUESTION, SATISFACTION_TEMPLATE};
 use crate::time::month_cst;
@@ -72,6 +77,9 @@ pub struct Figures {
     /// Activities with at least one photo (有照片的活动).
     #[serde(default)]
     pub activities_with_photos: u64,
+    /// Activities headquarters approved at their current revision (已审核活动).
+    #[serde(default)]
+    pub reviewed: u64,
     /// Evening forums held (场次).
     pub forums: u64,
     /// Villagers reached (受众人次).
@@ -127,6 +135,7 @@ impl Figures {
     pub fn add(&mut self, o: &Figures) {
         self.activities += o.activities;
         self.activities_with_photos += o.activities_with_photos;
+        self.reviewed += o.reviewed;
         self.forums += o.forums;
         self.villagers += o.villagers;
         self.turnout += o.turnout;
@@ -200,8 +209,14 @@ pub fn per_station_month<'a>(
     let mut activities: HashMap<&str, (Option<String>, Option<&str>, &Value)> = HashMap::new();
     let mut satisfaction_surveys: HashSet<&str> = HashSet::new();
     let mut photographed: HashSet<&str> = HashSet::new();
+    let mut reviews: HashMap<&str, &Value> = HashMap::new();
     for d in &docs {
         match (s(d, "type"), s(d, "_id")) {
+            (Some("review"), Some(_)) => {
+                if let Some(a) = s(d, "activity") {
+                    reviews.insert(a, *d);
+                }
+            }
             (Some("photo"), Some(_)) => photographed.extend(s(d, "activity_id")),
             (Some("activity"), Some(id)) => {
                 let month = s(d, "start").and_then(month_cst);
@@ -221,6 +236,11 @@ pub fn per_station_month<'a>(
                     f.activities += 1;
                     f.activities_with_photos +=
                         u64::from(s(d, "_id").is_some_and(|id| photographed.contains(id)));
+                    f.reviewed += u64::from(
+                        s(d, "_id")
+                            .and_then(|id| reviews.get(id))
+                            .is_some_and(|r| approves(r, s(d, "_rev"))),
+                    );
                     f.forums += u64::from(s(d, "kind") == Some("evening_forum"));
                     f.villagers += d
                         .get("villagers_present")
@@ -397,7 +417,7 @@ pub fn level_zh(level: &str) -> &'static str {
 }
 
 /// The CSV headers, in column order.
-pub const HEADERS: [&str; 22] = [
+pub const HEADERS: [&str; 23] = [
     "月份",
     "级别",
     "单位代码",
@@ -419,6 +439,7 @@ pub const HEADERS: [&str; 22] = [
     "积分发放",
     "积分兑换",
     "有照片的活动",
+    "已审核活动",
     "示例数据(未计入)",
 ];
 
@@ -451,6 +472,7 @@ pub fn cells(r: &Row) -> Vec<String> {
         f.points_earned.to_string(),
         f.points_redeemed.to_string(),
         f.activities_with_photos.to_string(),
+        f.reviewed.to_string(),
         f.demo.to_string(),
     ]
 }

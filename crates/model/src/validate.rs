@@ -89,6 +89,12 @@ fn field_zh(field: &str) -> &'static str {
         "taken_at" => "拍摄时间",
         "concern_id" => "所属诉求",
         "_attachments" => "照片文件",
+        "activity" => "所审活动",
+        "activity_rev" => "所审版本",
+        "verdict" => "审核结论",
+        "reason" => "退回理由",
+        "by" => "审核人",
+        "at" => "审核时间",
         _ => "字段",
     }
 }
@@ -196,6 +202,9 @@ pub fn validate(doc: &Value) -> Result<DocType, ValidationError> {
             crate::points::doc::check(ty, doc).map_err(ValidationError::Field)?
         }
         DocType::Photo => photo(doc)?,
+        DocType::Review => {
+            crate::review::check(doc)?;
+        }
         DocType::Station => {}
     }
     Ok(ty)

@@ -296,7 +296,7 @@ async fn change(
     req: &Req,
     At { db, id, name }: At<'_>,
 ) -> Result<Response, CouchError> {
-    req.writer(db)?;
+    req.doc_writer(db, id)?;
     let rev = rev_param(req);
     let put = req.method == Method::PUT;
     let mut carried = Blobs::new();

@@ -5,7 +5,7 @@ use super::answer::{check_items, dedup, Rows, Shape};
 use super::attachments::{take_inline, Blobs, Carry, Inline};
 use super::multipart;
 use super::params::check_doc_id;
-use super::writes::{edit, replicate};
+use super::writes::{check_review, edit, replicate};
 use super::{json, only, CouchError, Hub, Req, MAX_ITEMS};
 use crate::store::docs::{self as q, Db, IdRange};
 use axum::http::{header, Method, StatusCode};
@@ -38,7 +38,7 @@ pub fn parse_rev(s: &str) -> Result<RevId, CouchError> {
 
 /// `POST /{db}`: a new document (id made here unless given).
 pub async fn post(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
-    req.writer(db)?;
+    req.some_writer(db)?;
     let mut doc = req.json()?;
     let Some(obj) = doc.as_object_mut() else {
         return Err(CouchError::BadRequest(
@@ -48,6 +48,8 @@ pub async fn post(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, Couch
     obj.entry("_id")
         .or_insert_with(|| Value::String(crate::auth::new_uuid()));
     let id = obj["_id"].clone();
+    req.doc_writer(db, id.as_str().unwrap_or_default())?;
+    check_review(db, &doc)?;
     let carried = take_inline(&mut doc, hub.config.max_attachment)?;
     let (rev, seq, name) = write_one(hub, db, move |tx, d| edit(tx, d, doc, &carried)).await?;
     hub.store.notify(&name, seq);
@@ -105,7 +107,7 @@ pub async fn document(
                 .await
         }
         Method::PUT => {
-            req.writer(db)?;
+            req.doc_writer(db, id)?;
             let ctype = req
                 .headers
                 .get(header::CONTENT_TYPE)
@@ -144,8 +146,9 @@ pub async fn document(
             if let (false, Some(rev)) = (obj.contains_key("_rev"), rev_param(req)) {
                 obj.insert("_rev".into(), Value::String(rev));
             }
+            let rev = obj.get("_rev").cloned().unwrap_or(Value::Null);
+            check_review(db, &doc)?;
             if !req.query.bool("new_edits", true)? {
-                let rev = obj.get("_rev").cloned().unwrap_or(Value::Null);
                 let (_, seq, name) =
                     write_one(hub, db, move |tx, d| replicate(tx, d, doc, &carried)).await?;
                 hub.store.notify(&name, seq);
@@ -163,7 +166,7 @@ pub async fn document(
             ))
         }
         Method::DELETE => {
-            req.writer(db)?;
+            req.doc_writer(db, id)?;
             let Some(rev) = rev_param(req) else {
                 return Err(CouchError::Conflict);
             };

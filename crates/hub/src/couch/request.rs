@@ -103,6 +103,30 @@ impl Req {
         }
     }
 
+    /// The caller if they may write document `id` in `db` (`Principal::can_write_doc`:
+    /// hq only reviews, a cadre no review); 401 if anonymous, 403 if not allowed.
+    pub fn doc_writer(&self, db: &str, id: &str) -> Result<&Principal, CouchError> {
+        let who = self.reader(db)?;
+        if who.can_write_doc(db, id) {
+            Ok(who)
+        } else {
+            Err(CouchError::Forbidden(forbidden_doc(who, db, id)))
+        }
+    }
+
+    /// The caller if they may write some document in `db` (each then checked with
+    /// `Principal::can_write_doc`); 401 if anonymous, 403 if none.
+    pub fn some_writer(&self, db: &str) -> Result<&Principal, CouchError> {
+        let who = self.reader(db)?;
+        if who.can_write_some(db) {
+            Ok(who)
+        } else {
+            Err(CouchError::Forbidden(format!(
+                "You may read but not change database {db}."
+            )))
+        }
+    }
+
     /// The body as JSON.
     pub fn json(&self) -> Result<Value, CouchError> {
         if self.body.is_empty() {
@@ -129,6 +153,17 @@ impl Req {
             .filter_map(|kv| kv.trim().split_once('='))
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.to_owned())
+    }
+}
+
+/// Why `who` may not write document `id` in `db` (CouchDB's `forbidden` reason).
+pub(super) fn forbidden_doc(who: &Principal, db: &str, id: &str) -> String {
+    if id.starts_with(crate::auth::REVIEW_PREFIX) {
+        format!("Only headquarters above the station may write reviews in {db}.")
+    } else if who.role == crate::auth::Role::Hq {
+        format!("Headquarters writes only reviews (review:…) in {db}, not {id}.")
+    } else {
+        format!("You may read but not change database {db}.")
     }
 }
 

@@ -11,6 +11,7 @@ use super::attachments::{keep_bytes, take_inline, Blobs};
 use super::docs::open_db;
 use super::params::check_doc_id;
 use super::{json, only, CouchError, Hub, Req, MAX_REVS_PER_DOC};
+use crate::auth::{station_code, REVIEW_PREFIX};
 use crate::store::docs::{self as q, Db};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -63,6 +64,25 @@ fn save(
     Ok(())
 }
 
+/// A review (`review:*`, not a tombstone) must be one (`model::review`, through
+/// `model::validate`) of this database's station; anything else passes. 400 otherwise,
+/// before anything is written.
+pub fn check_review(db: &str, doc: &Value) -> Result<(), CouchError> {
+    let id = doc.get("_id").and_then(Value::as_str).unwrap_or_default();
+    if !id.starts_with(REVIEW_PREFIX) || doc.get("_deleted") == Some(&Value::Bool(true)) {
+        return Ok(());
+    }
+    let bad = |why: String| CouchError::BadRequest(format!("invalid review {id}: {why}"));
+    model::validate::validate(doc).map_err(|e| bad(e.to_string()))?;
+    let station = doc.get("station").and_then(Value::as_str);
+    match station_code(db) {
+        Some(code) if station != Some(code) => Err(bad(format!(
+            "its station is not this database's ({code})"
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn doc_id(doc: &Value) -> Result<String, CouchError> {
     match doc.get("_id") {
         Some(Value::String(id)) => {
@@ -87,11 +107,10 @@ fn doc_id(doc: &Value) -> Result<String, CouchError> {
 struct Groups {
     order: Vec<(String, Vec<(usize, Value)>)>,
     index: HashMap<String, usize>,
-    count: usize,
 }
 
 impl Groups {
-    fn add(&mut self, id: String, doc: Value) -> Result<(), CouchError> {
+    fn add(&mut self, at: usize, id: String, doc: Value) -> Result<(), CouchError> {
         let i = *self.index.entry(id.clone()).or_insert_with(|| {
             self.order.push((id, Vec::new()));
             self.order.len() - 1
@@ -102,33 +121,44 @@ impl Groups {
                 "more than {MAX_REVS_PER_DOC} revisions of document {id:?} in one request"
             )));
         }
-        docs.push((self.count, doc));
-        self.count += 1;
+        docs.push((at, doc));
         Ok(())
     }
 }
 
 /// `POST /{db}/_bulk_docs`: all documents in one transaction. Conflicts are reported per
-/// document; a malformed document fails the whole request with 400 and writes nothing.
+/// document, and so is a document the caller may not write (`forbidden`, as CouchDB
+/// reports a `validate_doc_update` refusal, with or without `new_edits`; the others are
+/// written); a malformed document (a malformed review too) fails the whole request with
+/// 400 and writes nothing.
 pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, CouchError> {
     only(req, &[Method::POST], "POST")?;
-    req.writer(db)?;
+    let who = req.some_writer(db)?;
     let body: BulkDocsRequest =
         req.json_as(r#"_bulk_docs body must be {"docs": [...], "new_edits": bool}"#)?;
     let new_edits = body.new_edits;
+    let total = body.docs.len();
     let mut groups = Groups::default();
+    let mut refused = Vec::new();
     let mut carried = Blobs::new();
-    for mut doc in body.docs {
+    for (at, mut doc) in body.docs.into_iter().enumerate() {
         if !doc.is_object() {
             return Err(CouchError::BadRequest(
                 "Document must be a JSON object".into(),
             ));
         }
-        carried.extend(take_inline(&mut doc, hub.config.max_attachment)?);
         if new_edits && doc.get("_id").is_none() {
             doc["_id"] = json!(crate::auth::new_uuid());
         }
-        groups.add(doc_id(&doc)?, doc)?;
+        let id = doc_id(&doc)?;
+        if !who.can_write_doc(db, &id) {
+            let reason = super::request::forbidden_doc(who, db, &id);
+            refused.push((at, json!({"id": id, "error": "forbidden", "reason": reason})));
+            continue;
+        }
+        check_review(db, &doc)?;
+        carried.extend(take_inline(&mut doc, hub.config.max_attachment)?);
+        groups.add(at, id, doc)?;
     }
     let name = db.to_owned();
     let (results, seq, name) = hub
@@ -136,7 +166,7 @@ pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, 
         .write(move |tx| {
             let mut d = open_db(tx, &name)?;
             // With new_edits, one answer per document in request order; none otherwise.
-            let mut answers = vec![Value::Null; if new_edits { groups.count } else { 0 }];
+            let mut answers = vec![Value::Null; if new_edits { total } else { 0 }];
             for (id, docs) in groups.order {
                 let mut record =
                     q::doc_load(tx, &d, &id)?.unwrap_or_else(|| DocRecord::new(id.clone()));
@@ -165,6 +195,17 @@ pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, 
             Ok::<_, CouchError>((answers, d.update_seq, d.name))
         })
         .await?;
+    // Refusals in their places (every document has one answer with `new_edits`; without
+    // it only the failures are listed, as CouchDB does).
+    let results = if new_edits {
+        let mut results = results;
+        for (at, answer) in refused {
+            results[at] = answer;
+        }
+        results
+    } else {
+        refused.into_iter().map(|(_, a)| a).collect()
+    };
     hub.store.notify(&name, seq);
     Ok(json(StatusCode::CREATED, Value::Array(results)))
 }

@@ -298,7 +298,7 @@ pub fn local_put(
     Ok(())
 }
 
-/// The winning body of every live document in `db`, with its `_id` (no `_rev`): what the
+/// The winning body of every live document in `db`, with its `_id` and `_rev`: what the
 /// dashboard's counts read. Faster than [`live_winners`]: the revision tree is skipped
 /// unparsed and the body picked by the stored winner. A record that does not read is
 /// logged and skipped.
@@ -325,6 +325,8 @@ pub fn live_winner_bodies(c: &Connection, db: &Db) -> Result<Vec<Value>, StoreEr
         match body {
             Some(Value::Object(mut fields)) => {
                 fields.insert("_id".into(), Value::String(id));
+                // `rollup` counts a review only for the revision it approved.
+                fields.insert("_rev".into(), Value::String(winner));
                 out.push(Value::Object(fields));
             }
             _ => tracing::warn!(

@@ -7,6 +7,7 @@ use super::people::{Team, Volunteer};
 use super::shop::ShopItem;
 use super::{Activity, Attendance, Concern, Photo};
 use crate::id::DocType;
+use crate::review::Review;
 use crate::survey::{Response, Survey};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -65,6 +66,7 @@ record_with_meta!(
     Volunteer => Volunteer,
     ShopItem => ShopItem,
     Photo => Photo,
+    Review => Review,
 );
 
 macro_rules! record_with_extra_id {

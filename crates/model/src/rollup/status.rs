@@ -46,6 +46,14 @@ pub struct StationStatus {
     pub villagers: u64,
     /// Concerns raised in the month and still open.
     pub concerns_open: u64,
+    /// Activities of the month headquarters approved at their current revision (已审核,
+    /// with the stations below).
+    #[serde(default)]
+    pub reviewed: u64,
+    /// Activities of the month (with the stations below): those not 已审核 await review
+    /// or correction.
+    #[serde(default)]
+    pub activities: u64,
     /// 本月未开展夜话.
     pub no_forum: bool,
     /// 7 天未同步.
@@ -125,6 +133,8 @@ pub fn status(
                 forums: f.forums,
                 villagers: f.villagers,
                 concerns_open: f.raised.saturating_sub(f.raised_resolved),
+                reviewed: f.reviewed,
+                activities: f.activities,
                 no_forum: f.forums == 0,
                 not_synced: s.level == "village"
                     && synced.is_none_or(|t| now - t > STALE_SYNC_SECS),

@@ -254,7 +254,7 @@ fn the_csv_has_a_bom_chinese_headers_and_one_line_per_row() {
         .starts_with("月份,级别,单位代码,单位,场次,活动总数,受众人次,志愿者人次,服务时长(小时)"));
     assert_eq!(
         lines[1],
-        "2026-11,乡镇,330106,站330106,2,3,110,3,3.5,1,3,1,67%,0,0,0,,67%,0,0,0,0"
+        "2026-11,乡镇,330106,站330106,2,3,110,3,3.5,1,3,1,67%,0,0,0,,67%,0,0,0,0,0"
     );
 }
 
@@ -513,4 +513,58 @@ fn an_activity_with_photos_counts_once_in_its_own_month_and_station() {
         .find(|r| r.month == "2026-11" && r.code == v1)
         .unwrap();
     assert_eq!(cells(nov_row)[header], "1");
+}
+
+#[test]
+fn an_approved_activity_counts_as_reviewed_only_at_the_revision_approved() {
+    let (v1, nov) = ("330106001", "2026-11-05T18:00:00+08:00");
+    let act = |id: &str, rev: &str| {
+        let mut d = doc(
+            id,
+            v1,
+            nov,
+            json!({"kind": "evening_forum", "start": "2026-11-05T19:00:00+08:00",
+            "end": "2026-11-05T21:00:00+08:00", "villagers_present": 1}),
+        );
+        d["_rev"] = json!(rev);
+        d
+    };
+    let review = |act: &str, rev: &str, verdict: &str| {
+        doc(
+            &format!("review:{act}"),
+            v1,
+            "2026-12-03T09:00:00+08:00",
+            json!({"activity": act, "activity_rev": rev, "verdict": verdict,
+            "reason": "x", "by": "zhen", "at": "2026-12-03T09:00:00+08:00"}),
+        )
+    };
+    let docs = vec![
+        act("activity:ok", "2-a"),
+        review("activity:ok", "2-a", "approved"),
+        // Approved, then edited by the cadre: 待审核 again, not counted.
+        act("activity:edited", "3-b"),
+        review("activity:edited", "2-b", "approved"),
+        act("activity:returned", "1-c"),
+        review("activity:returned", "1-c", "returned"),
+        act("activity:none", "1-d"),
+        // A review of an activity not in the data counts nowhere.
+        review("activity:gone", "1-e", "approved"),
+    ];
+    let stations = [
+        station(v1, "village", Some("330106")),
+        station("330106", "township", None),
+    ];
+    let rows = rollup(&docs, &stations);
+    let fig = |code: &str| {
+        rows.iter()
+            .find(|r| r.month == "2026-11" && r.code == code)
+            .map(|r| r.figures)
+            .unwrap()
+    };
+    assert_eq!((fig(v1).activities, fig(v1).reviewed), (4, 1));
+    assert_eq!(fig("330106").reviewed, 1, "summed up once");
+    assert!(rows.iter().all(|r| r.month == "2026-11"), "reviews count in no month");
+    let header = HEADERS.iter().position(|h| *h == "已审核活动").unwrap();
+    let row = rows.iter().find(|r| r.code == v1).unwrap();
+    assert_eq!(cells(row)[header], "1");
 }
