@@ -112,10 +112,13 @@ fn ReviewNote(doc: Activity) -> impl IntoView {
     let ctx = use_app();
     let i18n = use_i18n();
     let state = LocalResource::new(move || {
+        // A review arrives by sync without the activity changing.
+        ctx.changed.track();
         let (store, doc) = (ctx.store(), doc.clone());
         async move { records::reviews::state_of(&store, &doc).await }
     });
-    move || match state.get() {
+    move || {
+        match state.get() {
         Some(Ok(ReviewState::Approved)) => view! {
             <p class="review approved" data-testid="review-state" data-state="approved">{t!(i18n, rv_approved)}</p>
         }
@@ -132,6 +135,7 @@ fn ReviewNote(doc: Activity) -> impl IntoView {
         .into_any(),
         Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
         _ => ().into_any(),
+    }
     }
 }
 

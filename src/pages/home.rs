@@ -91,7 +91,8 @@ fn ToFix() -> impl IntoView {
         let store = ctx.store();
         async move { crate::records::reviews::to_fix(&store).await }
     });
-    move || match list.get() {
+    move || {
+        match list.get() {
         Some(Ok(items)) if !items.is_empty() => view! {
             <section class="to-fix" data-testid="to-fix">
                 <h3>{t!(i18n, rv_to_fix)}</h3>
@@ -111,6 +112,7 @@ fn ToFix() -> impl IntoView {
         .into_any(),
         Some(Err(e)) => view! { <ErrorNote error=e/> }.into_any(),
         _ => ().into_any(),
+    }
     }
 }
 

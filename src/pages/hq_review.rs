@@ -46,7 +46,7 @@ pub fn HqReviewPage() -> impl IntoView {
     view! {
         <HqTabs/>
         <h2>{t!(i18n, hq_review_title)}" · "<span class="code" data-testid="rv-station">{code.clone()}</span></h2>
-        <div class="hq-controls">
+        <div class="hq-controls single">
             <label>{t!(i18n, hq_month)}
                 <DateField kind=FieldKind::Month testid="rv-month" strict=true
                     value=Signal::derive(move || month.get())
@@ -116,11 +116,19 @@ fn ReviewCard(item: Item, done: Callback<()>) -> impl IntoView {
         });
     };
     let decide_return = decide.clone();
-    let when = format!(
-        "{} {}",
-        a.start.get(..10).unwrap_or_default(),
-        a.start.get(11..16).unwrap_or_default()
-    );
+    // The date and time, then the place when there is one (no empty "· ·").
+    let when: String = [
+        format!(
+            "{} {}",
+            a.start.get(..10).unwrap_or_default(),
+            a.start.get(11..16).unwrap_or_default()
+        ),
+        a.place.trim().to_owned(),
+    ]
+    .into_iter()
+    .filter(|p| !p.is_empty())
+    .map(|p| format!("{p} · "))
+    .collect();
     let kind = a.kind;
     let state_key = match &state {
         ReviewState::Pending => "pending",
@@ -138,8 +146,8 @@ fn ReviewCard(item: Item, done: Callback<()>) -> impl IntoView {
         <article class="review-item" data-testid="rv-item" data-id=a.meta.id.clone() data-state=state_key>
             <h3>{a.title.clone()}</h3>
             <p class="row-meta">
-                <span class="tag">{move || labels::kind(i18n, kind)}</span>" "{when}" · "
-                {a.place.clone()}" · "{t!(i18n, villagers_present)}" "{a.villagers_present}
+                <span class="tag">{move || labels::kind(i18n, kind)}</span>" "{when}
+                {t!(i18n, villagers_present)}" "{a.villagers_present}
             </p>
             <p class="notes">{a.notes.clone()}</p>
             <p class=format!("review {state_key}") data-testid="rv-state">{state_text}</p>

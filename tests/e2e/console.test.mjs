@@ -15,10 +15,11 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { startHub, launchPhone, tab, newForum, syncNow, waitSyncRuns, shot, PHONE, modules, y4m } from './harness.mjs';
+import {
+  startHub, launchPhone, launchWith, tab, newForum, syncNow, waitSyncRuns, shot, PHONE, DESKTOP, modules, y4m,
+  townshipWithVillage, HQ_PASSWORD,
+} from './harness.mjs';
 
-const HQ_PASSWORD = 'zhen-password-2026';
 const LI_PASSWORD = 'li-tea-field-2026';
 const LI_NEW_PASSWORD = 'li-river-bank-2027';
 let hub;
@@ -26,11 +27,8 @@ const browsers = [];
 before(async () => {
   hub = await startHub(undefined, {
     setup: (admin) => {
-      admin(['station', 'add', '330106', '--name', '某镇新时代文明实践所', '--level', 'township']);
-      admin(['station', 'add', '330106001', '--name', '示范村新时代文明实践站', '--parent', '330106']);
+      townshipWithVillage(admin);
       admin(['station', 'add', '330106002', '--name', '新村新时代文明实践站', '--parent', '330106']);
-      admin(['user', 'add', 'demo', '--station', '330106001'], 'yehua-demo\n');
-      admin(['user', 'add', 'zhen', '--station', '330106', '--role', 'hq'], HQ_PASSWORD + '\n');
     },
   });
 });
@@ -40,16 +38,9 @@ after(async () => {
 });
 
 async function open(options) {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'],
-  });
-  browsers.push(browser);
-  const context = await browser.newContext(options);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return { browser, context, page, errors };
+  const b = await launchWith(options);
+  browsers.push(b.browser);
+  return b;
 }
 
 /** Fills the first-start profile with `code`, `name`, `level` and waits for home (clicks:
@@ -78,7 +69,7 @@ const account = (page, name) => page.locator(`[data-testid=hq-account][data-name
 
 let hq;
 test('hq on a desktop: 上报情况 flags the new village; an account is created, reset, disabled, enabled', async () => {
-  hq = await open({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  hq = await open(DESKTOP);
   const { page } = hq;
   await page.goto(hub.url + '/');
   await profile(page, '330106', '某镇新时代文明实践所', 'township');

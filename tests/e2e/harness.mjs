@@ -59,15 +59,35 @@ export async function startHub(bin = join(root, 'target/debug/yehua-hub'), { set
 }
 
 export async function launchPhone(extraArgs = []) {
+  return launchWith(PHONE, extraArgs);
+}
+
+/** A browser with one page in a context of `options` (a phone, or `DESKTOP`). */
+export async function launchWith(options, extraArgs = []) {
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu', ...extraArgs],
   });
-  const context = await browser.newContext(PHONE);
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   return { browser, context, page, errors };
+}
+
+/** A headquarters computer's browser context options: 1280×800, zh-CN. */
+export const DESKTOP = { viewport: { width: 1280, height: 800 }, locale: 'zh-CN' };
+
+/** The password of `zhen`, the township hq account of `townshipWithVillage`. */
+export const HQ_PASSWORD = 'zhen-password-2026';
+
+/** A hub `setup`: township 330106 with village 330106001, its cadre `demo` (password
+ * yehua-demo) and the township's hq account `zhen` (`HQ_PASSWORD`). */
+export function townshipWithVillage(admin) {
+  admin(['station', 'add', '330106', '--name', '某镇新时代文明实践所', '--level', 'township']);
+  admin(['station', 'add', '330106001', '--name', '示范村新时代文明实践站', '--parent', '330106']);
+  admin(['user', 'add', 'demo', '--station', '330106001'], 'yehua-demo\n');
+  admin(['user', 'add', 'zhen', '--station', '330106', '--role', 'hq'], HQ_PASSWORD + '\n');
 }
 
 /** A phone's browser context options: 360x640, touch, zh-CN. */

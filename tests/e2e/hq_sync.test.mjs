@@ -10,20 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   startHub, launchPhone, setupProfile, tab, signIn, syncNow, waitSyncRuns, newForum,
+  townshipWithVillage, HQ_PASSWORD,
 } from './harness.mjs';
 
-const HQ_PASSWORD = 'zhen-password-2026';
 let hub, dir;
 const phones = [];
 before(async () => {
-  hub = await startHub(undefined, {
-    setup: (admin) => {
-      admin(['station', 'add', '330106', '--name', '某镇新时代文明实践所', '--level', 'township']);
-      admin(['station', 'add', '330106001', '--name', '示范村新时代文明实践站', '--parent', '330106']);
-      admin(['user', 'add', 'demo', '--station', '330106001'], 'yehua-demo\n');
-      admin(['user', 'add', 'zhen', '--station', '330106', '--role', 'hq'], HQ_PASSWORD + '\n');
-    },
-  });
+  hub = await startHub(undefined, { setup: townshipWithVillage });
   dir = mkdtempSync(join(tmpdir(), 'yehua-hq-'));
 });
 after(async () => {

@@ -10,22 +10,16 @@
 // refuses anything else from hq, tests in crates/hub/tests/review.rs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { startHub, launchPhone, setupProfile, signIn, syncNow, waitSyncRuns, newForum, tab, shot } from './harness.mjs';
+import {
+  startHub, launchPhone, launchWith, setupProfile, signIn, syncNow, waitSyncRuns, newForum, tab, shot,
+  townshipWithVillage, HQ_PASSWORD, DESKTOP,
+} from './harness.mjs';
 
-const HQ_PASSWORD = 'zhen-password-2026';
 const REASON = '请补充到场人数和照片';
 let hub;
 const browsers = [];
 before(async () => {
-  hub = await startHub(undefined, {
-    setup: (admin) => {
-      admin(['station', 'add', '330106', '--name', '某镇新时代文明实践所', '--level', 'township']);
-      admin(['station', 'add', '330106001', '--name', '示范村新时代文明实践站', '--parent', '330106']);
-      admin(['user', 'add', 'demo', '--station', '330106001'], 'yehua-demo\n');
-      admin(['user', 'add', 'zhen', '--station', '330106', '--role', 'hq'], HQ_PASSWORD + '\n');
-    },
-  });
+  hub = await startHub(undefined, { setup: townshipWithVillage });
 });
 after(async () => {
   for (const b of browsers) await b.close();
@@ -33,16 +27,9 @@ after(async () => {
 });
 
 async function desktop() {
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'],
-  });
-  browsers.push(browser);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  return { page, errors };
+  const b = await launchWith(DESKTOP);
+  browsers.push(b.browser);
+  return b;
 }
 
 const item = (page) => page.getByTestId('rv-item').first();

@@ -300,11 +300,17 @@ mod tests {
         let (act, rev) = ("activity:0190-a", "review:activity:0190-a");
         let cadre = who(Role::Cadre, "1", &["1"]);
         assert!(cadre.can_write_doc("station_1", act));
-        assert!(!cadre.can_write_doc("station_1", rev), "a cadre never reviews");
+        assert!(
+            !cadre.can_write_doc("station_1", rev),
+            "a cadre never reviews"
+        );
         assert!(!cadre.can_write_doc("station_2", act));
         let hq = who(Role::Hq, "10", &["10", "1", "2"]);
         assert!(hq.can_write_doc("station_1", rev) && hq.can_write_doc("station_10", rev));
-        assert!(!hq.can_write_doc("station_1", act), "hq writes nothing of a station's own");
+        assert!(
+            !hq.can_write_doc("station_1", act),
+            "hq writes nothing of a station's own"
+        );
         assert!(!hq.can_write_doc("station_3", rev), "outside its subtree");
         assert!(!hq.can_write_doc("station_1", "reviews:x") && !hq.can_write_doc("station_1", "x"));
         assert!(hq.can_write_some("station_1") && !hq.can_write_some("station_3"));

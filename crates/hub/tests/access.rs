@@ -56,7 +56,11 @@ fn hq_reads_below_and_writes_none_of_a_stations_records() {
     assert_eq!(r.status, 201);
     assert_eq!(r.body[0]["error"], "forbidden");
     assert_eq!(h.get(&format!("{}/y", db("330101")), "a").status, 404);
-    let r = h.post(&format!("{}/_bulk_docs", db("33")), "hq", &json!({"docs": []}));
+    let r = h.post(
+        &format!("{}/_bulk_docs", db("33")),
+        "hq",
+        &json!({"docs": []}),
+    );
     assert_eq!(r.status, 403, "above is not below");
     // hq reads a station's checkpoints but writes none, and cannot delete a cadre's
     // (replicators take the 403 on a source checkpoint as read-only access).

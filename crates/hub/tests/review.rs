@@ -56,7 +56,11 @@ fn hq_puts_a_review_in_its_subtree_only() {
         "approved"
     );
     // Above its own station is outside its subtree: forbidden.
-    let r = h.put(&doc_url("33", &review_id()), "hq", &review("33", "approved", ""));
+    let r = h.put(
+        &doc_url("33", &review_id()),
+        "hq",
+        &review("33", "approved", ""),
+    );
     assert_eq!((r.status, &r.body["error"]), (403, &json!("forbidden")));
     assert!(!exists(&h, "33", &review_id()));
 }
@@ -81,7 +85,10 @@ fn hq_writes_nothing_of_a_stations_own_records() {
         Some("x"),
     );
     assert_eq!(r.status, 403);
-    assert_eq!(h.get(&doc_url("330101", ACT), "a").body["_rev"], rev.as_str());
+    assert_eq!(
+        h.get(&doc_url("330101", ACT), "a").body["_rev"],
+        rev.as_str()
+    );
 }
 
 #[test]
@@ -136,7 +143,10 @@ fn a_malformed_review_is_refused_and_nothing_written() {
     let h = start();
     let url = doc_url("330101", &review_id());
     for (what, body) in [
-        ("returned without a reason", review("330101", "returned", " ")),
+        (
+            "returned without a reason",
+            review("330101", "returned", " "),
+        ),
         ("unknown verdict", review("330101", "maybe", "")),
         ("another station's", review("330102", "approved", "")),
         ("no revision reviewed", {
@@ -146,7 +156,11 @@ fn a_malformed_review_is_refused_and_nothing_written() {
         }),
     ] {
         let r = h.put(&url, "hq", &body);
-        assert_eq!((r.status, &r.body["error"]), (400, &json!("bad_request")), "{what}");
+        assert_eq!(
+            (r.status, &r.body["error"]),
+            (400, &json!("bad_request")),
+            "{what}"
+        );
         let r = h.post(
             &format!("{}/_bulk_docs", db("330101")),
             "hq",
@@ -155,7 +169,10 @@ fn a_malformed_review_is_refused_and_nothing_written() {
         assert_eq!(r.status, 400, "{what} in _bulk_docs");
     }
     let r = h.put(
-        &doc_url("330101", "review:volunteer:0190a0e0-0000-7000-8000-000000000001"),
+        &doc_url(
+            "330101",
+            "review:volunteer:0190a0e0-0000-7000-8000-000000000001",
+        ),
         "hq",
         &json!({"type": "review"}),
     );

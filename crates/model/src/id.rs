@@ -168,7 +168,10 @@ mod tests {
         let act = new_id(DocType::Activity, uuid_v7(1, [1; 10]));
         assert_eq!(parse_id(&review_id(&act)), Ok(DocType::Review));
         let vol = new_id(DocType::Volunteer, uuid_v7(2, [2; 10]));
-        assert!(matches!(parse_id(&review_id(&vol)), Err(IdError::BadUuid(_))));
+        assert!(matches!(
+            parse_id(&review_id(&vol)),
+            Err(IdError::BadUuid(_))
+        ));
         assert!(matches!(parse_id("review:xyz"), Err(IdError::BadUuid(_))));
     }
 

@@ -209,8 +209,7 @@ impl Decision<'_> {
 pub fn check(doc: &Value) -> Result<Review, ValidationError> {
     let r: Review =
         serde_json::from_value(doc.clone()).map_err(|e| ValidationError::Field(field_of(&e)))?;
-    if id::parse_id(&r.activity) != Ok(DocType::Activity)
-        || id::review_id(&r.activity) != r.meta.id
+    if id::parse_id(&r.activity) != Ok(DocType::Activity) || id::review_id(&r.activity) != r.meta.id
     {
         return Err(ValidationError::Field("activity"));
     }

@@ -91,18 +91,6 @@ impl Req {
         }
     }
 
-    /// The caller if they may write `db`; 401 if anonymous, 403 if not allowed.
-    pub fn writer(&self, db: &str) -> Result<&Principal, CouchError> {
-        let who = self.reader(db)?;
-        if who.can_write(db) {
-            Ok(who)
-        } else {
-            Err(CouchError::Forbidden(format!(
-                "You may read but not change database {db}."
-            )))
-        }
-    }
-
     /// The caller if they may write document `id` in `db` (`Principal::can_write_doc`:
     /// hq only reviews, a cadre no review); 401 if anonymous, 403 if not allowed.
     pub fn doc_writer(&self, db: &str, id: &str) -> Result<&Principal, CouchError> {

@@ -76,9 +76,9 @@ pub fn check_review(db: &str, doc: &Value) -> Result<(), CouchError> {
     model::validate::validate(doc).map_err(|e| bad(e.to_string()))?;
     let station = doc.get("station").and_then(Value::as_str);
     match station_code(db) {
-        Some(code) if station != Some(code) => Err(bad(format!(
-            "its station is not this database's ({code})"
-        ))),
+        Some(code) if station != Some(code) => {
+            Err(bad(format!("its station is not this database's ({code})")))
+        }
         _ => Ok(()),
     }
 }
@@ -153,7 +153,10 @@ pub async fn bulk_docs(hub: &Arc<Hub>, req: &Req, db: &str) -> Result<Response, 
         let id = doc_id(&doc)?;
         if !who.can_write_doc(db, &id) {
             let reason = super::request::forbidden_doc(who, db, &id);
-            refused.push((at, json!({"id": id, "error": "forbidden", "reason": reason})));
+            refused.push((
+                at,
+                json!({"id": id, "error": "forbidden", "reason": reason}),
+            ));
             continue;
         }
         check_review(db, &doc)?;

@@ -11,14 +11,25 @@ fn decision(verdict: Verdict, reason: &str) -> Decision<'static> {
         activity_rev: "2-abc",
         station: "330106001001",
         verdict,
-        reason: if reason.is_empty() { "" } else { "照片不清楚" },
+        reason: if reason.is_empty() {
+            ""
+        } else {
+            "照片不清楚"
+        },
         by: "zhen",
         at: AT,
     }
 }
 
 fn review(verdict: Verdict) -> Review {
-    let d = decision(verdict, if verdict == Verdict::Returned { "x" } else { "" });
+    let d = decision(
+        verdict,
+        if verdict == Verdict::Returned {
+            "x"
+        } else {
+            ""
+        },
+    );
     Review::decode(d.to_doc().unwrap()).unwrap()
 }
 
@@ -50,8 +61,10 @@ fn a_returned_forum_edited_goes_back_to_headquarters() {
 #[test]
 fn to_fix_lists_returned_forums_not_yet_edited() {
     let act = |id: &str, rev: &str| {
-        Activity::decode(json!({"_id": id, "_rev": rev, "type": "activity", "kind": "evening_forum",
-            "title": "夜话", "station": "330106001001"}))
+        Activity::decode(
+            json!({"_id": id, "_rev": rev, "type": "activity", "kind": "evening_forum",
+            "title": "夜话", "station": "330106001001"}),
+        )
         .unwrap()
     };
     let other = "activity:0190a0e0-0000-7000-8000-000000000002";
@@ -59,7 +72,10 @@ fn to_fix_lists_returned_forums_not_yet_edited() {
     let returned = review(Verdict::Returned);
     let list = to_fix(&acts, |id| (id == ACT).then_some(&returned));
     assert_eq!(list.len(), 1);
-    assert_eq!((list[0].0.meta.id.as_str(), list[0].1.as_str()), (ACT, "照片不清楚"));
+    assert_eq!(
+        (list[0].0.meta.id.as_str(), list[0].1.as_str()),
+        (ACT, "照片不清楚")
+    );
     let edited = vec![act(ACT, "3-def")];
     assert!(to_fix(&edited, |_| Some(&returned)).is_empty());
 }
@@ -92,13 +108,25 @@ fn malformed_reviews_are_named() {
         d[k] = v;
         check(&d).unwrap_err()
     };
-    assert_eq!(bad("verdict", json!("maybe")), ValidationError::Field("verdict"));
-    assert_eq!(bad("activity_rev", json!("abc")), ValidationError::Field("activity_rev"));
+    assert_eq!(
+        bad("verdict", json!("maybe")),
+        ValidationError::Field("verdict")
+    );
+    assert_eq!(
+        bad("activity_rev", json!("abc")),
+        ValidationError::Field("activity_rev")
+    );
     assert_eq!(bad("by", json!(" ")), ValidationError::Field("by"));
-    assert_eq!(bad("at", json!("yesterday")), ValidationError::BadTime("at"));
+    assert_eq!(
+        bad("at", json!("yesterday")),
+        ValidationError::BadTime("at")
+    );
     // The id names another activity than the body does.
     let other = "activity:0190a0e0-0000-7000-8000-000000000009";
-    assert_eq!(bad("activity", json!(other)), ValidationError::Field("activity"));
+    assert_eq!(
+        bad("activity", json!(other)),
+        ValidationError::Field("activity")
+    );
     let mut no_station = good.clone();
     no_station["station"] = json!("");
     assert!(crate::validate::validate(&no_station).is_err());
@@ -107,8 +135,10 @@ fn malformed_reviews_are_named() {
 #[test]
 fn the_month_board_joins_each_activity_to_its_review() {
     let act = |id: &str, rev: &str, start: &str| {
-        Activity::decode(json!({"_id": id, "_rev": rev, "type": "activity", "kind": "evening_forum",
-            "title": "夜话", "station": "330106001001", "start": start}))
+        Activity::decode(
+            json!({"_id": id, "_rev": rev, "type": "activity", "kind": "evening_forum",
+            "title": "夜话", "station": "330106001001", "start": start}),
+        )
         .unwrap()
     };
     let other = "activity:0190a0e0-0000-7000-8000-000000000002";
@@ -122,7 +152,14 @@ fn the_month_board_joins_each_activity_to_its_review() {
     let board = month_board(acts, vec![review(Verdict::Approved)], "2026-11");
     let ids: Vec<&str> = board.iter().map(|i| i.activity.meta.id.as_str()).collect();
     assert_eq!(ids, [ACT, other], "by start, November only");
-    assert_eq!(board[0].state, ReviewState::Changed, "edited after approval");
+    assert_eq!(
+        board[0].state,
+        ReviewState::Changed,
+        "edited after approval"
+    );
     assert!(board[0].review.is_some());
-    assert_eq!((board[1].state.clone(), board[1].review.is_none()), (ReviewState::Pending, true));
+    assert_eq!(
+        (board[1].state.clone(), board[1].review.is_none()),
+        (ReviewState::Pending, true)
+    );
 }

@@ -563,7 +563,10 @@ fn an_approved_activity_counts_as_reviewed_only_at_the_revision_approved() {
     };
     assert_eq!((fig(v1).activities, fig(v1).reviewed), (4, 1));
     assert_eq!(fig("330106").reviewed, 1, "summed up once");
-    assert!(rows.iter().all(|r| r.month == "2026-11"), "reviews count in no month");
+    assert!(
+        rows.iter().all(|r| r.month == "2026-11"),
+        "reviews count in no month"
+    );
     let header = HEADERS.iter().position(|h| *h == "已审核活动").unwrap();
     let row = rows.iter().find(|r| r.code == v1).unwrap();
     assert_eq!(cells(row)[header], "1");
