@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{basic, db, start, start_with};
+use common::{basic, db, start, start_with, status_row as row};
 use couch::DocRecord;
 use exchange::{build, Filter};
 use hub::couch::ApiConfig;
@@ -45,15 +45,6 @@ fn upload(h: &common::TestHub, user: &str, body: &str) -> common::Res {
 fn docs_in(h: &common::TestHub, code: &str) -> u64 {
     let all = h.get(&format!("{}/_all_docs", db(code)), "admin");
     all.body["total_rows"].as_u64().unwrap()
-}
-
-fn row<'a>(answer: &'a Value, code: &str) -> &'a Value {
-    answer["stations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["code"] == code)
-        .unwrap()
 }
 
 #[test]
