@@ -202,7 +202,7 @@ fn station_row(
     let (add, rename, moved) = (s.clone(), s.clone(), s.clone());
     view! {
         <li data-testid="hq-tree-row" data-code=s.code.clone() data-parent=s.parent.clone().unwrap_or_default()
-            data-depth=depth style=format!("--depth: {depth}")>
+            data-depth=depth>
             <div class="title-row">
                 <span class="row-title">{s.name.clone()}</span>
                 <span class="code">{s.code.clone()}</span>
