@@ -81,6 +81,10 @@ pub fn HqStationsPage() -> impl IntoView {
             name.get_untracked(),
             target.get_untracked(),
         );
+        // Nothing chosen to move under: nothing to send, nothing said.
+        if matches!(what, Editing::Move(_)) && target.is_empty() {
+            return;
+        }
         spawn_local(async move {
             let done = match what {
                 Editing::Add(parent) => {
@@ -95,7 +99,6 @@ pub fn HqStationsPage() -> impl IntoView {
                 Editing::Rename(s) => {
                     tree::change(&server, &s.code, &name, s.parent.as_deref()).await
                 }
-                Editing::Move(_) if target.is_empty() => Ok(()),
                 Editing::Move(s) => tree::change(&server, &s.code, &s.name, Some(&target)).await,
             };
             match done {
