@@ -9,7 +9,9 @@
 //   - only `seq` and `type_updated` (the indexes a minimal layout would keep);
 //   - each row as its record string alone, out-of-line keys, no index (object clone cost);
 //   - a tiny value per row, no index (the fixed cost of one request);
-//   - 100 rows of 100 records each, no index (many documents per row).
+//   - 100 rows of 100 records each, no index (many documents per row);
+//   - the same with each document's keys in multiEntry indexes (what such a layout needs
+//     to find a document by id, list by type and time, and follow a relation).
 // For each: the time to issue the puts (the renderer's synchronous part: cloning, key and
 // index-key extraction, the request object, the message to the browser process) and the
 // time until `complete` (the browser process writing and committing). Medians, Markdown.
@@ -67,6 +69,18 @@ try {
       'no index, a tiny value per row (the cost of a request)': [(db) => db.createObjectStore('docs'), (s) => { for (const r of rows) s.put(1, r.id); }],
       'no index, 100 rows of 100 records each': [(db) => db.createObjectStore('docs'), (s) => {
         for (let i = 0; i < N; i += 100) s.put(rows.slice(i, i + 100).map((r) => r.rec), rows[i].id);
+      }],
+      '100 rows of 100 records, each doc\'s keys in multiEntry indexes (ids, [t, u, id], relations)': [(db) => {
+        const s = db.createObjectStore('docs');
+        s.createIndex('ids', 'ids', { multiEntry: true });
+        s.createIndex('type_updated', 'tu', { multiEntry: true });
+        s.createIndex('attendance_activity', 'aa', { multiEntry: true });
+      }, (s) => {
+        for (let i = 0; i < N; i += 100) {
+          const part = rows.slice(i, i + 100);
+          s.put({ ids: part.map((r) => r.id), tu: part.filter((r) => r.t).map((r) => [r.t, r.u, r.id]),
+            aa: part.filter((r) => r.aa).map((r) => [r.aa, r.id]), recs: part.map((r) => r.rec) }, i);
+        }
       }],
     };
     const out = {};

@@ -110,7 +110,7 @@ const CATEGORIES = [
   ['row layout (model::row)', (f) => f.wasm && /model::row/.test(f.functionName)],
   ['wasm↔JS crossings, wasm side (wasm-bindgen, js-sys, web-sys, indexed_db_futures)',
     (f) => f.wasm && /wasm_bindgen|js_sys|web_sys|indexed_db_futures|__wbindgen|externref/.test(f.functionName)],
-  ['allocation and copying in wasm (dlmalloc, memcpy, Vec/String)', (f) => f.wasm && /dlmalloc|memcpy|memmove|memset|__rust_(alloc|dealloc|realloc)|alloc::|RawVec|__rdl_/.test(f.functionName)],
+  ['allocation, copying and std collections in wasm (dlmalloc, memcpy, alloc::: Vec, String, BTreeMap)', (f) => f.wasm && /dlmalloc|memcpy|memmove|memset|__rust_(alloc|dealloc|realloc)|alloc::|RawVec|__rdl_/.test(f.functionName)],
   ['other Rust in wasm (hash maps, the store\'s own code, …)', (f) => f.wasm],
   ['wasm↔JS crossings, JS side (wasm-bindgen\'s import shims, UTF-8 decode of strings, Reflect)', (f) => f.url !== '' || /^(decode|encode|encodeInto|set|get|stringify|parse|apply|call)$/.test(f.functionName)],
   ['V8 / Blink, unattributed', () => true],
@@ -139,12 +139,12 @@ const totals = profiles.map(({ profile }) => (profile.endTime - profile.startTim
 const total = median(totals);
 console.log(`One-batch write of 10,000 documents: ${profiles.length} profiles, wall ${walls.map(Math.round).join(', ')} ms ` +
   `(profiled spans ${totals.map(Math.round).join(', ')} ms); medians of the runs per category.\n`);
-console.log('| category (self time) | ms | share |\n|---|---|---|');
+console.log(`| category (self time) | median ms | share of the median span | runs ms |\n|---|---|---|---|`);
 for (const [c, v] of rows) {
   const ms = median(v);
-  if (ms >= 0.5) console.log(`| ${c} | ${Math.round(ms)} | ${((100 * ms) / total).toFixed(1)} % |`);
+  if (ms >= 0.5) console.log(`| ${c} | ${Math.round(ms)} | ${((100 * ms) / total).toFixed(1)} % | ${v.map(Math.round).join(', ')} |`);
 }
-console.log(`| profiled span | ${Math.round(total)} | |\n`);
+console.log(`| profiled span | ${Math.round(total)} | | ${totals.map(Math.round).join(', ')} |\n`);
 console.log('| function (self time, mean of the runs) | ms |\n|---|---|');
 for (const [k, ms] of [...fns].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
   console.log(`| \`${k.replace(/\|/g, '\\|').slice(0, 110)}\` | ${Math.round(ms)} |`);
