@@ -32,12 +32,14 @@ fn record(mut doc: Value) -> DocRecord {
 }
 
 fn photo(n: u8, image: &[u8], thumb: &[u8]) -> DocRecord {
-    record(json!({"_id": format!("photo:0190a0b0-0000-7000-8000-0000000000{n:02}"),
+    record(
+        json!({"_id": format!("photo:0190a0b0-0000-7000-8000-0000000000{n:02}"),
         "type": "photo", "station": STATION, "activity_id": ACTIVITY,
         "taken_at": "2026-11-18T19:40:00+08:00", "created_at": "2026-11-18T20:00:00+08:00",
         "updated_at": "2026-11-18T20:00:00+08:00", "_attachments": {
             "image.jpg": {"content_type": "image/jpeg", "data": encode(image)},
-            "thumb.jpg": {"content_type": "image/jpeg", "data": encode(thumb)}}}))
+            "thumb.jpg": {"content_type": "image/jpeg", "data": encode(thumb)}}}),
+    )
 }
 
 /// A forum and three photos of it: the second edited once (its revision 2 keeps revision
@@ -56,8 +58,10 @@ fn station() -> Station {
     let mut d = second.winner_doc().unwrap();
     d["caption"] = json!("村民在祠堂前");
     second.update(d).unwrap();
-    let forum = record(json!({"_id": ACTIVITY, "type": "activity", "station": STATION,
-        "kind": "evening_forum", "title": "照片夜话", "start": "2026-11-18T19:30:00+08:00"}));
+    let forum = record(
+        json!({"_id": ACTIVITY, "type": "activity", "station": STATION,
+        "kind": "evening_forum", "title": "照片夜话", "start": "2026-11-18T19:30:00+08:00"}),
+    );
     Station {
         records: vec![
             forum,
@@ -100,7 +104,13 @@ fn write(dir: &tempfile::TempDir, name: &str, file: &Value) -> std::path::PathBu
 }
 
 fn attachment(h: &TestHub, id: &str, name: &str) -> Vec<u8> {
-    let (status, _, bytes) = h.raw("GET", &format!("{}/{id}/{name}", db(STATION)), "a", &[], b"");
+    let (status, _, bytes) = h.raw(
+        "GET",
+        &format!("{}/{id}/{name}", db(STATION)),
+        "a",
+        &[],
+        b"",
+    );
     assert_eq!(status, 200, "{id}/{name}");
     bytes
 }
@@ -125,11 +135,18 @@ fn an_exported_file_with_photos_imports_byte_identical_and_twice_changes_nothing
             let stub = &doc["_attachments"][name];
             assert_eq!(served["_attachments"][name]["revpos"], stub["revpos"]);
             let bytes = attachment(&h, &rec.id, name);
-            assert_eq!(&bytes, &s.bytes[stub["digest"].as_str().unwrap()], "{}", rec.id);
+            assert_eq!(
+                &bytes,
+                &s.bytes[stub["digest"].as_str().unwrap()],
+                "{}",
+                rec.id
+            );
         }
     }
     // The caption edit kept the first revision's bytes: revpos 1 on revision 2.
-    let edited = h.get(&format!("{}/{}", db(STATION), s.records[2].id), "a").body;
+    let edited = h
+        .get(&format!("{}/{}", db(STATION), s.records[2].id), "a")
+        .body;
     assert!(edited["_rev"].as_str().unwrap().starts_with("2-"));
     assert_eq!(edited["_attachments"]["image.jpg"]["revpos"], 1);
     assert_eq!(h.hub.store.integrity_check().unwrap(), Ok(()));
@@ -146,11 +163,8 @@ fn one_corrupted_attachment_refuses_the_file_and_writes_nothing() {
     let h = start();
     let good = export(&station());
     let docs = good["docs"].as_array().unwrap().len();
-    let carries = |i: usize, name: &str| {
-        good["docs"][i]["_attachments"][name]
-            .get("data")
-            .is_some()
-    };
+    let carries =
+        |i: usize, name: &str| good["docs"][i]["_attachments"][name].get("data").is_some();
     // The last thumbnail carried in the file (documents before it are sound), and the
     // first carrier of the picture two photos share.
     let late = (0..docs).rev().find(|&i| carries(i, "thumb.jpg")).unwrap();
@@ -161,7 +175,10 @@ fn one_corrupted_attachment_refuses_the_file_and_writes_nothing() {
     let mut bad: Vec<(&str, Value)> = Vec::new();
     // One byte of the last photo's thumbnail changed (same length, wrong digest).
     let mut f = good.clone();
-    let d = f.pointer(&last).unwrap()["data"].as_str().unwrap().to_owned();
+    let d = f.pointer(&last).unwrap()["data"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let mut b = base64_decode(&d);
     b[5] ^= 1;
     f.pointer_mut(&last).unwrap()["data"] = json!(encode(&b));
