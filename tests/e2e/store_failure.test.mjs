@@ -122,9 +122,10 @@ test('a photo that would not fit is refused whole with the quota message, leavin
   });
   try {
     await page.getByTestId('gallery-input').setInputFiles(files);
-    await page.getByTestId('photos').getByText('手机存储空间已满，本次保存未写入。').waitFor({ timeout: 60_000 });
+    const refusal = page.getByTestId('photos').getByText('手机存储空间已满，本次保存未写入。');
+    await refusal.waitFor({ timeout: 60_000 });
     assert.equal(await page.evaluate(() => window.__yehuaBlobPuts), 2, 'both JPEGs were put before the refusal');
-    await page.getByTestId('photos').scrollIntoViewIfNeeded();
+    await refusal.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await shot(page, 'store-failure-photo-quota');
   } finally {
     await page.evaluate(() => {
