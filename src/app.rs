@@ -197,6 +197,8 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/hq") view=lazy(Screen::HqStatus)/>
                         <Route path=path!("/hq/accounts") view=lazy(Screen::HqAccounts)/>
                         <Route path=path!("/hq/accounts/:name/setup") view=lazy(Screen::HqSetup)/>
+                        <Route path=path!("/hq/stations") view=lazy(Screen::HqStations)/>
+                        <Route path=path!("/hq/import") view=lazy(Screen::HqImport)/>
                     </Routes>
                 </main>
                 <BottomNav/>

@@ -2,9 +2,13 @@
 //! database (list, create, reset a password, disable / enable, change station — each a
 //! `PUT` of the whole document at its `_rev`) and 上报情况 from the hub's
 //! `GET /_yehua/status?month=`; and an account's setup code (`model::setup`) from its
-//! `_users` document and its station's row. Session cookie as for sync; never keeps a password. The
+//! `_users` document and its station's row; the station tree ([`tree`]) and the upload of
+//! export files ([`upload`]). Session cookie as for sync; never keeps a password. The
 //! screens call these and never fetch themselves; the rules (who may manage whom, the
 //! password rules) are the server's, and its refusals come back as [`ConsoleError`].
+
+pub mod tree;
+pub mod upload;
 
 use super::remote::fetch_text;
 use super::SyncError;
@@ -76,9 +80,19 @@ pub enum ConsoleError {
     /// The account has no station among those the user sees (an admin), so no setup code.
     #[error("no station for a setup code")]
     NoStation,
+    /// A change of the station tree was refused; the hub's key (`hub::stations`).
+    #[error("station tree: {0}")]
+    Station(String),
     /// The link or the session failed.
     #[error(transparent)]
     Sync(#[from] SyncError),
+}
+
+/// The hub's key of a refused change of the station tree, if the answer has one.
+fn problem(text: &str) -> Option<String> {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| v["problem"].as_str().map(str::to_owned))
 }
 
 fn reason(text: &str) -> String {
@@ -98,6 +112,9 @@ async fn call(
     let body = body.map(Value::to_string);
     match fetch_text(method, &url, body.as_deref()).await? {
         (s, text) if (200..300).contains(&s) => Ok(text),
+        (_, text) if problem(&text).is_some() => {
+            Err(ConsoleError::Station(problem(&text).unwrap_or_default()))
+        }
         (400, text) => {
             let r = reason(&text);
             Err(if r.contains("password") {
