@@ -182,6 +182,7 @@ impl UserMessage for ExportError {
         match self {
             Self::Store(e) => e.message(locale),
             Self::Name(_) => td_string!(locale, err_export_name).to_string(),
+            Self::Photo(e) => e.message(locale),
         }
     }
 }
