@@ -198,6 +198,8 @@ fn Shell() -> impl IntoView {
                         <Route path=path!("/hq/accounts") view=lazy(Screen::HqAccounts)/>
                         <Route path=path!("/hq/accounts/:name/setup") view=lazy(Screen::HqSetup)/>
                         <Route path=path!("/hq/review/:code") view=lazy(Screen::HqReview)/>
+                        <Route path=path!("/hq/stations") view=lazy(Screen::HqStations)/>
+                        <Route path=path!("/hq/import") view=lazy(Screen::HqImport)/>
                     </Routes>
                 </main>
                 <BottomNav/>

@@ -30,8 +30,8 @@ pub enum Chunk {
     /// 扫码核验 of printed paper, export, settings (import); and the
     /// replication engine (src/sync/engine.rs), which the sync service loads at start.
     Office,
-    /// The headquarters console: 上报情况, 账号管理 and an account's setup QR, fetched
-    /// only by hq and admin accounts (a village phone never downloads it).
+    /// The headquarters console: 上报情况, 账号管理, an account's setup QR, 站点管理 and
+    /// 导入文件, fetched only by hq and admin accounts (a village phone never downloads it).
     Console,
 }
 
@@ -77,6 +77,8 @@ pub enum Screen {
     HqAccounts,
     HqSetup,
     HqReview,
+    HqStations,
+    HqImport,
 }
 
 impl Screen {
@@ -90,7 +92,7 @@ impl Screen {
             Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
             Sync | Conflicts | Conflict | Stats | LedgerPrint | NoticePrint | Verify | Export
             | Settings => Chunk::Office,
-            HqStatus | HqAccounts | HqSetup | HqReview => Chunk::Console,
+            HqStatus | HqAccounts | HqSetup | HqReview | HqStations | HqImport => Chunk::Console,
         }
     }
 }
@@ -240,6 +242,8 @@ fn console_screens(screen: Screen) -> AnyView {
         Screen::HqAccounts => view! { <hq_accounts::HqAccountsPage/> }.into_any(),
         Screen::HqSetup => view! { <hq_setup::HqSetupPage/> }.into_any(),
         Screen::HqReview => view! { <hq_review::HqReviewPage/> }.into_any(),
+        Screen::HqStations => view! { <hq_stations::HqStationsPage/> }.into_any(),
+        Screen::HqImport => view! { <hq_import::HqImportPage/> }.into_any(),
         _ => view! { <hq_status::HqStatusPage/> }.into_any(),
     }
 }

@@ -182,6 +182,7 @@ impl UserMessage for ExportError {
         match self {
             Self::Store(e) => e.message(locale),
             Self::Name(_) => td_string!(locale, err_export_name).to_string(),
+            Self::Photo(e) => e.message(locale),
         }
     }
 }
@@ -232,9 +233,37 @@ impl UserMessage for crate::sync::console::ConsoleError {
             E::NotSignedIn => td_string!(locale, err_hq_not_signed_in),
             E::NoStation => td_string!(locale, err_hq_no_station),
             E::Review(e) => return e.message(locale),
+            E::Station(key) => match key.as_str() {
+                "not_yours" => td_string!(locale, err_tree_not_yours),
+                "own_station" => td_string!(locale, err_tree_own_station),
+                "bad_code" => td_string!(locale, err_tree_bad_code),
+                "exists" => td_string!(locale, err_tree_exists),
+                "no_station" => td_string!(locale, err_tree_no_station),
+                "empty_name" => td_string!(locale, err_tree_empty_name),
+                "level_order" | "bad_level" => td_string!(locale, err_tree_level),
+                "cycle" => td_string!(locale, err_tree_cycle),
+                _ => td_string!(locale, err_hq_refused),
+            },
             E::Sync(e) => return e.message(locale),
         };
         text.to_string()
+    }
+}
+
+impl UserMessage for crate::sync::console::upload::Refusal {
+    fn message(&self, locale: Locale) -> String {
+        use crate::sync::console::upload::Refusal as R;
+        match self {
+            // The hub's `exchange` said it in both languages.
+            R::BadFile { zh, reason, .. } => match locale {
+                Locale::zh_CN => zh.clone(),
+                Locale::en => reason.clone(),
+            },
+            R::NotYours(code) => td_string!(locale, err_upload_not_yours).replace("{code}", code),
+            R::NoStation(code) => td_string!(locale, err_upload_no_station).replace("{code}", code),
+            R::TooLarge => td_string!(locale, err_upload_too_large).to_string(),
+            R::Failed(e) => e.message(locale),
+        }
     }
 }
 

@@ -22,6 +22,8 @@ const DOCS: usize = 10_000;
 
 #[wasm_bindgen(inline_js = r#"
 export function load_pouch(src) { (0, eval)(src); return typeof PouchDB; }
+export function profile_start(label) { console.profile(label); }
+export function profile_end(label) { console.profileEnd(label); }
 const t = () => performance.now();
 function counted() {
   const c = { requests: 0, sent: 0, received: 0 };
@@ -79,6 +81,8 @@ export async function pouch_replicate(name, url, push) {
 "#)]
 extern "C" {
     fn load_pouch(src: &str) -> String;
+    fn profile_start(label: &str);
+    fn profile_end(label: &str);
     #[wasm_bindgen(catch)]
     async fn pouch_write(name: &str, docs: JsValue, batches: u32) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch)]
@@ -144,6 +148,35 @@ async fn fresh(name: &str) -> Store {
 
 fn f(v: JsValue) -> f64 {
     v.as_f64().unwrap_or(f64::NAN)
+}
+
+/// How many one-batch writes `profile_one_batch_write` profiles.
+const PROFILE_RUNS: usize = 3;
+
+/// The one-batch write of 10,000 documents into an empty store, [`PROFILE_RUNS`] times,
+/// each between `console.profile` and `console.profileEnd`: a page whose DevTools client
+/// has the Profiler domain enabled receives one CPU profile per write (nothing else of the
+/// page's work: not the documents' generation, not opening the store). Ignored by `make
+/// bench`; `scripts/profile-write.mjs` runs it (`--include-ignored profile_one_batch_write`).
+#[wasm_bindgen_test]
+#[ignore = "run by scripts/profile-write.mjs under Chromium's profiler"]
+async fn profile_one_batch_write() {
+    let docs = docs();
+    for run in 0..PROFILE_RUNS {
+        let name = format!("profile_w1_{run}");
+        let store = fresh(&name).await;
+        let label = format!("write {run}");
+        let batch = docs.clone();
+        let t = now();
+        profile_start(&label);
+        for r in store.bulk_put(batch).await.unwrap() {
+            r.unwrap();
+        }
+        profile_end(&label);
+        console_log!("PROFILE {}", json!({"label": label, "ms": now() - t}));
+        store.close();
+        Store::delete_database(&name).await.unwrap();
+    }
 }
 
 #[wasm_bindgen_test]

@@ -1,7 +1,9 @@
-//! 统计 → 导出: the export file for headquarters (dates, types, 导出 and, where the phone
-//! can share files, 分享), the CSV tables beside it, and the 导入 section
-//! (`components::import_form`). Reading, building and importing are `records::exchange`;
-//! the browser side of files is `pwa::files`.
+//! 统计 → 导出: the export file for headquarters (dates, types, 含照片), the CSV tables
+//! beside it, and the 导入 section (`components::import_form`). 导出 (or a table's button)
+//! first makes the file and says its size — and how many photos were left out for want of
+//! their bytes — and only 保存 (or, where the phone can share files, 分享) hands it over;
+//! changing the form drops a made file. Reading, building and importing are
+//! `records::exchange`; the browser side of files is `pwa::files`.
 
 use crate::components::date_field::DateField;
 use crate::components::import_form::ImportForm;
@@ -10,7 +12,7 @@ use crate::ctx::use_app;
 use crate::i18n::*;
 use crate::message::{error_slot, said, Said};
 use crate::profile::Level;
-use crate::pwa::files;
+use crate::pwa::{files, format_bytes};
 use crate::records::exchange::{
     export_file, filter, read_all, stations_present, table_file, ExportError, Prepared, Table,
 };
@@ -27,6 +29,22 @@ enum Output {
     Csv(Table),
 }
 
+impl Output {
+    fn mime(self) -> &'static str {
+        match self {
+            Output::Json => files::JSON,
+            Output::Csv(_) => files::CSV,
+        }
+    }
+}
+
+/// A file made and not yet handed over (or handed over and kept for another 保存).
+#[derive(Clone, PartialEq)]
+struct Ready {
+    out: Output,
+    file: Prepared,
+}
+
 /// The export and import screen.
 #[component]
 pub fn ExportPage() -> impl IntoView {
@@ -35,8 +53,11 @@ pub fn ExportPage() -> impl IntoView {
     let from = RwSignal::new(String::new());
     let until = RwSignal::new(String::new());
     let types = RwSignal::new(DocType::ALL.to_vec());
+    let photos = RwSignal::new(false);
     let progress = RwSignal::new(None::<(u32, u32)>);
-    let done = RwSignal::new(None::<Prepared>);
+    let done = RwSignal::new(None::<Ready>);
+    // Files made on this screen (`data-made`, what tests wait on).
+    let made_count = RwSignal::new(0u32);
     let error = RwSignal::new(None::<Said>);
     let can_share = files::can_share_files(files::JSON);
     // Headquarters holds several stations' records and exports one station per file.
@@ -54,6 +75,15 @@ pub fn ExportPage() -> impl IntoView {
             stations_present(&store).await
         }
     });
+    // A made file stops matching the form the moment the form changes.
+    Effect::new(move |_| {
+        from.track();
+        until.track();
+        types.track();
+        photos.track();
+        station.track();
+        done.set(None);
+    });
     let run = move |out: Output| {
         let Some(profile) = ctx.profile.get_untracked() else {
             return;
@@ -63,12 +93,14 @@ pub fn ExportPage() -> impl IntoView {
             &from.get_untracked(),
             &until.get_untracked(),
             &types.get_untracked(),
+            photos.get_untracked(),
         );
         let code = station
             .get_untracked()
             .unwrap_or_else(|| profile.station_code.clone());
         progress.set(Some((0, 0)));
         error.set(None);
+        done.set(None);
         spawn_local(async move {
             let report = move |read: u32, total: u32| {
                 _ = progress.try_set(Some((read, total)));
@@ -77,36 +109,42 @@ pub fn ExportPage() -> impl IntoView {
                 let records = read_all(&store, &report).await?;
                 let (station, at) = (code.as_str(), now());
                 match out {
-                    Output::Json => export_file(&records, station, &chosen, &at),
+                    Output::Json => export_file(&store, &records, station, &chosen, &at).await,
                     Output::Csv(t) => table_file(&records, station, &chosen, t, &at),
                 }
             }
             .await;
             _ = progress.try_set(None);
-            let mime = if out == Output::Json {
-                files::JSON
-            } else {
-                files::CSV
-            };
             match made {
-                Ok(p) => {
-                    if let Err(e) = files::download(&p.name, &p.bytes, mime) {
-                        leptos::logging::error!("yehua: download: {e}");
-                        _ = error.try_set(Some(said(e)));
-                    }
-                    _ = done.try_set(Some(p));
+                Ok(file) => {
+                    _ = done.try_set(Some(Ready { out, file }));
+                    _ = made_count.try_update(|n| *n += 1);
                 }
-                Err(e) => _ = error.try_set(Some(said::<ExportError>(e))),
+                Err(e) => {
+                    leptos::logging::error!("yehua: export: {e}");
+                    _ = error.try_set(Some(said::<ExportError>(e)));
+                }
+            }
+        });
+    };
+    let save = move |_| {
+        done.with_untracked(|r| {
+            let Some(r) = r else {
+                return;
+            };
+            if let Err(e) = files::download(&r.file.name, &r.file.bytes, r.out.mime()) {
+                leptos::logging::error!("yehua: download: {e}");
+                error.set(Some(said(e)));
             }
         });
     };
     let share = move |_| {
-        let Some(p) = done.get_untracked() else {
+        let Some(r) = done.get_untracked() else {
             return;
         };
         spawn_local(async move {
             // A cancelled share sheet is not an error worth showing.
-            if let Err(e) = files::share(&p.name, &p.bytes, files::JSON).await {
+            if let Err(e) = files::share(&r.file.name, &r.file.bytes, r.out.mime()).await {
                 leptos::logging::warn!("yehua: share: {e}");
             }
         });
@@ -143,7 +181,7 @@ pub fn ExportPage() -> impl IntoView {
     view! {
         <h2>{t!(i18n, x_export_title)}</h2>
         <p class="hint">{t!(i18n, x_export_explain)}</p>
-        <section class="form" data-testid="export-form">
+        <section class="form" data-testid="export-form" data-made=move || made_count.get()>
             {failure(stations)}
             {move || {
                 let list = rows(stations);
@@ -183,14 +221,38 @@ pub fn ExportPage() -> impl IntoView {
                 }).collect_view()}
             </fieldset>
             <p class="hint">{t!(i18n, x_types_hint)}</p>
+            <label class="check">
+                <input type="checkbox" data-testid="export-photos" prop:checked=photos
+                    on:change=move |ev| photos.set(event_target_checked(&ev))/>
+                {t!(i18n, x_with_photos)}
+            </label>
+            <p class="hint">{t!(i18n, x_with_photos_hint)}</p>
             <div class="actions">
                 <button class="primary big" data-testid="export-json" disabled=busy on:click=move |_| run(Output::Json)>
                     {t!(i18n, x_export_button)}
                 </button>
-                <Show when=move || can_share && done.with(|d| d.as_ref().is_some_and(|p| p.name.ends_with(".json")))>
-                    <button class="big" data-testid="export-share" on:click=share>{t!(i18n, x_share_button)}</button>
-                </Show>
             </div>
+            {move || done.with(|r| r.as_ref().map(|r| {
+                let p = &r.file;
+                let (size, left) = (format_bytes(p.bytes.len() as f64), p.photos_left_out);
+                let shareable = can_share && r.out == Output::Json;
+                view! {
+                    <div class="export-ready" role="status" data-testid="export-done" data-name=p.name.clone()
+                        data-count=p.count data-bytes=p.bytes.len() data-left-out=left>
+                        <p class="ok">{t!(i18n, x_export_done)}" "<strong>{p.name.clone()}</strong>" ("{p.count}")"</p>
+                        <p data-testid="export-size">{t!(i18n, x_file_size, size = size)}</p>
+                        {(left > 0).then(|| view! {
+                            <p class="notice" data-testid="export-left-out">{t!(i18n, x_photos_left_out, n = left)}</p>
+                        })}
+                        <div class="actions">
+                            <button class="primary big" data-testid="export-save" on:click=save>{t!(i18n, save)}</button>
+                            {shareable.then(|| view! {
+                                <button class="big" data-testid="export-share" on:click=share>{t!(i18n, x_share_button)}</button>
+                            })}
+                        </div>
+                    </div>
+                }
+            }))}
             <div class="actions csv">
                 {Table::ALL.into_iter().map(|t| view! {
                     <button data-testid=format!("csv-{}", t.as_str()) disabled=busy on:click=move |_| run(Output::Csv(t))>
@@ -201,11 +263,6 @@ pub fn ExportPage() -> impl IntoView {
             {move || progress.get().map(|(read, total)| view! {
                 <p>{t!(i18n, x_reading)}" "{format!("{read} / {total}")}</p>
                 <progress data-testid="export-progress" max=total.max(1) value=read></progress>
-            })}
-            {move || done.get().map(|p| view! {
-                <p class="ok" data-testid="export-done" data-name=p.name.clone() data-count=p.count>
-                    {t!(i18n, x_export_done)}" "<strong>{p.name.clone()}</strong>" ("{p.count}")"
-                </p>
             })}
             {error_slot(error, "error", Some("export-error"))}
         </section>

@@ -1,7 +1,8 @@
 //! 上报情况 (`/hq`), the headquarters console's first screen: for a chosen month, one
 //! row per station below the signed-in hq account (last sync, last forum, the month's
-//! forums, villagers reached, open concerns and 已审核 of the month's activities, flags
-//! 本月未开展夜话 / 7 天未同步; a station's name opens its 审核, `hq_review`), sorted
+//! forums, villagers reached, open concerns and 已审核 of the month's activities, records
+//! imported files brought this month and the last import, flags 本月未开展夜话 / 7 天未同步;
+//! a station's name opens its 审核, `hq_review`), sorted
 //! as chosen, optionally only the flagged ones, as CSV; below it the month's figures per
 //! station and summed up the tree. Reads the hub through `sync::console`, never the phone's
 //! store and never `fetch` itself; sorting, the filter and the CSV are
@@ -18,7 +19,7 @@ use leptos::prelude::*;
 use model::date_input::FieldKind;
 use model::rollup::status::{to_csv, view as status_view, SortBy, StationStatus};
 
-/// The console's two screens, as links.
+/// The console's screens, as links.
 #[component]
 pub fn HqTabs() -> impl IntoView {
     let i18n = use_i18n();
@@ -26,6 +27,8 @@ pub fn HqTabs() -> impl IntoView {
         <nav class="hq-tabs" aria-label=move || t_string!(i18n, hq_console)>
             <a href="/hq" data-testid="hq-to-status">{t!(i18n, hq_status_title)}</a>
             <a href="/hq/accounts" data-testid="hq-to-accounts">{t!(i18n, hq_accounts_title)}</a>
+            <a href="/hq/stations" data-testid="hq-to-stations">{t!(i18n, hq_stations_title)}</a>
+            <a href="/hq/import" data-testid="hq-to-import">{t!(i18n, hq_import_title)}</a>
         </nav>
     }
 }
@@ -116,13 +119,15 @@ pub fn HqStatusPage() -> impl IntoView {
                             <th scope="col" class="num">{t!(i18n, hq_villagers)}</th>
                             <th scope="col" class="num">{t!(i18n, hq_concerns_open)}</th>
                             <th scope="col" class="num">{t!(i18n, hq_reviewed)}</th>
+                            <th scope="col" class="num" title=move || t_string!(i18n, hq_imported_hint)>{t!(i18n, hq_imported)}</th>
+                            <th scope="col">{t!(i18n, hq_last_import)}</th>
                             <th scope="col"></th>
                         </tr></thead>
                         <tbody>
                             {move || {
                                 let rows = shown(&st);
                                 if rows.is_empty() {
-                                    return view! { <tr><td colspan="8" class="hint">{t!(i18n, hq_no_rows)}</td></tr> }.into_any();
+                                    return view! { <tr><td colspan="10" class="hint">{t!(i18n, hq_no_rows)}</td></tr> }.into_any();
                                 }
                                 rows.into_iter().map(|s| status_row(s, &st.month)).collect_view().into_any()
                             }}
@@ -153,6 +158,8 @@ fn status_row(s: StationStatus, month: &str) -> impl IntoView {
             <td class="num">{s.villagers}</td>
             <td class="num">{s.concerns_open}</td>
             <td class="num" data-testid="hq-reviewed">{s.reviewed}"/"{s.activities}</td>
+            <td class="num" data-testid="hq-imported">{s.imported}</td>
+            <td>{s.last_import.map(local_time).unwrap_or_else(|| "—".into())}</td>
             <td class="flags">
                 {s.no_forum.then(|| view! { <span class="tag overdue" data-testid="flag-no-forum">{t!(i18n, hq_flag_no_forum)}</span> })}
                 {s.not_synced.then(|| view! { <span class="tag overdue" data-testid="flag-not-synced">{t!(i18n, hq_flag_not_synced)}</span> })}

@@ -99,6 +99,14 @@ pub fn picked(input: &web_sys::HtmlInputElement) -> Option<File> {
     input.files().and_then(|list| list.get(0))
 }
 
+/// Every file picked in a `<input type=file multiple>`, in order.
+pub fn picked_all(input: &web_sys::HtmlInputElement) -> Vec<File> {
+    input
+        .files()
+        .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+        .unwrap_or_default()
+}
+
 /// Reads a picked file's bytes (checked by the importer, which accepts a BOM and names
 /// bad UTF-8, so no decoding happens here).
 pub async fn read(file: &File) -> Result<Vec<u8>, PwaError> {

@@ -3,16 +3,24 @@
 //! sent. Each is a function over [`Store`]; the file format, the choice of documents and
 //! the merge plan are `crates/exchange`, the tables `model::tables`.
 //!
+//! Photos (含照片) travel inline as CouchDB's `data`, read here from the store's blobs.
+//! A photo whose bytes are not all on this phone (a pulled photo never opened, a full copy
+//! 释放照片空间 dropped: either way the hub has it) is left out whole and counted in
+//! [`Prepared::photos_left_out`], because its stub without bytes would make headquarters
+//! refuse the whole file; bytes that no longer match their digest are left out the same
+//! way. A file made here therefore always passes the importer's attachment checks.
+//!
 //! Import keeps the exchange invariant: nothing is written until the whole file passed
 //! `exchange::parse`, and the merge is one `Store::put_replicated` transaction (a
 //! replication with `new_edits: false`), so importing a file twice changes nothing.
 
+use crate::pwa::{photo, PwaError};
 use crate::store::{Store, StoreError};
 use couch::DocRecord;
-use exchange::{ImportError, ImportReport};
+use exchange::{ExportFile, ImportError, ImportReport};
 use model::DocType;
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Records read per IndexedDB transaction when streaming the whole store.
 pub const BATCH: u32 = 500;
@@ -73,6 +81,8 @@ pub struct Prepared {
     pub bytes: Vec<u8>,
     /// How many documents (export: leaf revisions) or table rows it holds.
     pub count: usize,
+    /// Photos chosen but left out because their bytes are not all on this phone.
+    pub photos_left_out: usize,
 }
 
 /// Why an export could not be made.
@@ -84,13 +94,15 @@ pub enum ExportError {
     /// The clock gave a time the file name cannot use (should not happen).
     #[error(transparent)]
     Name(#[from] exchange::file::NameError),
+    /// The browser could not read a stored photo's bytes.
+    #[error("reading a photo's bytes: {0}")]
+    Photo(#[from] PwaError),
 }
 
-/// The export form as typed: local dates (`YYYY-MM-DD`, empty = open) and the types.
-/// Photos are not put in files yet (their bytes would have to travel inline, 含照片): a
-/// photo's stub without its bytes would make headquarters refuse the whole file, so they
-/// are left out and reach headquarters by sync.
-pub fn filter(from: &str, until: &str, types: &[DocType]) -> exchange::Filter {
+/// The export form as typed: local dates (`YYYY-MM-DD`, empty = open), the types and
+/// 含照片. Photos are chosen only with `photos` (their bytes make the file large), never
+/// through `types`.
+pub fn filter(from: &str, until: &str, types: &[DocType], photos: bool) -> exchange::Filter {
     let date = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let chosen = if types.is_empty() {
         &DocType::ALL[..]
@@ -104,25 +116,58 @@ pub fn filter(from: &str, until: &str, types: &[DocType]) -> exchange::Filter {
             .iter()
             .copied()
             .filter(|t| *t != DocType::Photo)
+            .chain(photos.then_some(DocType::Photo))
             .collect(),
     }
 }
 
-/// Builds `yehua-<station>-<yyyymmdd>.json` from the records, exported at `at`.
-pub fn export_file(
+/// Builds `yehua-<station>-<yyyymmdd>.json` from the records, exported at `at`; the
+/// chosen photos' bytes are read from `store` and put inline (see the module doc for a
+/// photo whose bytes are not here).
+pub async fn export_file(
+    store: &Store,
     records: &[DocRecord],
     station: &str,
     filter: &exchange::Filter,
     at: &str,
 ) -> Result<Prepared, ExportError> {
-    let file = exchange::build(station, at, APP_VERSION, filter, records);
+    let mut file = exchange::build(station, at, APP_VERSION, filter, records);
+    let photos_left_out = inline_photos(store, &mut file).await?;
     let name = exchange::file_name(station, at)?;
     let bytes = serde_json::to_vec(&file).expect("an export file always serializes");
     Ok(Prepared {
         name,
         count: file.docs.len(),
         bytes,
+        photos_left_out,
     })
+}
+
+/// Puts the bytes of every attachment `file` names inline, read from the store's blobs
+/// one digest at a time; a record whose bytes are missing (or no longer match their
+/// digest) is left out whole. Returns how many records were left out.
+async fn inline_photos(store: &Store, file: &mut ExportFile) -> Result<usize, ExportError> {
+    let digests: BTreeSet<String> = file
+        .docs
+        .iter()
+        .filter_map(|d| d.get("_attachments").and_then(Value::as_object))
+        .flat_map(|atts| atts.values())
+        .filter_map(|stub| stub.get("digest").and_then(Value::as_str))
+        .map(str::to_owned)
+        .collect();
+    let mut here: HashMap<String, Vec<u8>> = HashMap::with_capacity(digests.len());
+    for d in digests {
+        let Some(blob) = store.get_blob(&d).await? else {
+            continue;
+        };
+        let bytes = photo::bytes(&blob).await?;
+        if couch::attachment::digest(&bytes) == d {
+            here.insert(d, bytes);
+        } else {
+            leptos::logging::warn!("yehua: export: the stored bytes of {d} do not match it");
+        }
+    }
+    Ok(exchange::inline_attachments(file, |d| here.remove(d)).len())
 }
 
 /// The CSV tables beside an export.
@@ -187,6 +232,7 @@ pub fn table_file(
         name: csv_name(station, table.as_str(), at)?,
         count: docs.iter().filter(|d| d["type"] == ty).count(),
         bytes: csv.into_bytes(),
+        photos_left_out: 0,
     })
 }
 

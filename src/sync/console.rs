@@ -1,13 +1,17 @@
 //! The headquarters console's calls to the server: accounts through CouchDB's `_users`
 //! database (list, create, reset a password, disable / enable, change station — each a
 //! `PUT` of the whole document at its `_rev`) and 上报情况 from the hub's
-//! `GET /_yehua/status?month=`; an account's setup code (`model::setup`) from its
-//! `_users` document and its station's row; 审核: a station's activities of a month with
-//! their reviews (`_all_docs` of the station database over `activity:` and `review:` ids,
-//! joined by `model::review::month_board`) and writing a review (`PUT` of
-//! `review:<activity id>`, the only document the hub lets headquarters write there). Session cookie as for sync; never keeps a password. The
+//! `GET /_yehua/status?month=`; and an account's setup code (`model::setup`) from its
+//! `_users` document and its station's row; the station tree ([`tree`]) and the upload of
+//! export files ([`upload`]); 审核: a station's activities of a month with their reviews
+//! (`_all_docs` of the station database over `activity:` and `review:` ids, joined by
+//! `model::review::month_board`) and writing a review (`PUT` of `review:<activity id>`, the
+//! only document the hub lets headquarters write there). Session cookie as for sync; never keeps a password. The
 //! screens call these and never fetch themselves; the rules (who may manage whom, the
 //! password rules) are the server's, and its refusals come back as [`ConsoleError`].
+
+pub mod tree;
+pub mod upload;
 
 use super::remote::fetch_text;
 use super::SyncError;
@@ -82,9 +86,19 @@ pub enum ConsoleError {
     /// A review that cannot be written (a return without a reason), nothing sent.
     #[error(transparent)]
     Review(#[from] model::ValidationError),
+    /// A change of the station tree was refused; the hub's key (`hub::stations`).
+    #[error("station tree: {0}")]
+    Station(String),
     /// The link or the session failed.
     #[error(transparent)]
     Sync(#[from] SyncError),
+}
+
+/// The hub's key of a refused change of the station tree, if the answer has one.
+fn problem(text: &str) -> Option<String> {
+    serde_json::from_str::<Value>(text)
+        .ok()
+        .and_then(|v| v["problem"].as_str().map(str::to_owned))
 }
 
 fn reason(text: &str) -> String {
@@ -104,6 +118,9 @@ async fn call(
     let body = body.map(Value::to_string);
     match fetch_text(method, &url, body.as_deref()).await? {
         (s, text) if (200..300).contains(&s) => Ok(text),
+        (_, text) if problem(&text).is_some() => {
+            Err(ConsoleError::Station(problem(&text).unwrap_or_default()))
+        }
         (400, text) => {
             let r = reason(&text);
             Err(if r.contains("password") {

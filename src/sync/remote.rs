@@ -230,11 +230,7 @@ impl Remote {
         let ctype = format!("multipart/related; boundary=\"{boundary}\"");
         let response = fetch("PUT", &url, Some((&body, &ctype)), "application/json").await?;
         let status = response.status();
-        let text = JsFuture::from(response.text().map_err(js_unreachable)?)
-            .await
-            .map_err(js_unreachable)?
-            .as_string()
-            .unwrap_or_default();
+        let text = text_of(&response).await?;
         self.counted(size, text.len() as u64, started);
         if !(200..300).contains(&status) {
             return Err(SyncError::from_status(status, &path, &text));
@@ -337,6 +333,18 @@ pub async fn logout(server: &str) -> Result<(), SyncError> {
     }
 }
 
+/// Sends `blob` (a picked file, never copied into the wasm memory) with `content_type`;
+/// the status and the answer's text.
+pub(crate) async fn send_blob(
+    method: &str,
+    url: &str,
+    blob: &web_sys::Blob,
+    content_type: &str,
+) -> Result<(u16, String), SyncError> {
+    let response = fetch(method, url, Some((blob, content_type)), "application/json").await?;
+    Ok((response.status(), text_of(&response).await?))
+}
+
 pub(crate) async fn fetch_text(
     method: &str,
     url: &str,
@@ -370,12 +378,16 @@ pub(crate) async fn fetch_text(
         .await
         .map_err(js_unreachable)?
         .unchecked_into();
-    let text = JsFuture::from(response.text().map_err(js_unreachable)?)
+    Ok((response.status(), text_of(&response).await?))
+}
+
+/// The text of an answer's body (empty if it has none).
+async fn text_of(response: &Response) -> Result<String, SyncError> {
+    Ok(JsFuture::from(response.text().map_err(js_unreachable)?)
         .await
         .map_err(js_unreachable)?
         .as_string()
-        .unwrap_or_default();
-    Ok((response.status(), text))
+        .unwrap_or_default())
 }
 
 fn parse<T: DeserializeOwned>(path: &str, text: &str) -> Result<T, SyncError> {

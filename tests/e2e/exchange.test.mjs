@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, launchPhone, setupProfile, waitCount, activityCount, importFile, seedStation } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, activityCount, importFile, seedStation, exportFile } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
@@ -123,15 +123,18 @@ test('export on a village phone, import at the township, the same dashboard', as
   assert.deepEqual([...table.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   assert.equal(csvRecords(table.bytes.toString('utf8')), 2);
 
-  // Export: the whole store, then checked as headquarters would check it.
+  // Export: the whole store, its size said before 保存, then checked as headquarters would
+  // check it.
   await a.page.getByTestId('to-export').tap();
-  const json = await download(a.page, 'export-json');
+  const json = await exportFile(a.page, dir);
   assert.match(json.name, /^yehua-330106001-\d{8}\.json$/);
   const file = JSON.parse(json.bytes.toString('utf8'));
   assert.equal(file.format, 'yehua-export');
   assert.equal(file.station, VILLAGE);
   const done = a.page.getByTestId('export-done');
   assert.equal(Number(await done.getAttribute('data-count')), file.docs.length);
+  assert.equal(Number(await done.getAttribute('data-bytes')), json.bytes.length, 'the size said is the file saved');
+  assert.match(json.size, /^文件大小约 \d+(\.\d)? (KB|MB)$/);
   assert.ok(existsSync(checker), `build the checker first: cargo build -p yehua-exchange --example check_export (${checker})`);
   const check = spawnSync(checker, [json.path], { encoding: 'utf8' });
   assert.equal(check.status, 0, check.stderr + check.stdout);
@@ -141,7 +144,7 @@ test('export on a village phone, import at the township, the same dashboard', as
   // A date range keeps fewer dated records; lookups (volunteers, teams) always travel.
   await a.page.getByTestId('export-from').fill('2026-11-01');
   await a.page.getByTestId('export-until').fill('2026-11-30');
-  const november = JSON.parse((await download(a.page, 'export-json')).bytes.toString('utf8'));
+  const november = JSON.parse((await exportFile(a.page, dir)).bytes.toString('utf8'));
   assert.deepEqual(november.range, { from: '2026-11-01', until: '2026-11-30' });
   assert.ok(november.docs.length > 0 && november.docs.length < file.docs.length);
   assert.ok(november.docs.some((d) => d.type === 'volunteer'));
@@ -149,7 +152,8 @@ test('export on a village phone, import at the township, the same dashboard', as
   await a.page.getByTestId('export-until').fill('');
 
   // The activities table: BOM, then one record per activity.
-  const csv = await download(a.page, 'csv-activities');
+  const csv = await exportFile(a.page, dir, 'csv-activities');
+  assert.equal(Number(await done.getAttribute('data-bytes')), csv.bytes.length);
   assert.match(csv.name, /^yehua-330106001-activities-\d{8}\.csv$/);
   assert.deepEqual([...csv.bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   assert.equal(csvRecords(csv.bytes.toString('utf8')), activities + 1, 'header + one line per activity');
@@ -216,7 +220,7 @@ test('export on a village phone, import at the township, the same dashboard', as
   // Headquarters exports the village again: the same records, every leaf.
   await b.page.getByTestId('to-export').tap();
   await b.page.getByTestId('export-station').selectOption(VILLAGE);
-  const again = await download(b.page, 'export-json');
+  const again = await exportFile(b.page, dir);
   assert.match(again.name, /^yehua-330106001-\d{8}\.json$/);
   const reexported = JSON.parse(again.bytes.toString('utf8'));
   const revs = (f) => f.docs.map((d) => `${d._id} ${d._rev}`).sort();

@@ -2,7 +2,7 @@
 // 127.0.0.1 port with a temporary data folder, and launches Debian's Chromium through
 // playwright-core at a 360x640 phone viewport. No browser is ever downloaded.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,8 @@ export async function freePort() {
 
 /** Starts a hub serving dist/ (the debug build unless `bin` names another binary).
  * `setup(admin)` runs before the hub starts; `admin(args, stdin)` runs a `yehua-hub`
- * command on the hub's data folder (stations, users). */
+ * command on the hub's data folder (stations, users). The running hub's `admin(args)` does
+ * the same while it serves (e.g. `import`) and returns what the command printed. */
 export async function startHub(bin = join(root, 'target/debug/yehua-hub'), { setup } = {}) {
   const port = await freePort();
   const data = mkdtempSync(join(tmpdir(), 'yehua-e2e-'));
@@ -49,6 +50,7 @@ export async function startHub(bin = join(root, 'target/debug/yehua-hub'), { set
   }
   return {
     url,
+    admin: (args) => execFileSync(bin, [...args, '--data', data], { encoding: 'utf8' }),
     log: () => log,
     stop: async () => {
       proc.kill('SIGTERM');
@@ -276,6 +278,24 @@ export async function seedStation(page, activities = 120) {
   await importFile(page, seedFile(activities));
   await page.getByTestId('import-report').waitFor();
   await tab(page, '首页');
+}
+
+/**
+ * On 统计 → 导出: taps `testid` (导出, or a table's button), waits until the file is made
+ * and its size is shown, then taps 保存 and keeps the download in `dir` (numbered: two
+ * exports on one day have the same name). Returns its name, path, bytes and the size line.
+ */
+let exported = 0;
+export async function exportFile(page, dir, testid = 'export-json') {
+  const form = page.getByTestId('export-form');
+  const before = Number(await form.getAttribute('data-made'));
+  await page.getByTestId(testid).tap();
+  await page.locator(`[data-testid=export-form][data-made="${before + 1}"]`).waitFor({ timeout: 120_000 });
+  const size = await page.getByTestId('export-size').textContent();
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-save').tap()]);
+  const path = join(dir, `${++exported}-${dl.suggestedFilename()}`);
+  await dl.saveAs(path);
+  return { name: dl.suggestedFilename(), path, bytes: readFileSync(path), size };
 }
 
 /** Adds team `name` on 志愿者 → 服务队 and waits for its row. */

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  startHub, launchPhone, setupProfile, tab, signIn, syncNow, waitSyncRuns, newForum,
+  startHub, launchPhone, setupProfile, tab, signIn, syncNow, waitSyncRuns, newForum, exportFile,
   townshipWithVillage, HQ_PASSWORD,
 } from './harness.mjs';
 
@@ -45,9 +45,7 @@ test('headquarters imports a village file, then syncs without a 403 and with not
   await newForum(a.page, '村夜话·只在文件里');
   await tab(a.page, '统计');
   await a.page.getByTestId('to-export').tap();
-  const [dl] = await Promise.all([a.page.waitForEvent('download'), a.page.getByTestId('export-json').tap()]);
-  const file = join(dir, dl.suggestedFilename());
-  await dl.saveAs(file);
+  const file = (await exportFile(a.page, dir)).path;
 
   // The township phone imports it, then signs in as the hq user and syncs.
   const b = await launchPhone();

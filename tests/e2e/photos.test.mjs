@@ -3,20 +3,49 @@
 // reload keeps them; the viewer opens the full photo and steps through them. Online, a
 // sync sends them; a second phone sees the thumbnails and opening one photo downloads
 // that photo alone (the requests are counted); 释放照片空间 drops the full copies the hub
-// has, and reopening online fetches the photo again.
+// has, and reopening online fetches the photo again. 导出 with 含照片: the second phone,
+// holding two photos as thumbnails only, leaves those two out and says so; a third phone
+// adds photos offline and exports them, the file's size said before 保存, and
+// `yehua-hub import` of that file makes the hub serve every JPEG byte-identical, a second
+// import changing nothing.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone, setupProfile, waitCount, tab, signIn, syncNow, newForum, shot, cameraJpegs } from './harness.mjs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  startHub, launchPhone, setupProfile, waitCount, tab, signIn, syncNow, newForum, shot, cameraJpegs, exportFile, offlineReady,
+} from './harness.mjs';
 
-let hub;
+const root = new URL('../../', import.meta.url).pathname;
+const checker = join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'debug/examples/check_export');
+
+let hub, dir;
 const phones = [];
 before(async () => {
   hub = await startHub();
+  dir = mkdtempSync(join(tmpdir(), 'yehua-photos-'));
 });
 after(async () => {
   for (const p of phones) await p.browser.close();
   await hub?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+/** Checks an export file as headquarters would (schema and `exchange::parse`). */
+function checkExport(path) {
+  assert.ok(existsSync(checker), `build the checker first: cargo build -p yehua-exchange --example check_export (${checker})`);
+  const check = spawnSync(checker, [path], { encoding: 'utf8' });
+  assert.equal(check.status, 0, check.stderr + check.stdout);
+}
+
+/** 统计 → 导出 with 含照片 on. */
+async function openExportWithPhotos(page) {
+  await tab(page, '统计');
+  await page.getByTestId('to-export').tap();
+  await page.getByTestId('export-photos').check();
+}
 
 async function phone() {
   const p = await launchPhone();
@@ -100,6 +129,20 @@ test('photos taken offline survive a reload, sync words first, and a second phon
   await b.page.getByTestId('viewer-close').tap();
   await b.context.setOffline(false);
 
+  // 含照片 on the second phone, which holds two of the three full photos as thumbnails
+  // only: those two stay out of the file and the screen says so; the file still passes
+  // headquarters' checks.
+  await openExportWithPhotos(b.page);
+  const partial = await exportFile(b.page, dir);
+  assert.equal(await b.page.getByTestId('export-done').getAttribute('data-left-out'), '2');
+  assert.match(await b.page.getByTestId('export-left-out').textContent(), /^2 张照片只有缩略图，未放入文件/);
+  const carried = JSON.parse(partial.bytes.toString('utf8')).docs.filter((d) => d.type === 'photo');
+  assert.equal(carried.length, 1, 'only the photo opened on this phone');
+  assert.ok(carried[0]._attachments['image.jpg'].data.length > 10_000);
+  checkExport(partial.path);
+  await b.page.getByTestId('export-done').scrollIntoViewIfNeeded();
+  await shot(b.page, 'photos-6-export-left-out');
+
   // 释放照片空间 on the first phone, then reopen online: fetched again.
   await tab(a.page, '设置');
   await a.page.getByTestId('photo-storage').scrollIntoViewIfNeeded();
@@ -114,4 +157,60 @@ test('photos taken offline survive a reload, sync words first, and a second phon
   assert.equal(a.images.filter((u) => u.endsWith('/image.jpg')).length, 1, a.images.join('\n'));
   assert.deepEqual(a.errors, []);
   assert.deepEqual(b.errors, []);
+});
+
+test('photos added offline travel in the export file with 含照片 and import at the hub byte-identical', async () => {
+  const c = await phone();
+  await offlineReady(c.page);
+  await newForum(c.page, '带照片的文件');
+  const files = await cameraJpegs(c.page, 2);
+  await c.context.setOffline(true);
+  await c.page.getByTestId('gallery-input').setInputFiles(files);
+  await waitCount(thumbs(c.page), 2, 60_000);
+
+  // Without 含照片 no photo is in the file.
+  await tab(c.page, '统计');
+  await c.page.getByTestId('to-export').tap();
+  assert.equal(await c.page.getByTestId('export-photos').isChecked(), false, 'off by default');
+  const plain = JSON.parse((await exportFile(c.page, dir)).bytes.toString('utf8'));
+  assert.equal(plain.docs.filter((d) => d.type === 'photo').length, 0);
+
+  // With it: the size is said before 保存, and is the size of the file saved.
+  await c.page.getByTestId('export-photos').check();
+  const saved = await exportFile(c.page, dir);
+  const done = c.page.getByTestId('export-done');
+  assert.equal(Number(await done.getAttribute('data-bytes')), saved.bytes.length);
+  assert.equal(await done.getAttribute('data-left-out'), '0');
+  assert.equal(await c.page.getByTestId('export-left-out').count(), 0);
+  assert.match(saved.size, /^文件大小约 \d+(\.\d)? (KB|MB)$/);
+  await done.scrollIntoViewIfNeeded();
+  await shot(c.page, 'photos-7-export-with-photos');
+  checkExport(saved.path);
+  const file = JSON.parse(saved.bytes.toString('utf8'));
+  const photos = file.docs.filter((d) => d.type === 'photo');
+  assert.equal(photos.length, 2);
+  assert.ok(file.types.includes('photo'));
+  const jpegBytes = photos.reduce((n, p) => n + p._attachments['image.jpg'].length + p._attachments['thumb.jpg'].length, 0);
+  assert.ok(saved.bytes.length > jpegBytes, 'the JPEGs are in the file');
+  const ids = new Set(file.docs.map((d) => d._id));
+
+  // At headquarters: `yehua-hub import`, every photo new; the hub serves their bytes
+  // exactly as the file carried them; a second import changes nothing.
+  const first = hub.admin(['import', saved.path]);
+  assert.match(first, new RegExp(`station 330106001: new ${ids.size}, updated 0, unchanged 0, conflicts 0`), first);
+  const auth = { authorization: 'Basic ' + Buffer.from('demo:yehua-demo').toString('base64') };
+  for (const p of photos) {
+    for (const name of ['image.jpg', 'thumb.jpg']) {
+      const att = p._attachments[name];
+      const res = await fetch(`${hub.url}/couch/station_330106001/${p._id}/${name}`, { headers: auth });
+      assert.equal(res.status, 200, `${p._id}/${name}`);
+      const bytes = Buffer.from(await res.arrayBuffer());
+      assert.equal(bytes.length, att.length);
+      assert.ok(bytes.equals(Buffer.from(att.data, 'base64')), `${p._id}/${name} byte-identical`);
+      assert.equal(res.headers.get('etag'), `"${att.digest.slice(4)}"`);
+    }
+  }
+  const again = hub.admin(['import', saved.path]);
+  assert.match(again, new RegExp(`new 0, updated 0, unchanged ${ids.size}, conflicts 0`), again);
+  assert.deepEqual(c.errors, []);
 });

@@ -53,6 +53,8 @@ const SHOWS = {
   '/settings': ['main h2', zh.settings_title],
   '/hq': ['main h2', zh.hq_status_title],
   '/hq/accounts': ['main h2', zh.hq_accounts_title],
+  '/hq/stations': ['main h2', zh.hq_stations_title],
+  '/hq/import': ['main h2', zh.hq_import_title],
   // The setup QR needs the account from the server: offline and signed out it says so.
   '/hq/accounts/:name/setup': ['[data-testid=load-error]', zh.err_hq_not_signed_in],
   '/hq/review/:code': ['main h2', zh.hq_review_title],

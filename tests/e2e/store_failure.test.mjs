@@ -1,10 +1,12 @@
 // A broken IndexedDB is said, never shown as an empty list. At 360x640 in zh-CN: with the
 // reads of IndexedDB made to fail under the running page (as a damaged or evicted database
 // fails), every list screen shows the store's message and what to do, and none says
-// 还没有记录; after a language switch the same failure is said in English.
+// 还没有记录; after a language switch the same failure is said in English. A photo that
+// would not fit (the phone's storage full) is refused whole with the quota message: no
+// photo document and no orphan JPEG is left, and the same photo goes in once there is room.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { phoneWithProfile, tab, shot } from './harness.mjs';
+import { phoneWithProfile, tab, shot, newForum, cameraJpegs, waitCount } from './harness.mjs';
 
 const setup = phoneWithProfile();
 
@@ -72,5 +74,69 @@ test('a failing store shows its message on every list screen, not an empty list'
   }
   await page.goto(setup.hub.url + '/settings');
   await page.getByTestId('locale').selectOption('zh-CN');
+  assert.deepEqual(errors, []);
+});
+
+/** What the phone's IndexedDB holds of photos: blobs (JPEGs) and `photo:` document rows. */
+async function storedPhotos(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('yehua');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const tx = db.transaction(['blobs', 'docs']);
+          const out = {};
+          tx.objectStore('blobs').count().onsuccess = (e) => (out.blobs = e.target.result);
+          tx.objectStore('docs').count(IDBKeyRange.bound('photo:', 'photo:\uffff')).onsuccess = (e) => (out.photos = e.target.result);
+          tx.oncomplete = () => {
+            db.close();
+            resolve(out);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+test('a photo that would not fit is refused whole with the quota message, leaving no photo and no orphan bytes', async () => {
+  const { page, errors } = setup.phone;
+  await newForum(page, '存储已满的夜话');
+  const files = await cameraJpegs(page, 1);
+  assert.deepEqual(await storedPhotos(page), { blobs: 0, photos: 0 });
+  // A full phone, simulated as pwa.test.mjs does (IndexedDB refusing a write the way
+  // Chromium does at the quota): the photo's document row is refused after both of its
+  // JPEGs were put in the same transaction, so a half-written photo would leave them.
+  await page.evaluate(() => {
+    const put = IDBObjectStore.prototype.put;
+    window.__yehuaPut = put;
+    window.__yehuaBlobPuts = 0;
+    IDBObjectStore.prototype.put = function (value, key) {
+      if (this.name === 'blobs') window.__yehuaBlobPuts++;
+      if (this.name === 'docs' && String(value?.id ?? '').startsWith('photo:')) {
+        throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+      }
+      return put.call(this, value, key);
+    };
+  });
+  try {
+    await page.getByTestId('gallery-input').setInputFiles(files);
+    const refusal = page.getByTestId('photos').getByText('手机存储空间已满，本次保存未写入。');
+    await refusal.waitFor({ timeout: 60_000 });
+    assert.equal(await page.evaluate(() => window.__yehuaBlobPuts), 2, 'both JPEGs were put before the refusal');
+    await refusal.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await shot(page, 'store-failure-photo-quota');
+  } finally {
+    await page.evaluate(() => {
+      IDBObjectStore.prototype.put = window.__yehuaPut;
+    });
+  }
+  assert.deepEqual(await storedPhotos(page), { blobs: 0, photos: 0 }, 'nothing half-written');
+  await page.getByTestId('no-photos').waitFor();
+  // With room again, the same photo goes in whole.
+  await page.getByTestId('gallery-input').setInputFiles(files);
+  await waitCount(page.locator('[data-testid=thumbs] [data-testid=thumb-img]'), 1, 60_000);
+  assert.deepEqual(await storedPhotos(page), { blobs: 2, photos: 1 });
   assert.deepEqual(errors, []);
 });

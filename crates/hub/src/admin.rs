@@ -41,7 +41,7 @@ pub fn station_db(code: &str) -> String {
     format!("{STATION_DB_PREFIX}{code}")
 }
 
-fn check_code(code: &str) -> Result<(), AdminError> {
+pub(crate) fn check_code(code: &str) -> Result<(), AdminError> {
     let ok = (1..=32).contains(&code.len())
         && code
             .chars()

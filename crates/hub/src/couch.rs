@@ -11,12 +11,14 @@ pub mod attachments;
 pub mod client;
 pub mod docs;
 pub mod error;
+pub mod import;
 pub mod local;
 pub mod multipart;
 pub mod params;
 pub mod replication;
 mod request;
 pub mod server;
+pub mod stations;
 pub mod status;
 pub mod users;
 pub mod writes;
@@ -221,6 +223,9 @@ impl Hub {
             }
             ["_users", rest @ ..] => users::users(self, req, rest).await,
             ["_yehua", "status"] => status::status(self, req).await,
+            ["_yehua", "import"] => import::import(self, req).await,
+            ["_yehua", "stations"] => stations::stations(self, req, None).await,
+            ["_yehua", "stations", code] => stations::stations(self, req, Some(code)).await,
             [db, ..] if db.starts_with('_') => Err(CouchError::NotFound("missing".into())),
             [db] => server::database(self, req, db).await,
             [db, "_changes"] => replication::changes(self, req, db).await,

@@ -2,19 +2,21 @@
 //! is read and validated (crates/exchange) before anything is written; then each file's
 //! documents are merged into `station_<code>` through the same function `_bulk_docs`
 //! with `new_edits: false` uses, in one transaction per file, photos' attachment bytes
-//! (inline `data`) stored by digest with them. Owns the command's flow and
-//! report; validation and merging belong to crates/exchange and crates/couch.
+//! (inline `data`) stored by digest with them, and the file recorded in the `imports`
+//! table. [`merge_file`] is the one merge of a file, which the console's upload
+//! (`couch::import`) calls too. Owns the command's flow and report; validation and
+//! merging belong to crates/exchange and crates/couch.
 
 use crate::admin::station_db;
 use crate::couch::attachments::{take_inline, Blobs};
 use crate::couch::error::CouchError;
 use crate::couch::writes::replicate;
 use crate::store::docs as q;
-use crate::store::{Store, StoreError};
+use crate::store::{imports, now_secs, Store, StoreError};
 use couch::DocRecord;
-use exchange::{ImportError, ImportReport};
+use exchange::{ExportFile, ImportError, ImportReport};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Why `import` stopped.
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +69,8 @@ pub struct FileReport {
     pub report: ImportReport,
 }
 
-/// Validates every file, then imports each in its own transaction.
+/// Validates every file, then imports each in its own transaction (recorded in the
+/// `imports` table with no account name: the command line).
 pub fn import_files(store: &Store, paths: &[PathBuf]) -> Result<Vec<FileReport>, ImportCmdError> {
     let mut files = Vec::new();
     for path in paths {
@@ -93,44 +96,90 @@ pub fn import_files(store: &Store, paths: &[PathBuf]) -> Result<Vec<FileReport>,
     files
         .into_iter()
         .map(|(path, file)| {
-            let report = store.write_blocking(|tx| merge(tx, &path, file.docs, &file.station))?;
+            let station = file.station.clone();
+            let name = path
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+            let merged = store.write_blocking(|tx| {
+                merge_file(
+                    tx,
+                    file,
+                    &Imported {
+                        user: "",
+                        file: &name,
+                        at: now_secs(),
+                    },
+                )
+            });
+            let report = merged.map_err(|e| match e {
+                MergeError::NoStation(station) => ImportCmdError::NoStation {
+                    path: path.clone(),
+                    station,
+                },
+                MergeError::Merge(source) => ImportCmdError::Merge {
+                    path: path.clone(),
+                    source,
+                },
+                MergeError::Store(e) => ImportCmdError::Store(e),
+            })?;
             Ok(FileReport {
                 path,
-                station: file.station,
-                report,
+                station,
+                report: report.0,
             })
         })
         .collect()
 }
 
-fn merge(
+/// Why a file that passed `exchange::parse` was not merged (its transaction rolls back).
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// The file's station is not on this hub.
+    #[error("there is no station `{0}` on this hub")]
+    NoStation(String),
+    /// A document could not be merged.
+    #[error("cannot merge: {0}")]
+    Merge(CouchError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Who imported a file, under which name, when (Unix seconds).
+pub struct Imported<'a> {
+    /// The account's name; empty for the command line.
+    pub user: &'a str,
+    /// The file's name as given.
+    pub file: &'a str,
+    /// When.
+    pub at: i64,
+}
+
+/// Merges a validated file into its station's database inside `tx` and records it in the
+/// `imports` table; the counts and the database's name and update sequence after it.
+/// The one merge of an export file, for the command line and the console's upload.
+pub fn merge_file(
     tx: &rusqlite::Connection,
-    path: &Path,
-    docs: Vec<serde_json::Value>,
-    station: &str,
-) -> Result<ImportReport, ImportCmdError> {
-    let mut db = q::db_get(tx, &station_db(station))?.ok_or_else(|| ImportCmdError::NoStation {
-        path: path.to_owned(),
-        station: station.to_owned(),
-    })?;
+    file: ExportFile,
+    by: &Imported,
+) -> Result<(ImportReport, String, u64), MergeError> {
+    let station = file.station;
+    let mut db = q::db_get(tx, &station_db(&station))?
+        .ok_or_else(|| MergeError::NoStation(station.clone()))?;
     let mut before: BTreeMap<String, Option<DocRecord>> = BTreeMap::new();
-    let failed = |source| ImportCmdError::Merge {
-        path: path.to_owned(),
-        source,
-    };
     // Every attachment's bytes first (`exchange::parse` checked each digest and length):
     // a stub may come before the entry that carries its bytes.
-    let mut docs = docs;
+    let mut docs = file.docs;
     let mut carried = Blobs::new();
     for doc in &mut docs {
-        carried.extend(take_inline(doc, usize::MAX).map_err(failed)?);
+        carried.extend(take_inline(doc, usize::MAX).map_err(MergeError::Merge)?);
     }
     for doc in docs {
         let id = doc["_id"].as_str().unwrap_or_default().to_owned();
         if !before.contains_key(&id) {
             before.insert(id.clone(), q::doc_load(tx, &db, &id)?);
         }
-        replicate(tx, &mut db, doc, &carried).map_err(failed)?;
+        replicate(tx, &mut db, doc, &carried).map_err(MergeError::Merge)?;
     }
     let mut report = ImportReport::default();
     for (id, old) in before {
@@ -138,5 +187,15 @@ fn merge(
             report.count(old.as_ref(), &after);
         }
     }
-    Ok(report)
+    imports::record(
+        tx,
+        &imports::ImportRow {
+            at: by.at,
+            station,
+            user: by.user.to_owned(),
+            file: by.file.to_owned(),
+            report,
+        },
+    )?;
+    Ok((report, db.name, db.update_seq))
 }

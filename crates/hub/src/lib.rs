@@ -8,6 +8,7 @@
 //! - [`users`]: accounts as CouchDB `_users` documents, and the password rules.
 //! - [`import`]: importing export files from stations that could not sync.
 //! - [`report`]: the dashboard's monthly figures (computed by `model::rollup`).
+//! - [`stations`]: the station tree as the console changes it (add, rename, move).
 //! - [`status`]: 上报情况, who has reported in a month (also `model::rollup`).
 //! - [`security`]: CSP, hardening headers, CORS.
 //! - [`serve`]: wiring it into one router and listening.
@@ -22,6 +23,7 @@ pub mod import;
 pub mod report;
 pub mod security;
 pub mod serve;
+pub mod stations;
 pub mod status;
 pub mod store;
 pub mod users;

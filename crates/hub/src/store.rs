@@ -1,7 +1,7 @@
 //! The hub's SQLite file: opening it, its schema, and running work on it off the async
 //! runtime. Owns connections and transactions; the queries themselves live in
 //! [`docs`] (databases, documents, changes, `_local`), [`blobs`] (attachment bytes by
-//! digest) and [`accounts`] (stations, users, sessions). Knows nothing of HTTP, cookies or who may do what.
+//! digest), [`accounts`] (stations, users, sessions) and [`imports`] (files imported). Knows nothing of HTTP, cookies or who may do what.
 //!
 //! Schema: numbered steps in [`MIGRATIONS`]; SQLite's `PRAGMA user_version` says how many
 //! a file has had, and opening runs the rest in one transaction. A step only adds (tables,
@@ -17,6 +17,7 @@
 pub mod accounts;
 pub mod blobs;
 pub mod docs;
+pub mod imports;
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::collections::HashMap;
@@ -56,7 +57,7 @@ pub enum StoreError {
 /// The schema, step by step: step `i` takes a file at version `i` to `i + 1`. Append only.
 /// Step 1 is the schema hubs had before versions were kept, written with `IF NOT EXISTS`
 /// so that such a file (at version 0 with every table) passes it unchanged.
-pub const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3];
+pub const MIGRATIONS: &[&str] = &[SCHEMA_V1, SCHEMA_V2, SCHEMA_V3, SCHEMA_V4];
 
 /// The schema version this hub writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -135,6 +136,24 @@ UPDATE users SET
                       ELSE json_array(role || ':' || station) END,
     rev = '1-' || lower(hex(randomblob(16)));
 CREATE INDEX IF NOT EXISTS users_by_station ON users(station);
+"#;
+
+/// Step 4: every export file imported (by the console's upload or `yehua-hub import`):
+/// when (Unix seconds), into which station, by whom (an account's name; empty for the
+/// command line), the file's name as given, and its counts. 上报情况 reads it.
+const SCHEMA_V4: &str = r#"
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    station TEXT NOT NULL,
+    user TEXT NOT NULL,
+    file TEXT NOT NULL,
+    new INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    unchanged INTEGER NOT NULL,
+    conflicts INTEGER NOT NULL
+);
+CREATE INDEX imports_by_station ON imports(station, at);
 "#;
 
 /// The hub's database: one writer connection (SQLite allows one writer at a time) and a

@@ -5,21 +5,12 @@
 
 mod common;
 
-use common::{db, start};
+use common::{db, start, status_row as row};
 use serde_json::{json, Value};
 
 fn forum(id: &str, station: &str, start: &str, villagers: u64) -> Value {
     json!({"_id": id, "type": "activity", "kind": "evening_forum", "title": "村夜话",
            "station": station, "start": start, "villagers_present": villagers})
-}
-
-fn row<'a>(answer: &'a Value, code: &str) -> &'a Value {
-    answer["stations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["code"] == code)
-        .unwrap_or_else(|| panic!("no row {code} in {answer}"))
 }
 
 #[test]

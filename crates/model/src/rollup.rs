@@ -39,10 +39,12 @@
 //!
 //! [`stations`] builds the list on a phone, which has no `stations` table (its rule is in
 //! that module's doc); [`status`] is 上报情况, who has reported in a month (flags and the
-//! month's rows, taken from these figures).
+//! month's rows, taken from these figures); [`tree`] the headquarters console's station
+//! tree (outline, a new station's level, where a station may move).
 
 pub mod stations;
 pub mod status;
+pub mod tree;
 
 use crate::attendance::service;
 use crate::csv;

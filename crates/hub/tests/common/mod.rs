@@ -242,3 +242,13 @@ impl TestHub {
 pub fn db(code: &str) -> String {
     format!("/couch/station_{code}")
 }
+
+/// The row of station `code` in an answer of `GET /couch/_yehua/status`.
+pub fn status_row<'a>(answer: &'a Value, code: &str) -> &'a Value {
+    answer["stations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == code)
+        .unwrap_or_else(|| panic!("no row {code} in {answer}"))
+}

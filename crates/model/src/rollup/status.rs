@@ -15,6 +15,8 @@
 //! - The last forum: the latest local date (UTC+8) of a live, non-demo `evening_forum`
 //!   activity of the station itself, up to the end of the month.
 
+pub mod imports;
+
 use super::{Figures, Row, StationInfo};
 use crate::demo::is_demo;
 use crate::time::date_cst;
@@ -58,6 +60,12 @@ pub struct StationStatus {
     pub no_forum: bool,
     /// 7 天未同步.
     pub not_synced: bool,
+    /// Records imported files brought in the month (with the stations below; [`imports`]).
+    #[serde(default)]
+    pub imported: u64,
+    /// The last file imported up to the end of the month (Unix seconds), if any.
+    #[serde(default)]
+    pub last_import: Option<i64>,
 }
 
 /// Each station's forum dates (`YYYY-MM-DD`, UTC+8).
@@ -138,6 +146,8 @@ pub fn status(
                 no_forum: f.forums == 0,
                 not_synced: s.level == "village"
                     && synced.is_none_or(|t| now - t > STALE_SYNC_SECS),
+                imported: 0,
+                last_import: None,
             }
         })
         .collect()
@@ -218,9 +228,9 @@ pub fn view(rows: &[StationStatus], by: SortBy, flagged_only: bool) -> Vec<Stati
     out
 }
 
-/// 上报情况 as CSV for Excel (UTF-8 with a BOM): one line per row, the last sync as
-/// `last_sync_text` gives it (the caller formats times), flags as 是 / empty.
-pub fn to_csv(rows: &[StationStatus], last_sync_text: impl Fn(i64) -> String) -> String {
+/// 上报情况 as CSV for Excel (UTF-8 with a BOM): one line per row, the last sync and the
+/// last import as `time_text` gives them (the caller formats times), flags as 是 / empty.
+pub fn to_csv(rows: &[StationStatus], time_text: impl Fn(i64) -> String) -> String {
     let header = [
         "站点代码",
         "站点名称",
@@ -232,6 +242,8 @@ pub fn to_csv(rows: &[StationStatus], last_sync_text: impl Fn(i64) -> String) ->
         "本月未办结诉求",
         "本月未开展夜话",
         "7天未同步",
+        "本月导入记录",
+        "最近导入",
     ];
     let yes = |b: bool| if b { "是" } else { "" }.to_owned();
     let body: Vec<Vec<String>> = rows
@@ -241,13 +253,15 @@ pub fn to_csv(rows: &[StationStatus], last_sync_text: impl Fn(i64) -> String) ->
                 s.code.clone(),
                 s.name.clone(),
                 super::level_zh(&s.level).to_owned(),
-                s.last_sync.map(&last_sync_text).unwrap_or_default(),
+                s.last_sync.map(&time_text).unwrap_or_default(),
                 s.last_forum.clone().unwrap_or_default(),
                 s.forums.to_string(),
                 s.villagers.to_string(),
                 s.concerns_open.to_string(),
                 yes(s.no_forum),
                 yes(s.not_synced),
+                s.imported.to_string(),
+                s.last_import.map(&time_text).unwrap_or_default(),
             ]
         })
         .collect();
@@ -340,7 +354,7 @@ mod tests {
         assert!(lines[0].starts_with("站点代码,站点名称,层级,最近同步"));
         assert_eq!(
             lines[1],
-            format!("12,站12,村,t{},2026-11-01,1,12,1,,是", now - 8 * 86400)
+            format!("12,站12,村,t{},2026-11-01,1,12,1,,是,0,", now - 8 * 86400)
         );
     }
 }
