@@ -14,18 +14,11 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { startHub, waitSyncRuns, seedFile, shot } from './harness.mjs';
+import { startHub, seedFile, shot, setupTownship, signInHq, townshipWithVillage, HQ_PASSWORD } from './harness.mjs';
 
-const HQ_PASSWORD = 'zhen-password-2026';
 let hub, browser;
 before(async () => {
-  hub = await startHub(undefined, {
-    setup: (admin) => {
-      admin(['station', 'add', '330106', '--name', '某镇新时代文明实践所', '--level', 'township']);
-      admin(['station', 'add', '330106001', '--name', '示范村新时代文明实践站', '--parent', '330106']);
-      admin(['user', 'add', 'zhen', '--station', '330106', '--role', 'hq'], HQ_PASSWORD + '\n');
-    },
-  });
+  hub = await startHub(undefined, { setup: townshipWithVillage });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-gpu'],
@@ -53,18 +46,8 @@ test('hq adds and renames a village, sees it flagged, and uploads a good and a b
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(hub.url + '/');
-  await page.getByText('首次使用：填写站点信息').waitFor();
-  await page.locator('input[name=station_code]').fill('330106');
-  await page.locator('input[name=station_name]').fill('某镇新时代文明实践所');
-  await page.locator('select[name=level]').selectOption('township');
-  await page.locator('input[name=cadre_name]').fill('赵主任');
-  await page.getByRole('button', { name: '保存' }).click();
-  await page.getByText('欢迎回来').waitFor();
-  await page.locator('nav.bottom-nav a', { hasText: '同步' }).click();
-  await page.getByTestId('login-user').fill('zhen');
-  await page.getByTestId('login-password').fill(HQ_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await waitSyncRuns(page, 1);
+  await setupTownship(page);
+  await signInHq(page);
   await page.locator('nav.bottom-nav a', { hasText: '首页' }).click();
   await page.getByTestId('to-console').click();
   await page.getByTestId('hq-status').waitFor();

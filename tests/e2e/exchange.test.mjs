@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, launchPhone, setupProfile, waitCount, activityCount, importFile, seedStation, exportFile } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, activityCount, importFile, seedStation, exportFile, setupTownship } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
@@ -164,13 +164,7 @@ test('export on a village phone, import at the township, the same dashboard', as
   const b = await launchPhone();
   phones.push(b);
   await b.page.goto(hub.url + '/');
-  await b.page.getByText('首次使用：填写站点信息').waitFor();
-  await b.page.locator('input[name=station_code]').fill(TOWNSHIP);
-  await b.page.locator('input[name=station_name]').fill('某镇新时代文明实践所');
-  await b.page.locator('select[name=level]').selectOption('township');
-  await b.page.locator('input[name=cadre_name]').fill('镇干部');
-  await b.page.getByRole('button', { name: '保存' }).tap();
-  await b.page.getByText('欢迎回来, 镇干部').waitFor();
+  await setupTownship(b.page, '镇干部', TOWNSHIP);
   await b.context.setOffline(true);
   await tab(b.page, '统计');
   await b.page.getByTestId('dash-empty').waitFor();

@@ -122,6 +122,26 @@ export async function setupProfile(page) {
   await page.getByText('欢迎回来, 王书记').waitFor();
 }
 
+/** Fills the first-start profile of township 330106 (cadre `cadre`) and waits for home. */
+export async function setupTownship(page, cadre = '赵主任', code = '330106') {
+  await page.getByText('首次使用：填写站点信息').waitFor();
+  await page.locator('input[name=station_code]').fill(code);
+  await page.locator('input[name=station_name]').fill('某镇新时代文明实践所');
+  await page.locator('select[name=level]').selectOption('township');
+  await page.locator('input[name=cadre_name]').fill(cadre);
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText('欢迎回来, ' + cadre).waitFor();
+}
+
+/** Signs in on 同步 as the township's hq account `zhen` and waits for the first sync. */
+export async function signInHq(page) {
+  await page.locator('nav.bottom-nav a', { hasText: '同步' }).click();
+  await page.getByTestId('login-user').fill('zhen');
+  await page.getByTestId('login-password').fill(HQ_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await waitSyncRuns(page, 1);
+}
+
 /** Waits until the service worker is active, i.e. has precached every file of the build
  * (its install waits for the precache), so the phone can go offline and still open any
  * screen's chunk. */

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   startHub, launchPhone, setupProfile, tab, signIn, syncNow, waitSyncRuns, newForum, exportFile,
-  townshipWithVillage, HQ_PASSWORD,
+  townshipWithVillage, setupTownship, HQ_PASSWORD,
 } from './harness.mjs';
 
 let hub, dir;
@@ -51,13 +51,7 @@ test('headquarters imports a village file, then syncs without a 403 and with not
   const b = await launchPhone();
   phones.push(b);
   await b.page.goto(hub.url + '/');
-  await b.page.getByText('首次使用：填写站点信息').waitFor();
-  await b.page.locator('input[name=station_code]').fill('330106');
-  await b.page.locator('input[name=station_name]').fill('某镇新时代文明实践所');
-  await b.page.locator('select[name=level]').selectOption('township');
-  await b.page.locator('input[name=cadre_name]').fill('镇干部');
-  await b.page.getByRole('button', { name: '保存' }).tap();
-  await b.page.getByText('欢迎回来, 镇干部').waitFor();
+  await setupTownship(b.page, '镇干部');
   await tab(b.page, '统计');
   await b.page.getByTestId('to-export').tap();
   const section = b.page.getByTestId('import-section');

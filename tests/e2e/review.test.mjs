@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startHub, launchPhone, launchWith, setupProfile, signIn, syncNow, waitSyncRuns, newForum, tab, shot,
-  townshipWithVillage, HQ_PASSWORD, DESKTOP,
+  townshipWithVillage, setupTownship, signInHq, DESKTOP,
 } from './harness.mjs';
 
 const REASON = '请补充到场人数和照片';
@@ -52,18 +52,8 @@ test('hq returns a forum with a reason, the cadre corrects it, hq approves it', 
   const hq = await desktop();
   const h = hq.page;
   await h.goto(hub.url + '/');
-  await h.getByText('首次使用：填写站点信息').waitFor();
-  await h.locator('input[name=station_code]').fill('330106');
-  await h.locator('input[name=station_name]').fill('某镇新时代文明实践所');
-  await h.locator('select[name=level]').selectOption('township');
-  await h.locator('input[name=cadre_name]').fill('赵主任');
-  await h.getByRole('button', { name: '保存' }).click();
-  await h.getByText('欢迎回来').waitFor();
-  await h.locator('nav.bottom-nav a', { hasText: '同步' }).click();
-  await h.getByTestId('login-user').fill('zhen');
-  await h.getByTestId('login-password').fill(HQ_PASSWORD);
-  await h.getByTestId('login-submit').click();
-  await waitSyncRuns(h, 1);
+  await setupTownship(h);
+  await signInHq(h);
   await h.goto(hub.url + '/hq');
   const row = h.locator('[data-testid=hq-row][data-code="330106001"]');
   await row.waitFor();
