@@ -33,12 +33,13 @@ pub fn DashTable(
                 let attrs = (hours.clone(), res.clone(), rating.clone(), survey.clone());
                 view! {
                     <tr data-testid="dash-row" data-month=r.month.clone() data-code=r.code.clone()
-                        data-forums=f.forums data-villagers=f.villagers data-turnout=f.turnout
+                        data-forums=f.forums data-reviewed=f.reviewed data-villagers=f.villagers data-turnout=f.turnout
                         data-hours=attrs.0 data-raised=f.raised data-resolved=f.resolved
                         data-resolution=attrs.1 data-rating=attrs.2 data-survey=attrs.3>
                         <th scope="row">{r.month.clone()}</th>
                         {group.then(|| view! { <td class="group">{r.name.clone()}</td> })}
                         <td>{f.forums}</td>
+                        <td>{f.reviewed}</td>
                         <td>{f.villagers}</td>
                         <td>{f.turnout}</td>
                         <td>{hours}</td>
@@ -59,6 +60,7 @@ pub fn DashTable(
                     <th scope="col">{t!(i18n, x_month)}</th>
                     {move || show_group.get().then(|| view! { <th scope="col">{t!(i18n, x_group)}</th> })}
                     <th scope="col">{t!(i18n, x_col_forums)}</th>
+                    <th scope="col">{t!(i18n, x_col_reviewed)}</th>
                     <th scope="col">{t!(i18n, x_col_villagers)}</th>
                     <th scope="col">{t!(i18n, x_col_turnout)}</th>
                     <th scope="col">{t!(i18n, x_col_hours)}</th>

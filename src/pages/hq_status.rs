@@ -135,7 +135,11 @@ pub fn HqStatusPage() -> impl IntoView {
                     </table>
                 </div>
                 <h3>{t!(i18n, hq_month_figures)}</h3>
-                <DashTable rows=Signal::derive(move || figures.clone()) show_group=true/>
+                {if figures.is_empty() {
+                    view! { <p class="hint" data-testid="hq-figures-empty">{t!(i18n, hq_no_figures)}</p> }.into_any()
+                } else {
+                    view! { <DashTable rows=Signal::derive(move || figures.clone()) show_group=true/> }.into_any()
+                }}
             }
             .into_any()
         })}

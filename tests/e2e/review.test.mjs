@@ -111,6 +111,12 @@ test('hq returns a forum with a reason, the cadre corrects it, hq approves it', 
   await h.getByTestId('hq-to-status').click();
   await row.waitFor();
   assert.equal((await row.getByTestId('hq-reviewed').textContent()).trim(), '1/1');
+  // The month's figures count it in 其中已审核, for the village and summed up to the township.
+  for (const code of ['330106001', '330106']) {
+    const figures = h.locator(`[data-testid=dash-row][data-code="${code}"]`);
+    assert.equal(await figures.getAttribute('data-reviewed'), '1', code);
+    assert.equal(await figures.getAttribute('data-forums'), '1', code);
+  }
 
   // The phone shows 已审核.
   await syncNow(p);
