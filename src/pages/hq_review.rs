@@ -42,10 +42,27 @@ pub fn HqReviewPage() -> impl IntoView {
             }
         })
     };
+    // The station's name from the hub's tree; until it arrives (or offline) the code stands alone.
+    let name = {
+        let code = code.clone();
+        LocalResource::new(move || {
+            let code = code.clone();
+            let server = sync.settings.get().map(|s| s.server);
+            async move {
+                let stations = console::tree::stations(&server?).await.ok()?;
+                stations
+                    .into_iter()
+                    .find(|s| s.code == code)
+                    .map(|s| s.name)
+            }
+        })
+    };
     let done = Callback::new(move |()| data.refetch());
     view! {
         <HqTabs/>
-        <h2>{t!(i18n, hq_review_title)}" · "<span class="code" data-testid="rv-station">{code.clone()}</span></h2>
+        <h2>{t!(i18n, hq_review_title)}" · "
+            <span data-testid="rv-station-name">{move || name.get().flatten()}</span>" "
+            <span class="code" data-testid="rv-station">{code.clone()}</span></h2>
         <div class="hq-controls single">
             <label>{t!(i18n, hq_month)}
                 <DateField kind=FieldKind::Month testid="rv-month" strict=true

@@ -60,6 +60,7 @@ test('hq returns a forum with a reason, the cadre corrects it, hq approves it', 
   assert.equal((await row.getByTestId('hq-reviewed').textContent()).trim(), '0/1');
   await row.getByTestId('hq-open-review').click();
   await h.waitForURL(/\/hq\/review\/330106001\?month=\d{4}-\d{2}$/);
+  await h.getByTestId('rv-station-name').filter({ hasText: '示范村新时代文明实践站' }).waitFor();
   await item(h).locator('h3', { hasText: '村夜话·待审' }).waitFor();
   assert.equal(await item(h).getAttribute('data-state'), 'pending');
 
