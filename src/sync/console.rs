@@ -233,13 +233,10 @@ pub async fn setup(
     })
 }
 
-/// The live documents of `db` whose ids start with `prefix`, decoded as `T` (each
+/// The live documents of `db` of `T`'s type (the ids `<type>:…`), decoded as `T` (each
 /// with its `_rev`).
-async fn docs_with_prefix<T: model::Record>(
-    server: &str,
-    db: &str,
-    prefix: &str,
-) -> Result<Vec<T>, ConsoleError> {
+async fn docs_of<T: model::Record>(server: &str, db: &str) -> Result<Vec<T>, ConsoleError> {
+    let prefix = format!("{}:", T::TYPE.as_str());
     #[derive(Deserialize)]
     struct Listing {
         rows: Vec<ListRow>,
@@ -251,7 +248,7 @@ async fn docs_with_prefix<T: model::Record>(
     let key = |k: String| String::from(js_sys::encode_uri_component(&Value::String(k).to_string()));
     let path = format!(
         "{db}/_all_docs?include_docs=true&startkey={}&endkey={}",
-        key(prefix.to_owned()),
+        key(prefix.clone()),
         key(format!("{prefix}\u{fff0}"))
     );
     let listing: Listing = parse(db, &call(server, "GET", &path, None).await?)?;
@@ -270,8 +267,8 @@ pub async fn review_board(
     month: &str,
 ) -> Result<Vec<model::review::Item>, ConsoleError> {
     let db = super::service::station_db(code);
-    let activities = docs_with_prefix::<model::Activity>(server, &db, "activity:").await?;
-    let reviews = docs_with_prefix::<model::review::Review>(server, &db, "review:").await?;
+    let activities = docs_of::<model::Activity>(server, &db).await?;
+    let reviews = docs_of::<model::review::Review>(server, &db).await?;
     Ok(model::review::month_board(activities, reviews, month))
 }
 

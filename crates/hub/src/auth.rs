@@ -25,7 +25,7 @@ pub use roles::{AccountRole, RolesError, ADMIN_ROLE};
 
 /// The id prefix of headquarters' reviews (`review:<activity id>`, `model::review`): the
 /// only documents hq may write in a station's database, and the only ones a cadre may not.
-pub const REVIEW_PREFIX: &str = "review:";
+pub use model::id::REVIEW_PREFIX;
 
 /// Every station database is named `station_<code>`.
 pub const STATION_DB_PREFIX: &str = "station_";

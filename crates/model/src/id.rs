@@ -107,10 +107,14 @@ pub fn new_id(ty: DocType, uuid: Uuid) -> String {
     format!("{}:{}", ty.as_str(), uuid.hyphenated())
 }
 
+/// The id prefix of headquarters' reviews (`DocType::Review`'s): what the hub's access
+/// rule tells apart.
+pub const REVIEW_PREFIX: &str = "review:";
+
 /// The id of headquarters' review of `activity_id` (a full document id): one per activity,
 /// so every review of it is a revision of the same document.
 pub fn review_id(activity_id: &str) -> String {
-    format!("review:{activity_id}")
+    format!("{REVIEW_PREFIX}{activity_id}")
 }
 
 /// The one attendance id for `volunteer_id` at `activity_id` (both full document ids).
@@ -167,6 +171,7 @@ mod tests {
     fn a_review_id_names_an_activity() {
         let act = new_id(DocType::Activity, uuid_v7(1, [1; 10]));
         assert_eq!(parse_id(&review_id(&act)), Ok(DocType::Review));
+        assert_eq!(REVIEW_PREFIX, format!("{}:", DocType::Review.as_str()));
         let vol = new_id(DocType::Volunteer, uuid_v7(2, [2; 10]));
         assert!(matches!(
             parse_id(&review_id(&vol)),
