@@ -242,6 +242,8 @@ export function phoneWithProfile() {
     setup.phone = await launchPhone();
     await setup.phone.page.goto(setup.hub.url + '/');
     await setupProfile(setup.phone.page);
+    // Every file of the build precached, so a test may go offline and still open any screen.
+    await offlineReady(setup.phone.page);
   });
   after(async () => {
     await setup.phone?.browser.close();
