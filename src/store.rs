@@ -15,6 +15,7 @@ mod conflicts;
 mod docs;
 mod error;
 mod local;
+mod packs;
 mod query;
 mod remove;
 mod scan;

@@ -4,7 +4,7 @@
 //! Owns the `blobs` store. A photo is written whole through [`Store::put_with_blobs`]: its
 //! document and its blobs in ONE transaction (`docs.rs` writes the row), so a full disk
 //! refuses the whole photo (`StoreError::QuotaExceeded`) and leaves nothing half-written.
-//! Listing photos reads rows of `docs` (stubs only); bytes are read one digest at a time.
+//! Listing photos reads their packs (stubs only); bytes are read one digest at a time.
 //! Must not decide which bytes may be dropped: that is `records::photos` (the push mark).
 
 use super::schema::BLOBS;
@@ -105,18 +105,16 @@ impl Store {
         Ok(())
     }
 
-    /// Every live photo's row (stubs, never bytes), through the `type` index.
+    /// Every live photo's row (stubs, never bytes), through the `[type, time, id]` index.
     pub async fn photo_rows(&self) -> Result<Vec<PhotoRow>, StoreError> {
-        let rows = self.rows_of_type("photo", u32::MAX).await?;
-        rows.into_iter()
-            .map(|row| {
-                let doc = super::query::winner(&row)?;
-                Ok(PhotoRow {
-                    id: row.id,
-                    seq: row.seq as u64,
-                    doc,
-                })
+        let rows = self.listed_of_type("photo", u32::MAX).await?;
+        Ok(rows
+            .into_iter()
+            .map(|l| PhotoRow {
+                id: l.id,
+                seq: l.seq,
+                doc: l.doc,
             })
-            .collect()
+            .collect())
     }
 }

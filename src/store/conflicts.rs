@@ -1,15 +1,15 @@
 //! Conflicted documents: listing them and resolving one by keeping a single leaf.
 //!
-//! Owns the `conflicted` index (rows carry `cf` only while live with conflicting leaves,
-//! see `row.rs`). Resolution writes deleted revisions on every other live leaf in ONE
+//! Owns the `p_cf` index (a pack lists `[type, id]` in `cf` only for its live documents
+//! with conflicting leaves, see `model::row` and `model::pack`). Resolution writes deleted revisions on every other live leaf in ONE
 //! transaction, through `couch::DocRecord` like every write, so it replicates as an
 //! ordinary edit and every peer then computes the same winner.
 
-use super::schema::DOCS;
+use super::packs::{self, Packs};
+use super::schema::{PACKS, PACK_SEQS, P_CF};
 use super::{Store, StoreError};
 use couch::{DocRecord, RevId};
 use indexed_db_futures::prelude::*;
-use model::row::DocRow;
 use serde_json::Value;
 
 /// One conflicted document: every live leaf, the winner first.
@@ -34,32 +34,31 @@ impl Conflicted {
 }
 
 impl Store {
-    /// The conflicted documents, at most `limit`, by id.
+    /// The conflicted documents, at most `limit`, by type and id.
     pub async fn conflicted(&self, limit: u32) -> Result<Vec<Conflicted>, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        let rows: Vec<DocRow> = tx
-            .object_store(DOCS)?
-            .index("conflicted")?
-            .get_all()
-            .with_limit(limit)
-            .serde()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        rows.iter()
-            .map(|row| {
-                row.record()
-                    .map(|r| Conflicted::of(&r))
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))
-            })
-            .collect()
+        let tx = self.db.transaction(PACKS).build()?;
+        let read = packs::holding(&tx.object_store(PACKS)?, P_CF, None, limit).await?;
+        let mut hits: Vec<(&str, &str, &model::pack::Pack)> = read
+            .values()
+            .flat_map(|p| p.cf.iter().map(move |[t, id]| (t.as_str(), id.as_str(), p)))
+            .collect();
+        hits.sort_unstable_by_key(|(t, id, _)| (*t, *id));
+        hits.truncate(limit as usize);
+        let mut out = Vec::with_capacity(hits.len());
+        for (_, id, pack) in hits {
+            if let Some(i) = pack.position(id) {
+                out.push(Conflicted::of(&packs::record_at(pack, i)?));
+            }
+        }
+        Ok(out)
     }
 
     /// How many documents are conflicted.
     pub async fn count_conflicted(&self) -> Result<u32, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
+        let tx = self.db.transaction(PACKS).build()?;
         Ok(tx
-            .object_store(DOCS)?
-            .index("conflicted")?
+            .object_store(PACKS)?
+            .index(P_CF)?
             .count()
             .primitive()?
             .await?)
@@ -78,16 +77,13 @@ impl Store {
     /// `keep` becomes the only live leaf (and the winner). One transaction.
     /// `NotFound` if `id` is missing; `Conflict` if `keep` is no longer a live leaf.
     pub async fn resolve_conflict(&self, id: &str, keep: &RevId) -> Result<(), StoreError> {
-        let tx = self.write_tx(&[DOCS])?;
-        let rows = tx.object_store(DOCS)?;
-        let row: DocRow = rows
-            .get(id)
-            .serde()?
+        let tx = self.write_tx(&[PACKS, PACK_SEQS])?;
+        let mut packs = Packs::open(&tx).await?;
+        let (_, mut record) = packs
+            .find(&[id.to_owned()])
             .await?
+            .remove(id)
             .ok_or_else(|| StoreError::NotFound(id.into()))?;
-        let mut record = row
-            .record()
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let live: Vec<RevId> = record
             .tree
             .leaves()
@@ -109,8 +105,8 @@ impl Store {
             }
             record.update(tomb).map_err(StoreError::InvalidDoc)?;
         }
-        let seq = super::docs::last_seq(&rows).await? + 1;
-        rows.put(DocRow::from_record(&record, seq)).serde()?;
+        packs.write(&record);
+        packs.flush()?;
         tx.commit().await?;
         Ok(())
     }

@@ -1,26 +1,24 @@
 //! Document writes and reads: put (new revision), replicated put (new_edits=false),
-//! delete (tombstone), get, and the change feed. Owns the `docs` store; the change feed is
-//! its `seq` index (each row carries the local sequence of its last change).
+//! delete (tombstone), get, and the change feed. Documents live in packs (`packs.rs`,
+//! `model::pack`); the change feed is the packs in key order, cut by `pack_seqs`.
 //!
 //! Every write runs in ONE readwrite transaction with `strict` durability, so a batch is
 //! all-or-nothing and a write is on disk when the returned future resolves. Revision
 //! logic lives in `couch::DocRecord`.
 //!
-//! Speed: a batch reads only the records the store already holds (an empty store is read
-//! not at all; a small one is asked for its keys in the batch's range once).
+//! Speed: a batch is a put per ~100 documents (a pack), not one per document; it reads
+//! only the packs holding records it changes (an id range the store holds nothing of is
+//! asked once, then not per id).
 
 use super::blobs::BlobPut;
-use super::schema::{BLOBS, DOCS, LOCAL, SEQ};
+use super::packs::{self, distinct, Packs};
+use super::schema::{BLOBS, LOCAL, PACKS, PACK_SEQS, P_ID};
 use super::{Store, StoreError};
 use couch::{DocError, DocRecord, MergeOutcome, RevId};
-use indexed_db_futures::cursor::CursorDirection;
-use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{
     Transaction, TransactionDurability, TransactionMode, TransactionOptions,
 };
-use indexed_db_futures::KeyRange;
-use model::row::DocRow;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -131,9 +129,9 @@ impl Store {
         blobs: Vec<BlobPut>,
     ) -> Result<Vec<Result<(RevId, MergeOutcome), StoreError>>, StoreError> {
         let tx = if blobs.is_empty() {
-            self.write_tx(&[DOCS, LOCAL])?
+            self.write_tx(&[PACKS, PACK_SEQS, LOCAL])?
         } else {
-            self.write_tx(&[DOCS, LOCAL, BLOBS])?
+            self.write_tx(&[PACKS, PACK_SEQS, LOCAL, BLOBS])?
         };
         if !blobs.is_empty() {
             let store = tx.object_store(BLOBS)?;
@@ -145,42 +143,26 @@ impl Store {
                     .primitive()?;
             }
         }
-        let rows = tx.object_store(DOCS)?;
-        let mut seq = last_seq(&rows).await?;
-        let seq_before = seq;
+        let mut packs = Packs::open(&tx).await?;
+        let seq_before = packs.seq;
         let ids: Vec<String> = docs.iter().map(doc_id).collect();
-        let mut batch: HashMap<String, DocRecord> = HashMap::new();
-        let stored = stored_among(&rows, &ids).await?;
-        // One read per distinct stored id, all issued before the first is awaited; an id
-        // the store does not hold starts a new record without a read.
-        let mut asked = HashSet::new();
-        let mut pending = Vec::new();
-        for id in &ids {
-            if id.is_empty() || !asked.insert(id.as_str()) {
-                continue;
-            }
-            if stored.as_ref().is_some_and(|s| !s.contains(id.as_str())) {
-                batch.insert(id.clone(), DocRecord::new(id.clone()));
-            } else {
-                pending.push((id.clone(), rows.get::<DocRow, _, _>(id.as_str()).serde()?));
-            }
-        }
-        for (id, request) in pending {
-            let stored = request.await?;
-            let entry = match stored {
-                Some(row) => row
-                    .record()
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?,
-                None => DocRecord::new(id.clone()),
-            };
-            batch.insert(id, entry);
-        }
+        // One round of reads for the ids the store holds; an id it does not hold starts a
+        // new record without a read.
+        let mut batch: HashMap<String, DocRecord> = packs
+            .find(&distinct(&ids))
+            .await?
+            .into_iter()
+            .map(|(id, (_, record))| (id, record))
+            .collect();
         let mut results = Vec::with_capacity(docs.len());
         for (doc, id) in docs.into_iter().zip(ids) {
-            let Some(record) = batch.get_mut(&id) else {
+            if id.is_empty() {
                 results.push(Err(StoreError::InvalidDoc(DocError::MissingId)));
                 continue;
-            };
+            }
+            let record = batch
+                .entry(id.clone())
+                .or_insert_with(|| DocRecord::new(id.clone()));
             let applied = match mode {
                 WriteMode::Edit => record.update(doc).map(|rev| (rev, MergeOutcome::Extended)),
                 WriteMode::Replicated => {
@@ -190,8 +172,7 @@ impl Store {
             match applied {
                 Ok(done) => {
                     if done.1 != MergeOutcome::AlreadyPresent {
-                        seq += 1;
-                        rows.put(DocRow::from_record(record, seq)).serde()?;
+                        packs.write(record);
                     }
                     results.push(Ok(done));
                 }
@@ -205,6 +186,8 @@ impl Store {
             tx.abort().await?;
             return Ok(results);
         }
+        let seq = packs.seq;
+        packs.flush()?;
         if let Some(key) = mark {
             let local = tx.object_store(LOCAL)?;
             let at: Option<String> = local.get(key).primitive()?.await?;
@@ -219,15 +202,9 @@ impl Store {
 
     /// How many documents changed after local sequence `since` (one entry per document).
     pub async fn count_changes_after(&self, since: u64) -> Result<u32, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        let n = tx
-            .object_store(DOCS)?
-            .index(SEQ)?
-            .count()
-            .with_query::<f64, _>(KeyRange::LowerBound(since as f64, true))
-            .primitive()?
-            .await?;
-        Ok(n)
+        let tx = self.db.transaction(PACK_SEQS).build()?;
+        let lists = packs::seqs_after(&tx.object_store(PACK_SEQS)?, since).await?;
+        Ok(lists.iter().map(|(_, l)| l.len() as u32).sum())
     }
 
     /// The winning revision of `id` as a full document (`_id`, `_rev`, body).
@@ -242,39 +219,52 @@ impl Store {
         }
     }
 
-    /// The stored revision record of `id` (tombstones included), if any.
+    /// The stored revision record of `id` (tombstones included), if any: the pack that
+    /// holds it, read through the id index in one request.
     pub async fn get_record(&self, id: &str) -> Result<Option<DocRecord>, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        let row: Option<DocRow> = tx.object_store(DOCS)?.get(id).serde()?.await?;
-        row.map(|r| r.record().map_err(|e| StoreError::Corrupt(e.to_string())))
+        let tx = self.db.transaction(PACKS).build()?;
+        let value: Option<wasm_bindgen::JsValue> = tx
+            .object_store(PACKS)?
+            .index(P_ID)?
+            .get(id)
+            .primitive()?
+            .await?;
+        let Some(value) = value else { return Ok(None) };
+        let pack = packs::from_js(&value)?;
+        pack.position(id)
+            .map(|i| packs::record_at(&pack, i))
             .transpose()
     }
 
     /// The records changed after local sequence `since`, oldest first, at most `limit`:
-    /// one read of the `seq` index (a row's seq is its last change, so each document
-    /// appears once, where it last changed).
+    /// the packs' sequences say which packs hold them, and only those are read (a
+    /// document is in one pack, at its last change, so each appears once).
     pub async fn changes_since(&self, since: u64, limit: u32) -> Result<Vec<Change>, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        let rows: Vec<DocRow> = tx
-            .object_store(DOCS)?
-            .index(SEQ)?
-            .get_all()
-            .with_query::<f64, _>(KeyRange::LowerBound(since as f64, true))
-            .with_limit(limit)
-            .serde()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        rows.into_iter()
-            .map(|row| {
-                let record = row
-                    .record()
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                Ok(Change {
-                    seq: row.seq as u64,
-                    record,
-                })
-            })
-            .collect()
+        let tx = self.db.transaction([PACKS, PACK_SEQS]).build()?;
+        let lists = packs::seqs_after(&tx.object_store(PACK_SEQS)?, since).await?;
+        let mut wanted = Vec::new();
+        let mut n = 0usize;
+        for (key, list) in lists {
+            if n >= limit as usize {
+                break;
+            }
+            n += list.len();
+            wanted.push(key);
+        }
+        let loaded = packs::load(&tx.object_store(PACKS)?, wanted).await?;
+        let mut out = Vec::new();
+        for pack in loaded.values() {
+            for i in pack.after(since) {
+                if out.len() >= limit as usize {
+                    return Ok(out);
+                }
+                out.push(Change {
+                    seq: pack.seq(i),
+                    record: packs::record_at(pack, i)?,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// Of the revisions `wanted` (doc id → revisions a peer has), those this store lacks,
@@ -284,21 +274,13 @@ impl Store {
         &self,
         wanted: &BTreeMap<String, Vec<RevId>>,
     ) -> Result<BTreeMap<String, Vec<RevId>>, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        let rows = tx.object_store(DOCS)?;
-        let mut pending = Vec::with_capacity(wanted.len());
-        for id in wanted.keys() {
-            pending.push((id, rows.get::<DocRow, _, _>(id.as_str()).serde()?));
-        }
+        let tx = self.db.transaction(PACKS).build()?;
+        let ids: Vec<String> = wanted.keys().cloned().collect();
+        let stored = packs::records(&tx.object_store(PACKS)?, &ids).await?;
         let mut out = BTreeMap::new();
-        for (id, request) in pending {
-            let revs = &wanted[id];
-            let missing = match request.await? {
-                Some(row) => row
-                    .record()
-                    .map_err(|e| StoreError::Corrupt(e.to_string()))?
-                    .tree
-                    .revs_diff(revs),
+        for (id, revs) in wanted {
+            let missing = match stored.get(id) {
+                Some((_, record)) => record.tree.revs_diff(revs),
                 None => revs.clone(),
             };
             if !missing.is_empty() {
@@ -310,44 +292,9 @@ impl Store {
 
     /// The latest local sequence number (0 for an empty database).
     pub async fn update_seq(&self) -> Result<u64, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        last_seq(&tx.object_store(DOCS)?).await
+        let tx = self.db.transaction(PACK_SEQS).build()?;
+        packs::last_seq(&tx.object_store(PACK_SEQS)?).await
     }
-}
-
-/// A key scan answers the existence check while it finds at most this many stored ids per
-/// id asked (see [`stored_among`]).
-const KEY_SCAN_PER_ID: u32 = 4;
-
-/// Which of `ids` the `docs` store holds, learnt without reading a record: one
-/// `getAllKeys` over the batch's id range, limited to [`KEY_SCAN_PER_ID`] keys per id. An
-/// empty store answers "none" at once; a range holding more keys than the limit answers
-/// `None` (unknown: read every id), so a scan never lists a large store for each of many
-/// small batches. (Not `count()`: Chromium counts by walking every row, which made many
-/// small batches into a growing store slow.) Called inside the batch's own transaction,
-/// so it sees what the write will.
-async fn stored_among(
-    rows: &ObjectStore<'_>,
-    ids: &[String],
-) -> Result<Option<HashSet<String>>, StoreError> {
-    let range = ids.iter().filter(|i| !i.is_empty());
-    let (Some(lo), Some(hi)) = (range.clone().min(), range.max()) else {
-        return Ok(Some(HashSet::new()));
-    };
-    let limit = KEY_SCAN_PER_ID
-        .saturating_mul(ids.len() as u32)
-        .saturating_add(1);
-    let keys: Vec<String> = rows
-        .get_all_keys::<String>()
-        .with_query::<String, _>(KeyRange::Bound(lo.clone(), false, hi.clone(), false))
-        .with_limit(limit)
-        .primitive()?
-        .await?
-        .collect::<Result<_, _>>()?;
-    if keys.len() as u32 >= limit {
-        return Ok(None);
-    }
-    Ok(Some(keys.into_iter().collect()))
 }
 
 /// The tombstone that deletes `current` (a document with `_id` and `_rev`): it keeps
@@ -375,20 +322,4 @@ fn winner_rev(record: &DocRecord) -> RevId {
         .winner()
         .map(|l| l.rev)
         .expect("a merged record has a winner")
-}
-
-/// The newest local sequence: the highest `seq` of any row (0 for an empty store). A purge
-/// (`take_back`) only removes rows changed after the push mark, so a sequence number it
-/// frees was never sent anywhere, and reusing it is safe.
-pub(super) async fn last_seq(rows: &ObjectStore<'_>) -> Result<u64, StoreError> {
-    let index = rows.index(SEQ)?;
-    let cursor = index
-        .open_key_cursor()
-        .with_direction(CursorDirection::Prev)
-        .primitive()?
-        .await?;
-    Ok(match cursor {
-        Some(mut c) => c.next_key::<f64>().await?.unwrap_or(0.0) as u64,
-        None => 0,
-    })
 }

@@ -1,16 +1,20 @@
 //! Index queries: pages of one document type ordered by time, and documents related to
 //! another (attendance of an activity, concerns by status, responses of a survey).
 //!
-//! Owns reading through the `docs` store's indexes; never writes. Paging is by key
+//! Owns reading through the `packs` store's multiEntry indexes; never writes. An index
+//! entry names its pack (the primary key) and ends with the document's id, so a listing
+//! reads each pack it touches once and takes the documents out of it. Paging is by key
 //! (keyset), not by offset, so page N costs the same as page 1 on 10,000 documents.
 
-use super::schema::DOCS;
+use super::packs::{self, starting_with};
+use super::schema::{PACKS, P_TU};
 use super::{Store, StoreError};
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::KeyRange;
-use model::row::DocRow;
+use model::pack::{Keys, Pack};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// A request for one page of documents of a type, ordered by their sort time.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,16 +65,59 @@ pub enum Relation {
 }
 
 impl Relation {
-    fn index(self) -> &'static str {
+    /// The `packs` index and the pack's array of `[key, id]` pairs it keys.
+    fn index(self) -> (&'static str, Keys) {
         match self {
-            Self::AttendanceByActivity => "attendance_activity",
-            Self::AttendanceByVolunteer => "attendance_volunteer",
-            Self::ConcernsByActivity => "concern_activity",
-            Self::ConcernsByStatus => "concern_status",
-            Self::ResponsesBySurvey => "response_survey",
-            Self::PhotosOf => "photo_of",
+            Self::AttendanceByActivity => ("p_aa", Keys::AttendanceActivity),
+            Self::AttendanceByVolunteer => ("p_av", Keys::AttendanceVolunteer),
+            Self::ConcernsByActivity => ("p_ca", Keys::ConcernActivity),
+            Self::ConcernsByStatus => ("p_cs", Keys::ConcernStatus),
+            Self::ResponsesBySurvey => ("p_rs", Keys::ResponseSurvey),
+            Self::PhotosOf => ("p_pa", Keys::PhotoOf),
         }
     }
+}
+
+/// A live document as a listing reads it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Listed {
+    /// The document id.
+    pub id: String,
+    /// The local sequence of its latest write.
+    pub seq: u64,
+    /// The winning body with `_id` and `_rev`.
+    pub doc: Value,
+}
+
+/// The documents index array `which` of `packs` names under `key`, by id, at most
+/// `limit`: what an index over `[key, id]` lists for `key`.
+fn listed_in(
+    packs: &BTreeMap<u64, Pack>,
+    which: Keys,
+    key: &str,
+    limit: u32,
+) -> Result<Vec<Listed>, StoreError> {
+    let mut hits: Vec<(&str, &Pack, usize)> = Vec::new();
+    for pack in packs.values() {
+        for (k, id) in pack.keyed(which) {
+            if k == key {
+                if let Some(i) = pack.position(id) {
+                    hits.push((id, pack, i));
+                }
+            }
+        }
+    }
+    hits.sort_unstable_by_key(|(id, _, _)| *id);
+    hits.truncate(limit as usize);
+    hits.into_iter()
+        .map(|(id, pack, i)| {
+            Ok(Listed {
+                id: id.to_owned(),
+                seq: pack.seq(i),
+                doc: packs::winner_at(pack, i)?,
+            })
+        })
+        .collect()
 }
 
 impl Store {
@@ -104,15 +151,16 @@ impl Store {
         } else {
             CursorDirection::Next
         };
-        let tx = self.db.transaction(DOCS).build()?;
-        let store = tx.object_store(DOCS)?;
-        let index = store.index("type_updated")?;
+        let tx = self.db.transaction(PACKS).build()?;
+        let store = tx.object_store(PACKS)?;
+        let index = store.index(P_TU)?;
+        let mut read: BTreeMap<u64, Pack> = BTreeMap::new();
         let mut docs = Vec::new();
-        let mut last: Option<DocRow> = None;
+        let mut last: Option<Vec<String>> = None;
         let mut scanned = 0u32;
         let mut exhausted = true;
         if let Some(mut cursor) = index
-            .open_cursor()
+            .open_key_cursor()
             .with_query::<Vec<String>, _>(range)
             .with_direction(direction)
             .serde()?
@@ -120,106 +168,91 @@ impl Store {
         {
             exhausted = false;
             while docs.len() < q.limit as usize && scanned < max_scan {
-                let Some(row) = cursor.next_record_ser::<DocRow>().await? else {
+                let Some(key) = cursor.next_key_ser::<Vec<String>>().await? else {
                     exhausted = true;
                     break;
                 };
+                let home: Option<f64> = cursor.primary_key()?;
+                let home = home.unwrap_or_default() as u64;
                 scanned += 1;
-                let doc = winner(&row)?;
-                if keep(&doc) {
-                    docs.push(doc);
+                if !read.contains_key(&home) {
+                    read.extend(packs::load(&store, [home]).await?);
                 }
-                last = Some(row);
+                let id = key.get(2).map(String::as_str).unwrap_or_default();
+                if let Some((pack, i)) = read.get(&home).and_then(|p| Some((p, p.position(id)?))) {
+                    let doc = packs::winner_at(pack, i)?;
+                    if keep(&doc) {
+                        docs.push(doc);
+                    }
+                }
+                last = Some(key);
             }
         }
         let next = match last {
-            Some(row) if !exhausted => Some(PageCursor {
-                time: row.u.unwrap_or_default(),
-                id: row.id,
+            Some(mut key) if !exhausted && key.len() == 3 => Some(PageCursor {
+                id: key.pop().unwrap_or_default(),
+                time: key.pop().unwrap_or_default(),
             }),
             _ => None,
         };
         Ok(Page { docs, next })
     }
 
-    /// Live documents related to `key` through `relation`, at most `limit`.
+    /// Live documents related to `key` through `relation`, at most `limit`, by id.
     pub async fn related(
         &self,
         relation: Relation,
         key: &str,
         limit: u32,
     ) -> Result<Vec<Value>, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        let store = tx.object_store(DOCS)?;
-        let rows: Vec<DocRow> = store
-            .index(relation.index())?
-            .get_all()
-            .with_query::<String, _>(KeyRange::Only(key.to_owned()))
-            .with_limit(limit)
-            .serde()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        rows.iter().map(winner).collect()
+        let (index, keys) = relation.index();
+        let tx = self.db.transaction(PACKS).build()?;
+        let store = tx.object_store(PACKS)?;
+        let read = packs::holding(&store, index, Some(starting_with(key)), limit).await?;
+        Ok(listed_in(&read, keys, key, limit)?
+            .into_iter()
+            .map(|l| l.doc)
+            .collect())
     }
 
     /// Every live document of a type (for small sets: teams, volunteers), at most `limit`.
     pub async fn all_of_type(&self, doc_type: &str, limit: u32) -> Result<Vec<Value>, StoreError> {
-        let rows = self.rows_of_type(doc_type, limit).await?;
-        rows.iter().map(winner).collect()
+        let rows = self.listed_of_type(doc_type, limit).await?;
+        Ok(rows.into_iter().map(|l| l.doc).collect())
     }
 
-    /// The rows of every live document of a type, through the `type` index.
-    pub(super) async fn rows_of_type(
+    /// Every live document of a type, by id, through the `[type, time, id]` index (with a
+    /// `limit` below their number: the `limit` soonest by time).
+    pub(super) async fn listed_of_type(
         &self,
         doc_type: &str,
         limit: u32,
-    ) -> Result<Vec<DocRow>, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        let store = tx.object_store(DOCS)?;
-        let rows: Vec<DocRow> = store
-            .index("type")?
-            .get_all()
-            .with_query::<String, _>(KeyRange::Only(doc_type.to_owned()))
-            .with_limit(limit)
-            .serde()?
-            .await?
-            .collect::<Result<_, _>>()?;
-        Ok(rows)
+    ) -> Result<Vec<Listed>, StoreError> {
+        let tx = self.db.transaction(PACKS).build()?;
+        let store = tx.object_store(PACKS)?;
+        let read = packs::holding(&store, P_TU, Some(starting_with(doc_type)), limit).await?;
+        listed_in(&read, Keys::Type, doc_type, limit)
     }
 
     /// How many live documents of a type there are.
     pub async fn count_type(&self, doc_type: &str) -> Result<u32, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        let store = tx.object_store(DOCS)?;
-        let n = store
-            .index("type")?
-            .count()
-            .with_query::<String, _>(KeyRange::Only(doc_type.to_owned()))
-            .primitive()?
-            .await?;
-        Ok(n)
+        self.count_index(P_TU, doc_type).await
     }
-}
 
-pub(super) fn winner(row: &DocRow) -> Result<Value, StoreError> {
-    let record = row
-        .record()
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    record
-        .winner_doc()
-        .ok_or_else(|| StoreError::Corrupt(format!("{} has no winner", row.id)))
-}
-
-impl Store {
     /// How many live documents are related to `key` through `relation`.
     pub async fn count_related(&self, relation: Relation, key: &str) -> Result<u32, StoreError> {
-        let tx = self.db.transaction(DOCS).build()?;
-        let store = tx.object_store(DOCS)?;
-        let n = store
-            .index(relation.index())?
+        self.count_index(relation.index().0, key).await
+    }
+
+    /// How many entries of a `packs` index start with `key` (one per live document).
+    async fn count_index(&self, index: &str, key: &str) -> Result<u32, StoreError> {
+        let tx = self.db.transaction(PACKS).build()?;
+        let n = tx
+            .object_store(PACKS)?
+            .index(index)?
             .count()
-            .with_query::<String, _>(KeyRange::Only(key.to_owned()))
-            .primitive()?
+            .with_query::<Vec<String>, _>(starting_with(key))
+            .serde()?
             .await?;
         Ok(n)
     }

@@ -2,15 +2,14 @@
 //! data under a real station). Owns that one write; every other write is `docs.rs`.
 //!
 //! A record the server has never seen (its last change is after the push mark) is purged:
-//! its row and change entry go, so nothing of it is ever sent. A record the server already
+//! it leaves its pack, so nothing of it is ever sent. A record the server already
 //! holds gets a tombstone, which the next sync carries there. Both in ONE readwrite
 //! transaction with `strict` durability, like every write.
 
-use super::docs::{last_seq, tombstone};
-use super::schema::DOCS;
+use super::docs::tombstone;
+use super::packs::{distinct, Packs};
+use super::schema::{PACKS, PACK_SEQS};
 use super::{Store, StoreError};
-use indexed_db_futures::prelude::*;
-use model::row::DocRow;
 
 /// What [`Store::take_back`] did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -26,36 +25,30 @@ impl Store {
     /// `sent_up_to` (every change up to it is on the server), else tombstoned.
     /// Missing and already deleted records are left as they are.
     pub async fn take_back(&self, ids: &[String], sent_up_to: u64) -> Result<Removed, StoreError> {
-        let tx = self.write_tx(&[DOCS])?;
-        let rows = tx.object_store(DOCS)?;
-        let mut seq = last_seq(&rows).await?;
-        let mut pending = Vec::with_capacity(ids.len());
-        for id in ids {
-            pending.push(rows.get::<DocRow, _, _>(id.as_str()).serde()?);
-        }
+        let tx = self.write_tx(&[PACKS, PACK_SEQS])?;
+        let mut packs = Packs::open(&tx).await?;
+        let ids = distinct(ids);
+        let mut found = packs.find(&ids).await?;
         let mut out = Removed::default();
-        for request in pending {
-            let Some(row) = request.await? else {
+        for id in &ids {
+            let Some((seq, mut record)) = found.remove(id) else {
                 continue;
             };
-            let mut record = row
-                .record()
-                .map_err(|e| StoreError::Corrupt(format!("{}: {e}", row.id)))?;
             let Some(current) = record.winner_doc().filter(|_| !record.is_deleted()) else {
                 continue;
             };
-            if row.seq as u64 > sent_up_to {
-                rows.delete(row.id.as_str()).primitive()?;
+            if seq > sent_up_to {
+                packs.purge(id);
                 out.purged += 1;
             } else {
                 record
                     .update(tombstone(&current))
                     .map_err(StoreError::InvalidDoc)?;
-                seq += 1;
-                rows.put(DocRow::from_record(&record, seq)).serde()?;
+                packs.write(&record);
                 out.tombstoned += 1;
             }
         }
+        packs.flush()?;
         tx.commit().await?;
         Ok(out)
     }

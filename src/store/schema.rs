@@ -10,6 +10,7 @@
 //! Invariant: a migration never rewrites or drops documents; it only adds structure.
 
 use super::StoreError;
+use model::pack::{Pack, PACK_CAP};
 use model::row::DocRow;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -18,10 +19,33 @@ use web_sys::{IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbOpenDbRequest,
 /// The app's database name.
 pub const DB_NAME: &str = "yehua";
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
-/// Documents: one row per document id (see `row.rs`).
+/// Documents as schemas 1–5 kept them, one row per document id (`model::row`). Since
+/// schema 6 documents live in [`PACKS`]; version 6 copies every row there, and this store
+/// is kept as it was (migrations only add), never written or read again.
 pub(crate) const DOCS: &str = "docs";
+/// Documents since schema 6: up to `model::pack::PACK_CAP` per value (`model::pack`),
+/// out-of-line key = the sequence of the pack's first document when it was made.
+pub(crate) const PACKS: &str = "packs";
+/// Beside each pack (same key): its documents' sequences, ascending — the change feed's
+/// counts and cuts without reading records.
+pub(crate) const PACK_SEQS: &str = "pack_seqs";
+/// The `packs` index on document ids (multiEntry over `ids`).
+pub(crate) const P_ID: &str = "p_id";
+/// The `packs` index on `[type, sort time, id]` of live documents (multiEntry over `tu`).
+pub(crate) const P_TU: &str = "p_tu";
+/// The `packs` index on `[type, id]` of live conflicted documents (multiEntry over `cf`).
+pub(crate) const P_CF: &str = "p_cf";
+/// The `packs` relation indexes: `(index, key path)`, each over `[key, id]` pairs.
+pub(crate) const P_RELATIONS: [(&str, &str); 6] = [
+    ("p_aa", "aa"),
+    ("p_av", "av"),
+    ("p_ca", "ca"),
+    ("p_cs", "cs"),
+    ("p_rs", "rs"),
+    ("p_pa", "pa"),
+];
 /// The local change sequence as schemas 1–4 kept it: key = seq, value = doc id. Since
 /// schema 5 the feed is the `seq` index of `docs` (every row carries its last local seq);
 /// this store is kept, as migrations only add, but no longer written or read.
@@ -44,6 +68,7 @@ const MIGRATIONS: &[Migration] = &[
     (3, v3_conflicted_index),
     (4, v4_blobs_and_photo_index),
     (5, v5_seq_index),
+    (6, v6_packs),
 ];
 
 /// Version 1: the three stores, and documents by type and by type + updated time.
@@ -129,6 +154,65 @@ fn refill_keys(docs: &IdbObjectStore, changed: fn(&DocRow) -> bool) -> Result<()
 /// before are indexed by the browser as the index is created; nothing is rewritten.
 fn v5_seq_index(_db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
     index(&tx.object_store(DOCS)?, SEQ, &JsValue::from_str("seq"))
+}
+
+/// Version 6: documents in packs (`model::pack`). Creates `packs` with its multiEntry
+/// indexes and `pack_seqs`, then copies every `docs` row into packs in sequence order, the
+/// index keys recomputed from each record (so a row an earlier step of the same upgrade is
+/// still refilling is copied right). `docs` itself is not touched.
+fn v6_packs(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
+    let packs = db.create_object_store(PACKS)?;
+    multi_entry(&packs, P_ID, "ids")?;
+    multi_entry(&packs, P_TU, "tu")?;
+    multi_entry(&packs, P_CF, "cf")?;
+    for (name, path) in P_RELATIONS {
+        multi_entry(&packs, name, path)?;
+    }
+    let seqs = db.create_object_store(PACK_SEQS)?;
+    let request = tx.object_store(DOCS)?.index(SEQ)?.open_cursor()?;
+    let req = request.clone();
+    let mut pack = Pack::default();
+    let on_row = Closure::<dyn FnMut()>::new(move || {
+        let cursor = req
+            .result()
+            .ok()
+            .and_then(|c| c.dyn_into::<web_sys::IdbCursorWithValue>().ok());
+        let row = cursor.as_ref().and_then(|c| {
+            let row: DocRow = serde_wasm_bindgen::from_value(c.value().ok()?).ok()?;
+            Some(DocRow::from_record(&row.record().ok()?, row.seq as u64))
+        });
+        if let Some(row) = row {
+            pack.push(row);
+        }
+        let done = cursor.is_none();
+        if (done && !pack.is_empty()) || pack.len() >= PACK_CAP {
+            let full = std::mem::take(&mut pack);
+            let key = JsValue::from_f64(full.sq[0]);
+            let sq = serde_wasm_bindgen::to_value(&full.sq).unwrap_or(JsValue::NULL);
+            if let Ok(value) = serde_json::to_string(&full)
+                .map_err(|e| JsValue::from_str(&e.to_string()))
+                .and_then(|t| js_sys::JSON::parse(&t))
+            {
+                packs.put_with_key(&value, &key).ok();
+                seqs.put_with_key(&sq, &key).ok();
+            }
+        }
+        if let Some(c) = cursor {
+            c.continue_().ok();
+        }
+    });
+    request.set_onsuccess(Some(on_row.as_ref().unchecked_ref()));
+    // Lives as long as the upgrade transaction: one closure per migration run.
+    on_row.forget();
+    Ok(())
+}
+
+fn multi_entry(store: &IdbObjectStore, name: &str, path: &str) -> Result<(), JsValue> {
+    let params = IdbIndexParameters::new();
+    params.set_unique(false);
+    params.set_multi_entry(true);
+    store.create_index_with_str_and_optional_parameters(name, path, &params)?;
+    Ok(())
 }
 
 /// The `docs` index that is the local change feed.

@@ -18,6 +18,7 @@ pub mod filter;
 pub mod form;
 pub mod id;
 pub mod names;
+pub mod pack;
 pub mod paper;
 pub mod points;
 pub mod qr;

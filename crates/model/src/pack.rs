@@ -1,0 +1,291 @@
+//! A pack: many documents' rows in ONE IndexedDB value (the `packs` store, schema 6), so a
+//! batch of 10,000 documents is ~100 puts instead of 10,000. Pure: no IndexedDB here, so
+//! the layout is tested natively; `src/store` only moves packs in and out.
+//!
+//! Layout: parallel arrays, one position per document (`ids`, `sq` — each document's last
+//! local sequence, ascending —, `rv`, `dl`, `recs` — the `couch::DocRecord` as JSON text), and
+//! one array per index (`tu` = `[type, sort time, id]`, the relations `[key, id]`, `cf` =
+//! `[type, id]`): IndexedDB's multiEntry indexes key every element, so one pack stands in
+//! the indexes for each of its documents. The index arrays are sparse exactly as
+//! [`DocRow`]'s fields are (live documents only), and each element ends with the id, so two
+//! documents of one pack never share a key (a multiEntry index keeps one entry per equal
+//! key of a value).
+//!
+//! Invariants the store keeps with these operations: a document is in exactly one pack (a
+//! rewrite [`Pack::remove`]s it from its old pack and [`Pack::push`]es it onto the newest);
+//! a pack's key is the sequence of its first document when it was made, so packs in key
+//! order hold ascending, disjoint sequence ranges — the change feed is the packs in key
+//! order.
+
+use crate::row::DocRow;
+use couch::DocRecord;
+use serde::{Deserialize, Serialize};
+
+/// How many documents a pack holds at most: big enough that a batch is a few puts, small
+/// enough that reading one document, or rewriting a pack that lost one, stays cheap.
+pub const PACK_CAP: usize = 100;
+
+/// One `packs` value. Field names are short: they are stored once per pack and are the
+/// multiEntry indexes' key paths (`src/store/schema.rs`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Pack {
+    /// Document ids (index `p_id`).
+    pub ids: Vec<String>,
+    /// Each document's last local sequence, ascending.
+    pub sq: Vec<f64>,
+    /// Each document's winning revision.
+    pub rv: Vec<String>,
+    /// Whether each document's winner is a tombstone.
+    pub dl: Vec<bool>,
+    /// Each document's `couch::DocRecord` as JSON text.
+    pub recs: Vec<String>,
+    /// `[type, sort time, id]` of live documents (index `p_tu`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tu: Vec<[String; 3]>,
+    /// `[activity, id]` of live attendance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aa: Vec<[String; 2]>,
+    /// `[volunteer, id]` of live attendance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub av: Vec<[String; 2]>,
+    /// `[activity, id]` of live concerns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ca: Vec<[String; 2]>,
+    /// `[status, id]` of live concerns.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cs: Vec<[String; 2]>,
+    /// `[survey, id]` of live responses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rs: Vec<[String; 2]>,
+    /// `[activity or concern, id]` of live photos.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pa: Vec<[String; 2]>,
+    /// `[type, id]` of live documents with conflicting leaves.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cf: Vec<[String; 2]>,
+}
+
+/// One index array of a pack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keys {
+    /// `tu`: live documents by type (and time).
+    Type,
+    /// `aa`: attendance by activity.
+    AttendanceActivity,
+    /// `av`: attendance by volunteer.
+    AttendanceVolunteer,
+    /// `ca`: concerns by activity.
+    ConcernActivity,
+    /// `cs`: concerns by status.
+    ConcernStatus,
+    /// `rs`: responses by survey.
+    ResponseSurvey,
+    /// `pa`: photos by what they show.
+    PhotoOf,
+    /// `cf`: conflicted documents by type.
+    Conflicted,
+}
+
+impl Pack {
+    /// How many documents the pack holds.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether it holds none (an empty pack is deleted, never stored).
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Where `id` is in the pack.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.ids.iter().position(|i| i == id)
+    }
+
+    /// The local sequence of the document at `i`.
+    pub fn seq(&self, i: usize) -> u64 {
+        self.sq[i] as u64
+    }
+
+    /// The newest sequence in the pack (its last document's).
+    pub fn last_seq(&self) -> Option<u64> {
+        self.sq.last().map(|s| *s as u64)
+    }
+
+    /// Decodes the record of the document at `i`.
+    pub fn record(&self, i: usize) -> Result<DocRecord, serde_json::Error> {
+        serde_json::from_str(&self.recs[i])
+    }
+
+    /// Adds `row` as the pack's newest document (its seq must be above every other's).
+    pub fn push(&mut self, row: DocRow) {
+        let id = row.id;
+        let pair = |k: Option<String>| k.map(|k| [k, id.clone()]);
+        if let (Some(t), Some(u)) = (row.t, row.u) {
+            self.tu.push([t, u, id.clone()]);
+        }
+        for (keys, key) in [
+            (&mut self.aa, row.aa),
+            (&mut self.av, row.av),
+            (&mut self.ca, row.ca),
+            (&mut self.cs, row.cs),
+            (&mut self.rs, row.rs),
+            (&mut self.pa, row.pa),
+            (&mut self.cf, row.cf),
+        ] {
+            keys.extend(pair(key));
+        }
+        self.sq.push(row.seq);
+        self.rv.push(row.rev);
+        self.dl.push(row.deleted);
+        self.recs.push(row.rec);
+        self.ids.push(id);
+    }
+
+    /// Takes document `id` out of the pack (every array); false if it was not there.
+    pub fn remove(&mut self, id: &str) -> bool {
+        let Some(i) = self.position(id) else {
+            return false;
+        };
+        self.ids.remove(i);
+        self.sq.remove(i);
+        self.rv.remove(i);
+        self.dl.remove(i);
+        self.recs.remove(i);
+        self.tu.retain(|k| k[2] != id);
+        for keys in [
+            &mut self.aa,
+            &mut self.av,
+            &mut self.ca,
+            &mut self.cs,
+            &mut self.rs,
+            &mut self.pa,
+            &mut self.cf,
+        ] {
+            keys.retain(|k| k[1] != id);
+        }
+        true
+    }
+
+    /// `(key, id)` of each entry of one index array (`Type`: the type).
+    pub fn keyed(&self, which: Keys) -> Vec<(&str, &str)> {
+        let pairs = match which {
+            Keys::Type => {
+                return self
+                    .tu
+                    .iter()
+                    .map(|[t, _, id]| (t.as_str(), id.as_str()))
+                    .collect()
+            }
+            Keys::AttendanceActivity => &self.aa,
+            Keys::AttendanceVolunteer => &self.av,
+            Keys::ConcernActivity => &self.ca,
+            Keys::ConcernStatus => &self.cs,
+            Keys::ResponseSurvey => &self.rs,
+            Keys::PhotoOf => &self.pa,
+            Keys::Conflicted => &self.cf,
+        };
+        pairs
+            .iter()
+            .map(|[k, id]| (k.as_str(), id.as_str()))
+            .collect()
+    }
+
+    /// Positions of the documents after local sequence `since`, oldest first.
+    pub fn after(&self, since: u64) -> impl Iterator<Item = usize> + '_ {
+        let from = self.sq.partition_point(|s| (*s as u64) <= since);
+        from..self.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn row(doc: Value, seq: u64) -> DocRow {
+        let mut rec = DocRecord::new(doc["_id"].as_str().unwrap().into());
+        rec.update(doc).unwrap();
+        DocRow::from_record(&rec, seq)
+    }
+
+    fn attendance(n: u32, seq: u64) -> DocRow {
+        row(
+            json!({"_id": format!("attendance:a:{n}"), "type": "attendance",
+                "activity_id": "activity:a", "volunteer_id": format!("volunteer:{n}"),
+                "updated_at": "2026-11-30T20:00:00+08:00"}),
+            seq,
+        )
+    }
+
+    #[test]
+    fn a_pushed_row_is_found_with_its_keys_and_record() {
+        let mut pack = Pack::default();
+        pack.push(attendance(1, 5));
+        pack.push(attendance(2, 6));
+        assert_eq!(pack.len(), 2);
+        assert_eq!(pack.position("attendance:a:2"), Some(1));
+        assert_eq!(pack.seq(1), 6);
+        assert_eq!(pack.last_seq(), Some(6));
+        assert_eq!(pack.record(0).unwrap().id, "attendance:a:1");
+        // Two attendances of one activity: distinct keys, so a multiEntry index keeps both.
+        assert_eq!(
+            pack.keyed(Keys::AttendanceActivity),
+            [
+                ("activity:a", "attendance:a:1"),
+                ("activity:a", "attendance:a:2")
+            ]
+        );
+        assert_eq!(pack.keyed(Keys::Type)[0], ("attendance", "attendance:a:1"));
+        assert_eq!(pack.tu[1][2], "attendance:a:2");
+    }
+
+    #[test]
+    fn removing_a_document_takes_it_out_of_every_array() {
+        let mut pack = Pack::default();
+        for n in 1..=3 {
+            pack.push(attendance(n, u64::from(n)));
+        }
+        assert!(pack.remove("attendance:a:2"));
+        assert!(!pack.remove("attendance:a:2"));
+        assert_eq!(pack.ids, ["attendance:a:1", "attendance:a:3"]);
+        assert_eq!(pack.sq, [1.0, 3.0]);
+        assert_eq!((pack.rv.len(), pack.dl.len(), pack.recs.len()), (2, 2, 2));
+        assert!(pack.tu.iter().all(|k| k[2] != "attendance:a:2"));
+        assert!(pack.av.iter().all(|k| k[1] != "attendance:a:2"));
+        assert_eq!(pack.aa.len(), 2);
+    }
+
+    #[test]
+    fn a_tombstone_is_kept_but_keyed_nowhere() {
+        let mut rec = DocRecord::new("concern:c".into());
+        let rev = rec
+            .update(
+                json!({"_id": "concern:c", "type": "concern", "activity_id": "a",
+                "status": "open"}),
+            )
+            .unwrap();
+        rec.update(json!({"_id": "concern:c", "_rev": rev.to_string(), "_deleted": true}))
+            .unwrap();
+        let mut pack = Pack::default();
+        pack.push(DocRow::from_record(&rec, 3));
+        assert_eq!(pack.dl, [true]);
+        assert!(pack.tu.is_empty() && pack.ca.is_empty() && pack.cs.is_empty());
+        assert_eq!(pack.record(0).unwrap(), rec);
+        // Empty index arrays are not stored at all, so the value indexes nothing.
+        let text = serde_json::to_string(&pack).unwrap();
+        assert!(!text.contains("\"tu\"") && !text.contains("\"ca\""));
+        assert_eq!(serde_json::from_str::<Pack>(&text).unwrap(), pack);
+    }
+
+    #[test]
+    fn after_a_sequence_lists_the_newer_documents() {
+        let mut pack = Pack::default();
+        for (n, seq) in [(1, 4), (2, 7), (3, 9)] {
+            pack.push(attendance(n, seq));
+        }
+        assert_eq!(pack.after(0).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(pack.after(7).collect::<Vec<_>>(), [2]);
+        assert_eq!(pack.after(9).count(), 0);
+    }
+}

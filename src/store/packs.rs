@@ -1,0 +1,378 @@
+//! The `packs` store (schema 6): where documents live, up to `model::pack::PACK_CAP` per
+//! IndexedDB value (the layout and its invariants are `model::pack`'s `//!`).
+//!
+//! Owns moving packs in and out of IndexedDB — the JavaScript form of a pack (one
+//! `JSON.parse` of text serialized in Rust, one `JSON.stringify` back: a crossing per pack,
+//! not per field), `pack_seqs` beside each pack (its documents' sequences, so the change
+//! feed is counted and cut without reading records), finding the packs that hold given ids
+//! or index entries — and [`Packs`], the packs of one readwrite transaction: every write
+//! puts a changed document on the newest pack and takes it out of its old one, so a
+//! document is in exactly one pack. Decides nothing about revisions (`couch::DocRecord`)
+//! and never commits (the caller's transaction does).
+
+use super::schema::{PACKS, PACK_SEQS, P_ID};
+use super::StoreError;
+use couch::DocRecord;
+use indexed_db_futures::cursor::CursorDirection;
+use indexed_db_futures::object_store::ObjectStore;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::Transaction;
+use indexed_db_futures::KeyRange;
+use model::pack::{Pack, PACK_CAP};
+use model::row::DocRow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use wasm_bindgen::JsValue;
+
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(e.to_string())
+}
+
+/// A pack's JavaScript value: the text serialized in Rust, parsed once in JavaScript.
+fn to_js(pack: &Pack) -> Result<JsValue, StoreError> {
+    let text = serde_json::to_string(pack).map_err(corrupt)?;
+    js_sys::JSON::parse(&text).map_err(|e| StoreError::Idb(format!("{e:?}")))
+}
+
+/// A stored pack back in Rust: stringified once in JavaScript, parsed by `serde_json`.
+pub(super) fn from_js(value: &JsValue) -> Result<Pack, StoreError> {
+    let text = js_sys::JSON::stringify(value).map_err(|e| StoreError::Idb(format!("{e:?}")))?;
+    serde_json::from_str(&String::from(text)).map_err(corrupt)
+}
+
+/// Decodes the record at `i` of `pack`.
+pub(super) fn record_at(pack: &Pack, i: usize) -> Result<DocRecord, StoreError> {
+    pack.record(i)
+        .map_err(|e| StoreError::Corrupt(format!("{}: {e}", pack.ids[i])))
+}
+
+/// The winning document at `i` of `pack` (a live one: listings only reach live entries).
+pub(super) fn winner_at(pack: &Pack, i: usize) -> Result<serde_json::Value, StoreError> {
+    record_at(pack, i)?
+        .winner_doc()
+        .ok_or_else(|| StoreError::Corrupt(format!("{} has no winner", pack.ids[i])))
+}
+
+/// Reads the packs `keys` (all requests issued before the first is awaited).
+pub(super) async fn load(
+    store: &ObjectStore<'_>,
+    keys: impl IntoIterator<Item = u64>,
+) -> Result<BTreeMap<u64, Pack>, StoreError> {
+    let mut pending = Vec::new();
+    for key in keys {
+        pending.push((key, store.get::<JsValue, _, _>(key as f64).primitive()?));
+    }
+    let mut out = BTreeMap::new();
+    for (key, request) in pending {
+        if let Some(value) = request.await? {
+            out.insert(key, from_js(&value)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Which pack holds each of `ids` (ids held nowhere are absent). An empty range answers
+/// at once; otherwise one `getKey` of the id index per id, all issued together.
+pub(super) async fn locate(
+    store: &ObjectStore<'_>,
+    ids: &[String],
+) -> Result<HashMap<String, u64>, StoreError> {
+    let wanted: BTreeSet<&str> = ids
+        .iter()
+        .map(String::as_str)
+        .filter(|i| !i.is_empty())
+        .collect();
+    let (Some(lo), Some(hi)) = (wanted.first(), wanted.last()) else {
+        return Ok(HashMap::new());
+    };
+    let index = store.index(P_ID)?;
+    let any: Vec<f64> = index
+        .get_all_keys::<f64>()
+        .with_query::<String, _>(KeyRange::Bound(
+            lo.to_string(),
+            false,
+            hi.to_string(),
+            false,
+        ))
+        .with_limit(1)
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    if any.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut pending = Vec::with_capacity(wanted.len());
+    for id in wanted {
+        let request = index
+            .get_key::<String, _>(id.to_owned())
+            .with_key_type::<f64>()
+            .primitive()?;
+        pending.push((id, request));
+    }
+    let mut out = HashMap::new();
+    for (id, request) in pending {
+        if let Some(key) = request.await? {
+            out.insert(id.to_owned(), key as u64);
+        }
+    }
+    Ok(out)
+}
+
+/// The stored records of `ids` (tombstones included) with their sequences.
+pub(super) async fn records(
+    store: &ObjectStore<'_>,
+    ids: &[String],
+) -> Result<HashMap<String, (u64, DocRecord)>, StoreError> {
+    let homes = locate(store, ids).await?;
+    let packs = load(store, homes.values().copied().collect::<BTreeSet<_>>()).await?;
+    let mut out = HashMap::with_capacity(homes.len());
+    for (id, key) in homes {
+        let Some(pack) = packs.get(&key) else {
+            continue;
+        };
+        if let Some(i) = pack.position(&id) {
+            out.insert(id, (pack.seq(i), record_at(pack, i)?));
+        }
+    }
+    Ok(out)
+}
+
+/// The packs holding the first `limit` entries of index `index` within `range`, each once.
+pub(super) async fn holding(
+    store: &ObjectStore<'_>,
+    index: &str,
+    range: Option<KeyRange<Vec<String>>>,
+    limit: u32,
+) -> Result<BTreeMap<u64, Pack>, StoreError> {
+    let index = store.index(index)?;
+    let keys: Vec<f64> = match range {
+        Some(range) => index
+            .get_all_keys::<f64>()
+            .with_query::<Vec<String>, _>(range)
+            .with_limit(limit)
+            .serde()?
+            .await?
+            .collect::<Result<_, _>>()?,
+        None => index
+            .get_all_keys::<f64>()
+            .with_limit(limit)
+            .primitive()?
+            .await?
+            .collect::<Result<_, _>>()?,
+    };
+    load(
+        store,
+        keys.into_iter().map(|k| k as u64).collect::<BTreeSet<_>>(),
+    )
+    .await
+}
+
+/// The range of `[key, …]` entries of a relation index.
+pub(super) fn starting_with(key: &str) -> KeyRange<Vec<String>> {
+    KeyRange::Bound(
+        vec![key.to_owned()],
+        false,
+        vec![key.to_owned(), "\u{ffff}".to_owned()],
+        false,
+    )
+}
+
+/// Every pack's sequences after `since` in `pack_seqs`: `(pack key, its sequences)` in
+/// key order, starting with the pack that may hold both older and newer ones.
+pub(super) async fn seqs_after(
+    seqs: &ObjectStore<'_>,
+    since: u64,
+) -> Result<Vec<(u64, Vec<f64>)>, StoreError> {
+    let mut out = Vec::new();
+    if let Some(mut cursor) = seqs
+        .open_cursor()
+        .with_query::<f64, _>(KeyRange::UpperBound(since as f64, false))
+        .with_direction(CursorDirection::Prev)
+        .serde()?
+        .await?
+    {
+        if let Some(list) = cursor.next_record_ser::<Vec<f64>>().await? {
+            let key: Option<f64> = cursor.key()?;
+            out.push((key.unwrap_or_default() as u64, list));
+        }
+    }
+    let keys: Vec<f64> = seqs
+        .get_all_keys::<f64>()
+        .with_query::<f64, _>(KeyRange::LowerBound(since as f64, true))
+        .primitive()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    let lists: Vec<Vec<f64>> = seqs
+        .get_all::<Vec<f64>>()
+        .with_query::<f64, _>(KeyRange::LowerBound(since as f64, true))
+        .serde()?
+        .await?
+        .collect::<Result<_, _>>()?;
+    out.extend(keys.into_iter().map(|k| k as u64).zip(lists));
+    for (_, list) in &mut out {
+        list.retain(|s| *s as u64 > since);
+    }
+    out.retain(|(_, list)| !list.is_empty());
+    Ok(out)
+}
+
+/// The newest local sequence (0 for an empty store): the last entry of the last pack's
+/// sequences, since packs in key order hold ascending sequence ranges.
+pub(super) async fn last_seq(seqs: &ObjectStore<'_>) -> Result<u64, StoreError> {
+    let cursor = seqs
+        .open_cursor()
+        .with_direction(CursorDirection::Prev)
+        .primitive()?
+        .await?;
+    let Some(mut cursor) = cursor else {
+        return Ok(0);
+    };
+    let list: Option<Vec<f64>> = cursor.next_record_ser().await?;
+    Ok(list.and_then(|l| l.last().copied()).unwrap_or(0.0) as u64)
+}
+
+/// The packs of one readwrite transaction (over `packs` and `pack_seqs`): those read, the
+/// newest (where changed documents go), and which changed. [`Packs::flush`] writes them.
+pub(super) struct Packs<'tx> {
+    store: ObjectStore<'tx>,
+    seqs: ObjectStore<'tx>,
+    loaded: BTreeMap<u64, Pack>,
+    dirty: BTreeSet<u64>,
+    home: HashMap<String, u64>,
+    tail: Option<u64>,
+    /// The newest local sequence: the next change gets `seq + 1`.
+    pub(super) seq: u64,
+}
+
+impl<'tx> Packs<'tx> {
+    /// Opens the packs of `tx`, reading the newest pack (new documents join it while it
+    /// has room) and the newest sequence.
+    pub(super) async fn open(tx: &'tx Transaction<'_>) -> Result<Self, StoreError> {
+        let store = tx.object_store(PACKS)?;
+        let seqs = tx.object_store(PACK_SEQS)?;
+        let mut loaded = BTreeMap::new();
+        let mut tail = None;
+        let mut seq = 0;
+        if let Some(mut cursor) = store
+            .open_cursor()
+            .with_direction(CursorDirection::Prev)
+            .primitive()?
+            .await?
+        {
+            if let Some(value) = cursor.next_record::<JsValue>().await? {
+                let key: Option<f64> = cursor.key()?;
+                let key = key.unwrap_or_default() as u64;
+                let pack = from_js(&value)?;
+                seq = pack.last_seq().unwrap_or(key);
+                loaded.insert(key, pack);
+                tail = Some(key);
+            }
+        }
+        Ok(Self {
+            store,
+            seqs,
+            loaded,
+            dirty: BTreeSet::new(),
+            home: HashMap::new(),
+            tail,
+            seq,
+        })
+    }
+
+    /// The stored records of `ids` (tombstones included), each with its sequence, read
+    /// in one round of requests; the packs read stay loaded for the write.
+    pub(super) async fn find(
+        &mut self,
+        ids: &[String],
+    ) -> Result<HashMap<String, (u64, DocRecord)>, StoreError> {
+        let homes = locate(&self.store, ids).await?;
+        let missing: BTreeSet<u64> = homes
+            .values()
+            .copied()
+            .filter(|k| !self.loaded.contains_key(k))
+            .collect();
+        let read = load(&self.store, missing).await?;
+        self.loaded.extend(read);
+        let mut out = HashMap::with_capacity(homes.len());
+        for (id, key) in homes {
+            let Some(pack) = self.loaded.get(&key) else {
+                continue;
+            };
+            if let Some(i) = pack.position(&id) {
+                out.insert(id.clone(), (pack.seq(i), record_at(pack, i)?));
+                self.home.insert(id, key);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores `record` as changed now: it gets the next sequence, leaves its old pack and
+    /// joins the newest. Returns the sequence.
+    pub(super) fn write(&mut self, record: &DocRecord) -> u64 {
+        self.seq += 1;
+        let row = DocRow::from_record(record, self.seq);
+        self.take_out(&record.id);
+        let key = match self.tail {
+            Some(k) if self.loaded.get(&k).is_some_and(|p| p.len() < PACK_CAP) => k,
+            _ => {
+                self.tail = Some(self.seq);
+                self.seq
+            }
+        };
+        self.home.insert(record.id.clone(), key);
+        self.loaded.entry(key).or_default().push(row);
+        self.dirty.insert(key);
+        self.seq
+    }
+
+    /// Removes `id` from the store altogether (a purge: it never left the phone).
+    pub(super) fn purge(&mut self, id: &str) {
+        self.take_out(id);
+        self.home.remove(id);
+    }
+
+    fn take_out(&mut self, id: &str) {
+        if let Some(key) = self.home.get(id) {
+            if let Some(pack) = self.loaded.get_mut(key) {
+                if pack.remove(id) {
+                    self.dirty.insert(*key);
+                }
+            }
+        }
+    }
+
+    /// Puts every changed pack and its sequences, and deletes the packs left empty.
+    pub(super) fn flush(self) -> Result<(), StoreError> {
+        for key in self.dirty {
+            let Some(pack) = self.loaded.get(&key) else {
+                continue;
+            };
+            if pack.is_empty() {
+                self.store.delete(key as f64).primitive()?;
+                self.seqs.delete(key as f64).primitive()?;
+                continue;
+            }
+            self.store
+                .put(to_js(pack)?)
+                .with_key(key as f64)
+                .primitive()?;
+            let list = js_sys::Array::new();
+            for s in &pack.sq {
+                list.push(&JsValue::from_f64(*s));
+            }
+            self.seqs
+                .put(JsValue::from(list))
+                .with_key(key as f64)
+                .primitive()?;
+        }
+        Ok(())
+    }
+}
+
+/// Ids of `ids` without repeats, in first-seen order (a batch may name one twice).
+pub(super) fn distinct(ids: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    ids.iter()
+        .filter(|i| !i.is_empty() && seen.insert(i.as_str()))
+        .cloned()
+        .collect()
+}
