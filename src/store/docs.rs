@@ -230,10 +230,8 @@ impl Store {
             .primitive()?
             .await?;
         let Some(value) = value else { return Ok(None) };
-        let pack = packs::from_js(&value)?;
-        pack.position(id)
-            .map(|i| packs::record_at(&pack, i))
-            .transpose()
+        let pack = packs::Stored::new(value);
+        pack.position(id).map(|i| pack.record(i)).transpose()
     }
 
     /// The records changed after local sequence `since`, oldest first, at most `limit`:

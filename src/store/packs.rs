@@ -21,7 +21,7 @@ use indexed_db_futures::KeyRange;
 use model::pack::{Pack, PACK_CAP};
 use model::row::DocRow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
@@ -37,6 +37,70 @@ fn to_js(pack: &Pack) -> Result<JsValue, StoreError> {
 pub(super) fn from_js(value: &JsValue) -> Result<Pack, StoreError> {
     let text = js_sys::JSON::stringify(value).map_err(|e| StoreError::Idb(format!("{e:?}")))?;
     serde_json::from_str(&String::from(text)).map_err(corrupt)
+}
+
+/// A pack as read, still a JavaScript value: one document is taken out of it (its
+/// position by `indexOf`, its record text, its sequence) without decoding the other 99.
+pub(super) struct Stored(JsValue);
+
+impl Stored {
+    /// A pack value as IndexedDB handed it out.
+    pub(super) fn new(value: JsValue) -> Self {
+        Self(value)
+    }
+
+    fn array(&self, field: &str) -> js_sys::Array {
+        js_sys::Reflect::get(&self.0, &JsValue::from_str(field))
+            .map(JsValue::unchecked_into)
+            .unwrap_or_default()
+    }
+
+    /// Where `id` is in the pack.
+    pub(super) fn position(&self, id: &str) -> Option<u32> {
+        let i = self.array("ids").index_of(&JsValue::from_str(id), 0);
+        u32::try_from(i).ok()
+    }
+
+    /// The sequence of the document at `i`.
+    pub(super) fn seq(&self, i: u32) -> u64 {
+        self.array("sq").get(i).as_f64().unwrap_or_default() as u64
+    }
+
+    /// The record of the document at `i`.
+    pub(super) fn record(&self, i: u32) -> Result<DocRecord, StoreError> {
+        let text = self.array("recs").get(i).as_string().unwrap_or_default();
+        serde_json::from_str(&text).map_err(|e| {
+            let id = self.array("ids").get(i).as_string().unwrap_or_default();
+            StoreError::Corrupt(format!("{id}: {e}"))
+        })
+    }
+
+    /// The winning document at `i` (a live one: listings only reach live entries).
+    pub(super) fn winner(&self, i: u32) -> Result<serde_json::Value, StoreError> {
+        let record = self.record(i)?;
+        record
+            .winner_doc()
+            .ok_or_else(|| StoreError::Corrupt(format!("{} has no winner", record.id)))
+    }
+}
+
+/// Reads the packs `keys` as they are stored (all requests issued before the first is
+/// awaited).
+pub(super) async fn load_stored(
+    store: &ObjectStore<'_>,
+    keys: impl IntoIterator<Item = u64>,
+) -> Result<BTreeMap<u64, Stored>, StoreError> {
+    let mut pending = Vec::new();
+    for key in keys {
+        pending.push((key, store.get::<JsValue, _, _>(key as f64).primitive()?));
+    }
+    let mut out = BTreeMap::new();
+    for (key, request) in pending {
+        if let Some(value) = request.await? {
+            out.insert(key, Stored(value));
+        }
+    }
+    Ok(out)
 }
 
 /// Decodes the record at `i` of `pack`.
@@ -123,14 +187,14 @@ pub(super) async fn records(
     ids: &[String],
 ) -> Result<HashMap<String, (u64, DocRecord)>, StoreError> {
     let homes = locate(store, ids).await?;
-    let packs = load(store, homes.values().copied().collect::<BTreeSet<_>>()).await?;
+    let packs = load_stored(store, homes.values().copied().collect::<BTreeSet<_>>()).await?;
     let mut out = HashMap::with_capacity(homes.len());
     for (id, key) in homes {
         let Some(pack) = packs.get(&key) else {
             continue;
         };
         if let Some(i) = pack.position(&id) {
-            out.insert(id, (pack.seq(i), record_at(pack, i)?));
+            out.insert(id, (pack.seq(i), pack.record(i)?));
         }
     }
     Ok(out)

@@ -154,7 +154,7 @@ impl Store {
         let tx = self.db.transaction(PACKS).build()?;
         let store = tx.object_store(PACKS)?;
         let index = store.index(P_TU)?;
-        let mut read: BTreeMap<u64, Pack> = BTreeMap::new();
+        let mut read: BTreeMap<u64, packs::Stored> = BTreeMap::new();
         let mut docs = Vec::new();
         let mut last: Option<Vec<String>> = None;
         let mut scanned = 0u32;
@@ -176,11 +176,11 @@ impl Store {
                 let home = home.unwrap_or_default() as u64;
                 scanned += 1;
                 if !read.contains_key(&home) {
-                    read.extend(packs::load(&store, [home]).await?);
+                    read.extend(packs::load_stored(&store, [home]).await?);
                 }
                 let id = key.get(2).map(String::as_str).unwrap_or_default();
                 if let Some((pack, i)) = read.get(&home).and_then(|p| Some((p, p.position(id)?))) {
-                    let doc = packs::winner_at(pack, i)?;
+                    let doc = pack.winner(i)?;
                     if keep(&doc) {
                         docs.push(doc);
                     }
