@@ -1,9 +1,10 @@
 //! The `packs` store (schema 6): where documents live, up to `model::pack::PACK_CAP` per
 //! IndexedDB value (the layout and its invariants are `model::pack`'s `//!`).
 //!
-//! Owns moving packs in and out of IndexedDB — the JavaScript form of a pack (one
-//! `JSON.parse` of text serialized in Rust, one `JSON.stringify` back: a crossing per pack,
-//! not per field), `pack_seqs` beside each pack (its documents' sequences, so the change
+//! Owns moving packs in and out of IndexedDB — the JavaScript form of a pack (its fields
+//! one `JSON.parse` of text serialized in Rust, one `JSON.stringify` back; its records a
+//! `Uint8Array` of UTF-8 JSON copied in and out as bytes: a few crossings per pack, none per
+//! field, and no record is decoded into a JavaScript string), `pack_seqs` beside each pack (its documents' sequences, so the change
 //! feed is counted and cut without reading records), finding the packs that hold given ids
 //! or index entries — and [`Packs`], the packs of one readwrite transaction: every write
 //! puts a changed document on the newest pack and takes it out of its old one, so a
@@ -18,7 +19,7 @@ use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
 use indexed_db_futures::KeyRange;
-use model::pack::{Pack, PACK_CAP};
+use model::pack::{Pack, META_FIELDS, PACK_CAP};
 use model::row::DocRow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use wasm_bindgen::{JsCast, JsValue};
@@ -27,16 +28,37 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-/// A pack's JavaScript value: the text serialized in Rust, parsed once in JavaScript.
-fn to_js(pack: &Pack) -> Result<JsValue, StoreError> {
-    let text = serde_json::to_string(pack).map_err(corrupt)?;
-    js_sys::JSON::parse(&text).map_err(|e| StoreError::Idb(format!("{e:?}")))
+fn js_error(e: JsValue) -> StoreError {
+    StoreError::Idb(format!("{e:?}"))
 }
 
-/// A stored pack back in Rust: stringified once in JavaScript, parsed by `serde_json`.
+/// A pack's JavaScript value: its fields parsed once from text serialized in Rust, and its
+/// records' bytes copied into a `Uint8Array` (`body`) — no string decoding, no parsing.
+pub(super) fn to_js(pack: &Pack) -> Result<JsValue, StoreError> {
+    let meta = serde_json::to_string(pack).map_err(corrupt)?;
+    let value = js_sys::JSON::parse(&meta).map_err(js_error)?;
+    let body = js_sys::Uint8Array::from(pack.body());
+    js_sys::Reflect::set(&value, &JsValue::from_str("body"), &body).map_err(js_error)?;
+    Ok(value)
+}
+
+/// The fields `JSON.stringify` keeps of a stored pack (all but `body`).
+fn meta_fields() -> js_sys::Array {
+    META_FIELDS.iter().map(|f| JsValue::from_str(f)).collect()
+}
+
+fn body_of(value: &JsValue) -> js_sys::Uint8Array {
+    js_sys::Reflect::get(value, &JsValue::from_str("body"))
+        .ok()
+        .and_then(|b| b.dyn_into::<js_sys::Uint8Array>().ok())
+        .unwrap_or_else(|| js_sys::Uint8Array::new_with_length(0))
+}
+
+/// A stored pack back in Rust: its fields stringified once in JavaScript and parsed by
+/// `serde_json`, its records' bytes copied out; refused if they disagree.
 pub(super) fn from_js(value: &JsValue) -> Result<Pack, StoreError> {
-    let text = js_sys::JSON::stringify(value).map_err(|e| StoreError::Idb(format!("{e:?}")))?;
-    serde_json::from_str(&String::from(text)).map_err(corrupt)
+    let meta = js_sys::JSON::stringify_with_replacer(value, &meta_fields()).map_err(js_error)?;
+    Pack::decode(&String::from(meta), body_of(value).to_vec()).map_err(corrupt)
 }
 
 /// A pack as read, still a JavaScript value: one document is taken out of it (its
@@ -66,10 +88,16 @@ impl Stored {
         self.array("sq").get(i).as_f64().unwrap_or_default() as u64
     }
 
-    /// The record of the document at `i`.
+    /// The record of the document at `i`: only its bytes are copied out of the pack.
     pub(super) fn record(&self, i: u32) -> Result<DocRecord, StoreError> {
-        let text = self.array("recs").get(i).as_string().unwrap_or_default();
-        serde_json::from_str(&text).map_err(|e| {
+        let ends = self.array("ends");
+        let end = ends.get(i).as_f64().unwrap_or_default() as u32;
+        let start = match i {
+            0 => 0,
+            _ => ends.get(i - 1).as_f64().unwrap_or_default() as u32,
+        };
+        let bytes = body_of(&self.0).subarray(start, end.max(start)).to_vec();
+        serde_json::from_slice(&bytes).map_err(|e| {
             let id = self.array("ids").get(i).as_string().unwrap_or_default();
             StoreError::Corrupt(format!("{id}: {e}"))
         })

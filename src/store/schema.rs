@@ -170,31 +170,34 @@ fn v6_packs(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
     }
     let seqs = db.create_object_store(PACK_SEQS)?;
     let request = tx.object_store(DOCS)?.index(SEQ)?.open_cursor()?;
-    let req = request.clone();
+    let (req, tx) = (request.clone(), tx.clone());
     let mut pack = Pack::default();
     let on_row = Closure::<dyn FnMut()>::new(move || {
         let cursor = req
             .result()
             .ok()
             .and_then(|c| c.dyn_into::<web_sys::IdbCursorWithValue>().ok());
-        let row = cursor.as_ref().and_then(|c| {
-            let row: DocRow = serde_wasm_bindgen::from_value(c.value().ok()?).ok()?;
-            Some(DocRow::from_record(&row.record().ok()?, row.seq as u64))
-        });
-        if let Some(row) = row {
-            pack.push(row);
+        if let Some(c) = &cursor {
+            match c.value().map(serde_wasm_bindgen::from_value::<DocRow>) {
+                // Keys recomputed from the record; a record that does not read is copied
+                // as it was (its reads say it is damaged, as they did before).
+                Ok(Ok(row)) => pack.push(match row.record() {
+                    Ok(record) => DocRow::from_record(&record, row.seq as u64),
+                    Err(_) => row,
+                }),
+                _ => return give_up(&tx, "a docs row is not a row"),
+            }
         }
-        let done = cursor.is_none();
-        if (done && !pack.is_empty()) || pack.len() >= PACK_CAP {
+        if (cursor.is_none() && !pack.is_empty()) || pack.len() >= PACK_CAP {
             let full = std::mem::take(&mut pack);
             let key = JsValue::from_f64(full.sq[0]);
             let sq = serde_wasm_bindgen::to_value(&full.sq).unwrap_or(JsValue::NULL);
-            if let Ok(value) = serde_json::to_string(&full)
+            let put = super::packs::to_js(&full)
                 .map_err(|e| JsValue::from_str(&e.to_string()))
-                .and_then(|t| js_sys::JSON::parse(&t))
-            {
-                packs.put_with_key(&value, &key).ok();
-                seqs.put_with_key(&sq, &key).ok();
+                .and_then(|value| packs.put_with_key(&value, &key))
+                .and_then(|_| seqs.put_with_key(&sq, &key));
+            if put.is_err() {
+                return give_up(&tx, "a pack could not be written");
             }
         }
         if let Some(c) = cursor {
@@ -205,6 +208,12 @@ fn v6_packs(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
     // Lives as long as the upgrade transaction: one closure per migration run.
     on_row.forget();
     Ok(())
+}
+
+/// Aborts the upgrade (all or nothing: the database stays at its old version).
+fn give_up(tx: &IdbTransaction, why: &str) {
+    web_sys::console::error_1(&format!("yehua: migration 6 failed: {why}").into());
+    tx.abort().ok();
 }
 
 fn multi_entry(store: &IdbObjectStore, name: &str, path: &str) -> Result<(), JsValue> {

@@ -155,8 +155,11 @@ impl DocRecord {
     /// entry keeps the parent's attachment of that name, new bytes get the new
     /// generation as `revpos`, and an attachment left out is dropped, as in CouchDB.
     pub fn update(&mut self, doc: Value) -> Result<RevId, DocError> {
-        let (body, deleted, raw_atts) = self.split(doc.clone())?;
-        let parent = match doc.get("_rev") {
+        // `_rev` is taken before the body is split off (which drops `_` fields), so the
+        // document is moved, never copied.
+        let given_rev = doc.get("_rev").cloned();
+        let (body, deleted, raw_atts) = self.split(doc)?;
+        let parent = match given_rev.as_ref() {
             Some(Value::String(s)) => {
                 let rev: RevId = s.parse()?;
                 if !self.tree.is_leaf(&rev) {
@@ -255,6 +258,14 @@ impl DocRecord {
     pub fn stem(&mut self, limit: usize) {
         self.tree.stem(limit);
         self.prune_bodies();
+    }
+
+    /// The winning revision and its body as stored (no metadata fields), borrowed: what a
+    /// caller reads a few fields of without copying the document.
+    pub fn winner_body(&self) -> Option<(RevId, &Value)> {
+        let rev = self.tree.winner()?.rev;
+        let body = self.bodies.get(&rev.to_string())?;
+        Some((rev, body))
     }
 
     /// The winning revision as a full document (`_id`, `_rev`, `_deleted` if so, body).

@@ -3,8 +3,10 @@
 //! the layout is tested natively; `src/store` only moves packs in and out.
 //!
 //! Layout: parallel arrays, one position per document (`ids`, `sq` — each document's last
-//! local sequence, ascending —, `rv`, `dl`, `recs` — the `couch::DocRecord` as JSON text), and
-//! one array per index (`tu` = `[type, sort time, id]`, the relations `[key, id]`, `cf` =
+//! local sequence, ascending —, `ends` — where each document's `couch::DocRecord`, as UTF-8
+//! JSON, ends in `body`), the records' bytes one after another in `body` (stored as a
+//! `Uint8Array`: written and read as a copy of bytes, never decoded into JavaScript
+//! strings or parsed there), and one array per index (`tu` = `[type, sort time, id]`, the relations `[key, id]`, `cf` =
 //! `[type, id]`): IndexedDB's multiEntry indexes key every element, so one pack stands in
 //! the indexes for each of its documents. The index arrays are sparse exactly as
 //! [`DocRow`]'s fields are (live documents only), and each element ends with the id, so two
@@ -26,19 +28,19 @@ use serde::{Deserialize, Serialize};
 pub const PACK_CAP: usize = 100;
 
 /// One `packs` value. Field names are short: they are stored once per pack and are the
-/// multiEntry indexes' key paths (`src/store/schema.rs`).
+/// multiEntry indexes' key paths (`src/store/schema.rs`). Serialized (JSON) it is the
+/// value's every field but `body`, which travels as bytes ([`Pack::body`], [`Pack::decode`]).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Pack {
     /// Document ids (index `p_id`).
     pub ids: Vec<String>,
     /// Each document's last local sequence, ascending.
     pub sq: Vec<f64>,
-    /// Each document's winning revision.
-    pub rv: Vec<String>,
-    /// Whether each document's winner is a tombstone.
-    pub dl: Vec<bool>,
-    /// Each document's `couch::DocRecord` as JSON text.
-    pub recs: Vec<String>,
+    /// Where each document's record ends in `body` (the first starts at 0).
+    pub ends: Vec<u32>,
+    /// The records, `couch::DocRecord` as UTF-8 JSON, one after another.
+    #[serde(skip)]
+    body: Vec<u8>,
     /// `[type, sort time, id]` of live documents (index `p_tu`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tu: Vec<[String; 3]>,
@@ -63,6 +65,31 @@ pub struct Pack {
     /// `[type, id]` of live documents with conflicting leaves.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cf: Vec<[String; 2]>,
+}
+
+/// The fields of a stored pack besides `body` (what `JSON.stringify` is told to keep).
+pub const META_FIELDS: [&str; 11] = [
+    "ids", "sq", "ends", "tu", "aa", "av", "ca", "cs", "rs", "pa", "cf",
+];
+
+/// A stored pack that does not read back.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    /// Its fields are not a pack's.
+    #[error("pack fields: {0}")]
+    Fields(#[from] serde_json::Error),
+    /// Its arrays or its record ends do not agree with each other or with the bytes.
+    #[error("pack arrays disagree: {ids} ids, {seqs} sequences, {ends} ends, {bytes} bytes")]
+    Shape {
+        /// How many ids.
+        ids: usize,
+        /// How many sequences.
+        seqs: usize,
+        /// How many record ends.
+        ends: usize,
+        /// How many bytes of records.
+        bytes: usize,
+    },
 }
 
 /// One index array of a pack.
@@ -112,9 +139,49 @@ impl Pack {
         self.sq.last().map(|s| *s as u64)
     }
 
+    /// The bytes of the document at `i`'s record.
+    pub fn record_bytes(&self, i: usize) -> &[u8] {
+        &self.body[self.start(i)..self.ends[i] as usize]
+    }
+
+    fn start(&self, i: usize) -> usize {
+        if i == 0 {
+            0
+        } else {
+            self.ends[i - 1] as usize
+        }
+    }
+
     /// Decodes the record of the document at `i`.
     pub fn record(&self, i: usize) -> Result<DocRecord, serde_json::Error> {
-        serde_json::from_str(&self.recs[i])
+        serde_json::from_slice(self.record_bytes(i))
+    }
+
+    /// Every record's bytes, one after another (the stored value's `body`).
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// The pack whose fields besides `body` are the JSON `meta`, with its records' `body`;
+    /// refused unless every array and record end agrees.
+    pub fn decode(meta: &str, body: Vec<u8>) -> Result<Self, PackError> {
+        let mut pack: Pack = serde_json::from_str(meta)?;
+        pack.body = body;
+        let (n, bytes) = (pack.ids.len(), pack.body.len());
+        let ends_fit = pack.ends.windows(2).all(|w| w[0] <= w[1])
+            && pack
+                .ends
+                .last()
+                .map_or(bytes == 0, |e| *e as usize == bytes);
+        if pack.sq.len() != n || pack.ends.len() != n || !ends_fit {
+            return Err(PackError::Shape {
+                ids: n,
+                seqs: pack.sq.len(),
+                ends: pack.ends.len(),
+                bytes,
+            });
+        }
+        Ok(pack)
     }
 
     /// Adds `row` as the pack's newest document (its seq must be above every other's).
@@ -136,9 +203,8 @@ impl Pack {
             keys.extend(pair(key));
         }
         self.sq.push(row.seq);
-        self.rv.push(row.rev);
-        self.dl.push(row.deleted);
-        self.recs.push(row.rec);
+        self.body.extend_from_slice(row.rec.as_bytes());
+        self.ends.push(self.body.len() as u32);
         self.ids.push(id);
     }
 
@@ -147,11 +213,15 @@ impl Pack {
         let Some(i) = self.position(id) else {
             return false;
         };
+        let (start, end) = (self.start(i), self.ends[i] as usize);
+        self.body.drain(start..end);
+        let gone = (end - start) as u32;
+        self.ends.remove(i);
+        for e in &mut self.ends[i..] {
+            *e -= gone;
+        }
         self.ids.remove(i);
         self.sq.remove(i);
-        self.rv.remove(i);
-        self.dl.remove(i);
-        self.recs.remove(i);
         self.tu.retain(|k| k[2] != id);
         for keys in [
             &mut self.aa,
@@ -250,7 +320,13 @@ mod tests {
         assert!(!pack.remove("attendance:a:2"));
         assert_eq!(pack.ids, ["attendance:a:1", "attendance:a:3"]);
         assert_eq!(pack.sq, [1.0, 3.0]);
-        assert_eq!((pack.rv.len(), pack.dl.len(), pack.recs.len()), (2, 2, 2));
+        assert_eq!(pack.ends.len(), 2);
+        assert_eq!(
+            pack.record(1).unwrap().id,
+            "attendance:a:3",
+            "the bytes after it moved"
+        );
+        assert_eq!(pack.record(0).unwrap().id, "attendance:a:1");
         assert!(pack.tu.iter().all(|k| k[2] != "attendance:a:2"));
         assert!(pack.av.iter().all(|k| k[1] != "attendance:a:2"));
         assert_eq!(pack.aa.len(), 2);
@@ -269,13 +345,39 @@ mod tests {
             .unwrap();
         let mut pack = Pack::default();
         pack.push(DocRow::from_record(&rec, 3));
-        assert_eq!(pack.dl, [true]);
         assert!(pack.tu.is_empty() && pack.ca.is_empty() && pack.cs.is_empty());
         assert_eq!(pack.record(0).unwrap(), rec);
         // Empty index arrays are not stored at all, so the value indexes nothing.
         let text = serde_json::to_string(&pack).unwrap();
         assert!(!text.contains("\"tu\"") && !text.contains("\"ca\""));
-        assert_eq!(serde_json::from_str::<Pack>(&text).unwrap(), pack);
+        assert!(!text.contains("body"), "the records travel as bytes");
+        assert_eq!(Pack::decode(&text, pack.body().to_vec()).unwrap(), pack);
+    }
+
+    #[test]
+    fn a_pack_whose_arrays_disagree_is_refused() {
+        let mut pack = Pack::default();
+        pack.push(attendance(1, 1));
+        pack.push(attendance(2, 2));
+        let meta = serde_json::to_string(&pack).unwrap();
+        let body = pack.body().to_vec();
+        assert!(Pack::decode(&meta, body[..body.len() - 1].to_vec()).is_err());
+        let mut short = pack.clone();
+        short.sq.pop();
+        let meta = serde_json::to_string(&short).unwrap();
+        assert!(matches!(
+            Pack::decode(&meta, body.clone()),
+            Err(PackError::Shape { seqs: 1, .. })
+        ));
+        assert!(matches!(
+            Pack::decode("{\"ids\": 3}", body),
+            Err(PackError::Fields(_))
+        ));
+        // Every field but the body is named for the store's stringify.
+        let meta: serde_json::Value = serde_json::to_value(&pack).unwrap();
+        for key in meta.as_object().unwrap().keys() {
+            assert!(META_FIELDS.contains(&key.as_str()), "{key}");
+        }
     }
 
     #[test]

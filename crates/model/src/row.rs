@@ -57,13 +57,12 @@ pub struct DocRow {
 impl DocRow {
     /// Builds the row for `record` written at local sequence `seq`.
     pub fn from_record(record: &DocRecord, seq: u64) -> Self {
-        let winner = record.winner_doc().unwrap_or(Value::Null);
+        // The winning body borrowed, not copied: only a few of its fields become keys.
+        let (rev, winner) = match record.winner_body() {
+            Some((rev, body)) => (rev.to_string(), body),
+            None => (String::new(), &Value::Null),
+        };
         let deleted = record.is_deleted();
-        let rev = winner
-            .get("_rev")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
         let live = |v: Option<&str>| if deleted { None } else { v.map(str::to_owned) };
         let field = |k: &str| winner.get(k).and_then(Value::as_str);
         let ty = field("type");
