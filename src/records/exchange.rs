@@ -20,7 +20,7 @@ use couch::DocRecord;
 use exchange::{ExportFile, ImportError, ImportReport};
 use model::DocType;
 use serde_json::Value;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Records read per IndexedDB transaction when streaming the whole store.
 pub const BATCH: u32 = 500;
@@ -29,23 +29,26 @@ pub const BATCH: u32 = 500;
 pub const APP_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Reads every stored record (tombstones and every leaf included) in id order, batch by
-/// batch, calling `progress(read, total)` after each batch.
+/// batch, calling `progress(read, total)` after each batch. The batches follow the change
+/// feed (each pack is read once); a record changed while the scan runs comes again later
+/// in the feed, and its newer version is the one kept.
 pub async fn read_all(
     store: &Store,
     progress: &dyn Fn(u32, u32),
 ) -> Result<Vec<DocRecord>, StoreError> {
     let total = store.count_records().await?;
     progress(0, total);
-    let mut out: Vec<DocRecord> = Vec::with_capacity(total as usize);
+    let mut out: BTreeMap<String, DocRecord> = BTreeMap::new();
+    let mut since = 0;
     loop {
-        let after = out.last().map(|r| r.id.clone());
-        let batch = store.all_records(after.as_deref(), BATCH).await?;
+        let batch = store.changes_since(since, BATCH).await?;
         let full = batch.len() == BATCH as usize;
-        out.extend(batch);
+        since = batch.last().map_or(since, |c| c.seq);
+        out.extend(batch.into_iter().map(|c| (c.record.id.clone(), c.record)));
         let read = out.len() as u32;
         progress(read, total.max(read));
         if !full {
-            return Ok(out);
+            return Ok(out.into_values().collect());
         }
     }
 }

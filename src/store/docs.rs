@@ -11,7 +11,7 @@
 //! asked once, then not per id).
 
 use super::blobs::BlobPut;
-use super::packs::{self, distinct, Packs};
+use super::packs::{self, Packs};
 use super::schema::{BLOBS, LOCAL, PACKS, PACK_SEQS, P_ID};
 use super::{Store, StoreError};
 use couch::{DocError, DocRecord, MergeOutcome, RevId};
@@ -149,7 +149,7 @@ impl Store {
         // One round of reads for the ids the store holds; an id it does not hold starts a
         // new record without a read.
         let mut batch: HashMap<String, DocRecord> = packs
-            .find(&distinct(&ids))
+            .find(&ids)
             .await?
             .into_iter()
             .map(|(id, (_, record))| (id, record))

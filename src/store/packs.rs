@@ -20,7 +20,6 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
 use indexed_db_futures::KeyRange;
 use model::pack::{Pack, META_FIELDS, PACK_CAP};
-use model::row::DocRow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -168,23 +167,14 @@ pub(super) async fn locate(
     store: &ObjectStore<'_>,
     ids: &[String],
 ) -> Result<HashMap<String, u64>, StoreError> {
-    let wanted: BTreeSet<&str> = ids
-        .iter()
-        .map(String::as_str)
-        .filter(|i| !i.is_empty())
-        .collect();
-    let (Some(lo), Some(hi)) = (wanted.first(), wanted.last()) else {
+    let named = ids.iter().filter(|i| !i.is_empty());
+    let (Some(lo), Some(hi)) = (named.clone().min(), named.max()) else {
         return Ok(HashMap::new());
     };
     let index = store.index(P_ID)?;
     let any: Vec<f64> = index
         .get_all_keys::<f64>()
-        .with_query::<String, _>(KeyRange::Bound(
-            lo.to_string(),
-            false,
-            hi.to_string(),
-            false,
-        ))
+        .with_query::<String, _>(KeyRange::Bound(lo.clone(), false, hi.clone(), false))
         .with_limit(1)
         .primitive()?
         .await?
@@ -192,10 +182,10 @@ pub(super) async fn locate(
     if any.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut pending = Vec::with_capacity(wanted.len());
-    for id in wanted {
+    let mut pending = Vec::with_capacity(ids.len());
+    for id in distinct(ids) {
         let request = index
-            .get_key::<String, _>(id.to_owned())
+            .get_key::<String, _>(id.clone())
             .with_key_type::<f64>()
             .primitive()?;
         pending.push((id, request));
@@ -203,7 +193,7 @@ pub(super) async fn locate(
     let mut out = HashMap::new();
     for (id, request) in pending {
         if let Some(key) = request.await? {
-            out.insert(id.to_owned(), key as u64);
+            out.insert(id, key as u64);
         }
     }
     Ok(out)
@@ -401,7 +391,6 @@ impl<'tx> Packs<'tx> {
     /// joins the newest. Returns the sequence.
     pub(super) fn write(&mut self, record: &DocRecord) -> u64 {
         self.seq += 1;
-        let row = DocRow::from_record(record, self.seq);
         self.take_out(&record.id);
         let key = match self.tail {
             Some(k) if self.loaded.get(&k).is_some_and(|p| p.len() < PACK_CAP) => k,
@@ -411,7 +400,10 @@ impl<'tx> Packs<'tx> {
             }
         };
         self.home.insert(record.id.clone(), key);
-        self.loaded.entry(key).or_default().push(row);
+        self.loaded
+            .entry(key)
+            .or_default()
+            .push_record(record, self.seq);
         self.dirty.insert(key);
         self.seq
     }

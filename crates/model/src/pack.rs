@@ -186,6 +186,19 @@ impl Pack {
 
     /// Adds `row` as the pack's newest document (its seq must be above every other's).
     pub fn push(&mut self, row: DocRow) {
+        self.body.extend_from_slice(row.rec.as_bytes());
+        self.push_keys(row);
+    }
+
+    /// Adds `record`, written at `seq`, as the pack's newest document: its keys, and the
+    /// record serialized straight into the pack's bytes (no text of its own in between).
+    pub fn push_record(&mut self, record: &DocRecord, seq: u64) {
+        serde_json::to_writer(&mut self.body, record).expect("a DocRecord always serializes");
+        self.push_keys(DocRow::keys_of(record, seq));
+    }
+
+    /// The keys of `row` after its record's bytes were appended to `body`.
+    fn push_keys(&mut self, row: DocRow) {
         let id = row.id;
         let pair = |k: Option<String>| k.map(|k| [k, id.clone()]);
         if let (Some(t), Some(u)) = (row.t, row.u) {
@@ -203,7 +216,6 @@ impl Pack {
             keys.extend(pair(key));
         }
         self.sq.push(row.seq);
-        self.body.extend_from_slice(row.rec.as_bytes());
         self.ends.push(self.body.len() as u32);
         self.ids.push(id);
     }
@@ -308,6 +320,16 @@ mod tests {
         );
         assert_eq!(pack.keyed(Keys::Type)[0], ("attendance", "attendance:a:1"));
         assert_eq!(pack.tu[1][2], "attendance:a:2");
+    }
+
+    #[test]
+    fn a_record_pushed_as_bytes_equals_one_pushed_as_a_row() {
+        let row = attendance(1, 5);
+        let record = row.record().unwrap();
+        let (mut a, mut b) = (Pack::default(), Pack::default());
+        a.push(row);
+        b.push_record(&record, 5);
+        assert_eq!(a, b);
     }
 
     #[test]

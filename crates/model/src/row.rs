@@ -57,6 +57,14 @@ pub struct DocRow {
 impl DocRow {
     /// Builds the row for `record` written at local sequence `seq`.
     pub fn from_record(record: &DocRecord, seq: u64) -> Self {
+        let mut row = Self::keys_of(record, seq);
+        row.rec = serde_json::to_string(record).expect("a DocRecord always serializes");
+        row
+    }
+
+    /// The row for `record` at `seq` without its record text (`rec` empty): the keys, for a
+    /// writer that serializes the record elsewhere (a pack's bytes).
+    pub fn keys_of(record: &DocRecord, seq: u64) -> Self {
         // The winning body borrowed, not copied: only a few of its fields become keys.
         let (rev, winner) = match record.winner_body() {
             Some((rev, body)) => (rev.to_string(), body),
@@ -86,7 +94,7 @@ impl DocRow {
             } else {
                 live(ty)
             },
-            rec: serde_json::to_string(record).expect("a DocRecord always serializes"),
+            rec: String::new(),
         }
     }
 
