@@ -11,7 +11,9 @@
 //   - a tiny value per row, no index (the fixed cost of one request);
 //   - 100 rows of 100 records each, no index (many documents per row);
 //   - the same with each document's keys in multiEntry indexes (what such a layout needs
-//     to find a document by id, list by type and time, and follow a relation).
+//     to find a document by id, list by type and time, and follow a relation);
+//   - the layout schema 6 stores (model::pack: the index arrays, the records as bytes) in
+//     packs of 50, 100, 200 and 400 documents (what the pack size costs).
 // For each: the time to issue the puts (the renderer's synchronous part: cloning, key and
 // index-key extraction, the request object, the message to the browser process) and the
 // time until `complete` (the browser process writing and committing). Medians, Markdown.
@@ -83,6 +85,25 @@ try {
         }
       }],
     };
+    // The schema-6 layout (model::pack): ids, sequences, record ends and the index arrays as
+    // JavaScript values, the records as one Uint8Array of UTF-8; packs of SIZE documents.
+    const enc = new TextEncoder();
+    const packed = (size) => [(db) => {
+      const s = db.createObjectStore('docs');
+      s.createIndex('p_id', 'ids', { multiEntry: true });
+      s.createIndex('p_tu', 'tu', { multiEntry: true });
+      for (const k of ['aa', 'av', 'ca', 'cs', 'rs']) s.createIndex(`p_${k}`, k, { multiEntry: true });
+    }, (s) => {
+      for (let i = 0; i < N; i += size) {
+        const part = rows.slice(i, i + size);
+        const body = enc.encode(part.map((r) => r.rec).join(''));
+        const pair = (k) => part.filter((r) => r[k]).map((r) => [r[k], r.id]);
+        s.put({ ids: part.map((r) => r.id), sq: part.map((r) => r.seq), ends: part.map((_, j) => j),
+          tu: part.filter((r) => r.t).map((r) => [r.t, r.u, r.id]), aa: pair('aa'), av: pair('av'),
+          ca: pair('ca'), cs: pair('cs'), rs: pair('rs'), body }, i);
+      }
+    }];
+    for (const size of [50, 100, 200, 400]) VARIANTS[`schema 6: packs of ${size}, records as bytes`] = packed(size);
     const out = {};
     for (let run = 0; run < RUNS; run++) {
       for (const [label, [make, write]] of Object.entries(VARIANTS)) {

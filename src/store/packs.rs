@@ -19,7 +19,7 @@ use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
 use indexed_db_futures::KeyRange;
-use model::pack::{Pack, META_FIELDS, PACK_CAP};
+use model::pack::{Pack, META_FIELDS};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -393,7 +393,7 @@ impl<'tx> Packs<'tx> {
         self.seq += 1;
         self.take_out(&record.id);
         let key = match self.tail {
-            Some(k) if self.loaded.get(&k).is_some_and(|p| p.len() < PACK_CAP) => k,
+            Some(k) if self.loaded.get(&k).is_some_and(Pack::has_room) => k,
             _ => {
                 self.tail = Some(self.seq);
                 self.seq

@@ -10,7 +10,7 @@
 //! Invariant: a migration never rewrites or drops documents; it only adds structure.
 
 use super::StoreError;
-use model::pack::{Pack, PACK_CAP};
+use model::pack::Pack;
 use model::row::DocRow;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -188,7 +188,7 @@ fn v6_packs(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
                 _ => return give_up(&tx, "a docs row is not a row"),
             }
         }
-        if (cursor.is_none() && !pack.is_empty()) || pack.len() >= PACK_CAP {
+        if (cursor.is_none() && !pack.is_empty()) || !pack.has_room() {
             let full = std::mem::take(&mut pack);
             let key = JsValue::from_f64(full.sq[0]);
             let sq = serde_wasm_bindgen::to_value(&full.sq).unwrap_or(JsValue::NULL);

@@ -1,7 +1,6 @@
 //! Revision ids (`N-hash`) and the deterministic hash of a new revision.
 
 use crate::attachment::Attachments;
-use crate::canonical::canonical_json;
 use md5::{Digest, Md5};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -110,6 +109,20 @@ pub fn new_rev(parent: Option<&RevId>, body: &Value, deleted: bool) -> RevId {
     new_rev_with(parent, body, deleted, &Attachments::new())
 }
 
+/// An `io::Write` that feeds an MD5 hash.
+struct Hashing<'a>(&'a mut Md5);
+
+impl std::io::Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// [`new_rev`] of a revision with attachments: their names and digests count too (as in
 /// CouchDB), so two photos with the same fields get different revisions. Without
 /// attachments it is exactly [`new_rev`].
@@ -119,21 +132,23 @@ pub fn new_rev_with(
     deleted: bool,
     atts: &Attachments,
 ) -> RevId {
-    let mut clean = body.clone();
-    if let Value::Object(map) = &mut clean {
-        map.retain(|k, _| !k.starts_with('_'));
-    }
     let mut md5 = Md5::new();
     md5.update(parent.map(|p| p.to_string()).unwrap_or_default().as_bytes());
     md5.update([0, u8::from(deleted), 0]);
-    md5.update(canonical_json(&clean).as_bytes());
+    // The body's canonical text goes straight into the hash (no copy of the body, no text).
+    crate::canonical::write_body(body, &mut Hashing(&mut md5)).expect("hashing cannot fail");
     for (name, stub) in atts {
         md5.update([0]);
         md5.update(name.as_bytes());
         md5.update([0]);
         md5.update(stub.digest.as_bytes());
     }
-    let hash: String = md5.finalize().iter().map(|b| format!("{b:02x}")).collect();
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut hash = String::with_capacity(32);
+    for b in md5.finalize() {
+        hash.push(HEX[usize::from(b >> 4)] as char);
+        hash.push(HEX[usize::from(b & 15)] as char);
+    }
     RevId::new(parent.map_or(1, |p| p.pos + 1), hash)
 }
 
@@ -141,6 +156,19 @@ pub fn new_rev_with(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_hash_is_md5_of_parent_flag_and_canonical_body_in_lowercase_hex() {
+        let body = json!({"type": "activity", "title": "夜话", "_id": "activity:x"});
+        let parent: RevId = "1-0123456789abcdef0123456789abcdef".parse().unwrap();
+        let mut md5 = Md5::new();
+        md5.update(parent.to_string().as_bytes());
+        md5.update([0, 0, 0]);
+        md5.update(r#"{"title":"夜话","type":"activity"}"#.as_bytes());
+        let expected: String = md5.finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let rev = new_rev(Some(&parent), &body, false);
+        assert_eq!((rev.pos, rev.hash.as_str()), (2, expected.as_str()));
+    }
 
     #[test]
     fn parses_and_prints() {

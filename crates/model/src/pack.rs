@@ -27,6 +27,11 @@ use serde::{Deserialize, Serialize};
 /// enough that reading one document, or rewriting a pack that lost one, stays cheap.
 pub const PACK_CAP: usize = 100;
 
+/// A pack takes no more documents once its records' bytes reach this, so a pack of large
+/// documents stays cheap to read for one of them and to rewrite when one leaves it (packs
+/// of 50 to 400 demo documents cost IndexedDB the same: `scripts/profile-put.mjs`).
+pub const PACK_BYTES: usize = 128 * 1024;
+
 /// One `packs` value. Field names are short: they are stored once per pack and are the
 /// multiEntry indexes' key paths (`src/store/schema.rs`). Serialized (JSON) it is the
 /// value's every field but `body`, which travels as bytes ([`Pack::body`], [`Pack::decode`]).
@@ -117,6 +122,11 @@ impl Pack {
     /// How many documents the pack holds.
     pub fn len(&self) -> usize {
         self.ids.len()
+    }
+
+    /// Whether another document may join it ([`PACK_CAP`], [`PACK_BYTES`]).
+    pub fn has_room(&self) -> bool {
+        self.len() < PACK_CAP && self.body.len() < PACK_BYTES
     }
 
     /// Whether it holds none (an empty pack is deleted, never stored).
@@ -330,6 +340,23 @@ mod tests {
         a.push(row);
         b.push_record(&record, 5);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn a_pack_is_full_at_its_count_or_its_bytes() {
+        let mut pack = Pack::default();
+        while pack.has_room() {
+            let n = pack.len() as u32;
+            pack.push(attendance(n, u64::from(n) + 1));
+        }
+        assert!(pack.len() == PACK_CAP || pack.body().len() >= PACK_BYTES);
+        let mut big = Pack::default();
+        let mut rec = DocRecord::new("activity:big".into());
+        rec.update(json!({"_id": "activity:big", "type": "activity",
+            "summary": "夜".repeat(PACK_BYTES / 3)}))
+            .unwrap();
+        big.push_record(&rec, 1);
+        assert!(!big.has_room(), "one large record fills a pack");
     }
 
     #[test]
