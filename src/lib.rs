@@ -3,6 +3,12 @@
 
 pub mod profile;
 
+/// The allocator: Talc, made for single-threaded WebAssembly (faster and smaller than the
+/// default dlmalloc; BENCHMARKS.md, issue 24). Native builds keep the system allocator.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// The zh-CN and en strings from `locales/`, checked at compile time.
 /// leptos_i18n 0.6 deprecates the macro in favour of build.rs codegen, but that pulls the
 /// ICU data exporters into the build; the macro generates the same module.
