@@ -187,7 +187,7 @@ impl Store {
             return Ok(results);
         }
         let seq = packs.seq;
-        packs.flush()?;
+        let written = packs.flush()?;
         if let Some(key) = mark {
             let local = tx.object_store(LOCAL)?;
             let at: Option<String> = local.get(key).primitive()?.await?;
@@ -196,7 +196,9 @@ impl Store {
                 local.put(seq.to_string()).with_key(key).primitive()?;
             }
         }
-        tx.commit().await?;
+        // The records and packs are freed while the browser writes the commit, not before.
+        let freed = async move { drop((batch, written)) };
+        futures::future::join(tx.commit(), freed).await.0?;
         Ok(results)
     }
 

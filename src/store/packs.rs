@@ -424,8 +424,10 @@ impl<'tx> Packs<'tx> {
         }
     }
 
-    /// Puts every changed pack and its sequences, and deletes the packs left empty.
-    pub(super) fn flush(self) -> Result<(), StoreError> {
+    /// Puts every changed pack and its sequences, and deletes the packs left empty. Hands
+    /// back the packs read and written, to be dropped while the commit is on disk (freeing
+    /// them is real work, and the renderer is idle until the commit ends).
+    pub(super) fn flush(self) -> Result<BTreeMap<u64, Pack>, StoreError> {
         for key in self.dirty {
             let Some(pack) = self.loaded.get(&key) else {
                 continue;
@@ -448,7 +450,7 @@ impl<'tx> Packs<'tx> {
                 .with_key(key as f64)
                 .primitive()?;
         }
-        Ok(())
+        Ok(self.loaded)
     }
 }
 
