@@ -104,14 +104,14 @@ try {
       }
     }];
     for (const size of [50, 100, 200, 400]) VARIANTS[`schema 6: packs of ${size}, records as bytes`] = packed(size);
-    // The same with each index key one string ("type\0time\0id") instead of an array.
-    VARIANTS['packs of 100, records as bytes, keys as joined strings'] = [packed(100)[0], (s) => {
+    // The same with the relation pairs naming a document by its position in the pack.
+    VARIANTS['packs of 100, records as bytes, relations as [key, position]'] = [packed(100)[0], (s) => {
       for (let i = 0; i < N; i += 100) {
         const part = rows.slice(i, i + 100);
         const body = enc.encode(part.map((r) => r.rec).join(''));
-        const pair = (k) => part.filter((r) => r[k]).map((r) => `${r[k]}\0${r.id}`);
+        const pair = (k) => part.flatMap((r, j) => (r[k] ? [[r[k], j]] : []));
         s.put({ ids: part.map((r) => r.id), sq: part.map((r) => r.seq), ends: part.map((_, j) => j),
-          tu: part.filter((r) => r.t).map((r) => `${r.t}\0${r.u}\0${r.id}`), aa: pair('aa'), av: pair('av'),
+          tu: part.filter((r) => r.t).map((r) => [r.t, r.u, r.id]), aa: pair('aa'), av: pair('av'),
           ca: pair('ca'), cs: pair('cs'), rs: pair('rs'), body }, i);
       }
     }];

@@ -15,6 +15,7 @@ mod conflicts;
 mod docs;
 mod error;
 mod local;
+mod pack_js;
 mod packs;
 mod query;
 mod remove;
