@@ -667,6 +667,45 @@ async fn random_batches_match_the_native_revision_records() {
             let want = model.get(id).filter(|r| !r.tree.leaves().is_empty());
             assert_eq!(stored.as_ref(), want, "batch {batch}: {id}");
         }
+        // The indexes follow every document as it moves between packs: each live one is
+        // listed and counted once, a tombstone nowhere, a conflict while it lasts.
+        let live: Vec<&String> = model
+            .iter()
+            .filter(|(_, r)| !r.is_deleted())
+            .map(|(id, _)| id)
+            .collect();
+        let listed = store
+            .related(Relation::ConcernsByActivity, "activity:1", 1_000)
+            .await
+            .unwrap();
+        let listed: Vec<&str> = listed.iter().map(|d| d["_id"].as_str().unwrap()).collect();
+        assert_eq!(listed, live, "batch {batch}");
+        assert_eq!(
+            store.count_type("concern").await.unwrap() as usize,
+            live.len()
+        );
+        let conflicted = model
+            .values()
+            .filter(|r| !r.is_deleted() && !r.tree.conflicts().is_empty())
+            .count();
+        assert_eq!(store.count_conflicted().await.unwrap() as usize, conflicted);
+        let held = model
+            .values()
+            .filter(|r| !r.tree.leaves().is_empty())
+            .count();
+        assert_eq!(store.count_records().await.unwrap() as usize, held);
+        let seqs: Vec<u64> = store
+            .changes_since(0, 1_000)
+            .await
+            .unwrap()
+            .iter()
+            .map(|c| c.seq)
+            .collect();
+        assert!(
+            seqs.windows(2).all(|w| w[0] < w[1]),
+            "batch {batch}: {seqs:?}"
+        );
+        assert_eq!(store.update_seq().await.unwrap(), *seqs.last().unwrap());
     }
     // One change entry per document the model holds, none for an id never written.
     let feed = store.changes_since(0, 1_000).await.unwrap();
