@@ -11,7 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, launchPhone, setupProfile, waitCount, activityCount, importFile, seedStation, exportFile, setupTownship } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, activityCount, importFile, seedStation, exportFile, setupTownship, offlineReady } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
@@ -165,6 +165,8 @@ test('export on a village phone, import at the township, the same dashboard', as
   phones.push(b);
   await b.page.goto(hub.url + '/');
   await setupTownship(b.page, '镇干部', TOWNSHIP);
+  // Offline only once the worker holds every chunk (统计 and 导出 are fetched on first use).
+  await offlineReady(b.page);
   await b.context.setOffline(true);
   await tab(b.page, '统计');
   await b.page.getByTestId('dash-empty').waitFor();

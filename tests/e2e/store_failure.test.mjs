@@ -77,7 +77,8 @@ test('a failing store shows its message on every list screen, not an empty list'
   assert.deepEqual(errors, []);
 });
 
-/** What the phone's IndexedDB holds of photos: blobs (JPEGs) and `photo:` document rows. */
+/** What the phone's IndexedDB holds of photos: blobs (JPEGs) and `photo:` documents (the
+ * entries of the packs' id index, one per stored document). */
 async function storedPhotos(page) {
   return page.evaluate(
     () =>
@@ -86,10 +87,10 @@ async function storedPhotos(page) {
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          const tx = db.transaction(['blobs', 'docs']);
+          const tx = db.transaction(['blobs', 'packs']);
           const out = {};
           tx.objectStore('blobs').count().onsuccess = (e) => (out.blobs = e.target.result);
-          tx.objectStore('docs').count(IDBKeyRange.bound('photo:', 'photo:\uffff')).onsuccess = (e) => (out.photos = e.target.result);
+          tx.objectStore('packs').index('p_id').count(IDBKeyRange.bound('photo:', 'photo:\uffff')).onsuccess = (e) => (out.photos = e.target.result);
           tx.oncomplete = () => {
             db.close();
             resolve(out);
@@ -106,15 +107,16 @@ test('a photo that would not fit is refused whole with the quota message, leavin
   const files = await cameraJpegs(page, 1);
   assert.deepEqual(await storedPhotos(page), { blobs: 0, photos: 0 });
   // A full phone, simulated as pwa.test.mjs does (IndexedDB refusing a write the way
-  // Chromium does at the quota): the photo's document row is refused after both of its
-  // JPEGs were put in the same transaction, so a half-written photo would leave them.
+  // Chromium does at the quota): the pack holding the photo's document is refused after
+  // both of its JPEGs were put in the same transaction, so a half-written photo would
+  // leave them.
   await page.evaluate(() => {
     const put = IDBObjectStore.prototype.put;
     window.__yehuaPut = put;
     window.__yehuaBlobPuts = 0;
     IDBObjectStore.prototype.put = function (value, key) {
       if (this.name === 'blobs') window.__yehuaBlobPuts++;
-      if (this.name === 'docs' && String(value?.id ?? '').startsWith('photo:')) {
+      if (this.name === 'packs' && (value?.ids ?? []).some((id) => String(id).startsWith('photo:'))) {
         throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       }
       return put.call(this, value, key);
