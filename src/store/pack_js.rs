@@ -135,20 +135,14 @@ pub(super) fn winner_at(pack: &Pack, i: usize) -> Result<serde_json::Value, Stor
         .ok_or_else(|| StoreError::Corrupt(format!("{} has no winner", pack.ids[i])))
 }
 
-/// Reads the packs `keys` (all requests issued before the first is awaited).
+/// Reads the packs `keys`, decoded (all requests issued before the first is awaited).
 pub(super) async fn load(
     store: &ObjectStore<'_>,
     keys: impl IntoIterator<Item = u64>,
 ) -> Result<BTreeMap<u64, Pack>, StoreError> {
-    let mut pending = Vec::new();
-    for key in keys {
-        pending.push((key, store.get::<JsValue, _, _>(key as f64).primitive()?));
-    }
-    let mut out = BTreeMap::new();
-    for (key, request) in pending {
-        if let Some(value) = request.await? {
-            out.insert(key, from_js(&value)?);
-        }
-    }
-    Ok(out)
+    load_stored(store, keys)
+        .await?
+        .into_iter()
+        .map(|(key, stored)| Ok((key, from_js(&stored.0)?)))
+        .collect()
 }
