@@ -6,10 +6,12 @@
 //! (browser tests, `cargo test --target wasm32-unknown-unknown`) everything is in one
 //! module and [`preload`] is a no-op, so the same code runs either way.
 //!
-//! What stays in the first module: boot, the store, the profile form, the home screen, the
-//! header and the bottom bar (src/app.rs). Everything a route reaches goes through
-//! [`LazyScreen`]; a chunk that cannot be fetched shows 页面未能下载 with 重试, never a
-//! blank page. Owns the chunk boundaries; must not hold any screen's logic.
+//! What stays in the first module: boot, the store, the profile form, the home screen's
+//! figures, the header and the bottom bar (src/app.rs). Everything a route reaches goes
+//! through [`LazyScreen`]; so do the parts of the first screen it can paint without
+//! ([`Screen::HomeExtras`], [`Screen::SetupScan`]: the [`Chunk::Extras`] module, fetched
+//! as soon as the first screen is up). A chunk that cannot be fetched shows 页面未能下载
+//! with 重试, never a blank page. Owns the chunk boundaries; must not hold any screen's logic.
 
 use crate::i18n::*;
 use crate::pages;
@@ -33,6 +35,10 @@ pub enum Chunk {
     /// The headquarters console: 上报情况, 账号管理, an account's setup QR, 站点管理 and
     /// 导入文件, fetched only by hq and admin accounts (a village phone never downloads it).
     Console,
+    /// What the first screen shows once it is painted: 首页's 待修改, 演示模式 and
+    /// demo-data parts and the way into the console (with the demo generator and the
+    /// document writes they use), and the first start's 扫码设置 with its sign-in.
+    Extras,
 }
 
 impl Chunk {
@@ -79,6 +85,10 @@ pub enum Screen {
     HqReview,
     HqStations,
     HqImport,
+    /// Not a route: 首页's parts below its figures (`pages::home::HomeExtras`).
+    HomeExtras,
+    /// Not a route: the first start's 扫码设置 (`pages::profile::SetupScan`).
+    SetupScan,
 }
 
 impl Screen {
@@ -93,7 +103,14 @@ impl Screen {
             Sync | Conflicts | Conflict | Stats | LedgerPrint | NoticePrint | Verify | Export
             | Settings => Chunk::Office,
             HqStatus | HqAccounts | HqSetup | HqReview | HqStations | HqImport => Chunk::Console,
+            HomeExtras | SetupScan => Chunk::Extras,
         }
+    }
+
+    /// Whether this is part of a screen (shown in place, nothing while it downloads)
+    /// rather than a route's whole screen.
+    fn is_part(self) -> bool {
+        self.chunk() == Chunk::Extras
     }
 }
 
@@ -146,6 +163,7 @@ async fn preload(chunk: Chunk) -> Result<(), ChunkError> {
         Chunk::Surveys => split::preload_surveys().await?,
         Chunk::Office => split::preload_office().await?,
         Chunk::Console => split::preload_console().await?,
+        Chunk::Extras => split::preload_extras().await?,
     }
     LOADED.with(|l| l.set(l.get() | chunk.bit()));
     Ok(())
@@ -164,6 +182,7 @@ fn render(screen: Screen) -> AnyView {
             Chunk::Surveys => split::surveys(screen).now_or_never(),
             Chunk::Office => split::office(screen).now_or_never(),
             Chunk::Console => split::console(screen).now_or_never(),
+            Chunk::Extras => split::extras(screen).now_or_never(),
         };
         match view {
             Some(Ok(view)) => view,
@@ -177,6 +196,7 @@ fn render(screen: Screen) -> AnyView {
         Chunk::Surveys => surveys_screens(screen),
         Chunk::Office => office_screens(screen),
         Chunk::Console => console_screens(screen),
+        Chunk::Extras => extras_parts(screen),
     }
 }
 
@@ -248,6 +268,14 @@ fn console_screens(screen: Screen) -> AnyView {
     }
 }
 
+fn extras_parts(screen: Screen) -> AnyView {
+    use pages::*;
+    match screen {
+        Screen::SetupScan => view! { <profile::SetupScan/> }.into_any(),
+        _ => view! { <home::HomeExtras/> }.into_any(),
+    }
+}
+
 /// One split point per chunk, each reaching only its own `*_screens` function.
 #[cfg(feature = "split")]
 mod split {
@@ -267,6 +295,7 @@ mod split {
     split_point!(surveys, preload_surveys, surveys_screens);
     split_point!(office, preload_office, office_screens);
     split_point!(console, preload_console, console_screens);
+    split_point!(extras, preload_extras, extras_parts);
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -306,6 +335,7 @@ pub fn LazyScreen(screen: Screen) -> impl IntoView {
     move || {
         match state.get() {
         State::Ready => render(screen),
+        State::Loading if screen.is_part() => ().into_any(),
         State::Loading => view! {
             <p class="chunk-loading" role="status" data-testid="chunk-loading">{t!(i18n, chunk_loading)}</p>
         }
