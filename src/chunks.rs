@@ -9,9 +9,11 @@
 //! What stays in the first module: boot, the store, the profile form, the home screen's
 //! figures, the header and the bottom bar (src/app.rs). Everything a route reaches goes
 //! through [`LazyScreen`]; so do the parts of the first screen it can paint without
-//! ([`Screen::HomeExtras`], [`Screen::SetupScan`]: the [`Chunk::Extras`] module, fetched
-//! as soon as the first screen is up). A chunk that cannot be fetched shows 页面未能下载
-//! with 重试, never a blank page. Owns the chunk boundaries; must not hold any screen's logic.
+//! ([`Screen::HomeExtras`], [`Screen::SetupScan`]: in the [`Chunk::Forums`] module, the
+//! screen most often opened next, fetched as soon as the first screen is up; a chunk of
+//! their own would split every shared chunk in two and cost the other screens requests).
+//! A chunk that cannot be fetched shows 页面未能下载 with 重试, never a blank page. Owns
+//! the chunk boundaries; must not hold any screen's logic.
 
 use crate::i18n::*;
 use crate::pages;
@@ -22,7 +24,10 @@ use std::cell::Cell;
 /// A chunk of the app that is downloaded when first used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Chunk {
-    /// 夜话 forums, their roster, the concerns raised and a forum's print page.
+    /// 夜话 forums, their roster, the concerns raised and a forum's print page; and what
+    /// the first screen shows once it is painted: 首页's 待修改, 演示模式 and demo-data parts
+    /// and the way into the console (with the demo generator and the document writes they
+    /// use), and the first start's 扫码设置 with its sign-in.
     Forums,
     /// Volunteers, their cards, certificates and teams.
     People,
@@ -35,10 +40,6 @@ pub enum Chunk {
     /// The headquarters console: 上报情况, 账号管理, an account's setup QR, 站点管理 and
     /// 导入文件, fetched only by hq and admin accounts (a village phone never downloads it).
     Console,
-    /// What the first screen shows once it is painted: 首页's 待修改, 演示模式 and
-    /// demo-data parts and the way into the console (with the demo generator and the
-    /// document writes they use), and the first start's 扫码设置 with its sign-in.
-    Extras,
 }
 
 impl Chunk {
@@ -96,21 +97,21 @@ impl Screen {
     pub fn chunk(self) -> Chunk {
         use Screen::*;
         match self {
-            Forums | ForumForm | ForumDetail | ForumPrint | Roster | Concerns => Chunk::Forums,
+            Forums | ForumForm | ForumDetail | ForumPrint | Roster | Concerns | HomeExtras
+            | SetupScan => Chunk::Forums,
             Volunteers | VolunteerForm | VolunteerDetail | VolunteerCard | Certificate | Teams
             | PointsShop | PointsBook | PointsRules | HonourRoll => Chunk::People,
             Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
             Sync | Conflicts | Conflict | Stats | LedgerPrint | NoticePrint | Verify | Export
             | Settings => Chunk::Office,
             HqStatus | HqAccounts | HqSetup | HqReview | HqStations | HqImport => Chunk::Console,
-            HomeExtras | SetupScan => Chunk::Extras,
         }
     }
 
     /// Whether this is part of a screen (shown in place, nothing while it downloads)
     /// rather than a route's whole screen.
     fn is_part(self) -> bool {
-        self.chunk() == Chunk::Extras
+        matches!(self, Screen::HomeExtras | Screen::SetupScan)
     }
 }
 
@@ -163,7 +164,6 @@ async fn preload(chunk: Chunk) -> Result<(), ChunkError> {
         Chunk::Surveys => split::preload_surveys().await?,
         Chunk::Office => split::preload_office().await?,
         Chunk::Console => split::preload_console().await?,
-        Chunk::Extras => split::preload_extras().await?,
     }
     LOADED.with(|l| l.set(l.get() | chunk.bit()));
     Ok(())
@@ -182,7 +182,6 @@ fn render(screen: Screen) -> AnyView {
             Chunk::Surveys => split::surveys(screen).now_or_never(),
             Chunk::Office => split::office(screen).now_or_never(),
             Chunk::Console => split::console(screen).now_or_never(),
-            Chunk::Extras => split::extras(screen).now_or_never(),
         };
         match view {
             Some(Ok(view)) => view,
@@ -196,7 +195,6 @@ fn render(screen: Screen) -> AnyView {
         Chunk::Surveys => surveys_screens(screen),
         Chunk::Office => office_screens(screen),
         Chunk::Console => console_screens(screen),
-        Chunk::Extras => extras_parts(screen),
     }
 }
 
@@ -206,6 +204,8 @@ fn render(screen: Screen) -> AnyView {
 fn forums_screens(screen: Screen) -> AnyView {
     use pages::*;
     match screen {
+        Screen::HomeExtras => view! { <home::HomeExtras/> }.into_any(),
+        Screen::SetupScan => view! { <profile::SetupScan/> }.into_any(),
         Screen::ForumForm => view! { <forum_form::ForumFormPage/> }.into_any(),
         Screen::ForumDetail => view! { <forum_detail::ForumDetailPage/> }.into_any(),
         Screen::ForumPrint => view! { <forum_print::ForumPrintPage/> }.into_any(),
@@ -268,14 +268,6 @@ fn console_screens(screen: Screen) -> AnyView {
     }
 }
 
-fn extras_parts(screen: Screen) -> AnyView {
-    use pages::*;
-    match screen {
-        Screen::SetupScan => view! { <profile::SetupScan/> }.into_any(),
-        _ => view! { <home::HomeExtras/> }.into_any(),
-    }
-}
-
 /// One split point per chunk, each reaching only its own `*_screens` function.
 #[cfg(feature = "split")]
 mod split {
@@ -295,7 +287,6 @@ mod split {
     split_point!(surveys, preload_surveys, surveys_screens);
     split_point!(office, preload_office, office_screens);
     split_point!(console, preload_console, console_screens);
-    split_point!(extras, preload_extras, extras_parts);
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -3,7 +3,7 @@
 //! in training mode, the button that loads the demo data; 待修改, the forums headquarters
 //! returned and nobody has edited since (`records::reviews`), each a link to its forum.
 //! Records are `records::training`. Everything below the figures is [`HomeExtras`], in
-//! the split build a module of its own fetched once the figures are up (src/chunks.rs).
+//! the split build part of the forums chunk, fetched once the figures are up (src/chunks.rs).
 
 use crate::chunks::{lazy, Screen};
 use crate::components::stat_card::StatCard;

@@ -19,8 +19,8 @@ use model::setup::{Setup, SetupError};
 #[derive(Clone, Copy)]
 struct Scanned(RwSignal<Option<Setup>>);
 
-/// The first-start screen: 扫码设置 ([`SetupScan`], in the split build a module of its
-/// own fetched once the form is up, src/chunks.rs), or the form filled by hand.
+/// The first-start screen: 扫码设置 ([`SetupScan`], in the split build part of the forums
+/// chunk, fetched once the form is up: src/chunks.rs), or the form filled by hand.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();

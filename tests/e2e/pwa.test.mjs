@@ -131,7 +131,7 @@ test('precache list is exactly the built files, version from their content', () 
   }
   assert.ok(paths.some((f) => /^yehua-[0-9a-f]+_bg\.wasm$/.test(f)), 'the first module');
   assert.ok(paths.some((f) => /^split-[0-9a-f]+\.js$/.test(f)), 'the chunk loader');
-  for (const chunk of ['forums', 'people', 'surveys', 'office', 'qr', 'extras']) {
+  for (const chunk of ['forums', 'people', 'surveys', 'office', 'qr']) {
     assert.ok(paths.some((f) => new RegExp(`^split_${chunk}-[0-9a-f]+\\.wasm$`).test(f)), `the ${chunk} chunk`);
   }
   assert.ok(paths.some((f) => /^main-[0-9a-f]+\.css$/.test(f)), 'the hashed css');
