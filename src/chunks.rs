@@ -6,10 +6,14 @@
 //! (browser tests, `cargo test --target wasm32-unknown-unknown`) everything is in one
 //! module and [`preload`] is a no-op, so the same code runs either way.
 //!
-//! What stays in the first module: boot, the store, the profile form, the home screen, the
-//! header and the bottom bar (src/app.rs). Everything a route reaches goes through
-//! [`LazyScreen`]; a chunk that cannot be fetched shows 页面未能下载 with 重试, never a
-//! blank page. Owns the chunk boundaries; must not hold any screen's logic.
+//! What stays in the first module: boot, the store, the profile form, the home screen's
+//! figures, the header and the bottom bar (src/app.rs). Everything a route reaches goes
+//! through [`LazyScreen`]; so do the parts of the first screen it can paint without
+//! ([`Screen::HomeExtras`], [`Screen::SetupScan`]: in the [`Chunk::Forums`] module, the
+//! screen most often opened next, fetched as soon as the first screen is up; a chunk of
+//! their own would split every shared chunk in two and cost the other screens requests).
+//! A chunk that cannot be fetched shows 页面未能下载 with 重试, never a blank page. Owns
+//! the chunk boundaries; must not hold any screen's logic.
 
 use crate::i18n::*;
 use crate::pages;
@@ -20,7 +24,10 @@ use std::cell::Cell;
 /// A chunk of the app that is downloaded when first used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Chunk {
-    /// 夜话 forums, their roster, the concerns raised and a forum's print page.
+    /// 夜话 forums, their roster, the concerns raised and a forum's print page; and what
+    /// the first screen shows once it is painted: 首页's 待修改, 演示模式 and demo-data parts
+    /// and the way into the console (with the demo generator and the document writes they
+    /// use), and the first start's 扫码设置 with its sign-in.
     Forums,
     /// Volunteers, their cards, certificates and teams.
     People,
@@ -79,6 +86,10 @@ pub enum Screen {
     HqReview,
     HqStations,
     HqImport,
+    /// Not a route: 首页's parts below its figures (`pages::home::HomeExtras`).
+    HomeExtras,
+    /// Not a route: the first start's 扫码设置 (`pages::profile::SetupScan`).
+    SetupScan,
 }
 
 impl Screen {
@@ -86,7 +97,8 @@ impl Screen {
     pub fn chunk(self) -> Chunk {
         use Screen::*;
         match self {
-            Forums | ForumForm | ForumDetail | ForumPrint | Roster | Concerns => Chunk::Forums,
+            Forums | ForumForm | ForumDetail | ForumPrint | Roster | Concerns | HomeExtras
+            | SetupScan => Chunk::Forums,
             Volunteers | VolunteerForm | VolunteerDetail | VolunteerCard | Certificate | Teams
             | PointsShop | PointsBook | PointsRules | HonourRoll => Chunk::People,
             Surveys | SurveyResults | SurveyForm | SurveyFill => Chunk::Surveys,
@@ -94,6 +106,12 @@ impl Screen {
             | Settings => Chunk::Office,
             HqStatus | HqAccounts | HqSetup | HqReview | HqStations | HqImport => Chunk::Console,
         }
+    }
+
+    /// Whether this is part of a screen (shown in place, nothing while it downloads)
+    /// rather than a route's whole screen.
+    fn is_part(self) -> bool {
+        matches!(self, Screen::HomeExtras | Screen::SetupScan)
     }
 }
 
@@ -186,6 +204,8 @@ fn render(screen: Screen) -> AnyView {
 fn forums_screens(screen: Screen) -> AnyView {
     use pages::*;
     match screen {
+        Screen::HomeExtras => view! { <home::HomeExtras/> }.into_any(),
+        Screen::SetupScan => view! { <profile::SetupScan/> }.into_any(),
         Screen::ForumForm => view! { <forum_form::ForumFormPage/> }.into_any(),
         Screen::ForumDetail => view! { <forum_detail::ForumDetailPage/> }.into_any(),
         Screen::ForumPrint => view! { <forum_print::ForumPrintPage/> }.into_any(),
@@ -306,6 +326,7 @@ pub fn LazyScreen(screen: Screen) -> impl IntoView {
     move || {
         match state.get() {
         State::Ready => render(screen),
+        State::Loading if screen.is_part() => ().into_any(),
         State::Loading => view! {
             <p class="chunk-loading" role="status" data-testid="chunk-loading">{t!(i18n, chunk_loading)}</p>
         }

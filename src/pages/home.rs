@@ -2,8 +2,10 @@
 //! mode) with what it is, and the offer to remove demo data an earlier build wrote here;
 //! in training mode, the button that loads the demo data; 待修改, the forums headquarters
 //! returned and nobody has edited since (`records::reviews`), each a link to its forum.
-//! Records are `records::training`.
+//! Records are `records::training`. Everything below the figures is [`HomeExtras`], in
+//! the split build part of the forums chunk, fetched once the figures are up (src/chunks.rs).
 
+use crate::chunks::{lazy, Screen};
 use crate::components::stat_card::StatCard;
 use crate::ctx::use_app;
 use crate::i18n::*;
@@ -58,6 +60,16 @@ pub fn HomePage() -> impl IntoView {
             <StatCard label=Signal::derive(move || t_string!(i18n, count_open_concerns).to_string()) value=get(|c| c.open_concerns) testid="count-open-concerns"/>
             <StatCard label=Signal::derive(move || t_string!(i18n, count_surveys).to_string()) value=get(|c| c.surveys) testid="count-surveys"/>
         </div>
+        {lazy(Screen::HomeExtras)()}
+    }
+}
+
+/// What 首页 shows below its figures: the way into the console, 待修改, and training
+/// mode's demo data or a real station's way into training mode.
+#[component]
+pub fn HomeExtras() -> impl IntoView {
+    let ctx = use_app();
+    view! {
         <ConsoleLink/>
         <ToFix/>
         {if ctx.training {

@@ -1,9 +1,10 @@
 //! First start: the cadre enters the station code, name, level and their own name — or
 //! 扫码设置: scans the setup QR headquarters printed (`model::setup`, read through
 //! `components::qr_scanner`), which fills the station and the sign-in, and types only the
-//! password. The same form edits the profile from 设置. Saved as a local record before
+//! password (the scanning part is [`SetupScan`]). The same form edits the profile from 设置. Saved as a local record before
 //! the UI moves on; signing in is `sync::service`'s.
 
+use crate::chunks::{lazy, Screen};
 use crate::components::qr_scanner::QrScanner;
 use crate::ctx::use_app;
 use crate::i18n::*;
@@ -14,12 +15,34 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use model::setup::{Setup, SetupError};
 
-/// The first-start screen: 扫码设置, or the form filled by hand.
+/// What the scanned setup code said, shared by [`ProfilePage`] and its [`SetupScan`].
+#[derive(Clone, Copy)]
+struct Scanned(RwSignal<Option<Setup>>);
+
+/// The first-start screen: 扫码设置 ([`SetupScan`], in the split build part of the forums
+/// chunk, fetched once the form is up: src/chunks.rs), or the form filled by hand.
 #[component]
 pub fn ProfilePage() -> impl IntoView {
     let i18n = use_i18n();
-    let scanning = RwSignal::new(false);
     let scanned = RwSignal::new(None::<Setup>);
+    provide_context(Scanned(scanned));
+    view! {
+        <h2>{t!(i18n, profile_title)}</h2>
+        <p class="hint">{t!(i18n, profile_intro)}</p>
+        {lazy(Screen::SetupScan)()}
+        <Show when=move || scanned.with(Option::is_none)>
+            <ProfileForm on_saved=Callback::new(|_| ())/>
+        </Show>
+    }
+}
+
+/// 扫码设置: the camera, then what the code filled in and the password; or, before a
+/// scan, the way to start one.
+#[component]
+pub fn SetupScan() -> impl IntoView {
+    let i18n = use_i18n();
+    let Scanned(scanned) = expect_context::<Scanned>();
+    let scanning = RwSignal::new(false);
     let refused = RwSignal::new(None::<SetupError>);
     let on_scan = Callback::new(move |text: String| {
         let origin = web_sys::window()
@@ -34,32 +57,29 @@ pub fn ProfilePage() -> impl IntoView {
             Err(e) => refused.set(Some(e)),
         }
     });
-    view! {
-        <h2>{t!(i18n, profile_title)}</h2>
-        <p class="hint">{t!(i18n, profile_intro)}</p>
-        {move || match scanned.get() {
-            Some(setup) => view! {
-                <SetupForm setup/>
-                <button class="secondary" data-testid="setup-manual" on:click=move |_| scanned.set(None)>
-                    {t!(i18n, setup_manual)}
-                </button>
-            }.into_any(),
-            None => view! {
-                <div class="setup-scan">
-                    <p class="hint">{t!(i18n, setup_scan_hint)}</p>
-                    {error_slot(refused, "error", Some("setup-refused"))}
-                    <Show when=move || !scanning.get()>
-                        <button class="primary" data-testid="setup-scan" on:click=move |_| scanning.set(true)>
-                            {t!(i18n, setup_scan)}
-                        </button>
-                    </Show>
-                    <Show when=move || scanning.get()>
-                        <QrScanner on_scan on_close=Callback::new(move |_| scanning.set(false)) read=any_text/>
-                    </Show>
-                </div>
-                <ProfileForm on_saved=Callback::new(|_| ())/>
-            }.into_any(),
-        }}
+    move || {
+        match scanned.get() {
+        Some(setup) => view! {
+            <SetupForm setup/>
+            <button class="secondary" data-testid="setup-manual" on:click=move |_| scanned.set(None)>
+                {t!(i18n, setup_manual)}
+            </button>
+        }.into_any(),
+        None => view! {
+            <div class="setup-scan">
+                <p class="hint">{t!(i18n, setup_scan_hint)}</p>
+                {error_slot(refused, "error", Some("setup-refused"))}
+                <Show when=move || !scanning.get()>
+                    <button class="primary" data-testid="setup-scan" on:click=move |_| scanning.set(true)>
+                        {t!(i18n, setup_scan)}
+                    </button>
+                </Show>
+                <Show when=move || scanning.get()>
+                    <QrScanner on_scan on_close=Callback::new(move |_| scanning.set(false)) read=any_text/>
+                </Show>
+            </div>
+        }.into_any(),
+    }
     }
 }
 

@@ -2,11 +2,14 @@
 // - after one visit, with the network and the hub gone, every route of the router opens
 //   and shows its own content (so no chunk is missing from the worker's precache);
 // - a screen whose chunk cannot be fetched says so in Chinese with 重试, and opens after
-//   重试 once the network is back; nothing throws.
+//   重试 once the network is back; nothing throws;
+// - the first screen (the profile form, then 首页's figures) needs only the first module:
+//   its extras (扫码设置, 演示模式, 待修改) come with the forums chunk, and when that cannot
+//   be fetched the rest still works and 重试 brings them.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startHub, launchPhone, setupProfile, seedStation } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, seedStation, shot } from './harness.mjs';
 
 const root = new URL('../../', import.meta.url).pathname;
 const zh = JSON.parse(readFileSync(root + 'locales/zh-CN.json', 'utf8'));
@@ -75,6 +78,9 @@ test('after one visit, every route opens offline and shows its content', async (
   phone = await launchPhone();
   const { page, context, errors } = phone;
   await page.goto(hub.url + '/');
+  // The first start: the form, and 扫码设置 from the forums chunk.
+  await page.getByTestId('setup-scan').waitFor();
+  await shot(page, 'split-profile-360');
   await setupProfile(page);
   await seedStation(page);
   // The worker precaches after the first screen; `ready` means it installed (all or nothing).
@@ -102,6 +108,9 @@ test('after one visit, every route opens offline and shows its content', async (
     }
     assert.equal(await page.getByTestId('chunk-failed').count(), 0, `${address}: its chunk is precached`);
   }
+  // 首页's extras come with a chunk: precached too.
+  await page.goto(location(page, '/'));
+  await page.getByTestId('training-offer').waitFor({ timeout: 15_000 });
   assert.deepEqual(errors, []);
 });
 
@@ -145,6 +154,47 @@ test('a screen whose chunk cannot be fetched says so, and opens after 重试', a
     await context.unroute(/\/split_forums-[0-9a-f]+\.wasm$/);
     await page.getByTestId('chunk-retry').tap();
     await page.locator('main h2', { hasText: zh.forums_title }).waitFor();
+    assert.equal(await failed.count(), 0);
+    assert.deepEqual(errors, []);
+  } finally {
+    await fresh.browser.close();
+  }
+});
+
+test('the first screen works without the chunk of its extras, which 重试 brings', async () => {
+  hub = await startHub();
+  const fresh = await launchPhone();
+  try {
+    const { page, context, errors } = fresh;
+    await context.route('**/sw.js', (route) => route.abort());
+    const extras = /\/split_forums-[0-9a-f]+\.wasm$/;
+    let blocked = 0;
+    await context.route(extras, (route) => {
+      blocked++;
+      return route.abort('internetdisconnected');
+    });
+    await page.goto(hub.url + '/');
+    // First start: the form is there to fill; 扫码设置 is what is missing, and says so.
+    const failed = page.getByTestId('chunk-failed');
+    await failed.filter({ hasText: zh.chunk_failed }).waitFor();
+    assert.equal(await page.getByTestId('setup-scan').count(), 0);
+    await shot(page, 'split-profile-no-extras-360');
+    await setupProfile(page);
+    // 首页: the welcome and every figure, without 演示模式's offer.
+    for (const id of ['count-activities', 'count-volunteers', 'count-open-concerns', 'count-surveys']) {
+      await page.getByTestId(id).waitFor();
+    }
+    await failed.waitFor();
+    assert.ok(blocked > 0);
+    assert.equal(await page.getByTestId('training-offer').count(), 0);
+    assert.equal(await page.getByTestId('chunk-loading').count(), 0, 'a part shows nothing while it downloads');
+    await shot(page, 'split-home-no-extras-360');
+    await context.unroute(extras);
+    await page.getByTestId('chunk-retry').tap();
+    await page.getByTestId('training-offer').waitFor();
+    await page.goto(hub.url + '/');
+    await page.getByTestId('training-offer').waitFor();
+    await shot(page, 'split-home-extras-360');
     assert.equal(await failed.count(), 0);
     assert.deepEqual(errors, []);
   } finally {
