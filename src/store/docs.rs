@@ -172,7 +172,7 @@ impl Store {
             match applied {
                 Ok(done) => {
                     if done.1 != MergeOutcome::AlreadyPresent {
-                        packs.write(record);
+                        packs.write(record)?;
                     }
                     results.push(Ok(done));
                 }

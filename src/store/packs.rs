@@ -251,7 +251,7 @@ impl<'tx> Packs<'tx> {
 
     /// Stores `record` as changed now: it gets the next sequence, leaves its old pack and
     /// joins the newest. Returns the sequence.
-    pub(super) fn write(&mut self, record: &DocRecord) -> u64 {
+    pub(super) fn write(&mut self, record: &DocRecord) -> Result<u64, StoreError> {
         self.seq += 1;
         self.take_out(&record.id);
         let key = match self.tail {
@@ -262,12 +262,17 @@ impl<'tx> Packs<'tx> {
             }
         };
         self.home.insert(record.id.clone(), key);
-        self.loaded
-            .entry(key)
-            .or_default()
-            .push_record(record, self.seq);
-        self.dirty.insert(key);
-        self.seq
+        let pack = self.loaded.entry(key).or_default();
+        pack.push_record(record, self.seq);
+        if pack.has_room() {
+            self.dirty.insert(key);
+        } else {
+            // A full pack is put at once, so the browser writes it while the next is made
+            // (put again at the end should a later document of the batch leave it).
+            self.dirty.remove(&key);
+            self.put(key)?;
+        }
+        Ok(self.seq)
     }
 
     /// Removes `id` from the store altogether (a purge: it never left the phone).
@@ -290,29 +295,35 @@ impl<'tx> Packs<'tx> {
     /// back the packs read and written, to be dropped while the commit is on disk (freeing
     /// them is real work, and the renderer is idle until the commit ends).
     pub(super) fn flush(self) -> Result<BTreeMap<u64, Pack>, StoreError> {
-        for key in self.dirty {
-            let Some(pack) = self.loaded.get(&key) else {
-                continue;
-            };
-            if pack.is_empty() {
-                self.store.delete(key as f64).primitive()?;
-                self.seqs.delete(key as f64).primitive()?;
-                continue;
-            }
-            self.store
-                .put(to_js(pack)?)
-                .with_key(key as f64)
-                .primitive()?;
-            let list = js_sys::Array::new();
-            for s in &pack.sq {
-                list.push(&JsValue::from_f64(*s));
-            }
-            self.seqs
-                .put(JsValue::from(list))
-                .with_key(key as f64)
-                .primitive()?;
+        for key in &self.dirty {
+            self.put(*key)?;
         }
         Ok(self.loaded)
+    }
+
+    /// Puts pack `key` and its sequences, or deletes both if it is left empty.
+    fn put(&self, key: u64) -> Result<(), StoreError> {
+        let Some(pack) = self.loaded.get(&key) else {
+            return Ok(());
+        };
+        if pack.is_empty() {
+            self.store.delete(key as f64).primitive()?;
+            self.seqs.delete(key as f64).primitive()?;
+            return Ok(());
+        }
+        self.store
+            .put(to_js(pack)?)
+            .with_key(key as f64)
+            .primitive()?;
+        let list = js_sys::Array::new();
+        for s in &pack.sq {
+            list.push(&JsValue::from_f64(*s));
+        }
+        self.seqs
+            .put(JsValue::from(list))
+            .with_key(key as f64)
+            .primitive()?;
+        Ok(())
     }
 }
 
