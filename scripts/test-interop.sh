@@ -48,4 +48,4 @@ export INTEROP_HUB_BASE="http://127.0.0.1:$HUB_PORT/couch"
 export INTEROP_HUB_ADMIN=interop-admin INTEROP_HUB_ADMIN_PASS="$ADMIN_PASS"
 export INTEROP_HUB_HQ=interop-hq INTEROP_HUB_HQ_PASS="$HQ_PASS"
 export INTEROP_POUCHDB_SERVER_BASE="http://127.0.0.1:$PS_PORT"
-node --test --test-concurrency=1 --test-timeout=600000 ${INTEROP_FILES:-tests/interop/}
+node --test --test-force-exit --test-concurrency=1 --test-timeout=600000 ${INTEROP_FILES:-tests/interop/}

@@ -32,8 +32,9 @@ cargo build -p yehua-hub --quiet
 cargo build -p yehua-exchange --example check_export --example seed_file --quiet
 
 step "end-to-end tests (Playwright, Chromium 360x640)"
-# A test that hangs fails after ten minutes instead of holding the whole run.
-node --test --test-concurrency=1 --test-timeout=600000 tests/e2e/
+# A test that hangs fails after ten minutes instead of holding the whole run, and a file
+# whose tests are done exits even if something it started (a hub) was left running.
+node --test --test-force-exit --test-concurrency=1 --test-timeout=600000 tests/e2e/
 
 if [ -x scripts/test-interop.sh ]; then
   step "interop tests (PouchDB against the hub)"

@@ -128,7 +128,8 @@ async function firstId(page, list) {
 }
 
 test('a screen whose chunk cannot be fetched says so, and opens after 重试', async () => {
-  hub = await startHub();
+  // A hub of its own (a fresh origin: nothing precached), stopped with its phone.
+  const own = await startHub();
   const fresh = await launchPhone();
   try {
     const { page, context, errors } = fresh;
@@ -139,7 +140,7 @@ test('a screen whose chunk cannot be fetched says so, and opens after 重试', a
       blocked++;
       return route.abort('internetdisconnected');
     });
-    await page.goto(hub.url + '/');
+    await page.goto(own.url + '/');
     await setupProfile(page);
     await page.locator('nav.bottom-nav a', { hasText: '夜话' }).tap();
     const failed = page.getByTestId('chunk-failed');
@@ -158,11 +159,13 @@ test('a screen whose chunk cannot be fetched says so, and opens after 重试', a
     assert.deepEqual(errors, []);
   } finally {
     await fresh.browser.close();
+    await own.stop();
   }
 });
 
 test('the first screen works without the chunk of its extras, which 重试 brings', async () => {
-  hub = await startHub();
+  // A hub of its own (a fresh origin: nothing precached), stopped with its phone.
+  const own = await startHub();
   const fresh = await launchPhone();
   try {
     const { page, context, errors } = fresh;
@@ -173,7 +176,7 @@ test('the first screen works without the chunk of its extras, which 重试 bring
       blocked++;
       return route.abort('internetdisconnected');
     });
-    await page.goto(hub.url + '/');
+    await page.goto(own.url + '/');
     // First start: the form is there to fill; 扫码设置 is what is missing, and says so.
     const failed = page.getByTestId('chunk-failed');
     await failed.filter({ hasText: zh.chunk_failed }).waitFor();
@@ -192,12 +195,13 @@ test('the first screen works without the chunk of its extras, which 重试 bring
     await context.unroute(extras);
     await page.getByTestId('chunk-retry').tap();
     await page.getByTestId('training-offer').waitFor();
-    await page.goto(hub.url + '/');
+    await page.goto(own.url + '/');
     await page.getByTestId('training-offer').waitFor();
     await shot(page, 'split-home-extras-360');
     assert.equal(await failed.count(), 0);
     assert.deepEqual(errors, []);
   } finally {
     await fresh.browser.close();
+    await own.stop();
   }
 });
