@@ -333,7 +333,12 @@ pub fn LazyScreen(screen: Screen) -> impl IntoView {
         .into_any(),
         State::Failed => view! {
             <div class="chunk-failed" role="alert" data-testid="chunk-failed">
-                <p>{t!(i18n, chunk_failed)}</p>
+                // A part of a screen says so: the screen around it is already here.
+                <p>{move || if screen.is_part() {
+                    t_string!(i18n, chunk_part_failed).to_string()
+                } else {
+                    t_string!(i18n, chunk_failed).to_string()
+                }}</p>
                 <button class="primary" data-testid="chunk-retry" on:click=move |_| fetch()>{t!(i18n, retry)}</button>
             </div>
         }

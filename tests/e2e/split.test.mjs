@@ -179,7 +179,7 @@ test('the first screen works without the chunk of its extras, which 重试 bring
     await page.goto(own.url + '/');
     // First start: the form is there to fill; 扫码设置 is what is missing, and says so.
     const failed = page.getByTestId('chunk-failed');
-    await failed.filter({ hasText: zh.chunk_failed }).waitFor();
+    await failed.filter({ hasText: zh.chunk_part_failed }).waitFor();
     assert.equal(await page.getByTestId('setup-scan').count(), 0);
     await shot(page, 'split-profile-no-extras-360');
     await setupProfile(page);
