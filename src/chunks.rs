@@ -12,8 +12,8 @@
 //! ([`Screen::HomeExtras`], [`Screen::SetupScan`]: in the [`Chunk::Forums`] module, the
 //! screen most often opened next, fetched as soon as the first screen is up; a chunk of
 //! their own would split every shared chunk in two and cost the other screens requests).
-//! A chunk that cannot be fetched shows 页面未能下载 with 重试, never a blank page. Owns
-//! the chunk boundaries; must not hold any screen's logic.
+//! A chunk that cannot be fetched shows 这一页还没下载到手机上 (a part: 这部分内容…) with
+//! 重试, never a blank page. Owns the chunk boundaries; must not hold any screen's logic.
 
 use crate::i18n::*;
 use crate::pages;
