@@ -15,7 +15,7 @@ use model::pack::{Pack, META_FIELDS};
 use std::collections::BTreeMap;
 use wasm_bindgen::{JsCast, JsValue};
 
-pub(super) fn corrupt(e: impl std::fmt::Display) -> StoreError {
+fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
@@ -31,6 +31,13 @@ pub(super) fn to_js(pack: &Pack) -> Result<JsValue, StoreError> {
     let body = js_sys::Uint8Array::from(pack.body());
     js_sys::Reflect::set(&value, &JsValue::from_str("body"), &body).map_err(js_error)?;
     Ok(value)
+}
+
+/// A pack's `pack_seqs` value: its documents' sequences, ascending, as a JavaScript array
+/// (what the write path and migration 6 both put beside the pack).
+pub(super) fn seqs_js(pack: &Pack) -> JsValue {
+    let list: js_sys::Array = pack.sq.iter().map(|s| JsValue::from_f64(*s)).collect();
+    list.into()
 }
 
 /// The fields `JSON.stringify` keeps of a stored pack (all but `body`).
@@ -96,10 +103,7 @@ impl Stored {
 
     /// The winning document at `i` (a live one: listings only reach live entries).
     pub(super) fn winner(&self, i: u32) -> Result<serde_json::Value, StoreError> {
-        let record = self.record(i)?;
-        record
-            .winner_doc()
-            .ok_or_else(|| StoreError::Corrupt(format!("{} has no winner", record.id)))
+        winner(&self.record(i)?)
     }
 }
 
@@ -130,9 +134,14 @@ pub(super) fn record_at(pack: &Pack, i: usize) -> Result<DocRecord, StoreError> 
 
 /// The winning document at `i` of `pack` (a live one: listings only reach live entries).
 pub(super) fn winner_at(pack: &Pack, i: usize) -> Result<serde_json::Value, StoreError> {
-    record_at(pack, i)?
+    winner(&record_at(pack, i)?)
+}
+
+/// The winning document of a record a listing reached (live: it has a winner).
+fn winner(record: &DocRecord) -> Result<serde_json::Value, StoreError> {
+    record
         .winner_doc()
-        .ok_or_else(|| StoreError::Corrupt(format!("{} has no winner", pack.ids[i])))
+        .ok_or_else(|| StoreError::Corrupt(format!("{} has no winner", record.id)))
 }
 
 /// Reads the packs `keys`, decoded (all requests issued before the first is awaited).

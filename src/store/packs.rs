@@ -21,7 +21,9 @@ use model::pack::Pack;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use wasm_bindgen::JsValue;
 
-pub(super) use super::pack_js::{from_js, load, load_stored, record_at, to_js, winner_at, Stored};
+pub(super) use super::pack_js::{
+    from_js, load, load_stored, record_at, seqs_js, to_js, winner_at, Stored,
+};
 
 /// Which pack holds each of `ids` (ids held nowhere are absent). An empty range answers
 /// at once; otherwise one `getKey` of the id index per id, all issued together.
@@ -315,12 +317,8 @@ impl<'tx> Packs<'tx> {
             .put(to_js(pack)?)
             .with_key(key as f64)
             .primitive()?;
-        let list = js_sys::Array::new();
-        for s in &pack.sq {
-            list.push(&JsValue::from_f64(*s));
-        }
         self.seqs
-            .put(JsValue::from(list))
+            .put(seqs_js(pack))
             .with_key(key as f64)
             .primitive()?;
         Ok(())

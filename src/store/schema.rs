@@ -191,7 +191,7 @@ fn v6_packs(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
         if (cursor.is_none() && !pack.is_empty()) || !pack.has_room() {
             let full = std::mem::take(&mut pack);
             let key = JsValue::from_f64(full.sq[0]);
-            let sq = serde_wasm_bindgen::to_value(&full.sq).unwrap_or(JsValue::NULL);
+            let sq = super::packs::seqs_js(&full);
             let put = super::packs::to_js(&full)
                 .map_err(|e| JsValue::from_str(&e.to_string()))
                 .and_then(|value| packs.put_with_key(&value, &key))
