@@ -22,17 +22,17 @@ export async function freePort() {
   });
 }
 
-/** Starts a hub serving dist/ (the debug build unless `bin` names another binary).
+/** Starts a hub serving dist/ (or the build in `app`; the debug hub unless `bin` names another binary).
  * `setup(admin)` runs before the hub starts; `admin(args, stdin)` runs a `yehua-hub`
  * command on the hub's data folder (stations, users). The running hub's `admin(args)` does
  * the same while it serves (e.g. `import`) and returns what the command printed. */
-export async function startHub(bin = join(root, 'target/debug/yehua-hub'), { setup } = {}) {
+export async function startHub(bin = join(root, 'target/debug/yehua-hub'), { setup, app = join(root, 'dist') } = {}) {
   const port = await freePort();
   const data = mkdtempSync(join(tmpdir(), 'yehua-e2e-'));
   if (setup) {
     await setup((args, input) => execFileSync(bin, [...args, '--data', data], { input: input ?? '', stdio: ['pipe', 'ignore', 'inherit'] }));
   }
-  const proc = spawn(bin, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--app', join(root, 'dist')], {
+  const proc = spawn(bin, ['serve', '--data', data, '--listen', `127.0.0.1:${port}`, '--app', app], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
