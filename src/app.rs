@@ -42,6 +42,8 @@ fn Boot(pwa: crate::pwa::PwaCtx) -> impl IntoView {
     let boot = RwSignal::new_local(BootState::Opening);
     let online = RwSignal::new(navigator_online());
     watch_online(online);
+    // The opening screen's chunk downloads while the store opens, not after.
+    crate::chunks::prefetch_opening_screen();
     spawn_local(async move {
         match open(online).await {
             Ok((ctx, locale)) => {

@@ -169,6 +169,38 @@ async fn preload(chunk: Chunk) -> Result<(), ChunkError> {
     Ok(())
 }
 
+/// The chunk of the screen at the address `path` (one of src/app.rs' routes), or `None`
+/// for 首页 and any address the router sends there.
+fn chunk_at(path: &str) -> Option<Chunk> {
+    match path.trim_start_matches('/').split('/').next().unwrap_or("") {
+        "forums" | "concerns" => Some(Chunk::Forums),
+        "volunteers" | "teams" | "points" => Some(Chunk::People),
+        "surveys" => Some(Chunk::Surveys),
+        "sync" | "stats" | "settings" => Some(Chunk::Office),
+        "hq" => Some(Chunk::Console),
+        _ => None,
+    }
+}
+
+/// Starts fetching the chunk of the screen the app is opened at, so that it downloads,
+/// compiles and links while the store opens instead of after it (the route's
+/// [`LazyScreen`] then finds it loaded, or joins the same load). Called once by
+/// `app::Boot`, before it opens the store. A failure is only logged: the screen's own
+/// [`LazyScreen`] fetches again and offers 重试.
+pub fn prefetch_opening_screen() {
+    let Some(chunk) = web_sys::window()
+        .and_then(|w| w.location().pathname().ok())
+        .and_then(|path| chunk_at(&path))
+    else {
+        return;
+    };
+    spawn_local(async move {
+        if let Err(e) = preload(chunk).await {
+            leptos::logging::warn!("yehua: {chunk:?} chunk, fetched at start: {e}");
+        }
+    });
+}
+
 /// Renders `screen`, whose chunk must be loaded.
 fn render(screen: Screen) -> AnyView {
     #[cfg(feature = "split")]

@@ -5,7 +5,9 @@
 //   重试 once the network is back; nothing throws;
 // - the first screen (the profile form, then 首页's figures) needs only the first module:
 //   its extras (扫码设置, 演示模式, 待修改) come with the forums chunk, and when that cannot
-//   be fetched the rest still works and 重试 brings them.
+//   be fetched the rest still works and 重试 brings them;
+// - a start at a route's address asks for that route's chunk while the store is still
+//   opening (the boot screen is up), not once the router has drawn the screen.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -63,6 +65,26 @@ const SHOWS = {
   '/hq/review/:code': ['main h2', zh.hq_review_title],
 };
 
+/** The chunk (`split_<name>.wasm`) of each route, by its first path segment (src/chunks.rs). */
+const CHUNK = {
+  forums: 'forums', concerns: 'forums',
+  volunteers: 'people', teams: 'people', points: 'people',
+  surveys: 'surveys',
+  sync: 'office', stats: 'office', settings: 'office',
+  hq: 'console',
+};
+
+/** Records each chunk the page fetches, and whether the boot screen was up at the time. */
+function recordChunkFetches() {
+  const fetch = window.fetch;
+  window.__chunkFetches = [];
+  window.fetch = function (input, init) {
+    const m = /\/split_(\w+)-[0-9a-f]+\.wasm$/.exec(String(input instanceof Request ? input.url : input));
+    if (m) window.__chunkFetches.push({ chunk: m[1], booting: !!document.querySelector('[data-testid=boot]') });
+    return fetch.call(this, input, init);
+  };
+}
+
 let hub, phone;
 before(async () => {
   hub = await startHub();
@@ -77,6 +99,7 @@ test('after one visit, every route opens offline and shows its content', async (
   assert.deepEqual(Object.keys(SHOWS).sort(), [...new Set(paths)].sort(), 'a check for every route');
   phone = await launchPhone();
   const { page, context, errors } = phone;
+  await context.addInitScript(recordChunkFetches);
   await page.goto(hub.url + '/');
   // The first start: the form, and 扫码设置 from the forums chunk.
   await page.getByTestId('setup-scan').waitFor();
@@ -107,6 +130,11 @@ test('after one visit, every route opens offline and shows its content', async (
       await page.locator(selector, { hasText: expected }).first().waitFor({ timeout: 15_000 });
     }
     assert.equal(await page.getByTestId('chunk-failed').count(), 0, `${address}: its chunk is precached`);
+    const chunk = CHUNK[path.split('/')[1]];
+    if (chunk) {
+      const [first] = await page.evaluate(() => window.__chunkFetches);
+      assert.deepEqual(first, { chunk, booting: true }, `${address}: its chunk is asked for while the store opens`);
+    }
   }
   // 首页's extras come with a chunk: precached too.
   await page.goto(location(page, '/'));
