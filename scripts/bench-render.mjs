@@ -6,7 +6,9 @@
 //     until the first row of the list is on screen;
 //   - "search, typing to results": from typing a word into the search box until every row
 //     shown holds it (includes the list's 250 ms typing debounce, reported separately).
-// One `BENCH {json}` line per figure, medians of RUNS (5).
+// One `BENCH {json}` line per figure, medians of RUNS (5), and a `PHASES {json}` line: when,
+// in the page's clock, the first module was linked, the first chunk asked for, the last
+// wasm module linked and the first row shown (medians), to see where the first screen goes.
 //   Usage: node scripts/bench-render.mjs HUB_BINARY [RUNS=5] [ACTIVITIES=10000] [--compare OTHER_DIST]…
 // With `--compare OTHER_DIST` (another build's dist/, e.g. an older commit's; repeatable),
 // another hub serves that build on another port (another origin, so its own IndexedDB and
@@ -35,8 +37,38 @@ const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
 async function side(browser, name, app) {
   const hub = await startHub(bin, app ? { app: resolve(app) } : {});
   const context = await browser.newContext(PHONE);
+  await context.addInitScript(phases);
   const page = await context.newPage();
-  return { name, hub, page, first: [], search: [] };
+  return { name, hub, page, first: [], search: [], phases: [] };
+}
+
+/**
+ * In the page: when the first module is linked, when the first chunk is asked for, when the
+ * last wasm module is linked and when the list's first row is there (ms after navigation),
+ * as `window.__phases`. Only read: the app is not changed.
+ */
+function phases() {
+  const p = (window.__phases = { modules: 0 });
+  const instantiate = WebAssembly.instantiateStreaming;
+  WebAssembly.instantiateStreaming = function (...args) {
+    return instantiate.apply(this, args).then((r) => {
+      p.modules++;
+      p.main ??= performance.now();
+      p.linked = performance.now();
+      return r;
+    });
+  };
+  const fetch = window.fetch;
+  window.fetch = function (input, init) {
+    if (/\/(split|chunk)_\w+-[0-9a-f]+\.wasm$/.test(String(input))) p.chunk_asked ??= performance.now();
+    return fetch.call(this, input, init);
+  };
+  new MutationObserver((_, obs) => {
+    if (document.querySelector('[data-testid=activity-list] li')) {
+      p.first_row = performance.now();
+      obs.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
 }
 
 async function loadDemo({ name, hub, page }) {
@@ -72,6 +104,7 @@ async function measure(s) {
   await page.goto(hub.url + '/forums', { waitUntil: 'commit' });
   await page.locator('[data-testid=activity-list] li').first().waitFor({ timeout: 120_000 });
   s.first.push(performance.now() - t0);
+  s.phases.push(await page.evaluate(() => window.__phases));
   const box = page.getByTestId('forum-search');
   await box.fill('');
   t0 = performance.now();
@@ -100,6 +133,16 @@ try {
     const line = (figure, v, extra = {}) => console.log('BENCH ' + JSON.stringify({ figure, activities: N, cpu: '4x', unit: 'ms', median: Math.round(median(v)), runs: v.map(Math.round), ...build, ...extra }));
     line('activity list, first screen (app start to first row)', s.first);
     line('search, typing to results', s.search, { debounce_ms: DEBOUNCE_MS });
+    // Where the first screen's time went, in the page's own clock (medians of each phase).
+    const of = (f) => Math.round(median(s.phases.map(f)));
+    console.log('PHASES ' + JSON.stringify({
+      build: s.name,
+      first_module_linked: of((p) => p.main),
+      chunk_asked: of((p) => p.chunk_asked),
+      chunks_linked: of((p) => p.linked),
+      first_row: of((p) => p.first_row),
+      modules: of((p) => p.modules),
+    }));
   }
   // Each other build against this one run by run (the runs of a round are seconds apart,
   // so the machine's load moves less within a round than between rounds).
