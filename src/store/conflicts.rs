@@ -105,7 +105,7 @@ impl Store {
             }
             record.update(tomb).map_err(StoreError::InvalidDoc)?;
         }
-        packs.write(&record)?;
+        packs.write(&record, None)?;
         packs.flush()?;
         tx.commit().await?;
         Ok(())

@@ -154,6 +154,7 @@ impl Store {
             .into_iter()
             .map(|(id, (_, record))| (id, record))
             .collect();
+        batch.reserve(ids.len().saturating_sub(batch.len()));
         let mut results = Vec::with_capacity(docs.len());
         for (doc, id) in docs.into_iter().zip(ids) {
             if id.is_empty() {
@@ -163,18 +164,20 @@ impl Store {
             let record = batch
                 .entry(id.clone())
                 .or_insert_with(|| DocRecord::new(id.clone()));
+            // A local edit hands back its new leaf's text, which the pack copies.
             let applied = match mode {
-                WriteMode::Edit => record.update(doc).map(|rev| (rev, MergeOutcome::Extended)),
-                WriteMode::Replicated => {
-                    record.put_replicated(doc).map(|o| (winner_rev(record), o))
-                }
+                WriteMode::Edit => record
+                    .update_fresh(doc)
+                    .map(|f| (MergeOutcome::Extended, Some(f))),
+                WriteMode::Replicated => record.put_replicated(doc).map(|o| (o, None)),
             };
             match applied {
-                Ok(done) => {
-                    if done.1 != MergeOutcome::AlreadyPresent {
-                        packs.write(record)?;
+                Ok((outcome, fresh)) => {
+                    if outcome != MergeOutcome::AlreadyPresent {
+                        packs.write(record, fresh.as_ref())?;
                     }
-                    results.push(Ok(done));
+                    let rev = fresh.map_or_else(|| winner_rev(record), |f| f.rev);
+                    results.push(Ok((rev, outcome)));
                 }
                 Err(DocError::Conflict) => results.push(Err(StoreError::Conflict(id))),
                 Err(e) => results.push(Err(StoreError::InvalidDoc(e))),

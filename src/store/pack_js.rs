@@ -36,7 +36,11 @@ pub(super) fn to_js(pack: &Pack) -> Result<JsValue, StoreError> {
 /// A pack's `pack_seqs` value: its documents' sequences, ascending, as a JavaScript array
 /// (what the write path and migration 6 both put beside the pack).
 pub(super) fn seqs_js(pack: &Pack) -> JsValue {
-    let list: js_sys::Array = pack.sq.iter().map(|s| JsValue::from_f64(*s)).collect();
+    let list: js_sys::Array = pack
+        .sq
+        .iter()
+        .map(|s| JsValue::from_f64(*s as f64))
+        .collect();
     list.into()
 }
 

@@ -11,7 +11,7 @@
 
 use super::schema::{PACKS, PACK_SEQS, P_ID};
 use super::StoreError;
-use couch::DocRecord;
+use couch::{DocRecord, Fresh};
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
@@ -230,6 +230,8 @@ impl<'tx> Packs<'tx> {
         &mut self,
         ids: &[String],
     ) -> Result<HashMap<String, (u64, DocRecord)>, StoreError> {
+        // Every id of the batch gets a home once written: make room for them at once.
+        self.home.reserve(ids.len());
         let homes = locate(&self.store, ids).await?;
         let missing: BTreeSet<u64> = homes
             .values()
@@ -252,8 +254,13 @@ impl<'tx> Packs<'tx> {
     }
 
     /// Stores `record` as changed now: it gets the next sequence, leaves its old pack and
-    /// joins the newest. Returns the sequence.
-    pub(super) fn write(&mut self, record: &DocRecord) -> Result<u64, StoreError> {
+    /// joins the newest (`fresh`: the leaf a local edit just made, whose body's text is
+    /// copied rather than serialized again). Returns the sequence.
+    pub(super) fn write(
+        &mut self,
+        record: &DocRecord,
+        fresh: Option<&Fresh>,
+    ) -> Result<u64, StoreError> {
         self.seq += 1;
         self.take_out(&record.id);
         let key = match self.tail {
@@ -265,7 +272,7 @@ impl<'tx> Packs<'tx> {
         };
         self.home.insert(record.id.clone(), key);
         let pack = self.loaded.entry(key).or_default();
-        pack.push_record(record, self.seq);
+        pack.push_record(record, self.seq, fresh);
         if pack.has_room() {
             self.dirty.insert(key);
         } else {

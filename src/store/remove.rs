@@ -44,7 +44,7 @@ impl Store {
                 record
                     .update(tombstone(&current))
                     .map_err(StoreError::InvalidDoc)?;
-                packs.write(&record)?;
+                packs.write(&record, None)?;
                 out.tombstoned += 1;
             }
         }

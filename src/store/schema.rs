@@ -190,7 +190,7 @@ fn v6_packs(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
         }
         if (cursor.is_none() && !pack.is_empty()) || !pack.has_room() {
             let full = std::mem::take(&mut pack);
-            let key = JsValue::from_f64(full.sq[0]);
+            let key = JsValue::from_f64(full.sq[0] as f64);
             let sq = super::packs::seqs_js(&full);
             let put = super::packs::to_js(&full)
                 .map_err(|e| JsValue::from_str(&e.to_string()))

@@ -23,21 +23,18 @@ pub fn write_body<W: io::Write>(body: &Value, out: &mut W) -> io::Result<()> {
 fn write<W: io::Write>(value: &Value, out: &mut W, skip_meta: bool) -> io::Result<()> {
     match value {
         Value::Object(map) => {
-            let mut fields: Vec<(&String, &Value)> = map
+            let fields = map
                 .iter()
-                .filter(|(k, _)| !(skip_meta && k.starts_with('_')))
-                .collect();
-            fields.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            out.write_all(b"{")?;
-            for (i, (key, item)) in fields.into_iter().enumerate() {
-                if i > 0 {
-                    out.write_all(b",")?;
-                }
-                serde_json::to_writer(&mut *out, key)?;
-                out.write_all(b":")?;
-                write(item, out, false)?;
+                .filter(|(k, _)| !(skip_meta && k.starts_with('_')));
+            // serde_json's map keeps its keys in order unless `preserve_order` is on
+            // somewhere in the build: sort only a map that is not.
+            if map.keys().is_sorted() {
+                write_fields(fields, out)
+            } else {
+                let mut fields: Vec<(&String, &Value)> = fields.collect();
+                fields.sort_unstable_by(|a, b| a.0.cmp(b.0));
+                write_fields(fields.into_iter(), out)
             }
-            out.write_all(b"}")
         }
         Value::Array(items) => {
             out.write_all(b"[")?;
@@ -51,6 +48,22 @@ fn write<W: io::Write>(value: &Value, out: &mut W, skip_meta: bool) -> io::Resul
         }
         scalar => Ok(serde_json::to_writer(&mut *out, scalar)?),
     }
+}
+
+fn write_fields<'a, W: io::Write>(
+    fields: impl Iterator<Item = (&'a String, &'a Value)>,
+    out: &mut W,
+) -> io::Result<()> {
+    out.write_all(b"{")?;
+    for (i, (key, item)) in fields.enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        serde_json::to_writer(&mut *out, key)?;
+        out.write_all(b":")?;
+        write(item, out, false)?;
+    }
+    out.write_all(b"}")
 }
 
 #[cfg(test)]

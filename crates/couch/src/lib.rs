@@ -12,6 +12,7 @@
 pub mod attachment;
 mod canonical;
 mod record;
+mod record_json;
 mod replicated;
 pub mod replication;
 mod rev;
@@ -19,7 +20,7 @@ mod tree;
 pub mod wire;
 
 pub use canonical::canonical_json;
-pub use record::{DocError, DocRecord, MergeOutcome, Revisions, MAX_DEPTH};
+pub use record::{DocError, DocRecord, Fresh, MergeOutcome, Revisions, MAX_DEPTH};
 pub use replicated::{check_replicated, is_hex32, reserved_field, ReplicatedError, META_FIELDS};
 pub use rev::{new_rev, new_rev_with, RevId, RevParseError};
 pub use tree::{Leaf, RevTree, DEFAULT_REVS_LIMIT};

@@ -3,11 +3,13 @@
 //! so the client store, the hub and the export importer share one set of rules.
 
 use crate::attachment::{self, AttachmentError, Attachments};
-use crate::rev::{new_rev_with, RevId, RevParseError};
-use crate::tree::{Leaf, RevTree, DEFAULT_REVS_LIMIT};
+use crate::rev::{new_rev_text, RevId, RevParseError};
+use crate::tree::{RevTree, DEFAULT_REVS_LIMIT};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
+
+pub use crate::record_json::Fresh;
 
 /// Why a document could not be written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -155,6 +157,12 @@ impl DocRecord {
     /// entry keeps the parent's attachment of that name, new bytes get the new
     /// generation as `revpos`, and an attachment left out is dropped, as in CouchDB.
     pub fn update(&mut self, doc: Value) -> Result<RevId, DocError> {
+        self.update_fresh(doc).map(|fresh| fresh.rev)
+    }
+
+    /// [`DocRecord::update`], handing back the new leaf with its body's JSON text, for
+    /// a writer that stores the record's JSON next ([`DocRecord::write_json`]).
+    pub fn update_fresh(&mut self, doc: Value) -> Result<Fresh, DocError> {
         // `_rev` is taken before the body is split off (which drops `_` fields), so the
         // document is moved, never copied.
         let given_rev = doc.get("_rev").cloned();
@@ -167,9 +175,9 @@ impl DocRecord {
                 }
                 Some(rev)
             }
-            Some(Value::Null) | None => match self.tree.winner() {
+            Some(Value::Null) | None => match self.tree.winner_ref() {
                 None => None,
-                Some(Leaf { rev, deleted: true }) => Some(rev),
+                Some((rev, true)) => Some(rev.clone()),
                 Some(_) => return Err(DocError::Conflict),
             },
             Some(_) => return Err(DocError::BadRevisions("_rev must be a string".into())),
@@ -181,14 +189,14 @@ impl DocRecord {
             .cloned()
             .unwrap_or_default();
         let atts = attachment::resolve(raw_atts.as_ref(), &known, pos, false)?;
-        let rev = new_rev_with(parent.as_ref(), &body, deleted, &atts);
+        let (rev, text) = new_rev_text(parent.as_ref(), &body, deleted, &atts);
         let mut path = vec![rev.clone()];
         path.extend(parent);
         self.tree.merge(&path, deleted);
         self.set_attachments(&rev, atts);
         self.bodies.insert(rev.to_string(), body);
         self.finish();
-        Ok(rev)
+        Ok(Fresh { rev, text })
     }
 
     /// Merges a replicated revision (`new_edits: false`): `_rev` with its optional
@@ -262,8 +270,8 @@ impl DocRecord {
 
     /// The winning revision and its body as stored (no metadata fields), borrowed: what a
     /// caller reads a few fields of without copying the document.
-    pub fn winner_body(&self) -> Option<(RevId, &Value)> {
-        let rev = self.tree.winner()?.rev;
+    pub fn winner_body(&self) -> Option<(&RevId, &Value)> {
+        let (rev, _) = self.tree.winner_ref()?;
         let body = self.bodies.get(&rev.to_string())?;
         Some((rev, body))
     }
@@ -350,7 +358,7 @@ impl DocRecord {
 
     /// True if the document is deleted (its winner is a tombstone) or was never written.
     pub fn is_deleted(&self) -> bool {
-        self.tree.winner().is_none_or(|w| w.deleted)
+        self.tree.winner_ref().is_none_or(|(_, deleted)| deleted)
     }
 
     /// The winning revision.
@@ -391,12 +399,16 @@ impl DocRecord {
     }
 
     fn prune_bodies(&mut self) {
-        let leaves: std::collections::BTreeSet<String> = self
-            .tree
-            .leaves()
-            .into_iter()
-            .map(|l| l.rev.to_string())
-            .collect();
+        // Most documents have one leaf: compare with it in place rather than write it out.
+        let leaves: Vec<&RevId> = self.tree.leaf_refs().map(|(rev, _)| rev).collect();
+        if leaves.len() <= 4 {
+            let is_leaf = |key: &String| leaves.iter().any(|l| l.is(key));
+            self.bodies.retain(|rev, _| is_leaf(rev));
+            self.attachments.retain(|rev, _| is_leaf(rev));
+            return;
+        }
+        let leaves: std::collections::BTreeSet<String> =
+            leaves.iter().map(|l| l.to_string()).collect();
         self.bodies.retain(|rev, _| leaves.contains(rev));
         self.attachments.retain(|rev, _| leaves.contains(rev));
     }

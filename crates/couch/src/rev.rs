@@ -44,6 +44,18 @@ impl RevId {
     }
 }
 
+impl RevId {
+    /// Whether `text` is this revision written out (`pos-hash`), compared without writing it.
+    pub fn is(&self, text: &str) -> bool {
+        text.split_once('-').is_some_and(|(pos, hash)| {
+            hash == self.hash
+                && !pos.starts_with('0')
+                && pos.bytes().all(|b| b.is_ascii_digit())
+                && pos.parse() == Ok(self.pos)
+        })
+    }
+}
+
 impl fmt::Display for RevId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}-{}", self.pos, self.hash)
@@ -118,6 +130,17 @@ pub fn new_rev_with(
     deleted: bool,
     atts: &Attachments,
 ) -> RevId {
+    new_rev_text(parent, body, deleted, atts).0
+}
+
+/// [`new_rev_with`], also handing back the body's canonical JSON text the hash covered
+/// (which is the body's `serde_json` text too: a record's JSON reuses it).
+pub(crate) fn new_rev_text(
+    parent: Option<&RevId>,
+    body: &Value,
+    deleted: bool,
+    atts: &Attachments,
+) -> (RevId, Vec<u8>) {
     let mut md5 = Md5::new();
     md5.update(parent.map(|p| p.to_string()).unwrap_or_default().as_bytes());
     md5.update([0, u8::from(deleted), 0]);
@@ -138,7 +161,7 @@ pub fn new_rev_with(
         hash.push(HEX[usize::from(b >> 4)] as char);
         hash.push(HEX[usize::from(b & 15)] as char);
     }
-    RevId::new(parent.map_or(1, |p| p.pos + 1), hash)
+    (RevId::new(parent.map_or(1, |p| p.pos + 1), hash), text)
 }
 
 #[cfg(test)]

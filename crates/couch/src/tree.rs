@@ -113,14 +113,21 @@ impl RevTree {
 
     /// The leaves, in revision order.
     pub fn leaves(&self) -> Vec<Leaf> {
+        self.leaf_refs()
+            .map(|(rev, deleted)| Leaf {
+                rev: rev.clone(),
+                deleted,
+            })
+            .collect()
+    }
+
+    /// The leaves as they are in the tree (nothing copied), each with whether it is
+    /// deleted, in revision order.
+    pub fn leaf_refs(&self) -> impl Iterator<Item = (&RevId, bool)> + '_ {
         self.nodes
             .iter()
             .filter(|(rev, _)| !self.children.contains_key(*rev))
-            .map(|(rev, n)| Leaf {
-                rev: rev.clone(),
-                deleted: n.deleted,
-            })
-            .collect()
+            .map(|(rev, n)| (rev, n.deleted))
     }
 
     /// True if `rev` is a leaf.
@@ -136,9 +143,25 @@ impl RevTree {
     /// The winning revision, by CouchDB's rule: non-deleted leaves before deleted ones,
     /// then the highest generation, then the highest revision hash.
     pub fn winner(&self) -> Option<Leaf> {
-        self.leaves()
-            .into_iter()
-            .max_by(|a, b| (!a.deleted, &a.rev).cmp(&(!b.deleted, &b.rev)))
+        self.winner_ref().map(|(rev, deleted)| Leaf {
+            rev: rev.clone(),
+            deleted,
+        })
+    }
+
+    /// [`RevTree::winner`] without copying it: its revision and whether it is deleted.
+    pub fn winner_ref(&self) -> Option<(&RevId, bool)> {
+        self.leaf_refs()
+            .max_by(|a, b| (!a.1, a.0).cmp(&(!b.1, b.0)))
+    }
+
+    /// Whether [`RevTree::conflicts`] is not empty: two leaves or more are live (the
+    /// winner is live whenever any leaf is).
+    pub fn has_conflicts(&self) -> bool {
+        self.leaf_refs()
+            .filter(|(_, deleted)| !deleted)
+            .nth(1)
+            .is_some()
     }
 
     /// The non-deleted leaves other than the winner (CouchDB's `_conflicts`), newest first.
@@ -269,7 +292,9 @@ mod tests {
         t.merge(&path(&["2-a", "1-x"]), false);
         t.merge(&path(&["2-b", "1-x"]), false);
         assert_eq!(t.winner().unwrap().rev, r("2-b"));
+        assert_eq!(t.winner_ref(), Some((&r("2-b"), false)));
         assert_eq!(t.conflicts(), vec![r("2-a")]);
+        assert!(t.has_conflicts());
         t.merge(&path(&["3-z", "2-b", "1-x"]), true);
         assert_eq!(
             t.winner().unwrap().rev,
@@ -278,6 +303,10 @@ mod tests {
         );
         assert_eq!(t.deleted_conflicts(), vec![r("3-z")]);
         assert!(t.conflicts().is_empty());
+        assert!(
+            !t.has_conflicts(),
+            "one live leaf and a tombstone do not conflict"
+        );
         t.merge(&path(&["3-y", "2-a", "1-x"]), true);
         assert_eq!(
             t.winner().unwrap(),
@@ -286,6 +315,7 @@ mod tests {
                 deleted: true
             }
         );
+        assert!(!t.has_conflicts(), "no live leaf, no conflict");
     }
 
     #[test]

@@ -20,7 +20,7 @@
 //! order.
 
 use crate::row::DocRow;
-use couch::DocRecord;
+use couch::{DocRecord, Fresh};
 use serde::{Deserialize, Serialize};
 
 /// How many documents a pack holds at most: big enough that a batch is a few puts, small
@@ -40,7 +40,7 @@ pub struct Pack {
     /// Document ids (index `p_id`).
     pub ids: Vec<String>,
     /// Each document's last local sequence, ascending.
-    pub sq: Vec<f64>,
+    pub sq: Vec<u64>,
     /// Where each document's record ends in `body` (the first starts at 0).
     pub ends: Vec<u32>,
     /// The records, `couch::DocRecord` as UTF-8 JSON, one after another.
@@ -141,12 +141,12 @@ impl Pack {
 
     /// The local sequence of the document at `i`.
     pub fn seq(&self, i: usize) -> u64 {
-        self.sq[i] as u64
+        self.sq[i]
     }
 
     /// The newest sequence in the pack (its last document's).
     pub fn last_seq(&self) -> Option<u64> {
-        self.sq.last().map(|s| *s as u64)
+        self.sq.last().copied()
     }
 
     /// The bytes of the document at `i`'s record.
@@ -201,9 +201,12 @@ impl Pack {
     }
 
     /// Adds `record`, written at `seq`, as the pack's newest document: its keys, and the
-    /// record serialized straight into the pack's bytes (no text of its own in between).
-    pub fn push_record(&mut self, record: &DocRecord, seq: u64) {
-        serde_json::to_writer(&mut self.body, record).expect("a DocRecord always serializes");
+    /// record serialized straight into the pack's bytes (no text of its own in between;
+    /// the body of `fresh`, the leaf a local edit just made, copied from its text).
+    pub fn push_record(&mut self, record: &DocRecord, seq: u64, fresh: Option<&Fresh>) {
+        record
+            .write_json(&mut self.body, fresh)
+            .expect("writing a record to a Vec cannot fail");
         self.push_keys(DocRow::keys_of(record, seq));
     }
 
@@ -225,7 +228,7 @@ impl Pack {
         ] {
             keys.extend(pair(key));
         }
-        self.sq.push(row.seq);
+        self.sq.push(row.seq as u64);
         self.ends.push(self.body.len() as u32);
         self.ids.push(id);
     }
@@ -285,7 +288,7 @@ impl Pack {
 
     /// Positions of the documents after local sequence `since`, oldest first.
     pub fn after(&self, since: u64) -> impl Iterator<Item = usize> + '_ {
-        let from = self.sq.partition_point(|s| (*s as u64) <= since);
+        let from = self.sq.partition_point(|s| *s <= since);
         from..self.len()
     }
 }
@@ -338,8 +341,20 @@ mod tests {
         let record = row.record().unwrap();
         let (mut a, mut b) = (Pack::default(), Pack::default());
         a.push(row);
-        b.push_record(&record, 5);
+        b.push_record(&record, 5, None);
         assert_eq!(a, b);
+        // A local edit's record, its new body copied from the text its hash covered.
+        let mut edited = DocRecord::new("attendance:a:9".into());
+        let fresh = edited
+            .update_fresh(json!({"_id": "attendance:a:9", "type": "attendance",
+                "activity_id": "activity:a", "volunteer_id": "volunteer:v", "hours": 2.5,
+                "updated_at": "2026-11-22T19:00:00+08:00"}))
+            .unwrap();
+        let (mut c, mut d) = (Pack::default(), Pack::default());
+        c.push(DocRow::from_record(&edited, 6));
+        d.push_record(&edited, 6, Some(&fresh));
+        assert_eq!(c, d);
+        assert_eq!(d.record(0).unwrap(), edited);
     }
 
     #[test]
@@ -355,7 +370,7 @@ mod tests {
         rec.update(json!({"_id": "activity:big", "type": "activity",
             "summary": "夜".repeat(PACK_BYTES / 3)}))
             .unwrap();
-        big.push_record(&rec, 1);
+        big.push_record(&rec, 1, None);
         assert!(!big.has_room(), "one large record fills a pack");
     }
 
@@ -368,7 +383,7 @@ mod tests {
         assert!(pack.remove("attendance:a:2"));
         assert!(!pack.remove("attendance:a:2"));
         assert_eq!(pack.ids, ["attendance:a:1", "attendance:a:3"]);
-        assert_eq!(pack.sq, [1.0, 3.0]);
+        assert_eq!(pack.sq, [1, 3]);
         assert_eq!(pack.ends.len(), 2);
         assert_eq!(
             pack.record(1).unwrap().id,

@@ -89,10 +89,10 @@ impl DocRow {
             cs: of_type("concern", "status"),
             rs: of_type("response", "survey_id"),
             pa: of_type("photo", "activity_id").or_else(|| of_type("photo", "concern_id")),
-            cf: if record.tree.conflicts().is_empty() {
-                None
-            } else {
+            cf: if record.tree.has_conflicts() {
                 live(ty)
+            } else {
+                None
             },
             rec: String::new(),
         }
