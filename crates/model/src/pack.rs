@@ -13,6 +13,11 @@
 //! documents of one pack never share a key (a multiEntry index keeps one entry per equal
 //! key of a value).
 //!
+//! Attendance, most of a station's documents, is also keyed once per key and pack
+//! ([`COUNTED`], schema 7): its `aa` / `av` pairs stay in the value to pick the pack's own
+//! documents, but the indexes key `[key, n]`, so a batch of attendance costs IndexedDB an
+//! index entry per activity and volunteer, not per record.
+//!
 //! Invariants the store keeps with these operations: a document is in exactly one pack (a
 //! rewrite [`Pack::remove`]s it from its old pack and [`Pack::push`]es it onto the newest);
 //! a pack's key is the sequence of its first document when it was made, so packs in key
