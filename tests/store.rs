@@ -8,6 +8,9 @@ use yehua::store::{PageQuery, Relation, Store, StoreError};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+#[path = "store/counted.rs"]
+mod counted;
+
 async fn fresh(name: &str) -> Store {
     Store::delete_database(name).await.unwrap();
     Store::open_named(name, yehua::store::SCHEMA_VERSION)

@@ -23,10 +23,10 @@ fn js_error(e: JsValue) -> StoreError {
     StoreError::Idb(format!("{e:?}"))
 }
 
-/// A pack's JavaScript value: its fields parsed once from text serialized in Rust, and its
-/// records' bytes copied into a `Uint8Array` (`body`) — no string decoding, no parsing.
+/// A pack's JavaScript value: its fields (and its counted arrays, `Pack::stored`) parsed
+/// once from text serialized in Rust, and its records' bytes copied into a `Uint8Array` (`body`) — no string decoding, no parsing.
 pub(super) fn to_js(pack: &Pack) -> Result<JsValue, StoreError> {
-    let meta = serde_json::to_string(pack).map_err(corrupt)?;
+    let meta = serde_json::to_string(&pack.stored()).map_err(corrupt)?;
     let value = js_sys::JSON::parse(&meta).map_err(js_error)?;
     let body = js_sys::Uint8Array::from(pack.body());
     js_sys::Reflect::set(&value, &JsValue::from_str("body"), &body).map_err(js_error)?;

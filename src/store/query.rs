@@ -7,7 +7,7 @@
 //! (keyset), not by offset, so page N costs the same as page 1 on 10,000 documents.
 
 use super::packs::{self, starting_with};
-use super::schema::{PACKS, P_TU};
+use super::schema::{PACKS, P_COUNTED, P_TU};
 use super::{Store, StoreError};
 use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::prelude::*;
@@ -64,16 +64,27 @@ pub enum Relation {
     PhotosOf,
 }
 
+/// How a relation's `packs` index keys it.
+#[derive(Debug, Clone, Copy)]
+enum Keyed {
+    /// `[key, id]` per document: counted and cut by the index alone.
+    PerDocument(&'static str),
+    /// `[key, n]` per pack (attendance, `model::pack::COUNTED`): a count sums the `n`s; a
+    /// listing reads every pack the key names.
+    PerPack(&'static str),
+}
+
 impl Relation {
-    /// The `packs` index and the pack's array of `[key, id]` pairs it keys.
-    fn index(self) -> (&'static str, Keys) {
+    /// The `packs` index, and the pack's array of `[key, id]` pairs behind it.
+    fn index(self) -> (Keyed, Keys) {
+        use Keyed::{PerDocument, PerPack};
         match self {
-            Self::AttendanceByActivity => ("p_aa", Keys::AttendanceActivity),
-            Self::AttendanceByVolunteer => ("p_av", Keys::AttendanceVolunteer),
-            Self::ConcernsByActivity => ("p_ca", Keys::ConcernActivity),
-            Self::ConcernsByStatus => ("p_cs", Keys::ConcernStatus),
-            Self::ResponsesBySurvey => ("p_rs", Keys::ResponseSurvey),
-            Self::PhotosOf => ("p_pa", Keys::PhotoOf),
+            Self::AttendanceByActivity => (PerPack(P_COUNTED[0].0), Keys::AttendanceActivity),
+            Self::AttendanceByVolunteer => (PerPack(P_COUNTED[1].0), Keys::AttendanceVolunteer),
+            Self::ConcernsByActivity => (PerDocument("p_ca"), Keys::ConcernActivity),
+            Self::ConcernsByStatus => (PerDocument("p_cs"), Keys::ConcernStatus),
+            Self::ResponsesBySurvey => (PerDocument("p_rs"), Keys::ResponseSurvey),
+            Self::PhotosOf => (PerDocument("p_pa"), Keys::PhotoOf),
         }
     }
 }
@@ -208,7 +219,12 @@ impl Store {
         let (index, keys) = relation.index();
         let tx = self.db.transaction(PACKS).build()?;
         let store = tx.object_store(PACKS)?;
-        let read = packs::holding(&store, index, Some(starting_with(key)), limit).await?;
+        // A per-pack entry stands for any number of documents: every pack is read.
+        let (index, packs_limit) = match index {
+            Keyed::PerDocument(name) => (name, limit),
+            Keyed::PerPack(name) => (name, u32::MAX),
+        };
+        let read = packs::holding(&store, index, Some(starting_with(key)), packs_limit).await?;
         Ok(listed_in(&read, keys, key, limit)?
             .into_iter()
             .map(|l| l.doc)
@@ -241,7 +257,29 @@ impl Store {
 
     /// How many live documents are related to `key` through `relation`.
     pub async fn count_related(&self, relation: Relation, key: &str) -> Result<u32, StoreError> {
-        self.count_index(relation.index().0, key).await
+        match relation.index().0 {
+            Keyed::PerDocument(name) => self.count_index(name, key).await,
+            Keyed::PerPack(name) => self.sum_counted(name, key).await,
+        }
+    }
+
+    /// The sum of the `n`s of a counted index's `[key, n]` entries (one per pack).
+    async fn sum_counted(&self, index: &str, key: &str) -> Result<u32, StoreError> {
+        let tx = self.db.transaction(PACKS).build()?;
+        let store = tx.object_store(PACKS)?;
+        let index = store.index(index)?;
+        let mut sum = 0u32;
+        if let Some(mut cursor) = index
+            .open_key_cursor()
+            .with_query::<Vec<String>, _>(starting_with(key))
+            .serde()?
+            .await?
+        {
+            while let Some((_, n)) = cursor.next_key_ser::<(String, f64)>().await? {
+                sum += n as u32;
+            }
+        }
+        Ok(sum)
     }
 
     /// How many entries of a `packs` index start with `key` (one per live document).

@@ -7,10 +7,11 @@
 //! transaction, which adding an index to an existing store needs; everything else in the
 //! store uses `indexed_db_futures`.
 //!
-//! Invariant: a migration never rewrites or drops documents; it only adds structure.
+//! Invariant: a migration never rewrites or drops documents; it adds structure, and
+//! drops only an index another one replaces (version 7: nothing of a document is in one).
 
 use super::StoreError;
-use model::pack::Pack;
+use model::pack::{Pack, COUNTED};
 use model::row::DocRow;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -19,7 +20,7 @@ use web_sys::{IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbOpenDbRequest,
 /// The app's database name.
 pub const DB_NAME: &str = "yehua";
 /// The newest schema version this build knows.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Documents as schemas 1–5 kept them, one row per document id (`model::row`). Since
 /// schema 6 documents live in [`PACKS`]; version 6 copies every row there, and this store
@@ -37,7 +38,8 @@ pub(crate) const P_ID: &str = "p_id";
 pub(crate) const P_TU: &str = "p_tu";
 /// The `packs` index on `[type, id]` of live conflicted documents (multiEntry over `cf`).
 pub(crate) const P_CF: &str = "p_cf";
-/// The `packs` relation indexes: `(index, key path)`, each over `[key, id]` pairs.
+/// The `packs` relation indexes version 6 made: `(index, key path)`, each over `[key, id]`
+/// pairs. Version 7 drops the first two (attendance), keyed since by [`P_COUNTED`].
 pub(crate) const P_RELATIONS: [(&str, &str); 6] = [
     ("p_aa", "aa"),
     ("p_av", "av"),
@@ -46,6 +48,9 @@ pub(crate) const P_RELATIONS: [(&str, &str); 6] = [
     ("p_rs", "rs"),
     ("p_pa", "pa"),
 ];
+/// The `packs` indexes of attendance since version 7: `(index, key path)`, each over the
+/// pack's counted `[key, n]` array (`model::pack::COUNTED`): one entry per key and pack.
+pub(crate) const P_COUNTED: [(&str, &str); 2] = [("p_ka", COUNTED[0].1), ("p_kv", COUNTED[1].1)];
 /// The local change sequence as schemas 1–4 kept it: key = seq, value = doc id. Since
 /// schema 5 the feed is the `seq` index of `docs` (every row carries its last local seq);
 /// this store is kept, as migrations only add, but no longer written or read.
@@ -69,6 +74,7 @@ const MIGRATIONS: &[Migration] = &[
     (4, v4_blobs_and_photo_index),
     (5, v5_seq_index),
     (6, v6_packs),
+    (7, v7_counted_attendance),
 ];
 
 /// Version 1: the three stores, and documents by type and by type + updated time.
@@ -185,7 +191,7 @@ fn v6_packs(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
                     Ok(record) => DocRow::from_record(&record, row.seq as u64),
                     Err(_) => row,
                 }),
-                _ => return give_up(&tx, "a docs row is not a row"),
+                _ => return give_up(&tx, 6, "a docs row is not a row"),
             }
         }
         if (cursor.is_none() && !pack.is_empty()) || !pack.has_room() {
@@ -197,7 +203,7 @@ fn v6_packs(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
                 .and_then(|value| packs.put_with_key(&value, &key))
                 .and_then(|_| seqs.put_with_key(&sq, &key));
             if put.is_err() {
-                return give_up(&tx, "a pack could not be written");
+                return give_up(&tx, 6, "a pack could not be written");
             }
         }
         if let Some(c) = cursor {
@@ -210,9 +216,49 @@ fn v6_packs(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// Version 7: attendance keyed once per key and pack. Its two relation indexes held one
+/// entry per attendance record — the bulk of a station's documents —, which was most of
+/// what a write cost IndexedDB; they are derived (nothing of a document is in an index),
+/// so they are dropped, and `p_ka` / `p_kv` made over the counted arrays instead. Every
+/// pack is rewritten to carry those arrays, its records' bytes and other fields as they
+/// were; a pack that does not read is left as it is (its reads say it is damaged).
+fn v7_counted_attendance(_db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
+    let packs = tx.object_store(PACKS)?;
+    for (name, _) in &P_RELATIONS[..2] {
+        packs.delete_index(name)?;
+    }
+    for (name, path) in P_COUNTED {
+        multi_entry(&packs, name, path)?;
+    }
+    let request = packs.open_cursor()?;
+    let (req, tx) = (request.clone(), tx.clone());
+    let on_pack = Closure::<dyn FnMut()>::new(move || {
+        let Ok(cursor) = req.result() else { return };
+        let Some(cursor) = cursor.dyn_ref::<web_sys::IdbCursorWithValue>() else {
+            return; // the walk is over
+        };
+        let value = cursor.value().unwrap_or(JsValue::NULL);
+        match super::packs::from_js(&value).and_then(|p| super::packs::to_js(&p)) {
+            Ok(counted) => {
+                if cursor.update(&counted).is_err() {
+                    return give_up(&tx, 7, "a pack could not be written");
+                }
+            }
+            Err(e) => web_sys::console::error_1(
+                &format!("yehua: migration 7 left a pack as it was: {e}").into(),
+            ),
+        }
+        cursor.continue_().ok();
+    });
+    request.set_onsuccess(Some(on_pack.as_ref().unchecked_ref()));
+    // Lives as long as the upgrade transaction: one closure per migration run.
+    on_pack.forget();
+    Ok(())
+}
+
 /// Aborts the upgrade (all or nothing: the database stays at its old version).
-fn give_up(tx: &IdbTransaction, why: &str) {
-    web_sys::console::error_1(&format!("yehua: migration 6 failed: {why}").into());
+fn give_up(tx: &IdbTransaction, version: u32, why: &str) {
+    web_sys::console::error_1(&format!("yehua: migration {version} failed: {why}").into());
     tx.abort().ok();
 }
 

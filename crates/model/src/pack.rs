@@ -13,6 +13,11 @@
 //! documents of one pack never share a key (a multiEntry index keeps one entry per equal
 //! key of a value).
 //!
+//! Attendance, most of a station's documents, is also keyed once per key and pack
+//! ([`COUNTED`], schema 7): its `aa` / `av` pairs stay in the value to pick the pack's own
+//! documents, but the indexes key `[key, n]`, so a batch of attendance costs IndexedDB an
+//! index entry per activity and volunteer, not per record.
+//!
 //! Invariants the store keeps with these operations: a document is in exactly one pack (a
 //! rewrite [`Pack::remove`]s it from its old pack and [`Pack::push`]es it onto the newest);
 //! a pack's key is the sequence of its first document when it was made, so packs in key
@@ -22,6 +27,7 @@
 use crate::row::DocRow;
 use couch::{DocRecord, Fresh};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// How many documents a pack holds at most: big enough that a batch is a few puts, small
 /// enough that reading one document, or rewriting a pack that lost one, stays cheap.
@@ -71,6 +77,17 @@ pub struct Pack {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cf: Vec<[String; 2]>,
 }
+
+/// The relations a stored pack keys by *counted* arrays (schema 7): beside its `[key, id]`
+/// pairs (read only to filter the pack's own documents), the value carries each distinct
+/// key once as `[key, n]`, `n` the number of its documents that name it, under this field
+/// — so the `p_ka` / `p_kv` indexes hold one entry per key and pack, not one per record
+/// (a pack of attendance names a few activities many times). A count is the sum of the
+/// `n`s; a listing reads the packs the key names.
+pub const COUNTED: [(Keys, &str); 2] = [
+    (Keys::AttendanceActivity, "ka"),
+    (Keys::AttendanceVolunteer, "kv"),
+];
 
 /// The fields of a stored pack besides `body` (what `JSON.stringify` is told to keep).
 pub const META_FIELDS: [&str; 11] = [
@@ -286,6 +303,34 @@ impl Pack {
             .collect()
     }
 
+    /// `(key, n)` for each distinct key of index array `which`, in key order: how many of
+    /// the pack's documents name it ([`COUNTED`]).
+    pub fn counted(&self, which: Keys) -> Vec<(&str, u32)> {
+        let mut counts: BTreeMap<&str, u32> = BTreeMap::new();
+        for (key, _) in self.keyed(which) {
+            *counts.entry(key).or_default() += 1;
+        }
+        counts.into_iter().collect()
+    }
+
+    /// The pack as it is stored (without `body`): its fields and the [`COUNTED`] arrays.
+    pub fn stored(&self) -> impl Serialize + '_ {
+        #[derive(Serialize)]
+        struct Stored<'a> {
+            #[serde(flatten)]
+            pack: &'a Pack,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            ka: Vec<(&'a str, u32)>,
+            #[serde(skip_serializing_if = "Vec::is_empty")]
+            kv: Vec<(&'a str, u32)>,
+        }
+        Stored {
+            pack: self,
+            ka: self.counted(COUNTED[0].0),
+            kv: self.counted(COUNTED[1].0),
+        }
+    }
+
     /// Positions of the documents after local sequence `since`, oldest first.
     pub fn after(&self, since: u64) -> impl Iterator<Item = usize> + '_ {
         let from = self.sq.partition_point(|s| *s <= since);
@@ -442,6 +487,51 @@ mod tests {
         for key in meta.as_object().unwrap().keys() {
             assert!(META_FIELDS.contains(&key.as_str()), "{key}");
         }
+    }
+
+    #[test]
+    fn attendance_is_stored_with_each_key_counted_once_per_pack() {
+        let mut pack = Pack::default();
+        for n in 1..=3 {
+            pack.push(attendance(n, u64::from(n)));
+        }
+        pack.push(row(
+            json!({"_id": "attendance:b:1", "type": "attendance", "activity_id": "activity:b",
+                "volunteer_id": "volunteer:1", "updated_at": "2026-11-30T20:00:00+08:00"}),
+            4,
+        ));
+        pack.push(row(
+            json!({"_id": "concern:c", "type": "concern", "activity_id": "activity:a",
+                "status": "open", "updated_at": "2026-11-30T20:00:00+08:00"}),
+            5,
+        ));
+        assert_eq!(
+            pack.counted(Keys::AttendanceActivity),
+            [("activity:a", 3), ("activity:b", 1)]
+        );
+        assert_eq!(
+            pack.counted(Keys::AttendanceVolunteer),
+            [("volunteer:1", 2), ("volunteer:2", 1), ("volunteer:3", 1)]
+        );
+        let stored = serde_json::to_value(pack.stored()).unwrap();
+        assert_eq!(stored["ka"], json!([["activity:a", 3], ["activity:b", 1]]));
+        assert_eq!(stored["kv"][0], json!(["volunteer:1", 2]));
+        assert_eq!(
+            stored["ca"],
+            json!([["activity:a", "concern:c"]]),
+            "pairs stay"
+        );
+        // The counted arrays are not the pack's own: read back, it is the same pack.
+        let meta = serde_json::to_string(&pack.stored()).unwrap();
+        assert_eq!(Pack::decode(&meta, pack.body().to_vec()).unwrap(), pack);
+        // A document leaving the pack leaves its counts.
+        pack.remove("attendance:a:2");
+        assert_eq!(
+            pack.counted(Keys::AttendanceActivity),
+            [("activity:a", 2), ("activity:b", 1)]
+        );
+        let empty = serde_json::to_value(Pack::default().stored()).unwrap();
+        assert!(empty.get("ka").is_none() && empty.get("kv").is_none());
     }
 
     #[test]
