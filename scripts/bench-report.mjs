@@ -69,6 +69,7 @@ if (cmp.length) {
       const y = l.extra.yehua, p = l.extra.pouchdb;
       notes = `requests ${y.requests} vs ${p.requests}; bytes out ${kb(y.bytes_out)} vs ${kb(p.bytes_out)} KB, in ${kb(y.bytes_in)} vs ${kb(p.bytes_in)} KB`;
     } else if (l.extra?.records !== undefined) notes = `${l.extra.records} records`;
+    else if (l.extra?.bench_copy_ms !== undefined) notes = `the bench's own copy of the documents, outside the figure: ${Math.round(l.extra.bench_copy_ms)} ms`;
     out.push(`| ${l.figure} | ${Math.round(l.yehua)} | ${Math.round(l.pouchdb)} | ${l.ratio.toFixed(2)}× | ${notes} |`);
   }
   out.push('');
