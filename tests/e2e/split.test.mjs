@@ -71,7 +71,7 @@ const CHUNK = {
   volunteers: 'people', teams: 'people', points: 'people',
   surveys: 'surveys',
   sync: 'office', stats: 'office', settings: 'office',
-  hq: 'console',
+  hq: 'surveys',
 };
 
 /** Records each chunk the page fetches, and whether the boot screen was up at the time. */
