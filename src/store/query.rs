@@ -14,7 +14,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::KeyRange;
 use model::pack::{Keys, Pack};
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// A request for one page of documents of a type, ordered by their sort time.
 #[derive(Debug, Clone, PartialEq)]
@@ -178,25 +178,49 @@ impl Store {
             .await?
         {
             exhausted = false;
-            while docs.len() < q.limit as usize && scanned < max_scan {
-                let Some(key) = cursor.next_key_ser::<Vec<String>>().await? else {
-                    exhausted = true;
-                    break;
-                };
-                let home: Option<f64> = cursor.primary_key()?;
-                let home = home.unwrap_or_default() as u64;
-                scanned += 1;
-                if !read.contains_key(&home) {
-                    read.extend(packs::load_stored(&store, [home]).await?);
-                }
-                let id = key.get(2).map(String::as_str).unwrap_or_default();
-                if let Some((pack, i)) = read.get(&home).and_then(|p| Some((p, p.position(id)?))) {
-                    let doc = pack.winner(i)?;
-                    if keep(&doc) {
-                        docs.push(doc);
+            // The cursor steps through keys in rounds (the entries still wanted, then twice
+            // as many each round, up to `max_scan`), and the packs a round reaches are read
+            // together — one round trip per round, not one per pack.
+            let mut round = (q.limit as usize).max(1);
+            let mut ahead: VecDeque<(Vec<String>, u64)> = VecDeque::new();
+            let mut ended = false;
+            'scan: while docs.len() < q.limit as usize && scanned < max_scan {
+                let budget = (max_scan - scanned) as usize;
+                while !ended && ahead.len() < round.min(budget) {
+                    match cursor.next_key_ser::<Vec<String>>().await? {
+                        Some(key) => {
+                            let home: Option<f64> = cursor.primary_key()?;
+                            ahead.push_back((key, home.unwrap_or_default() as u64));
+                        }
+                        None => ended = true,
                     }
                 }
-                last = Some(key);
+                round = round.saturating_mul(2);
+                let new: BTreeSet<u64> = ahead
+                    .iter()
+                    .map(|(_, home)| *home)
+                    .filter(|home| !read.contains_key(home))
+                    .collect();
+                read.extend(packs::load_stored(&store, new).await?);
+                while docs.len() < q.limit as usize && scanned < max_scan {
+                    let Some((key, home)) = ahead.pop_front() else {
+                        if ended {
+                            exhausted = true;
+                            break 'scan;
+                        }
+                        continue 'scan;
+                    };
+                    scanned += 1;
+                    let id = key.get(2).map(String::as_str).unwrap_or_default();
+                    let found = read.get(&home).and_then(|p| Some((p, p.position(id)?)));
+                    if let Some((pack, i)) = found {
+                        let doc = pack.winner(i)?;
+                        if keep(&doc) {
+                            docs.push(doc);
+                        }
+                    }
+                    last = Some(key);
+                }
             }
         }
         let next = match last {
