@@ -35,8 +35,8 @@ pub enum Chunk {
     /// 账号管理, an account's setup QR, 站点管理, 导入文件). The console is compiled into this
     /// module rather than one of its own: a sixth split point gave every function it shares
     /// with another chunk a shared chunk per combination (21 on /forums' path instead of 10,
-    /// each ~20 ms of a slow phone's start), and surveys is the chunk no start loads (the
-    /// service worker precaches every module anyway).
+    /// each ~20 ms of a slow phone's start), and surveys is a chunk no start needs unless
+    /// it opens at 调查 or the console (the service worker precaches every module anyway).
     Surveys,
     /// The desk work: sync and conflicts, statistics with the month's 台账 and 公示 and the
     /// 扫码核验 of printed paper, export, settings (import); and the

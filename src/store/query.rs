@@ -184,43 +184,42 @@ impl Store {
             let mut round = (q.limit as usize).max(1);
             let mut ahead: VecDeque<(Vec<String>, u64)> = VecDeque::new();
             let mut ended = false;
-            'scan: while docs.len() < q.limit as usize && scanned < max_scan {
-                let budget = (max_scan - scanned) as usize;
-                while !ended && ahead.len() < round.min(budget) {
-                    match cursor.next_key_ser::<Vec<String>>().await? {
-                        Some(key) => {
-                            let home: Option<f64> = cursor.primary_key()?;
-                            ahead.push_back((key, home.unwrap_or_default() as u64));
-                        }
-                        None => ended = true,
-                    }
-                }
-                round = round.saturating_mul(2);
-                let new: BTreeSet<u64> = ahead
-                    .iter()
-                    .map(|(_, home)| *home)
-                    .filter(|home| !read.contains_key(home))
-                    .collect();
-                read.extend(packs::load_stored(&store, new).await?);
-                while docs.len() < q.limit as usize && scanned < max_scan {
-                    let Some((key, home)) = ahead.pop_front() else {
-                        if ended {
-                            exhausted = true;
-                            break 'scan;
-                        }
-                        continue 'scan;
-                    };
-                    scanned += 1;
-                    let id = key.get(2).map(String::as_str).unwrap_or_default();
-                    let found = read.get(&home).and_then(|p| Some((p, p.position(id)?)));
-                    if let Some((pack, i)) = found {
-                        let doc = pack.winner(i)?;
-                        if keep(&doc) {
-                            docs.push(doc);
+            while docs.len() < q.limit as usize && scanned < max_scan {
+                let Some((key, home)) = ahead.pop_front() else {
+                    // The next round: step the cursor, then read the packs it reached.
+                    let wanted = round.min((max_scan - scanned) as usize);
+                    round = round.saturating_mul(2);
+                    while !ended && ahead.len() < wanted {
+                        match cursor.next_key_ser::<Vec<String>>().await? {
+                            Some(key) => {
+                                let home: Option<f64> = cursor.primary_key()?;
+                                ahead.push_back((key, home.unwrap_or_default() as u64));
+                            }
+                            None => ended = true,
                         }
                     }
-                    last = Some(key);
+                    if ahead.is_empty() {
+                        exhausted = true;
+                        break;
+                    }
+                    let new: BTreeSet<u64> = ahead
+                        .iter()
+                        .map(|(_, home)| *home)
+                        .filter(|home| !read.contains_key(home))
+                        .collect();
+                    read.extend(packs::load_stored(&store, new).await?);
+                    continue;
+                };
+                scanned += 1;
+                let id = key.get(2).map(String::as_str).unwrap_or_default();
+                let found = read.get(&home).and_then(|p| Some((p, p.position(id)?)));
+                if let Some((pack, i)) = found {
+                    let doc = pack.winner(i)?;
+                    if keep(&doc) {
+                        docs.push(doc);
+                    }
                 }
+                last = Some(key);
             }
         }
         let next = match last {

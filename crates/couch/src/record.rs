@@ -399,18 +399,17 @@ impl DocRecord {
     }
 
     fn prune_bodies(&mut self) {
-        // Most documents have one leaf: compare with it in place rather than write it out.
+        // Most documents have one leaf: compare with it in place rather than write it out;
+        // only a tree of many leaves gets a set of their texts.
         let leaves: Vec<&RevId> = self.tree.leaf_refs().map(|(rev, _)| rev).collect();
-        if leaves.len() <= 4 {
-            let is_leaf = |key: &String| leaves.iter().any(|l| l.is(key));
-            self.bodies.retain(|rev, _| is_leaf(rev));
-            self.attachments.retain(|rev, _| is_leaf(rev));
-            return;
-        }
-        let leaves: std::collections::BTreeSet<String> =
-            leaves.iter().map(|l| l.to_string()).collect();
-        self.bodies.retain(|rev, _| leaves.contains(rev));
-        self.attachments.retain(|rev, _| leaves.contains(rev));
+        let many: Option<std::collections::BTreeSet<String>> =
+            (leaves.len() > 4).then(|| leaves.iter().map(|l| l.to_string()).collect());
+        let is_leaf = |key: &String| match &many {
+            Some(set) => set.contains(key),
+            None => leaves.iter().any(|l| l.is(key)),
+        };
+        self.bodies.retain(|rev, _| is_leaf(rev));
+        self.attachments.retain(|rev, _| is_leaf(rev));
     }
 }
 

@@ -42,9 +42,7 @@ impl RevId {
             hash: hash.into(),
         }
     }
-}
 
-impl RevId {
     /// Whether `text` is this revision written out (`pos-hash`), compared without writing it.
     pub fn is(&self, text: &str) -> bool {
         text.split_once('-').is_some_and(|(pos, hash)| {

@@ -514,6 +514,9 @@ mod tests {
             [("volunteer:1", 2), ("volunteer:2", 1), ("volunteer:3", 1)]
         );
         let stored = serde_json::to_value(pack.stored()).unwrap();
+        for (which, field) in COUNTED {
+            assert_eq!(stored[field], json!(pack.counted(which)), "{field}");
+        }
         assert_eq!(stored["ka"], json!([["activity:a", 3], ["activity:b", 1]]));
         assert_eq!(stored["kv"][0], json!(["volunteer:1", 2]));
         assert_eq!(
