@@ -219,6 +219,8 @@ test('a volunteer with a 志愿者编号 gets a certificate of counted hours', a
   await page.locator('[data-testid=volunteer-list] li a').first().tap();
   const name = (await page.locator('h2').first().textContent()).trim();
   await page.locator('a.button', { hasText: '编辑' }).tap();
+  // The form fills itself from the store after it opens: type only once it has.
+  await page.waitForFunction((n) => document.querySelector('input[name=name]')?.value === n, name);
   await page.locator('input[name=volunteer_number]').fill('12345');
   await page.getByRole('button', { name: '保存' }).tap();
   await page.getByTestId('form-error').filter({ hasText: '志愿者编号' }).waitFor();
