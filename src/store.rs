@@ -15,8 +15,10 @@ mod conflicts;
 mod docs;
 mod error;
 mod local;
+mod open;
 mod pack_js;
 mod packs;
+mod page;
 mod query;
 mod remove;
 mod scan;
@@ -26,7 +28,8 @@ mod typed;
 pub use blobs::{BlobPut, PhotoRow};
 pub use conflicts::Conflicted;
 pub use error::StoreError;
-pub use query::{Page, PageCursor, PageQuery, Relation};
+pub use page::{Page, PageCursor, PageQuery};
+pub use query::Relation;
 pub use remove::Removed;
 pub use schema::{DB_NAME, SCHEMA_VERSION};
 pub use typed::{decode_all, Records};
@@ -49,11 +52,7 @@ impl Store {
     /// Opens the database `name` migrated up to `version`; tests use it to build an
     /// older schema and then migrate it.
     pub async fn open_named(name: &str, version: u32) -> Result<Self, StoreError> {
-        schema::migrate(name, version).await?;
-        let db = Database::open(name)
-            .with_version(version)
-            .await
-            .map_err(StoreError::from_open)?;
+        let db = open::open(name, version).await?;
         Ok(Self {
             db,
             name: name.to_owned(),

@@ -10,6 +10,10 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[path = "store/counted.rs"]
 mod counted;
+#[path = "store/open.rs"]
+mod open;
+#[path = "store/paging.rs"]
+mod paging;
 
 async fn fresh(name: &str) -> Store {
     Store::delete_database(name).await.unwrap();

@@ -82,6 +82,17 @@ impl Stored {
         u32::try_from(i).ok()
     }
 
+    /// The pack's `[type, sort time, id]` keys (`tu`, live documents only): the field
+    /// stringified once in JavaScript and parsed by `serde_json`.
+    pub(super) fn type_keys(&self) -> Result<Vec<[String; 3]>, StoreError> {
+        let keys = js_sys::Reflect::get(&self.0, &JsValue::from_str("tu")).map_err(js_error)?;
+        if keys.is_undefined() {
+            return Ok(Vec::new());
+        }
+        let text = js_sys::JSON::stringify(&keys).map_err(js_error)?;
+        serde_json::from_str(&String::from(text)).map_err(corrupt)
+    }
+
     /// The sequence of the document at `i`.
     pub(super) fn seq(&self, i: u32) -> u64 {
         self.array("sq").get(i).as_f64().unwrap_or_default() as u64

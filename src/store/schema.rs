@@ -10,12 +10,10 @@
 //! Invariant: a migration never rewrites or drops documents; it adds structure, and
 //! drops only an index another one replaces (version 7: nothing of a document is in one).
 
-use super::StoreError;
 use model::pack::{Pack, COUNTED};
 use model::row::DocRow;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbOpenDbRequest, IdbTransaction};
+use web_sys::{IdbDatabase, IdbIndexParameters, IdbObjectStore, IdbTransaction};
 
 /// The app's database name.
 pub const DB_NAME: &str = "yehua";
@@ -280,77 +278,21 @@ fn index(store: &IdbObjectStore, name: &str, path: &JsValue) -> Result<(), JsVal
     Ok(())
 }
 
-/// Opens `name` at `version`, running every migration above the stored version, then
-/// closes it again. Fails with `VersionError` when the stored version is newer.
-pub(crate) async fn migrate(name: &str, version: u32) -> Result<(), StoreError> {
-    let factory = web_sys::window()
-        .and_then(|w| w.indexed_db().ok().flatten())
-        .ok_or_else(|| StoreError::Idb("indexedDB is not available".into()))?;
-    let request = factory
-        .open_with_u32(name, version)
-        .map_err(|e| js_error(&e))?;
-    let done = open_promise(&request, version);
-    let db = JsFuture::from(done).await.map_err(|e| js_error(&e))?;
-    db.unchecked_into::<IdbDatabase>().close();
+/// Runs, in the versionchange transaction `tx` of `db`, every migration above `old` up to
+/// `target`. A step that fails is logged and its error returned: the caller lets the
+/// transaction abort, so the database stays at `old`.
+pub(crate) fn upgrade(
+    db: &IdbDatabase,
+    tx: &IdbTransaction,
+    old: u32,
+    target: u32,
+) -> Result<(), JsValue> {
+    for (version, step) in MIGRATIONS {
+        if *version > old && *version <= target {
+            step(db, tx).inspect_err(|e| {
+                web_sys::console::error_2(&"yehua: migration failed".into(), e);
+            })?;
+        }
+    }
     Ok(())
-}
-
-/// Wraps the open request's events in a promise; the upgrade runs inside it.
-fn open_promise(request: &IdbOpenDbRequest, target: u32) -> js_sys::Promise {
-    let request = request.clone();
-    js_sys::Promise::new(&mut move |resolve, reject| {
-        let req = request.clone();
-        let on_upgrade = Closure::once_into_js(move |event: web_sys::IdbVersionChangeEvent| {
-            let old = event.old_version() as u32;
-            let db: IdbDatabase = req.result().expect("upgrade has a result").unchecked_into();
-            let tx = req.transaction().expect("upgrade runs in a transaction");
-            for (version, step) in MIGRATIONS {
-                if *version > old && *version <= target {
-                    if let Err(e) = step(&db, &tx) {
-                        web_sys::console::error_2(&"yehua: migration failed".into(), &e);
-                        tx.abort().ok();
-                        return;
-                    }
-                }
-            }
-        });
-        request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
-        let req = request.clone();
-        let ok = resolve.clone();
-        let on_success = Closure::once_into_js(move || {
-            ok.call1(&JsValue::NULL, &req.result().unwrap_or(JsValue::NULL))
-                .ok();
-        });
-        request.set_onsuccess(Some(on_success.unchecked_ref()));
-        let req = request.clone();
-        let fail = reject.clone();
-        let on_error = Closure::once_into_js(move || {
-            let err = req
-                .error()
-                .ok()
-                .flatten()
-                .map(JsValue::from)
-                .unwrap_or(JsValue::NULL);
-            fail.call1(&JsValue::NULL, &err).ok();
-        });
-        request.set_onerror(Some(on_error.unchecked_ref()));
-        let on_blocked = Closure::once_into_js(move || {
-            reject.call1(&JsValue::NULL, &"blocked".into()).ok();
-        });
-        request.set_onblocked(Some(on_blocked.unchecked_ref()));
-    })
-}
-
-fn js_error(e: &JsValue) -> StoreError {
-    if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
-        return match d.name().as_str() {
-            "VersionError" => StoreError::VersionError(d.message()),
-            "QuotaExceededError" => StoreError::QuotaExceeded(d.message()),
-            name => StoreError::Idb(format!("{name}: {}", d.message())),
-        };
-    }
-    if e.as_string().as_deref() == Some("blocked") {
-        return StoreError::Blocked;
-    }
-    StoreError::Idb(format!("{e:?}"))
 }

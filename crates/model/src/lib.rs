@@ -17,6 +17,7 @@ pub mod doc;
 pub mod filter;
 pub mod form;
 pub mod id;
+pub mod key_span;
 pub mod names;
 pub mod pack;
 pub mod paper;
