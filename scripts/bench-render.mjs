@@ -14,7 +14,9 @@
 // another hub serves that build on another port (another origin, so its own IndexedDB and
 // worker), the demo data is loaded into each, and the runs alternate: this build, the
 // other(s), this, … Each figure is then printed for every build (`build`: "dist" or the
-// folder given), so builds are compared in the same minutes on a machine whose load moves.
+// folder given), so builds are compared in the same minutes on a machine whose load moves,
+// and `PAIRED` lines give each other build minus this one, round by round: the two figures,
+// and the first row in each page's own clock.
 import { chromium } from 'playwright-core';
 import { resolve } from 'node:path';
 import { startHub, setupProfile, PHONE, throttle } from '../tests/e2e/harness.mjs';
@@ -147,12 +149,15 @@ try {
   // Each other build against this one run by run (the runs of a round are seconds apart,
   // so the machine's load moves less within a round than between rounds).
   for (const s of sides.slice(1)) {
-    const paired = (figure, key) => {
-      const d = s[key].map((v, i) => v - sides[0][key][i]);
+    const paired = (figure, key, of = (v) => v) => {
+      const d = s[key].map((v, i) => of(v) - of(sides[0][key][i]));
       console.log('PAIRED ' + JSON.stringify({ figure, build: s.name, minus: 'dist', median_ms: Math.round(median(d)), runs: d.map(Math.round) }));
     };
     paired('first screen', 'first');
     paired('search', 'search');
+    // The first row in each page's own clock (from its navigation), without the bench's
+    // polling for the row and the previous page's unloading.
+    paired('first row, page clock', 'phases', (p) => p.first_row);
   }
 } finally {
   await browser.close();
