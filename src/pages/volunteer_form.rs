@@ -1,5 +1,6 @@
 //! New and edit volunteer (`/volunteers/new`, `/volunteers/:id/edit`): name, mobile number
 //! (checked; a duplicate is warned about), the optional 志愿者编号, teams (in pinyin order), skills, 党员, active.
+//! An edit stays disabled until the stored record has filled it.
 
 use crate::ctx::use_app;
 use crate::i18n::*;
@@ -25,6 +26,9 @@ pub fn VolunteerFormPage() -> impl IntoView {
         ..Default::default()
     });
     let teams = RwSignal::new(Vec::<Choice>::new());
+    // An edit opens disabled until the record has filled it: a keystroke made earlier
+    // would be overwritten by the store's values.
+    let ready = RwSignal::new(id.is_none());
     let (error, warning) = (
         RwSignal::new(None::<RecordError>),
         RwSignal::new(None::<String>),
@@ -43,7 +47,10 @@ pub fn VolunteerFormPage() -> impl IntoView {
                 None => return,
             };
             match found {
-                Ok(v) => _ = input.try_set(v.into()),
+                Ok(v) => {
+                    _ = input.try_set(v.into());
+                    _ = ready.try_set(true);
+                }
                 Err(e) => _ = error.try_set(Some(e.into())),
             }
         });
@@ -90,6 +97,7 @@ pub fn VolunteerFormPage() -> impl IntoView {
     view! {
         <h2>{t!(i18n, volunteer_form_title)}</h2>
         <form class="form" on:submit=submit data-testid="volunteer-form" novalidate>
+            <fieldset class="plain" disabled=move || !ready.get()>
             <label>{t!(i18n, person_name)}<input name="name" prop:value=field(|i| i.name.clone()) on:input=set(|i, v| i.name = v)/></label>
             <label>{t!(i18n, phone)}<input name="phone" type="tel" inputmode="tel" prop:value=field(|i| i.phone.clone()) on:input=set(|i, v| i.phone = v) on:change=check_dup/></label>
             <p class="warning" data-testid="dup-warning">{move || warning.get().map(|n| format!("{}{n}", t_string!(i18n, duplicate_phone)))}</p>
@@ -111,6 +119,7 @@ pub fn VolunteerFormPage() -> impl IntoView {
             <label class="check"><input type="checkbox" name="active" prop:checked=move || input.with(|i| i.active) on:change=move |ev| input.update(|i| i.active = event_target_checked(&ev))/>{t!(i18n, active)}</label>
             {error_slot(error, "field-error", Some("form-error"))}
             <button class="primary" type="submit">{t!(i18n, save)}</button>
+            </fieldset>
         </form>
     }
 }

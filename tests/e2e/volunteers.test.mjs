@@ -4,7 +4,7 @@
 // 2½ hours of service pass in a moment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone, setupProfile, waitCount, loadDemo } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, loadDemo, shot } from './harness.mjs';
 
 let hub, phone;
 before(async () => {
@@ -128,5 +128,42 @@ test('a team is edited, a missing check-out is confirmed, times are corrected an
   await forgot.getByRole('button', { name: '保存' }).tap();
   await forgot.getByTestId('history-minutes').filter({ hasText: /^90$/ }).waitFor();
   await page.getByTestId('hours-month').filter({ hasText: '4.0' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('what is typed into an edit while the store is busy is what is saved', async () => {
+  const { page, errors } = phone;
+  await page.locator('nav.bottom-nav a', { hasText: '志愿者' }).tap();
+  await page.getByTestId('volunteer-search').fill('赵志愿');
+  await waitCount(page.locator('[data-testid=volunteer-list] li'), 1);
+  await page.locator('[data-testid=volunteer-list] li a').tap();
+  await page.locator('h2', { hasText: '赵志愿' }).waitFor();
+  // A write holds the (training) store for 1.5 s, as a sync's batch would: the form's read
+  // of the record waits behind it, and the form opens before its values are there.
+  await page.evaluate(() => new Promise((held, failed) => {
+    const open = indexedDB.open('yehua-training');
+    open.onerror = () => failed(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction([...db.objectStoreNames], 'readwrite');
+      const store = tx.objectStore(db.objectStoreNames[0]);
+      const until = performance.now() + 1500;
+      const spin = () => { if (performance.now() < until) store.count().onsuccess = spin; };
+      spin();
+      tx.oncomplete = () => db.close();
+      held();
+    };
+  }));
+  await page.locator('a.button', { hasText: '编辑' }).tap();
+  await shot(page, 'volunteer-form-filling');
+  // No wait for the record: the form must not take keystrokes it would then overwrite.
+  await page.locator('input[name=skills]').fill('水电维修');
+  await page.getByRole('button', { name: '保存' }).tap();
+  await page.locator('h2', { hasText: '赵志愿' }).waitFor();
+  await page.locator('a.button', { hasText: '编辑' }).tap();
+  await page.waitForFunction(() => document.querySelector('input[name=name]')?.value === '赵志愿');
+  assert.equal(await page.locator('input[name=skills]').inputValue(), '水电维修');
+  await shot(page, 'volunteer-form');
+  assert.ok(await page.locator('label.check', { hasText: '护河护林志愿服务队' }).locator('input').isChecked(), 'the team kept');
   assert.deepEqual(errors, []);
 });
