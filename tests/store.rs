@@ -148,25 +148,13 @@ async fn pages_are_newest_first_without_gaps_or_repeats() {
         .put(json!({"_id": "volunteer:1", "type": "volunteer", "name": "张三"}))
         .await
         .unwrap();
-    let mut q = PageQuery {
+    let q = PageQuery {
         doc_type: "activity".into(),
         newest_first: true,
         after: None,
         limit: 50,
     };
-    let mut seen = Vec::new();
-    loop {
-        let page = store.page(&q).await.unwrap();
-        seen.extend(
-            page.docs
-                .iter()
-                .map(|d| d["start"].as_str().unwrap().to_owned()),
-        );
-        match page.next {
-            Some(next) => q.after = Some(next),
-            None => break,
-        }
-    }
+    let seen = paging::follow(&store, q, &|_| true, u32::MAX, "start").await;
     assert_eq!(seen.len(), 120);
     let mut sorted = seen.clone();
     sorted.sort();

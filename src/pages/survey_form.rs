@@ -2,6 +2,7 @@
 //! question cards (`components::question_editor`) and 添加题目 by kind. 保存 writes through
 //! `records::surveys::save`; a refusal names the question and scrolls nothing away — the
 //! card is marked. Saving after responses exist makes a new version (said on screen).
+//! The form stays disabled until the survey has been read into it; a failed read is shown.
 
 use crate::components::question_editor::{kind_label, QuestionEditor};
 use crate::ctx::use_app;
@@ -28,20 +29,26 @@ pub fn SurveyFormPage() -> impl IntoView {
     let activities = RwSignal::new(Vec::<Activity>::new());
     let error = RwSignal::new(None::<(Option<usize>, RecordError)>);
     let new_kind = RwSignal::new(Kind::Single);
+    // Disabled until the survey has filled the form: a title typed earlier would be overwritten.
+    let ready = RwSignal::new(false);
     // Cards are keyed by position: rebuild them only when the count changes, so typing in a
     // card never re-creates the input under the cadre's thumb.
     let count = Memo::new(move |_| draft.with(Vec::len));
     {
         let (store, id) = (ctx.store(), id.clone());
         spawn_local(async move {
-            if let Ok(s) = surveys::load(&store, &id).await {
-                _ = heading.try_set(Heading {
-                    title: s.title.clone(),
-                    description: s.description.clone(),
-                    activity_id: s.activity_id.clone(),
-                });
-                _ = draft.try_set(s.questions.clone());
-                _ = survey.try_set(Some(s));
+            match surveys::load(&store, &id).await {
+                Ok(s) => {
+                    _ = heading.try_set(Heading {
+                        title: s.title.clone(),
+                        description: s.description.clone(),
+                        activity_id: s.activity_id.clone(),
+                    });
+                    _ = draft.try_set(s.questions.clone());
+                    _ = survey.try_set(Some(s));
+                    _ = ready.try_set(true);
+                }
+                Err(e) => _ = error.try_set(Some((None, e))),
             }
             let q = PageQuery {
                 doc_type: "activity".into(),
@@ -94,6 +101,7 @@ pub fn SurveyFormPage() -> impl IntoView {
     view! {
         <h2>{t!(i18n, sv_builder_title)}</h2>
         <form class="form survey-form" on:submit=submit data-testid="survey-form" novalidate>
+            <fieldset class="plain" disabled=move || !ready.get()>
             <label>{t!(i18n, sv_title)}<input name="title" prop:value=move || heading.with(|h| h.title.clone()) on:input=set(|h, v| h.title = v)/></label>
             <label>{t!(i18n, sv_description)}<textarea name="description" rows="2" prop:value=move || heading.with(|h| h.description.clone()) on:input=set(|h, v| h.description = v)></textarea></label>
             <label>{t!(i18n, sv_activity)}
@@ -120,6 +128,7 @@ pub fn SurveyFormPage() -> impl IntoView {
             </div>
             {move || error.get().map(|(_, error)| view! { <ErrorNote error class="field-error" testid="form-error"/> })}
             <button class="primary" type="submit">{t!(i18n, save)}</button>
+            </fieldset>
         </form>
     }
 }

@@ -400,3 +400,24 @@ export async function cameraJpegs(page, n = 3) {
   }, n);
   return files.map((b64, i) => ({ name: `IMG_${String(i + 1).padStart(4, '0')}.jpg`, mimeType: 'image/jpeg', buffer: Buffer.from(b64, 'base64') }));
 }
+
+/**
+ * Holds IndexedDB database `name` in a read-write transaction over all its stores for `ms`
+ * milliseconds, as a sync's batch would: the app's reads wait behind it. Resolves once held.
+ */
+export async function holdStore(page, name, ms = 1500) {
+  await page.evaluate(([name, ms]) => new Promise((held, failed) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => failed(open.error);
+    open.onsuccess = () => {
+      const db = open.result;
+      const tx = db.transaction([...db.objectStoreNames], 'readwrite');
+      const store = tx.objectStore(db.objectStoreNames[0]);
+      const until = performance.now() + ms;
+      const spin = () => { if (performance.now() < until) store.count().onsuccess = spin; };
+      spin();
+      tx.oncomplete = () => db.close();
+      held();
+    };
+  }), [name, ms]);
+}

@@ -1,11 +1,12 @@
 // End to end at 360x640 in zh-CN, offline: build a survey with all six question
 // kinds and a show-if rule (refusals first: no title, no questions, one option, min > max),
 // open it, fill five responses in kiosk mode, check the results against what was entered,
-// download the CSV (BOM, header, rows), edit after responses (a new version), reload.
+// download the CSV (BOM, header, rows), edit after responses (a new version), reload;
+// a description typed while the store is busy is kept.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { waitCount, phoneWithProfile } from './harness.mjs';
+import { waitCount, phoneWithProfile, holdStore, shot } from './harness.mjs';
 
 const setup = phoneWithProfile();
 
@@ -173,5 +174,23 @@ test('build, open, fill five in kiosk mode, results, CSV, new version, reload', 
   await page.reload();
   await page.locator('[data-testid=response-count]', { hasText: '5' }).waitFor();
   await page.getByTestId('survey-version').filter({ hasText: '2' }).waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('a description typed into the builder while the store is busy is what is saved', async () => {
+  const { page, errors } = setup.phone;
+  await page.getByTestId('edit-survey').waitFor();
+  // A write holds the store, as a sync's batch would: the builder opens before the survey
+  // has been read into it, and must not take keystrokes the survey would then overwrite.
+  await holdStore(page, 'yehua');
+  await page.getByTestId('edit-survey').tap();
+  await shot(page, 'survey-form-filling');
+  await page.locator('textarea[name=description]').fill('请如实填写，谢谢');
+  assert.equal(await page.locator('input[name=title]').inputValue(), '村民需求小调查', 'typed after the survey filled the form');
+  await page.getByRole('button', { name: '保存' }).tap();
+  await page.getByTestId('edit-survey').tap(); // back on the results: saved
+  await page.waitForFunction(() => document.querySelector('input[name=title]')?.value === '村民需求小调查');
+  assert.equal(await page.locator('textarea[name=description]').inputValue(), '请如实填写，谢谢');
+  await shot(page, 'survey-form');
   assert.deepEqual(errors, []);
 });

@@ -4,7 +4,7 @@
 // 2½ hours of service pass in a moment.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launchPhone, setupProfile, waitCount, loadDemo, shot } from './harness.mjs';
+import { startHub, launchPhone, setupProfile, waitCount, loadDemo, shot, holdStore } from './harness.mjs';
 
 let hub, phone;
 before(async () => {
@@ -140,20 +140,7 @@ test('what is typed into an edit while the store is busy is what is saved', asyn
   await page.locator('h2', { hasText: '赵志愿' }).waitFor();
   // A write holds the (training) store for 1.5 s, as a sync's batch would: the form's read
   // of the record waits behind it, and the form opens before its values are there.
-  await page.evaluate(() => new Promise((held, failed) => {
-    const open = indexedDB.open('yehua-training');
-    open.onerror = () => failed(open.error);
-    open.onsuccess = () => {
-      const db = open.result;
-      const tx = db.transaction([...db.objectStoreNames], 'readwrite');
-      const store = tx.objectStore(db.objectStoreNames[0]);
-      const until = performance.now() + 1500;
-      const spin = () => { if (performance.now() < until) store.count().onsuccess = spin; };
-      spin();
-      tx.oncomplete = () => db.close();
-      held();
-    };
-  }));
+  await holdStore(page, 'yehua-training');
   await page.locator('a.button', { hasText: '编辑' }).tap();
   await shot(page, 'volunteer-form-filling');
   // No wait for the record: the form must not take keystrokes it would then overwrite.

@@ -25,28 +25,30 @@ fn activity(id: &str, minute: usize) -> Value {
     })
 }
 
-/// Every page of `q` through its cursors, keeping what `keep` accepts: the ids in order.
-async fn follow(
+/// Every page of `q` through its cursors, keeping what `keep` accepts: field `field` of
+/// each document, in order.
+pub(super) async fn follow(
     store: &Store,
     mut q: PageQuery,
     keep: &dyn Fn(&Value) -> bool,
     max_scan: u32,
+    field: &str,
 ) -> Vec<String> {
-    let mut ids = Vec::new();
+    let mut seen = Vec::new();
     for _ in 0..1_000 {
         let page = store.page_matching(&q, keep, max_scan).await.unwrap();
         assert!(
             page.docs.len() <= q.limit as usize,
             "a page holds at most its limit"
         );
-        ids.extend(
+        seen.extend(
             page.docs
                 .iter()
-                .map(|d| d["_id"].as_str().unwrap().to_owned()),
+                .map(|d| d[field].as_str().unwrap().to_owned()),
         );
         match page.next {
             Some(next) => q.after = Some(next),
-            None => return ids,
+            None => return seen,
         }
     }
     panic!("the cursors never ended");
@@ -111,13 +113,13 @@ async fn pages_in_rounds_list_the_index_order_both_ways_across_packs() {
                 limit,
             };
             assert_eq!(
-                follow(&store, q.clone(), &|_| true, u32::MAX).await,
+                follow(&store, q.clone(), &|_| true, u32::MAX, "_id").await,
                 all,
                 "every live activity, newest first {newest_first}, pages of {limit}"
             );
             for max_scan in [5, 13, 2_000] {
                 assert_eq!(
-                    follow(&store, q.clone(), &keep, max_scan).await,
+                    follow(&store, q.clone(), &keep, max_scan, "_id").await,
                     kept,
                     "the kept ones, newest first {newest_first}, pages of {limit}, scans of {max_scan}"
                 );
