@@ -45,6 +45,20 @@ impl StoreError {
         }
     }
 
+    /// Maps a JavaScript value thrown by a web-sys call or rejected by a promise: a
+    /// `DOMException` by its name, the text `"blocked"` as [`Self::Blocked`], anything
+    /// else as [`Self::Idb`] with its debug text.
+    pub(crate) fn from_js(e: wasm_bindgen::JsValue) -> Self {
+        use wasm_bindgen::JsCast;
+        if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
+            return Self::classify(&d.name(), &d.message());
+        }
+        if let Some(text) = e.as_string() {
+            return Self::classify("", &text);
+        }
+        Self::Idb(format!("{e:?}"))
+    }
+
     fn classify(name: &str, message: &str) -> Self {
         let text = format!("{name}: {message}");
         if name == "QuotaExceededError" || message.contains("QuotaExceeded") {

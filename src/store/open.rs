@@ -71,7 +71,7 @@ pub(super) async fn open(name: &str, version: u32) -> Result<Database, StoreErro
 /// from `window.event` — how an upgrade handler that is handed only the database (as
 /// `indexed_db_futures` 0.6 hands it) reaches the transaction that adding an index needs.
 /// `None` outside such a dispatch, or where the browser has no `window.event`.
-pub(crate) fn upgrade_transaction() -> Option<IdbTransaction> {
+fn upgrade_transaction() -> Option<IdbTransaction> {
     let event = web_sys::window()?.event();
     let event = event.dyn_into::<web_sys::IdbVersionChangeEvent>().ok()?;
     let request = event.target()?.dyn_into::<IdbOpenDbRequest>().ok()?;
@@ -82,15 +82,15 @@ pub(crate) fn upgrade_transaction() -> Option<IdbTransaction> {
 /// stored version, then closes it again: the way to migrate where
 /// [`upgrade_transaction`] finds no transaction. Fails with `VersionError` when the stored
 /// version is newer.
-pub(crate) async fn migrate(name: &str, version: u32) -> Result<(), StoreError> {
+async fn migrate(name: &str, version: u32) -> Result<(), StoreError> {
     let factory = web_sys::window()
         .and_then(|w| w.indexed_db().ok().flatten())
         .ok_or_else(|| StoreError::Idb("indexedDB is not available".into()))?;
     let request = factory
         .open_with_u32(name, version)
-        .map_err(|e| js_error(&e))?;
+        .map_err(StoreError::from_js)?;
     let done = open_promise(&request, version);
-    let db = JsFuture::from(done).await.map_err(|e| js_error(&e))?;
+    let db = JsFuture::from(done).await.map_err(StoreError::from_js)?;
     db.unchecked_into::<IdbDatabase>().close();
     Ok(())
 }
@@ -133,18 +133,4 @@ fn open_promise(request: &IdbOpenDbRequest, target: u32) -> js_sys::Promise {
         });
         request.set_onblocked(Some(on_blocked.unchecked_ref()));
     })
-}
-
-fn js_error(e: &JsValue) -> StoreError {
-    if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
-        return match d.name().as_str() {
-            "VersionError" => StoreError::VersionError(d.message()),
-            "QuotaExceededError" => StoreError::QuotaExceeded(d.message()),
-            name => StoreError::Idb(format!("{name}: {}", d.message())),
-        };
-    }
-    if e.as_string().as_deref() == Some("blocked") {
-        return StoreError::Blocked;
-    }
-    StoreError::Idb(format!("{e:?}"))
 }

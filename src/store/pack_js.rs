@@ -19,17 +19,13 @@ fn corrupt(e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(e.to_string())
 }
 
-fn js_error(e: JsValue) -> StoreError {
-    StoreError::Idb(format!("{e:?}"))
-}
-
 /// A pack's JavaScript value: its fields (and its counted arrays, `Pack::stored`) parsed
 /// once from text serialized in Rust, and its records' bytes copied into a `Uint8Array` (`body`) — no string decoding, no parsing.
 pub(super) fn to_js(pack: &Pack) -> Result<JsValue, StoreError> {
     let meta = serde_json::to_string(&pack.stored()).map_err(corrupt)?;
-    let value = js_sys::JSON::parse(&meta).map_err(js_error)?;
+    let value = js_sys::JSON::parse(&meta).map_err(StoreError::from_js)?;
     let body = js_sys::Uint8Array::from(pack.body());
-    js_sys::Reflect::set(&value, &JsValue::from_str("body"), &body).map_err(js_error)?;
+    js_sys::Reflect::set(&value, &JsValue::from_str("body"), &body).map_err(StoreError::from_js)?;
     Ok(value)
 }
 
@@ -56,7 +52,8 @@ fn body_of(value: &JsValue) -> js_sys::Uint8Array {
 /// A stored pack back in Rust: its fields stringified once in JavaScript and parsed by
 /// `serde_json`, its records' bytes copied out; refused if they disagree.
 pub(super) fn from_js(value: &JsValue) -> Result<Pack, StoreError> {
-    let meta = js_sys::JSON::stringify_with_replacer(value, &meta_fields()).map_err(js_error)?;
+    let meta = js_sys::JSON::stringify_with_replacer(value, &meta_fields())
+        .map_err(StoreError::from_js)?;
     Pack::decode(&String::from(meta), body_of(value).to_vec()).map_err(corrupt)
 }
 
@@ -85,11 +82,12 @@ impl Stored {
     /// The pack's `[type, sort time, id]` keys (`tu`, live documents only): the field
     /// stringified once in JavaScript and parsed by `serde_json`.
     pub(super) fn type_keys(&self) -> Result<Vec<[String; 3]>, StoreError> {
-        let keys = js_sys::Reflect::get(&self.0, &JsValue::from_str("tu")).map_err(js_error)?;
+        let keys =
+            js_sys::Reflect::get(&self.0, &JsValue::from_str("tu")).map_err(StoreError::from_js)?;
         if keys.is_undefined() {
             return Ok(Vec::new());
         }
-        let text = js_sys::JSON::stringify(&keys).map_err(js_error)?;
+        let text = js_sys::JSON::stringify(&keys).map_err(StoreError::from_js)?;
         serde_json::from_str(&String::from(text)).map_err(corrupt)
     }
 

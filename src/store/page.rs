@@ -20,7 +20,7 @@ use indexed_db_futures::KeyRange;
 use model::key_span::{self, Bound, Span};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 /// A request for one page of documents of a type, ordered by their sort time.
 #[derive(Debug, Clone, PartialEq)]
@@ -80,16 +80,17 @@ fn key_range(span: &Span) -> KeyRange<Vec<String>> {
 /// The key of the entry a cursor stands on after a step; `None` past its end (where the
 /// step's request has a null result: the cursor keeps its last key).
 fn at_entry(cursor: &web_sys::IdbCursor) -> Result<Option<Vec<String>>, StoreError> {
-    let js = |e: JsValue| StoreError::Idb(format!("{e:?}"));
     // web-sys marks `IDBCursor.request` deprecated; IndexedDB 3.0 has it, and so does every
     // browser (`indexed_db_futures` reads it the same way to await a step).
     #[allow(deprecated)]
     let request = cursor.request();
-    if request.result().map_err(js)?.is_null() {
+    if request.result().map_err(StoreError::from_js)?.is_null() {
         return Ok(None);
     }
-    let key = cursor.key().map_err(js)?;
-    let key = key.dyn_into::<js_sys::Array>().map_err(js)?;
+    let key = cursor.key().map_err(StoreError::from_js)?;
+    let key = key
+        .dyn_into::<js_sys::Array>()
+        .map_err(StoreError::from_js)?;
     Ok(Some(
         key.iter()
             .map(|k| k.as_string().unwrap_or_default())
